@@ -1,0 +1,41 @@
+// The host-guest contract, shared by the agent and the orchestrator.
+// docs/agent-protocol.md describes it in prose; change both together.
+#pragma once
+
+#include <string_view>
+
+namespace kmx::protocol {
+
+// Bumped on any incompatible change to the event format.
+inline constexpr int kVersion = 1;
+
+// Event names ("ev" field of each JSON line on the agent channel).
+inline constexpr std::string_view kEventBoot = "boot";
+inline constexpr std::string_view kEventTestStart = "test-start";
+inline constexpr std::string_view kEventOutput = "output";
+inline constexpr std::string_view kEventTestEnd = "test-end";
+inline constexpr std::string_view kEventDone = "done";
+inline constexpr std::string_view kEventError = "error";
+
+// Written to /dev/kmsg around every test so the console can be cut per test.
+inline constexpr std::string_view kConsoleMarker = "kmod-matrix: ";
+inline constexpr std::string_view kMarkerBegin = "begin ";
+inline constexpr std::string_view kMarkerEnd = "end ";
+
+// Kernel command line parameters the agent reads.
+inline constexpr std::string_view kParamTests = "kmx.tests=";      // comma-separated test ids
+inline constexpr std::string_view kParamTimeout = "kmx.timeout=";  // per-test limit, seconds
+
+// Guest devices: ttyS0 carries the kernel console, ttyS1 the agent events.
+inline constexpr std::string_view kAgentDevice = "/dev/ttyS1";
+
+// Where the image puts each suite's files.
+inline constexpr std::string_view kKmodSuiteDir = "/usr/share/kmod-matrix/kmod";
+
+// kselftest's exit code for "skipped".
+inline constexpr int kSkipExitCode = 4;
+
+// Longest output line the agent forwards; longer lines are cut.
+inline constexpr std::size_t kMaxOutputLine = 4096;
+
+}  // namespace kmx::protocol

@@ -1,0 +1,34 @@
+// What PID 1 must set up before any test can run, and how it powers off.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace kmx::agent {
+
+struct PlannedTest {
+  std::string id;
+  int timeout_s;
+};
+
+struct AgentConfig {
+  std::vector<PlannedTest> tests;
+};
+
+// Mounts proc, sys, devtmpfs, debugfs, tmpfs; points the kernel's modprobe
+// helper at /sbin/modprobe; makes this process immune to the OOM killer.
+// Returns human-readable problems (empty when all went well).
+std::vector<std::string> prepare_guest_system();
+
+// Parses kmx.* parameters out of a kernel command line:
+// kmx.tests=id@seconds,id@seconds (kmx.timeout= gives the default limit).
+AgentConfig parse_kernel_cmdline(const std::string& cmdline);
+
+std::string read_file_trimmed(const std::string& path);
+
+// First line of `kmod --version` as the guest sees it.
+std::string guest_kmod_version();
+
+[[noreturn]] void power_off();
+
+}  // namespace kmx::agent

@@ -1,0 +1,59 @@
+// kmx-agent: PID 1 of every kmod-matrix guest. Prepares the system, runs the
+// tests named on the kernel command line one by one, streams events to the
+// host and powers the VM off. See docs/agent-protocol.md.
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <string>
+
+#include "event_channel.h"
+#include "guest_system.h"
+#include "kmx/protocol.h"
+#include "suite_commands.h"
+#include "test_process.h"
+
+namespace kmx::agent {
+namespace {
+
+void run_one(EventChannel& channel, const std::string& test_id, int timeout_s) {
+  channel.emit(protocol::kEventTestStart, {{"test", test_id}, {"timeout_s", timeout_s}});
+  channel.kernel_marker(std::string(protocol::kMarkerBegin) + test_id);
+  TestOutcome outcome;
+  if (auto command = command_for_test(test_id)) {
+    outcome = run_test_process(command->argv, command->cwd, timeout_s, [&](const std::string& line) {
+      channel.emit(protocol::kEventOutput, {{"test", test_id}, {"line", line}});
+    });
+  } else {
+    outcome.spawn_error = "the agent has no suite for test id '" + test_id + "'";
+  }
+  channel.kernel_marker(std::string(protocol::kMarkerEnd) + test_id);
+  nlohmann::json end = {{"test", test_id},
+                        {"exit", outcome.exit_code},
+                        {"signal", outcome.signal},
+                        {"timed_out", outcome.timed_out},
+                        {"duration_s", outcome.duration_s}};
+  if (!outcome.spawn_error.empty()) end["error"] = outcome.spawn_error;
+  channel.emit(protocol::kEventTestEnd, std::move(end));
+}
+
+}  // namespace
+}  // namespace kmx::agent
+
+int main() {
+  using namespace kmx::agent;
+  auto problems = prepare_guest_system();
+  EventChannel channel;
+  AgentConfig config = parse_kernel_cmdline(read_file_trimmed("/proc/cmdline"));
+  utsname uts{};
+  ::uname(&uts);
+  channel.emit(kmx::protocol::kEventBoot, {{"uname", uts.release},
+                                           {"kmod_version", guest_kmod_version()},
+                                           {"cpus", sysconf(_SC_NPROCESSORS_ONLN)},
+                                           {"mem_kib", sysconf(_SC_PHYS_PAGES) * (sysconf(_SC_PAGESIZE) / 1024)},
+                                           {"tests", config.tests.size()},
+                                           {"problems", problems}});
+  for (const auto& test : config.tests) run_one(channel, test.id, test.timeout_s);
+  channel.emit(kmx::protocol::kEventDone, nlohmann::json::object());
+  if (::getpid() == 1) power_off();
+  return 0;
+}

@@ -1,0 +1,39 @@
+// What the providers hand to the image builder.
+#pragma once
+
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+
+namespace kmx {
+
+// A kernel ready to boot and to build out-of-tree modules against.
+struct KernelArtifacts {
+  std::string id;                     // content identity, part of the image hash
+  std::string release;                // uname -r
+  std::filesystem::path vmlinuz;
+  std::filesystem::path modules_root;  // contains lib/modules/<release>, depmod already run
+  std::filesystem::path build_dir;     // for make -C <build_dir> M=...
+  std::filesystem::path sources;       // lib/test_kmod.c, lib/test_module.c, tools/testing/selftests/kmod/
+};
+
+// The userspace kmod under test.
+struct KmodArtifacts {
+  std::string id;
+  std::filesystem::path kmod_binary;  // the multi-call binary (modprobe, depmod, ...)
+};
+
+// Problems preparing an image: the message says what failed and how to fix it.
+class ImageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The input names something that does not exist (unknown kernel package):
+// bad input rather than an infrastructure failure.
+class UnknownInputError : public ImageError {
+ public:
+  using ImageError::ImageError;
+};
+
+}  // namespace kmx

@@ -1,0 +1,35 @@
+// The content-addressed cache: <root>/<kind>/<key>/ holds one finished entry.
+// Entries are built in a private temporary directory and renamed into place
+// under a per-entry lock, so concurrent runs never see half an entry.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <string>
+
+namespace kmx {
+
+class CacheDir {
+ public:
+  explicit CacheDir(std::filesystem::path root) : root_(std::move(root)) {}
+
+  const std::filesystem::path& root() const { return root_; }
+
+  // Returns the entry's directory, calling build(tmp_dir) first if it does
+  // not exist yet. build fills tmp_dir and throws on failure.
+  std::filesystem::path ensure(const std::string& kind, const std::string& key,
+                               const std::function<void(const std::filesystem::path&)>& build);
+
+  // The default root: $KMX_CACHE, else /var/cache/kmod-matrix for root (QEMU
+  // running as libvirt-qemu must be able to reach the images), else
+  // $XDG_CACHE_HOME or ~/.cache.
+  static std::filesystem::path default_root();
+
+ private:
+  std::filesystem::path root_;
+};
+
+// Makes a cache key safe as a directory name.
+std::string cache_key_name(const std::string& human_readable, const std::string& hash_input);
+
+}  // namespace kmx

@@ -1,0 +1,33 @@
+// Debian kernel packages: downloaded with apt-get download (never installed
+// into the host), unpacked into the cache with their headers and the few
+// files of linux-source the tests need.
+#pragma once
+
+#include "images/cache_dir.h"
+#include "images/kernel_provider.h"
+#include "os/process_runner.h"
+
+namespace kmx {
+
+class DebianKernelProvider : public KernelProvider {
+ public:
+  DebianKernelProvider(ProcessRunner& runner, CacheDir& cache) : runner_(runner), cache_(cache) {}
+  KernelArtifacts prepare(const KernelSpec& spec) override;
+
+  // "linux-image-6.1.0-56-amd64[-unsigned]" -> "linux-headers-6.1.0-56-amd64"
+  static std::string headers_package(const std::string& image_package);
+  // Package names from a Depends field, versions and alternatives dropped.
+  static std::vector<std::string> depends_names(const std::string& depends_field);
+  // "6.1.192-2" -> "linux-source-6.1"
+  static std::string source_package(const std::string& version);
+
+ private:
+  std::string candidate_version(const std::string& package);
+  void download(const std::vector<std::string>& packages_with_versions, const std::filesystem::path& dir);
+  void unpack_kernel(const std::string& package, const std::string& version, const std::filesystem::path& entry);
+
+  ProcessRunner& runner_;
+  CacheDir& cache_;
+};
+
+}  // namespace kmx

@@ -1,0 +1,15 @@
+#include "images/host_kmod_provider.h"
+
+#include "os/files.h"
+
+namespace kmx {
+
+KmodArtifacts HostKmodProvider::prepare(const KmodSpec& spec) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(binary_, ec))
+    throw ImageError("kmod '" + spec.name + "': " + binary_.string() +
+                     " does not exist\n  fix: apt-get install kmod, or declare another kmod source");
+  return KmodArtifacts{"host-" + sha256_file(binary_).substr(0, 16), binary_};
+}
+
+}  // namespace kmx

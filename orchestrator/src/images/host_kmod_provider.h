@@ -1,0 +1,17 @@
+// The kmod the host has installed: /usr/bin/kmod (Debian's, with xz and zstd).
+#pragma once
+
+#include "images/kernel_provider.h"
+
+namespace kmx {
+
+class HostKmodProvider : public KmodProvider {
+ public:
+  explicit HostKmodProvider(std::filesystem::path kmod_binary = "/usr/bin/kmod") : binary_(std::move(kmod_binary)) {}
+  KmodArtifacts prepare(const KmodSpec& spec) override;
+
+ private:
+  std::filesystem::path binary_;
+};
+
+}  // namespace kmx

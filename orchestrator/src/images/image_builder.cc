@@ -1,0 +1,125 @@
+#include "images/image_builder.h"
+
+#include <set>
+#include <spdlog/spdlog.h>
+#include <sstream>
+
+#include "images/initramfs_writer.h"
+#include "images/module_index.h"
+#include "images/shared_libs.h"
+#include "kmx/protocol.h"
+#include "os/files.h"
+
+namespace kmx {
+namespace fs = std::filesystem;
+namespace {
+
+// Bumped whenever what goes into an image changes.
+constexpr const char* kRecipeVersion = "image-recipe-v2";
+constexpr const char* kBusybox = "/bin/busybox";
+constexpr const char* kBash = "/bin/bash";
+constexpr const char* kCapsh = "/usr/sbin/capsh";
+const std::set<std::string> kModutils = {"modprobe", "insmod", "rmmod", "lsmod", "depmod", "modinfo"};
+
+std::string read_if_exists(const fs::path& path) { return fs::exists(path) ? read_file(path) : ""; }
+
+}  // namespace
+
+std::vector<std::string> ImageBuilder::shared_libraries(const std::vector<std::string>& binaries) {
+  std::set<std::string> libs;
+  for (const auto& binary : binaries) {
+    std::vector<std::string> argv = {"ldd", binary};
+    ProcessResult r = runner_.run(argv, {.timeout = std::chrono::seconds(60)});
+    if (r.exit_code != 0 && r.output.find("not a dynamic executable") != std::string::npos) continue;
+    if (!r.ok()) throw ImageError("cannot list the libraries of " + binary + ": " + r.describe(argv));
+    std::vector<std::string> missing;
+    for (auto& lib : parse_ldd_output(r.output, missing)) libs.insert(lib);
+    if (!missing.empty()) throw ImageError(binary + " needs libraries the host lacks: " + missing.front());
+  }
+  return {libs.begin(), libs.end()};
+}
+
+std::string ImageBuilder::image_key(const ImageInputs& in) {
+  std::ostringstream key;
+  key << kRecipeVersion << '\n' << in.kernel.id << '\n' << in.kmod.id << '\n' << sha256_file(in.agent) << '\n';
+  for (const char* tool : {kBusybox, kBash, kCapsh}) key << sha256_file(tool) << '\n';
+  for (const char* ko : {"test_kmod.ko", "test_module.ko"}) key << sha256_file(in.test_modules / ko) << '\n';
+  for (const auto& m : in.modules) key << m << ',';
+  return cache_key_name(in.kernel.release + "_" + in.kmod.id, key.str());
+}
+
+void ImageBuilder::assemble(const ImageInputs& in, const fs::path& out) {
+  const std::string rel = in.kernel.release;
+  const fs::path kernel_modules = in.kernel.modules_root / "lib/modules" / rel;
+  const fs::path stage = out / "stage";
+  const fs::path stage_modules = stage / "lib/modules" / rel;
+  fs::create_directories(stage_modules / "extra");
+
+  ModuleIndex index = ModuleIndex::parse(read_if_exists(kernel_modules / "modules.dep"),
+                                         read_if_exists(kernel_modules / "modules.softdep"),
+                                         read_if_exists(kernel_modules / "modules.alias"));
+  std::vector<std::string> missing;
+  const auto module_paths = index.closure(in.modules, missing);
+  if (!missing.empty())
+    throw ImageError("kernel " + rel + " has no module '" + missing.front() +
+                     "'\n  fix: kmod.sh needs it built as a module (CONFIG_XFS_FS=m)");
+  for (const auto& path : module_paths) {
+    fs::create_directories((stage_modules / path).parent_path());
+    fs::copy_file(kernel_modules / path, stage_modules / path);
+  }
+  for (const char* meta : {"modules.order", "modules.builtin", "modules.builtin.modinfo"})
+    if (fs::exists(kernel_modules / meta)) fs::copy_file(kernel_modules / meta, stage_modules / meta);
+  for (const char* ko : {"test_kmod.ko", "test_module.ko"}) fs::copy_file(in.test_modules / ko, stage_modules / "extra" / ko);
+
+  // The kmod under test writes the guest's module index, as it would on a distro.
+  const fs::path tools = out / "tools";
+  fs::create_directories(tools);
+  fs::create_symlink(in.kmod.kmod_binary, tools / "depmod");
+  std::vector<std::string> argv = {(tools / "depmod").string(), "-b", stage.string(), rel};
+  ProcessResult r = runner_.run(argv, {.timeout = std::chrono::seconds(120)});
+  if (!r.ok()) throw ImageError("depmod of the kmod under test failed: " + r.describe(argv));
+
+  InitramfsWriter w;
+  for (const char* dir : {"/proc", "/sys", "/dev", "/tmp", "/run", "/root", "/etc/modprobe.d", "/sbin", "/usr/bin", "/usr/sbin"})
+    w.add_directory(dir);
+  w.add_file("/init", in.agent);
+  w.add_file("/bin/busybox", kBusybox);
+  argv = {kBusybox, "--list"};
+  r = runner_.run(argv);
+  if (!r.ok()) throw ImageError("cannot list busybox applets: " + r.describe(argv));
+  std::istringstream applets(r.output);
+  for (std::string applet; std::getline(applets, applet);)
+    if (!applet.empty() && !kModutils.count(applet) && applet != "bash" && applet != "busybox" && applet.find('/') == std::string::npos)
+      w.add_symlink("/bin/" + applet, "busybox");
+  w.add_file("/bin/bash", kBash);
+  w.add_file("/sbin/capsh", kCapsh);
+  w.add_file("/bin/kmod", in.kmod.kmod_binary);
+  for (const auto& tool : kModutils) w.add_symlink("/sbin/" + tool, "/bin/kmod");
+  for (const auto& lib : shared_libraries({kBash, kCapsh, in.kmod.kmod_binary.string()})) w.add_file(lib, lib);
+  w.add_tree("/lib/modules/" + rel, stage_modules);
+  const fs::path selftest = in.kernel.sources / "tools/testing/selftests/kmod";
+  const std::string suite_dir(protocol::kKmodSuiteDir);
+  w.add_file(suite_dir + "/kmod.sh", selftest / "kmod.sh", 0755);
+  if (fs::exists(selftest / "config")) w.add_file(suite_dir + "/config", selftest / "config", 0644);
+  write_file_atomically(out / "passwd", "root:x:0:0:root:/root:/bin/sh\n");
+  w.add_file("/etc/passwd", out / "passwd", 0644);
+  w.write(out / "initrd.cpio");
+  fs::remove_all(stage);
+  fs::remove_all(tools);
+  fs::permissions(out / "initrd.cpio", fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                                           fs::perms::others_read);
+  std::ostringstream manifest;
+  for (const auto& p : module_paths) manifest << p << '\n';
+  write_file_atomically(out / "modules.txt", manifest.str());
+}
+
+Image ImageBuilder::build(const ImageInputs& in) {
+  const std::string key = image_key(in);
+  const fs::path entry = cache_.ensure("images", key, [&](const fs::path& out) {
+    spdlog::info("assembling initramfs for {} with kmod {}", in.kernel.release, in.kmod.id);
+    assemble(in, out);
+  });
+  return Image{key, in.kernel.release, in.kernel.vmlinuz, entry / "initrd.cpio"};
+}
+
+}  // namespace kmx

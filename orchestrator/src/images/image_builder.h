@@ -1,0 +1,48 @@
+// Assembles the initramfs for one (kernel, kmod, agent) triple: busybox,
+// bash, capsh, the kmod under test, the kernel modules the tests need with
+// their dependency closure, kmod.sh, and the agent as /init.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "images/artifacts.h"
+#include "images/cache_dir.h"
+#include "os/process_runner.h"
+
+namespace kmx {
+
+struct Image {
+  std::string id;
+  std::string kernel_release;
+  std::filesystem::path vmlinuz;
+  std::filesystem::path initrd;
+};
+
+struct ImageInputs {
+  KernelArtifacts kernel;
+  KmodArtifacts kmod;
+  std::filesystem::path test_modules;  // dir with test_kmod.ko, test_module.ko
+  std::filesystem::path agent;         // static kmx-agent binary
+  // Kernel modules to include by name or alias, with their closure. kmod.sh
+  // needs xfs modular and unloaded for tests 0008/0009 and others.
+  std::vector<std::string> modules = {"xfs"};
+};
+
+class ImageBuilder {
+ public:
+  ImageBuilder(ProcessRunner& runner, CacheDir& cache) : runner_(runner), cache_(cache) {}
+  // Cached by content: a second call with identical inputs builds nothing.
+  Image build(const ImageInputs& inputs);
+
+ private:
+  std::string image_key(const ImageInputs& inputs);
+  void assemble(const ImageInputs& inputs, const std::filesystem::path& out);
+  std::vector<std::string> shared_libraries(const std::vector<std::string>& binaries);
+
+  ProcessRunner& runner_;
+  CacheDir& cache_;
+};
+
+}  // namespace kmx

@@ -1,0 +1,16 @@
+// Builds the kernel's own test modules (lib/test_kmod.c, lib/test_module.c)
+// out of tree against a kernel's build directory; cached per kernel.
+#pragma once
+
+#include <filesystem>
+
+#include "images/artifacts.h"
+#include "images/cache_dir.h"
+#include "os/process_runner.h"
+
+namespace kmx {
+
+// Returns a directory holding test_kmod.ko and test_module.ko.
+std::filesystem::path build_test_modules(ProcessRunner& runner, CacheDir& cache, const KernelArtifacts& kernel);
+
+}  // namespace kmx

@@ -1,0 +1,299 @@
+#include "matrix/matrix.h"
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <toml++/toml.h>
+
+#include "matrix/test_catalog.h"
+
+namespace kmx {
+namespace {
+
+constexpr int kMinMemoryMib = 96;         // below this the kernel and initramfs do not fit
+constexpr int kMaxMemoryMib = 4 << 20;    // 4 TiB, QEMU's own ceiling is near
+constexpr int kMaxVcpus = 288;
+
+std::string where(const std::string& file, const toml::source_region& region) {
+  std::ostringstream out;
+  out << file << ":" << region.begin.line << ":" << region.begin.column;
+  return out.str();
+}
+
+// Reads one TOML table, remembering which keys were consumed so that a
+// misspelt key is an error instead of being silently ignored.
+class TableReader {
+ public:
+  TableReader(const toml::table& table, std::string file, std::string context)
+      : table_(table), file_(std::move(file)), context_(std::move(context)) {}
+
+  [[noreturn]] void fail(const toml::node& node, const std::string& problem, const std::string& fix) const {
+    throw MatrixError(where(file_, node.source()) + ": " + problem + "\n  fix: " + fix);
+  }
+  [[noreturn]] void fail_table(const std::string& problem, const std::string& fix) const {
+    fail(table_, problem, fix);
+  }
+
+  const toml::node* get(const std::string& key) {
+    seen_.insert(key);
+    return table_.get(key);
+  }
+
+  std::optional<std::string> string(const std::string& key) {
+    const toml::node* node = get(key);
+    if (!node) return std::nullopt;
+    if (!node->is_string()) fail(*node, context_ + "." + key + " must be a string", "quote the value: " + key + " = \"...\"");
+    return node->value<std::string>();
+  }
+
+  std::string required_string(const std::string& key, const std::string& example) {
+    auto value = string(key);
+    if (!value || value->empty())
+      fail_table(context_ + " has no '" + key + "'", "add " + key + " = " + example);
+    return *value;
+  }
+
+  std::optional<int> integer(const std::string& key, int min, int max, const std::string& unit) {
+    const toml::node* node = get(key);
+    if (!node) return std::nullopt;
+    return checked_int(*node, context_ + "." + key, min, max, unit);
+  }
+
+  int checked_int(const toml::node& node, const std::string& what, int min, int max, const std::string& unit) const {
+    if (!node.is_integer()) fail(node, what + " must be an integer", "write a whole number of " + unit);
+    int64_t v = *node.value<int64_t>();
+    if (v < min || v > max)
+      fail(node, what + " = " + std::to_string(v) + " is out of range",
+           "use " + std::to_string(min) + " to " + std::to_string(max) + " " + unit);
+    return static_cast<int>(v);
+  }
+
+  const toml::array* array(const std::string& key) {
+    const toml::node* node = get(key);
+    if (!node) return nullptr;
+    if (!node->is_array()) fail(*node, context_ + "." + key + " must be an array", "write " + key + " = [ ... ]");
+    return node->as_array();
+  }
+
+  void reject_unknown_keys() const {
+    for (const auto& [key, node] : table_) {
+      if (seen_.count(std::string(key.str())) == 0) {
+        std::string known;
+        for (const auto& k : seen_) known += (known.empty() ? "" : ", ") + k;
+        fail(node, "unknown key '" + std::string(key.str()) + "' in " + context_,
+             "remove it or use one of: " + known);
+      }
+    }
+  }
+
+  const std::string& file() const { return file_; }
+
+ private:
+  const toml::table& table_;
+  std::string file_;
+  std::string context_;
+  std::set<std::string> seen_;
+};
+
+std::string location_of(const std::string& file, const toml::node& node) { return where(file, node.source()); }
+
+void read_name_unique(TableReader& reader, std::string& name, std::set<std::string>& names, const std::string& what) {
+  name = reader.required_string("name", "\"debian-6.1\"");
+  if (!names.insert(name).second) reader.fail_table("duplicate " + what + " name '" + name + "'", "give every " + what + " a distinct name");
+}
+
+KernelSpec read_kernel(const toml::table& table, const std::string& file, std::set<std::string>& names) {
+  TableReader r(table, file, "[[kernel]]");
+  KernelSpec k;
+  read_name_unique(r, k.name, names, "kernel");
+  k.source = r.string("source").value_or("debian");
+  k.location = location_of(file, table);
+  if (k.source == "debian") {
+    k.package = r.required_string("package", "\"linux-image-6.1.0-56-amd64\"");
+    if (!k.package.starts_with("linux-image-"))
+      r.fail(*table.get("package"), "package '" + k.package + "' is not a linux-image package",
+             "name the binary kernel package, e.g. linux-image-6.1.0-56-amd64 (apt-cache search linux-image lists them)");
+  } else {
+    r.fail(*table.get("source"), "kernel source '" + k.source + "' is not supported yet",
+           "use source = \"debian\" with package = \"linux-image-...\"");
+  }
+  r.reject_unknown_keys();
+  return k;
+}
+
+KmodSpec read_kmod(const toml::table& table, const std::string& file, std::set<std::string>& names) {
+  TableReader r(table, file, "[[kmod]]");
+  KmodSpec k;
+  read_name_unique(r, k.name, names, "kmod");
+  k.source = r.string("source").value_or("host");
+  k.location = location_of(file, table);
+  if (k.source != "host")
+    r.fail(*table.get("source"), "kmod source '" + k.source + "' is not supported yet", "use source = \"host\"");
+  r.reject_unknown_keys();
+  return k;
+}
+
+std::vector<int> read_int_axis(TableReader& r, const std::string& key, int min, int max, const std::string& unit,
+                               const std::string& example) {
+  const toml::array* arr = r.array(key);
+  if (!arr || arr->empty()) r.fail_table("the matrix has no " + key + " axis", "add " + key + " = " + example);
+  std::vector<int> values;
+  for (const auto& node : *arr) {
+    int v = r.checked_int(node, key + " entry", min, max, unit);
+    if (std::find(values.begin(), values.end(), v) != values.end())
+      r.fail(node, key + " lists " + std::to_string(v) + " twice", "remove the duplicate");
+    values.push_back(v);
+  }
+  return values;
+}
+
+std::vector<std::string> read_tests(TableReader& r) {
+  const toml::array* arr = r.array("tests");
+  if (!arr || arr->empty()) r.fail_table("the matrix has no tests", "add tests = [\"kmod:0001-0004\"]");
+  std::vector<std::string> tests;
+  for (const auto& node : *arr) {
+    if (!node.is_string()) r.fail(node, "tests entries must be strings", "quote each id: \"kmod:0001\"");
+    std::string error;
+    auto ids = expand_test_pattern(*node.value<std::string>(), error);
+    if (!ids) r.fail(node, error, "see the suites in README.md");
+    for (auto& id : *ids) {
+      if (std::find(tests.begin(), tests.end(), id) != tests.end())
+        r.fail(node, "test " + id + " is listed twice", "remove the duplicate");
+      tests.push_back(id);
+    }
+  }
+  return tests;
+}
+
+Timeouts read_timeouts(const toml::table& table, const std::string& file) {
+  TableReader r(table, file, "[timeouts]");
+  Timeouts t;
+  t.boot_s = r.integer("boot_s", 5, 3600, "seconds").value_or(t.boot_s);
+  t.test_s = r.integer("test_s", 1, 86400, "seconds").value_or(t.test_s);
+  if (const toml::node* per = r.get("per_test")) {
+    if (!per->is_table()) r.fail(*per, "timeouts.per_test must be a table", "write per_test = { \"kmod:0008\" = 900 }");
+    for (const auto& [key, node] : *per->as_table()) {
+      std::string error;
+      if (!expand_test_pattern(std::string(key.str()), error)) r.fail(node, error, "name a single test id");
+      t.per_test_s[std::string(key.str())] = r.checked_int(node, "per_test timeout", 1, 86400, "seconds");
+    }
+  }
+  r.reject_unknown_keys();
+  return t;
+}
+
+Expectation read_expectation(const toml::table& table, const std::string& file, const Matrix& m) {
+  TableReader r(table, file, "[[expect]]");
+  Expectation e;
+  e.test = r.required_string("test", "\"kmod:0009\"");
+  if (std::find(m.tests.begin(), m.tests.end(), e.test) == m.tests.end())
+    r.fail(*table.get("test"), "expectation for " + e.test + ", which the matrix does not run", "add it to tests or remove this [[expect]]");
+  e.kernel = r.string("kernel");
+  if (e.kernel && std::none_of(m.kernels.begin(), m.kernels.end(), [&](auto& k) { return k.name == *e.kernel; }))
+    r.fail(*table.get("kernel"), "no [[kernel]] is named '" + *e.kernel + "'", "use the name of a declared kernel");
+  e.kmod = r.string("kmod");
+  if (e.kmod && std::none_of(m.kmods.begin(), m.kmods.end(), [&](auto& k) { return k.name == *e.kmod; }))
+    r.fail(*table.get("kmod"), "no [[kmod]] is named '" + *e.kmod + "'", "use the name of a declared kmod");
+  const toml::node* verdict = r.get("verdict");
+  if (!verdict) r.fail_table("[[expect]] has no verdict", "add verdict = \"FAIL\" (or a list of allowed verdicts)");
+  auto add = [&](const toml::node& node) {
+    auto v = node.is_string() ? parse_verdict(*node.value<std::string>()) : std::nullopt;
+    if (!v) r.fail(node, "not a verdict", "use PASS, FAIL, OOM, PANIC, TIMEOUT, HANG, SKIP or ERROR");
+    e.verdicts.push_back(*v);
+  };
+  if (verdict->is_array()) for (const auto& node : *verdict->as_array()) add(node);
+  else add(*verdict);
+  if (e.verdicts.empty()) r.fail(*verdict, "empty verdict list", "list at least one verdict");
+  e.reason = r.string("reason").value_or("");
+  r.reject_unknown_keys();
+  return e;
+}
+
+Matrix build_matrix(const toml::table& root, const std::string& file) {
+  Matrix m;
+  TableReader r(root, file, "the matrix");
+  m.name = r.string("name").value_or(std::filesystem::path(file).stem().string());
+  std::set<std::string> names;
+  auto each_table = [&](const std::string& key, auto&& fn) {
+    const toml::node* node = r.get(key);
+    if (!node) r.fail_table("the matrix has no [[" + key + "]]", "add at least one [[" + key + "]] table");
+    if (!node->is_array_of_tables()) r.fail(*node, key + " must be an array of tables", "write it as [[" + key + "]]");
+    for (const auto& entry : *node->as_array()) fn(*entry.as_table());
+  };
+  each_table("kernel", [&](const toml::table& t) { m.kernels.push_back(read_kernel(t, file, names)); });
+  names.clear();
+  each_table("kmod", [&](const toml::table& t) { m.kmods.push_back(read_kmod(t, file, names)); });
+  m.vcpus = read_int_axis(r, "vcpus", 1, kMaxVcpus, "vCPUs", "[1, 2]");
+  m.memory_mib = read_int_axis(r, "memory_mib", kMinMemoryMib, kMaxMemoryMib, "MiB", "[512, 1024]");
+  m.tests = read_tests(r);
+  if (const toml::node* t = r.get("timeouts")) {
+    if (!t->is_table()) r.fail(*t, "timeouts must be a table", "write [timeouts]");
+    m.timeouts = read_timeouts(*t->as_table(), file);
+  }
+  if (const toml::node* ex = r.get("expect")) {
+    if (!ex->is_array_of_tables()) r.fail(*ex, "expect must be an array of tables", "write it as [[expect]]");
+    for (const auto& entry : *ex->as_array()) m.expectations.push_back(read_expectation(*entry.as_table(), file, m));
+  }
+  r.reject_unknown_keys();
+  return m;
+}
+
+}  // namespace
+
+int Timeouts::for_test(const std::string& test) const {
+  auto it = per_test_s.find(test);
+  return it == per_test_s.end() ? test_s : it->second;
+}
+
+std::string Cell::id() const {
+  return kernel.name + "." + kmod.name + "." + std::to_string(vcpus) + "cpu." + std::to_string(memory_mib) + "M";
+}
+
+Matrix parse_matrix_text(std::string_view text, const std::string& source_name) {
+  toml::table root;
+  try {
+    root = toml::parse(text, source_name);
+  } catch (const toml::parse_error& e) {
+    throw MatrixError(where(source_name, e.source()) + ": " + std::string(e.description()) +
+                      "\n  fix: correct the TOML syntax at that position");
+  }
+  Matrix m = build_matrix(root, source_name);
+  m.file = source_name;
+  return m;
+}
+
+Matrix parse_matrix_file(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec))
+    throw MatrixError(path.string() + ": no such matrix file\n  fix: pass a path such as matrices/smoke.toml");
+  std::ifstream in(path);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return parse_matrix_text(text, path.string());
+}
+
+std::vector<Cell> expand_cells(const Matrix& m) {
+  std::vector<Cell> cells;
+  for (const auto& kernel : m.kernels)
+    for (const auto& kmod : m.kmods)
+      for (int vcpus : m.vcpus)
+        for (int mem : m.memory_mib)
+          cells.push_back(Cell{static_cast<int>(cells.size()), kernel, kmod, vcpus, mem, m.tests});
+  return cells;
+}
+
+bool Expected::matches(Verdict v) const { return std::find(verdicts.begin(), verdicts.end(), v) != verdicts.end(); }
+
+Expected expected_for(const Matrix& m, const Cell& cell, const std::string& test) {
+  // The last matching [[expect]] wins, so a specific entry can follow a general one.
+  Expected result{{Verdict::kPass}, ""};
+  for (const auto& e : m.expectations) {
+    if (e.test != test) continue;
+    if (e.kernel && *e.kernel != cell.kernel.name) continue;
+    if (e.kmod && *e.kmod != cell.kmod.name) continue;
+    result = {e.verdicts, e.reason};
+  }
+  return result;
+}
+
+}  // namespace kmx

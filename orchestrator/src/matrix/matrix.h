@@ -1,0 +1,91 @@
+// A test matrix as declared in matrices/*.toml, and its expansion into cells.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "verdict/verdict.h"
+
+namespace kmx {
+
+// Where a kernel comes from. Only "debian" is implemented so far; the
+// provider seam in images/ takes the others.
+struct KernelSpec {
+  std::string name;      // label used in the matrix and the results
+  std::string source;    // "debian"
+  std::string package;   // debian: linux-image-<abi>-<flavour>
+  std::string location;  // "file:line:col" of the declaration, for later errors
+};
+
+struct KmodSpec {
+  std::string name;
+  std::string source;  // "host"
+  std::string location;
+};
+
+struct Expectation {
+  std::string test;
+  std::optional<std::string> kernel;  // unset: every kernel
+  std::optional<std::string> kmod;
+  std::vector<Verdict> verdicts;  // any of these is expected
+  std::string reason;
+};
+
+struct Timeouts {
+  int boot_s = 120;
+  int test_s = 600;
+  std::map<std::string, int> per_test_s;
+  int for_test(const std::string& test) const;
+};
+
+struct Matrix {
+  std::filesystem::path file;
+  std::string name;
+  std::vector<KernelSpec> kernels;
+  std::vector<KmodSpec> kmods;
+  std::vector<int> vcpus;
+  std::vector<int> memory_mib;
+  std::vector<std::string> tests;  // expanded ids, in declaration order
+  Timeouts timeouts;
+  std::vector<Expectation> expectations;
+};
+
+struct Cell {
+  int index = 0;
+  KernelSpec kernel;
+  KmodSpec kmod;
+  int vcpus = 0;
+  int memory_mib = 0;
+  std::vector<std::string> tests;
+
+  // Stable, filesystem-safe: "debian-6.1.host.2cpu.1024M".
+  std::string id() const;
+};
+
+// Thrown for any problem in a matrix file. what() is the full message:
+// "file:line:col: problem" followed by a line saying how to fix it.
+class MatrixError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+Matrix parse_matrix_file(const std::filesystem::path& path);
+Matrix parse_matrix_text(std::string_view text, const std::string& source_name);
+
+// Every combination of kernel x kmod x vcpus x memory, in that order.
+std::vector<Cell> expand_cells(const Matrix& matrix);
+
+// The verdicts the matrix expects for a test in a cell (PASS by default),
+// with the reason recorded for a non-default expectation.
+struct Expected {
+  std::vector<Verdict> verdicts;
+  std::string reason;
+  bool matches(Verdict v) const;
+};
+Expected expected_for(const Matrix& matrix, const Cell& cell, const std::string& test);
+
+}  // namespace kmx

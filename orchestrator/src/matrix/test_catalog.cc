@@ -1,0 +1,47 @@
+#include "matrix/test_catalog.h"
+
+#include <cstdio>
+#include <regex>
+
+namespace kmx {
+
+const std::vector<TestSuiteInfo>& test_suites() {
+  static const std::vector<TestSuiteInfo> suites = {
+      {"kmod", 1, 13, "the kernel's tools/testing/selftests/kmod/kmod.sh, one id per test number"},
+  };
+  return suites;
+}
+
+std::optional<std::vector<std::string>> expand_test_pattern(const std::string& pattern, std::string& error) {
+  static const std::regex kNumbered(R"(([a-z][a-z0-9_-]*):(\d{4})(?:-(\d{4}))?)");
+  std::smatch m;
+  if (!std::regex_match(pattern, m, kNumbered)) {
+    error = "'" + pattern + "' is not a test id; write it as suite:NNNN or a range suite:NNNN-MMMM, e.g. kmod:0001-0004";
+    return std::nullopt;
+  }
+  const std::string prefix = m[1];
+  const int first = std::stoi(m[2]);
+  const int last = m[3].matched ? std::stoi(m[3]) : first;
+  for (const auto& suite : test_suites()) {
+    if (suite.prefix != prefix) continue;
+    if (first > last || first < suite.first || last > suite.last) {
+      char range[32];
+      std::snprintf(range, sizeof range, "%04d-%04d", suite.first, suite.last);
+      error = "'" + pattern + "' is outside suite '" + prefix + "', whose tests are " + prefix + ":" + range;
+      return std::nullopt;
+    }
+    std::vector<std::string> ids;
+    for (int n = first; n <= last; ++n) {
+      char id[64];
+      std::snprintf(id, sizeof id, "%s:%04d", prefix.c_str(), n);
+      ids.push_back(id);
+    }
+    return ids;
+  }
+  std::string known;
+  for (const auto& suite : test_suites()) known += (known.empty() ? "" : ", ") + suite.prefix;
+  error = "unknown test suite '" + prefix + "' in '" + pattern + "'; known suites: " + known;
+  return std::nullopt;
+}
+
+}  // namespace kmx

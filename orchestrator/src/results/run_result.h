@@ -1,0 +1,63 @@
+// Everything a run learned, as plain data: what results.json and the
+// terminal matrix are rendered from.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "matrix/matrix.h"
+#include "verdict/verdict.h"
+
+namespace kmx {
+
+struct BootSummary {
+  int index = 0;
+  std::string domain;
+  double boot_seconds = -1;
+  double wall_seconds = 0;
+  std::string end;         // how the VM stopped
+  std::string end_detail;
+  std::string console_log;  // paths relative to the run directory
+  std::string agent_log;
+  std::size_t garbage_lines = 0;
+  std::vector<std::string> garbage_samples;
+  std::vector<std::string> agent_problems;
+};
+
+struct TestResult {
+  std::string test;
+  Verdict verdict = Verdict::kError;
+  std::string evidence;
+  double duration_s = 0;
+  std::vector<Verdict> expected;
+  std::string expected_reason;
+  bool as_expected = false;
+  int boot = 0;
+  std::string log;  // relative path of the test's output
+};
+
+struct CellResult {
+  Cell cell;
+  std::string image_id;
+  std::string guest_uname;
+  std::string guest_kmod_version;
+  std::vector<TestResult> tests;  // in the cell's test order
+  std::vector<BootSummary> boots;
+
+  double first_boot_seconds() const { return boots.empty() ? -1 : boots.front().boot_seconds; }
+};
+
+struct RunResult {
+  std::string run_id;
+  std::string matrix_name;
+  std::string matrix_file;
+  std::string accel;
+  std::string accel_reason;
+  std::string started_at;
+  std::string finished_at;
+  std::vector<CellResult> cells;
+
+  std::size_t unexpected_count() const;
+};
+
+}  // namespace kmx

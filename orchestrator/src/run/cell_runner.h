@@ -1,0 +1,39 @@
+// Runs every test of one cell to a verdict. When a test takes the guest down
+// (panic, OOM panic, hang, reset) its verdict is recorded and a fresh VM
+// boots for the remaining tests.
+#pragma once
+
+#include <atomic>
+#include <filesystem>
+#include <string>
+
+#include "images/image_builder.h"
+#include "matrix/matrix.h"
+#include "os/clock.h"
+#include "results/run_result.h"
+#include "vm/vm_driver.h"
+
+namespace kmx {
+
+struct CellContext {
+  VmDriver& driver;
+  Clock& clock;
+  const Matrix& matrix;
+  std::string run_id;
+  int owner_pid = 0;
+  std::filesystem::path run_dir;
+  Accel accel = Accel::kTcg;
+  int max_start_attempts = 3;  // a VM that will not start is retried this often
+  int host_grace_s = 30;
+  const std::atomic<bool>* stop = nullptr;
+};
+
+CellResult run_cell(const CellContext& ctx, const Cell& cell, const Image& image);
+
+// A cell whose image could not be built: every test is ERROR with the cause.
+CellResult failed_cell(const Matrix& matrix, const Cell& cell, const std::string& cause);
+
+// "kmod:0001" -> "kmod-0001": safe as a file name.
+std::string test_file_name(const std::string& test);
+
+}  // namespace kmx

@@ -1,0 +1,46 @@
+#include "run/image_source.h"
+
+#include "images/debian_kernel_provider.h"
+#include "images/host_kmod_provider.h"
+#include "images/test_module_builder.h"
+
+namespace kmx {
+
+BuiltImageSource::BuiltImageSource(ProcessRunner& runner, CacheDir& cache, std::filesystem::path agent_binary)
+    : runner_(runner),
+      cache_(cache),
+      agent_(std::move(agent_binary)),
+      debian_kernels_(std::make_unique<DebianKernelProvider>(runner, cache)),
+      host_kmod_(std::make_unique<HostKmodProvider>()) {}
+
+Image BuiltImageSource::image_for(const Cell& cell) {
+  std::lock_guard lock(mutex_);
+  const std::string key = cell.kernel.name + "\n" + cell.kmod.name;
+  if (auto it = images_.find(key); it != images_.end()) return it->second;
+  if (auto it = failures_.find(key); it != failures_.end()) throw ImageError(it->second);
+  try {
+    Image image = build(cell);
+    images_[key] = image;
+    return image;
+  } catch (const UnknownInputError&) {
+    throw;
+  } catch (const ImageError& e) {
+    failures_[key] = e.what();
+    throw;
+  }
+}
+
+Image BuiltImageSource::build(const Cell& cell) {
+  if (!std::filesystem::exists(agent_))
+    throw ImageError("guest agent binary " + agent_.string() + " does not exist\n  fix: build it (cmake --build build) or pass --agent");
+  auto k = kernels_.find(cell.kernel.name);
+  if (k == kernels_.end()) k = kernels_.emplace(cell.kernel.name, debian_kernels_->prepare(cell.kernel)).first;
+  ImageInputs inputs;
+  inputs.kernel = k->second;
+  inputs.kmod = host_kmod_->prepare(cell.kmod);
+  inputs.test_modules = build_test_modules(runner_, cache_, inputs.kernel);
+  inputs.agent = agent_;
+  return ImageBuilder(runner_, cache_).build(inputs);
+}
+
+}  // namespace kmx

@@ -1,0 +1,38 @@
+// A whole run: images for every cell, stale-domain cleanup, cells on a pool
+// of workers, results written after every cell.
+#pragma once
+
+#include <atomic>
+#include <filesystem>
+#include <functional>
+
+#include "vm/accel_probe.h"
+#include <string>
+
+#include "matrix/matrix.h"
+#include "os/clock.h"
+#include "results/run_result.h"
+#include "run/image_source.h"
+#include "vm/vm_driver.h"
+
+namespace kmx {
+
+struct RunSettings {
+  std::string run_id;
+  std::filesystem::path run_dir;
+  // Picks the accelerator once the first image exists (a real guest is the
+  // only trustworthy KVM probe).
+  std::function<AccelChoice(const Image&)> choose_accel;
+  int jobs = 1;
+  int owner_pid = 0;
+  const std::atomic<bool>* stop = nullptr;  // set by SIGINT/SIGTERM
+};
+
+// Thrown before any VM boots when the input names things that do not exist.
+RunResult run_matrix(const Matrix& matrix, ImageSource& images, VmDriver& driver, Clock& clock,
+                     const RunSettings& settings);
+
+// "20261122-233800-4821": sortable, unique per process.
+std::string new_run_id(int pid);
+
+}  // namespace kmx

@@ -1,0 +1,122 @@
+#include "verdict/boot_classifier.h"
+
+#include <algorithm>
+
+#include "verdict/console_scan.h"
+
+namespace kmx {
+namespace {
+
+std::string last_output(const AgentLog& agent, const std::string& test) {
+  auto it = agent.output.find(test);
+  if (it == agent.output.end() || it->second.empty()) return "";
+  return "; last output: \"" + sanitize_guest_text(it->second.back(), 160) + "\"";
+}
+
+// Console evidence outranks the exit code: a test whose shell was killed by
+// the OOM killer may still exit 0 or 1.
+std::optional<TestVerdict> from_console(const std::string& test, const std::vector<ConsoleFinding>& findings) {
+  if (auto f = find_kind(findings, ConsoleEventKind::kPanic)) return TestVerdict{test, Verdict::kPanic, "console: " + f->line};
+  if (auto f = find_kind(findings, ConsoleEventKind::kOom)) return TestVerdict{test, Verdict::kOom, "console: " + f->line};
+  return std::nullopt;
+}
+
+TestVerdict timed_out(const std::string& test, const std::vector<ConsoleFinding>& findings, const std::string& what) {
+  if (auto f = find_kind(findings, ConsoleEventKind::kHang))
+    return {test, Verdict::kHang, what + "; console: " + f->line};
+  return {test, Verdict::kTimeout, what};
+}
+
+TestVerdict finished_test(const std::string& test, const TestEndInfo& end, const AgentLog& agent,
+                          const std::vector<ConsoleFinding>& findings) {
+  TestVerdict v{test, Verdict::kError, "", end.duration_s};
+  if (auto c = from_console(test, findings)) {
+    v.verdict = c->verdict;
+    v.evidence = c->evidence;
+  } else if (!end.error.empty()) {
+    v.verdict = Verdict::kError;
+    v.evidence = "agent: " + end.error;
+  } else if (end.timed_out) {
+    TestVerdict t = timed_out(test, findings, "agent: killed after its " + std::to_string(static_cast<int>(end.duration_s)) + " s limit");
+    v.verdict = t.verdict;
+    v.evidence = t.evidence;
+  } else if (end.signal != 0) {
+    v.verdict = Verdict::kFail;
+    v.evidence = "agent: test killed by signal " + std::to_string(end.signal) + last_output(agent, test);
+  } else if (end.exit_code == 0) {
+    if (auto oops = find_kind(findings, ConsoleEventKind::kOops)) {
+      v.verdict = Verdict::kFail;
+      v.evidence = "exit status 0 but the kernel oopsed; console: " + oops->line;
+    } else {
+      v.verdict = Verdict::kPass;
+      v.evidence = "agent: exit status 0";
+    }
+  } else if (end.exit_code == 4) {
+    v.verdict = Verdict::kSkip;
+    v.evidence = "agent: exit status 4 (kselftest skip)" + last_output(agent, test);
+  } else {
+    v.verdict = Verdict::kFail;
+    v.evidence = "agent: exit status " + std::to_string(end.exit_code) + last_output(agent, test);
+  }
+  return v;
+}
+
+// The guest stopped while this test was running.
+TestVerdict interrupted_test(const std::string& test, const BootRecord& record,
+                             const std::vector<ConsoleFinding>& findings) {
+  if (auto c = from_console(test, findings)) return *c;
+  if (record.end == BootEnd::kTestTimeout) return timed_out(test, findings, "host watchdog: " + record.end_detail);
+  if (record.end == BootEnd::kInterrupted) return {test, Verdict::kError, "run interrupted during the test"};
+  return {test, Verdict::kError,
+          "guest stopped during the test with no test-end event and no panic on the console" +
+              (record.end_detail.empty() ? "" : " (" + record.end_detail + ")")};
+}
+
+// The agent never reported boot: every requested test carries the boot's fate.
+BootVerdicts failed_boot(const BootRecord& record, const std::vector<ConsoleFinding>& findings) {
+  TestVerdict fate{"", Verdict::kError, ""};
+  if (record.end == BootEnd::kStartFailed) fate = {"", Verdict::kError, "VM did not start: " + record.end_detail};
+  else if (auto c = from_console("", findings)) fate = {"", c->verdict, "during boot, " + c->evidence};
+  else if (record.end == BootEnd::kBootTimeout) fate = {"", Verdict::kTimeout, "boot: " + record.end_detail};
+  else fate = {"", Verdict::kError, "guest stopped before the agent reported boot"};
+  if (record.agent.garbage_lines > 0)
+    fate.evidence += "; agent channel had " + std::to_string(record.agent.garbage_lines) + " malformed lines, first: " +
+                     record.agent.garbage_samples.front();
+  BootVerdicts result;
+  for (const auto& test : record.requested_tests) {
+    TestVerdict v = fate;
+    v.test = test;
+    result.verdicts.push_back(v);
+  }
+  return result;
+}
+
+}  // namespace
+
+BootVerdicts classify_boot(const BootRecord& record) {
+  const auto lines = split_console_lines(record.console);
+  if (!record.agent.boot) return failed_boot(record, scan_console(lines));
+
+  const ConsoleSegments segments = segment_console(lines);
+  BootVerdicts result;
+  const auto running = record.agent.running_test();
+  for (const auto& test : record.requested_tests) {
+    const bool started = std::find(record.agent.started.begin(), record.agent.started.end(), test) !=
+                         record.agent.started.end();
+    if (!started) {
+      result.not_run.push_back(test);
+      continue;
+    }
+    auto seg = segments.per_test.find(test);
+    const auto findings = seg == segments.per_test.end() ? std::vector<ConsoleFinding>{} : scan_console(seg->second);
+    if (auto end = record.agent.ended.find(test); end != record.agent.ended.end())
+      result.verdicts.push_back(finished_test(test, end->second, record.agent, findings));
+    else if (running && *running == test)
+      result.verdicts.push_back(interrupted_test(test, record, findings));
+    else
+      result.not_run.push_back(test);
+  }
+  return result;
+}
+
+}  // namespace kmx

@@ -1,0 +1,43 @@
+// Turns what one boot produced (agent events, console, how the VM ended)
+// into verdicts with evidence. Pure: no I/O, no clock.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "verdict/agent_stream.h"
+#include "verdict/verdict.h"
+
+namespace kmx {
+
+enum class BootEnd {
+  kPoweredOff,     // the VM stopped by itself (agent power-off, panic reboot, reset)
+  kStartFailed,    // the hypervisor could not start it
+  kBootTimeout,    // host watchdog: no boot event in time
+  kTestTimeout,    // host watchdog: a test ran past its limit and grace
+  kInterrupted,    // the run was stopped (SIGINT/SIGTERM)
+};
+
+struct BootRecord {
+  std::vector<std::string> requested_tests;
+  AgentLog agent;
+  std::string console;
+  BootEnd end = BootEnd::kPoweredOff;
+  std::string end_detail;  // human text: start error, watchdog limit
+};
+
+struct TestVerdict {
+  std::string test;
+  Verdict verdict = Verdict::kError;
+  std::string evidence;
+  double duration_s = 0;
+};
+
+struct BootVerdicts {
+  std::vector<TestVerdict> verdicts;       // tests decided by this boot
+  std::vector<std::string> not_run;        // requested, never started: boot again for them
+};
+
+BootVerdicts classify_boot(const BootRecord& record);
+
+}  // namespace kmx

@@ -1,0 +1,97 @@
+#include "vm/libvirt_driver.h"
+
+#include <libvirt/virterror.h>
+
+#include <stdexcept>
+
+#include "vm/domain_name.h"
+#include "vm/domain_xml.h"
+
+namespace kmx {
+namespace {
+
+void silent_error_handler(void*, virErrorPtr) {}
+
+std::string last_error() {
+  const char* message = virGetLastErrorMessage();
+  return message ? message : "unknown libvirt error";
+}
+
+struct DomainHandle {
+  virDomainPtr ptr;
+  ~DomainHandle() {
+    if (ptr) virDomainFree(ptr);
+  }
+};
+
+}  // namespace
+
+LibvirtDriver::LibvirtDriver(const std::string& uri) {
+  virSetErrorFunc(nullptr, silent_error_handler);
+  conn_ = virConnectOpen(uri.c_str());
+  if (!conn_)
+    throw std::runtime_error("cannot connect to libvirt at " + uri + ": " + last_error() +
+                             "\n  fix: run ci/setup-host.sh (starts virtlogd and libvirtd), or pass --connect URI");
+}
+
+LibvirtDriver::~LibvirtDriver() {
+  if (conn_) virConnectClose(conn_);
+}
+
+std::string LibvirtDriver::start(const VmSpec& spec) {
+  {
+    std::lock_guard lock(mutex_);
+    streams_.erase(spec.name);
+    streams_.emplace(spec.name, Streams{FileTail(spec.console_log), FileTail(spec.agent_log)});
+  }
+  DomainHandle dom{virDomainCreateXML(conn_, domain_xml(spec).c_str(), 0)};
+  if (!dom.ptr) return "libvirt could not start " + spec.name + ": " + last_error();
+  return "";
+}
+
+bool LibvirtDriver::is_running(const std::string& name) {
+  DomainHandle dom{virDomainLookupByName(conn_, name.c_str())};
+  return dom.ptr && virDomainIsActive(dom.ptr) == 1;
+}
+
+void LibvirtDriver::destroy(const std::string& name) {
+  DomainHandle dom{virDomainLookupByName(conn_, name.c_str())};
+  if (dom.ptr) virDomainDestroy(dom.ptr);
+}
+
+std::vector<std::string> LibvirtDriver::list_own_domains() {
+  std::vector<std::string> names;
+  virDomainPtr* domains = nullptr;
+  int n = virConnectListAllDomains(conn_, &domains, VIR_CONNECT_LIST_DOMAINS_ACTIVE);
+  for (int i = 0; i < n; ++i) {
+    const char* name = virDomainGetName(domains[i]);
+    if (name && std::string_view(name).starts_with(kDomainPrefix)) names.emplace_back(name);
+    virDomainFree(domains[i]);
+  }
+  free(domains);
+  return names;
+}
+
+LibvirtDriver::Streams* LibvirtDriver::streams(const std::string& name) {
+  auto it = streams_.find(name);
+  return it == streams_.end() ? nullptr : &it->second;
+}
+
+std::string LibvirtDriver::read_console(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  Streams* s = streams(name);
+  return s ? s->console.read_new() : "";
+}
+
+std::string LibvirtDriver::read_agent(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  Streams* s = streams(name);
+  return s ? s->agent.read_new() : "";
+}
+
+void LibvirtDriver::forget(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  streams_.erase(name);
+}
+
+}  // namespace kmx

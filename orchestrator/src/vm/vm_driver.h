@@ -1,0 +1,43 @@
+// The hypervisor boundary. The libvirt driver is the real one; tests use a
+// scripted fake. Callers never learn which backend runs.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace kmx {
+
+enum class Accel { kKvm, kTcg };
+std::string_view to_string(Accel accel);
+
+struct VmSpec {
+  std::string name;  // see domain_name.h
+  Accel accel = Accel::kTcg;
+  int vcpus = 1;
+  int memory_mib = 512;
+  std::filesystem::path kernel;
+  std::filesystem::path initrd;
+  std::string cmdline;
+  std::filesystem::path console_log;  // ttyS0: kernel console
+  std::filesystem::path agent_log;    // ttyS1: agent events
+};
+
+class VmDriver {
+ public:
+  virtual ~VmDriver() = default;
+  // Boots the VM; returns an empty string on success, else why it failed.
+  virtual std::string start(const VmSpec& spec) = 0;
+  virtual bool is_running(const std::string& name) = 0;
+  // Stops the VM at once (no guest shutdown). Idempotent.
+  virtual void destroy(const std::string& name) = 0;
+  // Names of every running domain of this tool (prefix "kmx-").
+  virtual std::vector<std::string> list_own_domains() = 0;
+  // What the guest wrote on each channel since the previous call.
+  virtual std::string read_console(const std::string& name) = 0;
+  virtual std::string read_agent(const std::string& name) = 0;
+  // Drops per-VM bookkeeping once the caller is done with it.
+  virtual void forget(const std::string& name) = 0;
+};
+
+}  // namespace kmx
