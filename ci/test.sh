@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The test command: prepares the host, builds, and runs every test (unit,
+# integration and end-to-end with real VMs under libvirt). .ci/run calls this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash ci/setup-host.sh
+bash ci/build.sh
+# E2E tests boot VMs and must not run in parallel on a 2-core host.
+ctest --test-dir build --output-on-failure --timeout 1800

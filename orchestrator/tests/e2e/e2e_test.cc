@@ -1,0 +1,117 @@
+// End-to-end tests: each runs `kmod-matrix run` on a small matrix and reads
+// the results.json it wrote. VMs are real (KVM if a guest boots under it,
+// TCG otherwise); the kernel is Debian's 6.1 package.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "os/files.h"
+#include "os/process_runner.h"
+
+namespace kmx {
+namespace {
+
+namespace fs = std::filesystem;
+constexpr const char* kKernel = "linux-image-6.1.0-56-amd64";
+
+struct RunOutcome {
+  int exit_code = -1;
+  std::string output;
+  nlohmann::json results;  // null when no results.json was written
+};
+
+class EndToEnd : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("kmx-e2e-" + std::to_string(::getpid()) + "-" +
+                                        testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ / "results");
+  }
+  void TearDown() override {
+    if (!HasFailure()) fs::remove_all(dir_);
+    else std::cerr << "kept for inspection: " << dir_ << "\n";
+  }
+
+  static std::string matrix(const std::string& tests, int vcpus, int memory_mib, const std::string& extra = "") {
+    return "name = \"e2e\"\ntests = [" + tests + "]\nvcpus = [" + std::to_string(vcpus) + "]\nmemory_mib = [" +
+           std::to_string(memory_mib) + "]\n" + extra + "\n[[kernel]]\nname = \"debian-6.1\"\npackage = \"" + kKernel +
+           "\"\n\n[[kmod]]\nname = \"host\"\n";
+  }
+
+  RunOutcome run(const std::string& matrix_text) {
+    const fs::path file = dir_ / "matrix.toml";
+    write_file_atomically(file, matrix_text);
+    BoostProcessRunner runner;
+    ProcessResult r = runner.run({KMX_BINARY, "run", file.string(), "--results", (dir_ / "results").string()},
+                                 {.timeout = std::chrono::seconds(1500)});
+    RunOutcome out{r.exit_code, r.output, nullptr};
+    for (const auto& run_dir : fs::directory_iterator(dir_ / "results"))
+      if (fs::exists(run_dir.path() / "results.json"))
+        out.results = nlohmann::json::parse(read_file(run_dir.path() / "results.json"));
+    return out;
+  }
+
+  static const nlohmann::json& test_of(const RunOutcome& out, const std::string& id) {
+    static const nlohmann::json missing;
+    if (out.results.is_null()) return missing;
+    for (const auto& cell : out.results["cells"])
+      for (const auto& t : cell["tests"])
+        if (t["id"] == id) return t;
+    return missing;
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(EndToEnd, Kmod0001PassesOnDebian61InARealVm) {
+  RunOutcome out = run(matrix("\"kmod:0001\"", 1, 512));
+  ASSERT_EQ(out.exit_code, 0) << out.output;
+  const auto& t = test_of(out, "kmod:0001");
+  ASSERT_FALSE(t.is_null()) << out.output;
+  EXPECT_EQ(t["verdict"], "PASS");
+  EXPECT_EQ(t["evidence"], "agent: exit status 0");
+  const auto& cell = out.results["cells"][0];
+  EXPECT_EQ(cell["guest_uname"], "6.1.0-56-amd64");
+  EXPECT_EQ(cell["guest_kmod_version"].get<std::string>().rfind("kmod version", 0), 0u);
+  EXPECT_GT(cell["boot_s"].get<double>(), 0.0);
+  // The console really came from the guest kernel and carries our markers.
+  const std::string console = read_file(dir_ / "results" / out.results["run_id"].get<std::string>() /
+                                        cell["boots"][0]["console_log"].get<std::string>());
+  EXPECT_NE(console.find("Linux version 6.1."), std::string::npos);
+  EXPECT_NE(console.find("kmod-matrix: begin kmod:0001"), std::string::npos);
+  EXPECT_NE(out.output.find("PASS"), std::string::npos);
+}
+
+TEST_F(EndToEnd, AgentKillsATestPastItsLimitAndReportsTimeout) {
+  // kmod:0002 loads modules for several seconds; a 1 s limit must cut it.
+  RunOutcome out = run(matrix("\"kmod:0002\", \"kmod:0003\"", 1, 512,
+                              "[timeouts]\nper_test = { \"kmod:0002\" = 1 }\n"));
+  EXPECT_EQ(out.exit_code, 1) << out.output;
+  EXPECT_EQ(test_of(out, "kmod:0002")["verdict"], "TIMEOUT") << out.output;
+  // The guest survives a killed test: the next test runs in the same boot.
+  EXPECT_EQ(test_of(out, "kmod:0003")["verdict"], "PASS") << out.output;
+  EXPECT_EQ(out.results["cells"][0]["boots"].size(), 1u);
+}
+
+TEST_F(EndToEnd, MalformedMatrixFailsWithFileLineColumnAndExit2) {
+  RunOutcome out = run("name = \"broken\"\ntests = [\"kmod:0001\"\nvcpus = [1]\n");
+  EXPECT_EQ(out.exit_code, 2);
+  EXPECT_NE(out.output.find("matrix.toml:3:"), std::string::npos) << out.output;
+  EXPECT_NE(out.output.find("fix:"), std::string::npos) << out.output;
+  EXPECT_TRUE(out.results.is_null());
+}
+
+TEST_F(EndToEnd, UnknownKernelPackageFailsBeforeBootingWithExit2) {
+  std::string text = matrix("\"kmod:0001\"", 1, 512);
+  text.replace(text.find(kKernel), std::string(kKernel).size(), "linux-image-9.99.0-1-amd64");
+  RunOutcome out = run(text);
+  EXPECT_EQ(out.exit_code, 2) << out.output;
+  EXPECT_NE(out.output.find("linux-image-9.99.0-1-amd64"), std::string::npos) << out.output;
+  EXPECT_NE(out.output.find("fix:"), std::string::npos) << out.output;
+}
+
+}  // namespace
+}  // namespace kmx
