@@ -15,7 +15,8 @@
 namespace kmx::agent {
 namespace {
 
-void run_one(EventChannel& channel, const std::string& test_id, int timeout_s) {
+// Returns false when the guest must not run further tests.
+bool run_one(EventChannel& channel, const std::string& test_id, int timeout_s) {
   channel.emit(protocol::kEventTestStart, {{"test", test_id}, {"timeout_s", timeout_s}});
   channel.kernel_marker(std::string(protocol::kMarkerBegin) + test_id);
   TestOutcome outcome;
@@ -33,14 +34,17 @@ void run_one(EventChannel& channel, const std::string& test_id, int timeout_s) {
                         {"timed_out", outcome.timed_out},
                         {"duration_s", outcome.duration_s}};
   if (!outcome.spawn_error.empty()) end["error"] = outcome.spawn_error;
+  if (outcome.unkillable) end["unkillable"] = true;
   channel.emit(protocol::kEventTestEnd, std::move(end));
+  return !outcome.unkillable;
 }
 
 }  // namespace
 }  // namespace kmx::agent
 
-int main() {
+int main(int argc, char** argv) {
   using namespace kmx::agent;
+  if (argc > 1 && std::string_view(argv[1]) == kStallArgument) stall_all_cpus();
   auto problems = prepare_guest_system();
   EventChannel channel;
   AgentConfig config = parse_kernel_cmdline(read_file_trimmed("/proc/cmdline"));
@@ -52,7 +56,8 @@ int main() {
                                            {"mem_kib", sysconf(_SC_PHYS_PAGES) * (sysconf(_SC_PAGESIZE) / 1024)},
                                            {"tests", config.tests.size()},
                                            {"problems", problems}});
-  for (const auto& test : config.tests) run_one(channel, test.id, test.timeout_s);
+  for (const auto& test : config.tests)
+    if (!run_one(channel, test.id, test.timeout_s)) break;  // the host boots afresh for the rest
   channel.emit(kmx::protocol::kEventDone, nlohmann::json::object());
   if (::getpid() == 1) power_off();
   return 0;

@@ -1,7 +1,12 @@
 #include "suite_commands.h"
 
 #include <algorithm>
+#include <sched.h>
+#include <unistd.h>
+
 #include <cctype>
+#include <cstdio>
+#include <map>
 
 #include "kmx/protocol.h"
 
@@ -18,7 +23,41 @@ std::optional<SuiteCommand> command_for_test(const std::string& test_id) {
     // -t runs the test as many times as kmod.sh recommends for it.
     return SuiteCommand{{"/bin/bash", dir + "/kmod.sh", "-t", number}, dir};
   }
+  // Fault injection, to prove the harness survives what kernels do to it.
+  static const std::map<std::string, std::string> kFaults = {
+      {"fault:panic", "echo c > /proc/sysrq-trigger"},
+      {"fault:hang", "exec sleep 1000000"},
+      {"fault:oom", "x=0123456789abcdef; while :; do x=$x$x; done"},
+  };
+  if (auto it = kFaults.find(test_id); it != kFaults.end()) return SuiteCommand{{"/bin/sh", "-c", it->second}, "/"};
+  // busybox has no chrt: the agent binary itself spins one unthrottled
+  // real-time thread per CPU, which stalls the whole guest.
+  if (test_id == "fault:stall") return SuiteCommand{{"/init", std::string(kStallArgument)}, "/"};
   return std::nullopt;
+}
+
+}  // namespace kmx::agent
+
+namespace kmx::agent {
+
+void stall_all_cpus() {
+  if (FILE* f = std::fopen("/proc/sys/kernel/sched_rt_runtime_us", "w")) {
+    std::fputs("-1", f);  // no RT throttling: nothing else gets a CPU back
+    std::fclose(f);
+  }
+  const long cpus = ::sysconf(_SC_NPROCESSORS_ONLN);
+  for (long cpu = 0; cpu < cpus; ++cpu) {
+    if (::fork() != 0) continue;
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(static_cast<int>(cpu), &set);
+    ::sched_setaffinity(0, sizeof set, &set);
+    sched_param param{};
+    param.sched_priority = 99;
+    ::sched_setscheduler(0, SCHED_FIFO, &param);
+    for (;;) asm volatile("" ::: "memory");  // spin without being optimised away
+  }
+  for (;;) ::pause();
 }
 
 }  // namespace kmx::agent

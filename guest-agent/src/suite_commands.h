@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace kmx::agent {
@@ -13,5 +14,9 @@ struct SuiteCommand {
 };
 
 std::optional<SuiteCommand> command_for_test(const std::string& test_id);
+
+// `/init --stall-all-cpus` runs stall_all_cpus() instead of the agent.
+inline constexpr std::string_view kStallArgument = "--stall-all-cpus";
+[[noreturn]] void stall_all_cpus();
 
 }  // namespace kmx::agent

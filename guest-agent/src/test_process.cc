@@ -119,8 +119,16 @@ TestOutcome run_test_process(const std::vector<std::string>& argv, const std::st
     if (!reaped && Clock::now() > deadline) {
       outcome.timed_out = true;
       ::kill(-pid, SIGKILL);
-      ::waitpid(pid, &status, 0);
-      reaped = true;
+      // SIGKILL waits for an uninterruptible sleep to end; do not wait forever.
+      const auto give_up = Clock::now() + std::chrono::seconds(kKillGraceSeconds);
+      while (!reaped && Clock::now() < give_up) {
+        ::usleep(100 * 1000);
+        reap_children(pid, status, reaped);
+      }
+      if (!reaped) {
+        outcome.unkillable = true;
+        break;
+      }
     }
   }
   // Drain what the test wrote before it ended; stragglers in its group are killed.

@@ -12,9 +12,14 @@ struct TestOutcome {
   int exit_code = -1;    // valid when signal == 0 and the process was reaped
   int signal = 0;        // terminating signal, 0 if it exited
   bool timed_out = false;
+  // Killed but not dead after kKillGraceSeconds: stuck in the kernel. The
+  // guest is no longer trustworthy for further tests.
+  bool unkillable = false;
   double duration_s = 0;
   std::string spawn_error;  // non-empty when the command could not start
 };
+
+inline constexpr int kKillGraceSeconds = 10;
 
 using LineSink = std::function<void(const std::string&)>;
 

@@ -15,6 +15,22 @@ constexpr int kMinMemoryMib = 96;         // below this the kernel and initramfs
 constexpr int kMaxMemoryMib = 4 << 20;    // 4 TiB, QEMU's own ceiling is near
 constexpr int kMaxVcpus = 288;
 
+// Edit distance of at most two: "vcpu" for "vcpus", "memroy_mib" for "memory_mib".
+bool similar(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t substitute = diagonal + (a[i - 1] == b[j - 1] ? 0 : 1);
+      diagonal = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, substitute});
+    }
+  }
+  return row[b.size()] <= 2;
+}
+
 std::string where(const std::string& file, const toml::source_region& region) {
   std::ostringstream out;
   out << file << ":" << region.begin.line << ":" << region.begin.column;
@@ -35,6 +51,15 @@ class TableReader {
     fail(table_, problem, fix);
   }
 
+  // A required key is absent. A key not read yet and spelt like it is the
+  // likelier mistake, so the error points there.
+  [[noreturn]] void fail_missing(const std::string& key, const std::string& problem, const std::string& fix) const {
+    for (const auto& [k, node] : table_)
+      if (seen_.count(std::string(k.str())) == 0 && similar(k.str(), key))
+        fail(node, "unknown key '" + std::string(k.str()) + "' in " + context_, "did you mean '" + key + "'?");
+    fail_table(problem, fix);
+  }
+
   const toml::node* get(const std::string& key) {
     seen_.insert(key);
     return table_.get(key);
@@ -50,7 +75,7 @@ class TableReader {
   std::string required_string(const std::string& key, const std::string& example) {
     auto value = string(key);
     if (!value || value->empty())
-      fail_table(context_ + " has no '" + key + "'", "add " + key + " = " + example);
+      fail_missing(key, context_ + " has no '" + key + "'", "add " + key + " = " + example);
     return *value;
   }
 
@@ -137,7 +162,7 @@ KmodSpec read_kmod(const toml::table& table, const std::string& file, std::set<s
 std::vector<int> read_int_axis(TableReader& r, const std::string& key, int min, int max, const std::string& unit,
                                const std::string& example) {
   const toml::array* arr = r.array(key);
-  if (!arr || arr->empty()) r.fail_table("the matrix has no " + key + " axis", "add " + key + " = " + example);
+  if (!arr || arr->empty()) r.fail_missing(key, "the matrix has no " + key + " axis", "add " + key + " = " + example);
   std::vector<int> values;
   for (const auto& node : *arr) {
     int v = r.checked_int(node, key + " entry", min, max, unit);
@@ -150,7 +175,7 @@ std::vector<int> read_int_axis(TableReader& r, const std::string& key, int min, 
 
 std::vector<std::string> read_tests(TableReader& r) {
   const toml::array* arr = r.array("tests");
-  if (!arr || arr->empty()) r.fail_table("the matrix has no tests", "add tests = [\"kmod:0001-0004\"]");
+  if (!arr || arr->empty()) r.fail_missing("tests", "the matrix has no tests", "add tests = [\"kmod:0001-0004\"]");
   std::vector<std::string> tests;
   for (const auto& node : *arr) {
     if (!node.is_string()) r.fail(node, "tests entries must be strings", "quote each id: \"kmod:0001\"");
@@ -175,8 +200,10 @@ Timeouts read_timeouts(const toml::table& table, const std::string& file) {
     if (!per->is_table()) r.fail(*per, "timeouts.per_test must be a table", "write per_test = { \"kmod:0008\" = 900 }");
     for (const auto& [key, node] : *per->as_table()) {
       std::string error;
-      if (!expand_test_pattern(std::string(key.str()), error)) r.fail(node, error, "name a single test id");
-      t.per_test_s[std::string(key.str())] = r.checked_int(node, "per_test timeout", 1, 86400, "seconds");
+      auto ids = expand_test_pattern(std::string(key.str()), error);
+      if (!ids) r.fail(node, error, "name a test id or a range, e.g. \"kmod:0008\" or \"kmod:0001-0004\"");
+      const int seconds = r.checked_int(node, "per_test timeout", 1, 86400, "seconds");
+      for (const auto& id : *ids) t.per_test_s[id] = seconds;
     }
   }
   r.reject_unknown_keys();
@@ -196,7 +223,7 @@ Expectation read_expectation(const toml::table& table, const std::string& file, 
   if (e.kmod && std::none_of(m.kmods.begin(), m.kmods.end(), [&](auto& k) { return k.name == *e.kmod; }))
     r.fail(*table.get("kmod"), "no [[kmod]] is named '" + *e.kmod + "'", "use the name of a declared kmod");
   const toml::node* verdict = r.get("verdict");
-  if (!verdict) r.fail_table("[[expect]] has no verdict", "add verdict = \"FAIL\" (or a list of allowed verdicts)");
+  if (!verdict) r.fail_missing("verdict", "[[expect]] has no verdict", "add verdict = \"FAIL\" (or a list of allowed verdicts)");
   auto add = [&](const toml::node& node) {
     auto v = node.is_string() ? parse_verdict(*node.value<std::string>()) : std::nullopt;
     if (!v) r.fail(node, "not a verdict", "use PASS, FAIL, OOM, PANIC, TIMEOUT, HANG, SKIP or ERROR");
@@ -217,7 +244,7 @@ Matrix build_matrix(const toml::table& root, const std::string& file) {
   std::set<std::string> names;
   auto each_table = [&](const std::string& key, auto&& fn) {
     const toml::node* node = r.get(key);
-    if (!node) r.fail_table("the matrix has no [[" + key + "]]", "add at least one [[" + key + "]] table");
+    if (!node) r.fail_missing(key, "the matrix has no [[" + key + "]]", "add at least one [[" + key + "]] table");
     if (!node->is_array_of_tables()) r.fail(*node, key + " must be an array of tables", "write it as [[" + key + "]]");
     for (const auto& entry : *node->as_array()) fn(*entry.as_table());
   };

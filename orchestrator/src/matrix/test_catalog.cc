@@ -7,12 +7,27 @@ namespace kmx {
 
 const std::vector<TestSuiteInfo>& test_suites() {
   static const std::vector<TestSuiteInfo> suites = {
-      {"kmod", 1, 13, "the kernel's tools/testing/selftests/kmod/kmod.sh, one id per test number"},
+      {"kmod", 1, 13, {}, "the kernel's tools/testing/selftests/kmod/kmod.sh, one id per test number"},
+      {"fault", 0, 0, {"panic", "hang", "stall", "oom"},
+       "fault injection for the harness itself: sysrq crash, endless sleep, RT stall of every CPU, memory hog"},
   };
   return suites;
 }
 
 std::optional<std::vector<std::string>> expand_test_pattern(const std::string& pattern, std::string& error) {
+  static const std::regex kNamed(R"(([a-z][a-z0-9_-]*):([a-z][a-z0-9_-]*))");
+  std::smatch named;
+  if (std::regex_match(pattern, named, kNamed)) {
+    for (const auto& suite : test_suites()) {
+      if (suite.prefix != named[1] || suite.names.empty()) continue;
+      for (const auto& name : suite.names)
+        if (name == named[2]) return std::vector<std::string>{pattern};
+      std::string known;
+      for (const auto& name : suite.names) known += (known.empty() ? "" : ", ") + suite.prefix + ":" + name;
+      error = "'" + pattern + "' is not a test of suite '" + suite.prefix + "'; its tests are " + known;
+      return std::nullopt;
+    }
+  }
   static const std::regex kNumbered(R"(([a-z][a-z0-9_-]*):(\d{4})(?:-(\d{4}))?)");
   std::smatch m;
   if (!std::regex_match(pattern, m, kNumbered)) {
@@ -23,7 +38,7 @@ std::optional<std::vector<std::string>> expand_test_pattern(const std::string& p
   const int first = std::stoi(m[2]);
   const int last = m[3].matched ? std::stoi(m[3]) : first;
   for (const auto& suite : test_suites()) {
-    if (suite.prefix != prefix) continue;
+    if (suite.prefix != prefix || !suite.names.empty()) continue;
     if (first > last || first < suite.first || last > suite.last) {
       char range[32];
       std::snprintf(range, sizeof range, "%04d-%04d", suite.first, suite.last);

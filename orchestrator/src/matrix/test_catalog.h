@@ -11,6 +11,7 @@ struct TestSuiteInfo {
   std::string prefix;  // "kmod"
   int first = 0;       // numbered suites: valid numbers
   int last = 0;
+  std::vector<std::string> names;  // named suites: valid names
   std::string description;
 };
 

@@ -36,7 +36,7 @@ class ProcessRunner {
 
 class BoostProcessRunner : public ProcessRunner {
  public:
-  ProcessResult run(const std::vector<std::string>& argv, const ProcessOptions& options) override;
+  ProcessResult run(const std::vector<std::string>& argv, const ProcessOptions& options = {}) override;
 };
 
 }  // namespace kmx

@@ -14,7 +14,9 @@ std::vector<std::string> destroy_stale_domains(VmDriver& driver, const PidAlive&
   std::vector<std::string> destroyed;
   for (const auto& name : driver.list_own_domains()) {
     auto owner = domain_owner_pid(name);
-    if (owner && alive(*owner)) continue;
+    // A name without an owner pid was not made by domain_name(): someone
+    // else's VM that happens to start with "kmx-". Never destroy it.
+    if (!owner || alive(*owner)) continue;
     driver.destroy(name);
     destroyed.push_back(name);
   }

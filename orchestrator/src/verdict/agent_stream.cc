@@ -1,6 +1,8 @@
 #include "verdict/agent_stream.h"
 
+#include <limits>
 #include <nlohmann/json.hpp>
+#include <type_traits>
 
 #include "kmx/protocol.h"
 
@@ -19,6 +21,13 @@ template <typename T>
 T number_field(const json& j, const char* key, T fallback) {
   auto it = j.find(key);
   if (it == j.end() || !it->is_number()) return fallback;
+  if constexpr (std::is_integral_v<T>) {
+    // A guest may send 1e300: converting that to an integer is undefined.
+    const double v = it->get<double>();
+    if (!(v >= static_cast<double>(std::numeric_limits<T>::min()) &&
+          v < static_cast<double>(std::numeric_limits<T>::max()) + 1.0))
+      return fallback;
+  }
   return it->get<T>();
 }
 
@@ -114,6 +123,8 @@ void AgentStream::handle_line(std::string_view line) {
     end.signal = number_field<int>(j, "signal", 0);
     auto timed_out = j.find("timed_out");
     end.timed_out = timed_out != j.end() && timed_out->is_boolean() && timed_out->get<bool>();
+    auto unkillable = j.find("unkillable");
+    end.unkillable = unkillable != j.end() && unkillable->is_boolean() && unkillable->get<bool>();
     end.duration_s = number_field<double>(j, "duration_s", 0);
     end.error = sanitize_guest_text(string_field(j, "error").value_or(""));
     log_.ended[*test] = end;

@@ -24,6 +24,7 @@ struct TestEndInfo {
   int exit_code = -1;
   int signal = 0;
   bool timed_out = false;
+  bool unkillable = false;  // still alive after SIGKILL: the agent stopped the boot
   double duration_s = 0;
   std::string error;  // the agent could not run the test at all
 };

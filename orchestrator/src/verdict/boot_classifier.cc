@@ -7,10 +7,19 @@
 namespace kmx {
 namespace {
 
+// The output line that best explains a failure: the last one that says
+// FAIL or ERROR (kmod.sh prints "Test completed" last even on failure),
+// else the last line.
 std::string last_output(const AgentLog& agent, const std::string& test) {
   auto it = agent.output.find(test);
   if (it == agent.output.end() || it->second.empty()) return "";
-  return "; last output: \"" + sanitize_guest_text(it->second.back(), 160) + "\"";
+  const auto& lines = it->second;
+  auto telling = std::find_if(lines.rbegin(), lines.rend(), [](const std::string& line) {
+    return line.find("FAIL") != std::string::npos || line.find("ERROR") != std::string::npos;
+  });
+  const bool found = telling != lines.rend();
+  return std::string(found ? "; output: \"" : "; last output: \"") +
+         sanitize_guest_text(found ? *telling : lines.back(), 160) + "\"";
 }
 
 // Console evidence outranks the exit code: a test whose shell was killed by
@@ -37,7 +46,9 @@ TestVerdict finished_test(const std::string& test, const TestEndInfo& end, const
     v.verdict = Verdict::kError;
     v.evidence = "agent: " + end.error;
   } else if (end.timed_out) {
-    TestVerdict t = timed_out(test, findings, "agent: killed after its " + std::to_string(static_cast<int>(end.duration_s)) + " s limit");
+    std::string what = "agent: killed after its " + std::to_string(static_cast<int>(end.duration_s)) + " s limit";
+    if (end.unkillable) what += "; still alive after SIGKILL (stuck in the kernel), remaining tests run in a fresh boot";
+    TestVerdict t = timed_out(test, findings, what);
     v.verdict = t.verdict;
     v.evidence = t.evidence;
   } else if (end.signal != 0) {

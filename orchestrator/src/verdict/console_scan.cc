@@ -15,7 +15,7 @@ struct Pattern {
 
 // Substrings the kernel prints verbatim (mm/oom_kill.c, kernel/panic.c,
 // kernel/hung_task.c, kernel/watchdog.c, arch/x86/mm/fault.c, kernel/rcu).
-constexpr std::array<Pattern, 12> kPatterns{{
+constexpr std::array<Pattern, 13> kPatterns{{
     {ConsoleEventKind::kPanic, "Kernel panic - not syncing"},
     {ConsoleEventKind::kOom, "invoked oom-killer"},
     {ConsoleEventKind::kOom, "Out of memory: Killed process"},
@@ -23,9 +23,10 @@ constexpr std::array<Pattern, 12> kPatterns{{
     {ConsoleEventKind::kOom, "Memory cgroup out of memory"},
     {ConsoleEventKind::kHang, "blocked for more than"},
     {ConsoleEventKind::kHang, "BUG: soft lockup"},
-    {ConsoleEventKind::kHang, "rcu_sched self-detected stall"},
+    {ConsoleEventKind::kHang, "self-detected stall on CPU"},  // rcu_sched, or rcu_preempt on PREEMPT kernels
     {ConsoleEventKind::kHang, "detected stalls on CPUs"},
     {ConsoleEventKind::kOops, "BUG: unable to handle"},
+    {ConsoleEventKind::kOops, "BUG: kernel NULL pointer dereference"},  // x86 prints this, not the above, below PAGE_SIZE
     {ConsoleEventKind::kOops, "general protection fault"},
     {ConsoleEventKind::kOops, "kernel BUG at"},
 }};

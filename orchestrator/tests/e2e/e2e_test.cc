@@ -6,6 +6,10 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <signal.h>
+#include <sstream>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "os/files.h"
 #include "os/process_runner.h"
@@ -85,15 +89,19 @@ TEST_F(EndToEnd, Kmod0001PassesOnDebian61InARealVm) {
   EXPECT_NE(out.output.find("PASS"), std::string::npos);
 }
 
-TEST_F(EndToEnd, AgentKillsATestPastItsLimitAndReportsTimeout) {
-  // kmod:0002 loads modules for several seconds; a 1 s limit must cut it.
-  RunOutcome out = run(matrix("\"kmod:0002\", \"kmod:0003\"", 1, 512,
-                              "[timeouts]\nper_test = { \"kmod:0002\" = 1 }\n"));
+TEST_F(EndToEnd, AgentKillsTestsPastTheirLimitAndReportsTimeout) {
+  // kmod:0002 loads modules for several seconds; a 1 s limit cuts it, and its
+  // shell may sit in the kernel until test_kmod's threads finish.
+  RunOutcome out = run(matrix("\"kmod:0002\", \"fault:hang\", \"kmod:0003\"", 1, 512,
+                              "[timeouts]\nper_test = { \"kmod:0002\" = 1, \"fault:hang\" = 2 }\n"));
   EXPECT_EQ(out.exit_code, 1) << out.output;
   EXPECT_EQ(test_of(out, "kmod:0002")["verdict"], "TIMEOUT") << out.output;
-  // The guest survives a killed test: the next test runs in the same boot.
+  EXPECT_EQ(test_of(out, "fault:hang")["verdict"], "TIMEOUT") << out.output;
   EXPECT_EQ(test_of(out, "kmod:0003")["verdict"], "PASS") << out.output;
-  EXPECT_EQ(out.results["cells"][0]["boots"].size(), 1u);
+  // A killable test costs no boot: the next test runs in the same guest.
+  EXPECT_EQ(test_of(out, "kmod:0003")["boot"], test_of(out, "fault:hang")["boot"]);
+  // Whatever 0002 did, the agent never waited for the host watchdog.
+  for (const auto& boot : out.results["cells"][0]["boots"]) EXPECT_NE(boot["end"], "test-timeout") << boot.dump();
 }
 
 TEST_F(EndToEnd, MalformedMatrixFailsWithFileLineColumnAndExit2) {
@@ -111,6 +119,72 @@ TEST_F(EndToEnd, UnknownKernelPackageFailsBeforeBootingWithExit2) {
   EXPECT_EQ(out.exit_code, 2) << out.output;
   EXPECT_NE(out.output.find("linux-image-9.99.0-1-amd64"), std::string::npos) << out.output;
   EXPECT_NE(out.output.find("fix:"), std::string::npos) << out.output;
+}
+
+TEST_F(EndToEnd, Kmod0006At160MibIsOomNotFail) {
+  RunOutcome out = run(read_file(fs::path(KMX_SOURCE_DIR) / "matrices/oom-0006.toml"));
+  EXPECT_EQ(out.exit_code, 0) << out.output;
+  const auto& t = test_of(out, "kmod:0006");
+  EXPECT_EQ(t["verdict"], "OOM") << out.output;
+  EXPECT_NE(t["evidence"].get<std::string>().find("oom"), std::string::npos) << t.dump();
+}
+
+TEST_F(EndToEnd, FaultsCostOnlyTheTestThatCausedThem) {
+  RunOutcome out = run(read_file(fs::path(KMX_SOURCE_DIR) / "matrices/faults.toml"));
+  EXPECT_EQ(out.exit_code, 0) << out.output;
+  EXPECT_EQ(test_of(out, "fault:panic")["verdict"], "PANIC");
+  EXPECT_NE(test_of(out, "fault:panic")["evidence"].get<std::string>().find("Kernel panic"), std::string::npos);
+  // The panic killed boot 1; the next test ran in a fresh VM.
+  EXPECT_EQ(test_of(out, "kmod:0001")["verdict"], "PASS");
+  EXPECT_EQ(test_of(out, "kmod:0001")["boot"], 2);
+  EXPECT_EQ(test_of(out, "fault:hang")["verdict"], "TIMEOUT");
+  const std::string stall = test_of(out, "fault:stall")["verdict"];
+  EXPECT_TRUE(stall == "TIMEOUT" || stall == "HANG") << stall;
+  EXPECT_NE(test_of(out, "fault:stall")["evidence"].get<std::string>().find("host watchdog"), std::string::npos);
+  EXPECT_EQ(test_of(out, "kmod:0003")["verdict"], "PASS");
+  EXPECT_EQ(out.results["cells"][0]["boots"].size(), 3u);
+}
+
+// Names of running kmod-matrix domains, from virsh (independent of our driver).
+std::vector<std::string> running_domains() {
+  BoostProcessRunner runner;
+  ProcessResult r = runner.run({"virsh", "-c", "qemu:///system", "list", "--name"});
+  std::vector<std::string> names;
+  std::istringstream in(r.output);
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind("kmx-", 0) == 0) names.push_back(line);
+  return names;
+}
+
+TEST_F(EndToEnd, KillNineLeavesDomainsThatCleanupDestroys) {
+  write_file_atomically(dir_ / "matrix.toml", matrix("\"fault:hang\"", 1, 256, "[timeouts]\ntest_s = 600\n"));
+  const pid_t child = ::fork();
+  if (child == 0) {
+    ::execl(KMX_BINARY, KMX_BINARY, "run", (dir_ / "matrix.toml").c_str(), "--results", (dir_ / "results").c_str(),
+            static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  const std::string prefix = "kmx-" + std::to_string(child) + "-";
+  bool seen = false;
+  for (int i = 0; i < 240 && !seen; ++i) {
+    for (const auto& name : running_domains()) seen = seen || name.rfind(prefix, 0) == 0;
+    if (!seen) ::usleep(500 * 1000);
+  }
+  ASSERT_TRUE(seen) << "the run never started a domain";
+  ::kill(child, SIGKILL);
+  ::waitpid(child, nullptr, 0);
+  // The orchestrator is gone; its VM is not.
+  bool orphan = false;
+  for (const auto& name : running_domains()) orphan = orphan || name.rfind(prefix, 0) == 0;
+  ASSERT_TRUE(orphan);
+
+  BoostProcessRunner runner;
+  ProcessResult r = runner.run({KMX_BINARY, "cleanup"}, {.timeout = std::chrono::seconds(120)});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find(prefix), std::string::npos) << r.output;
+  for (const auto& name : running_domains()) EXPECT_NE(name.rfind(prefix, 0), 0u) << name;
+  ProcessResult qemu = runner.run({"pgrep", "-f", "guest=" + prefix});
+  EXPECT_NE(qemu.exit_code, 0) << "qemu still running: " << qemu.output;
 }
 
 }  // namespace

@@ -1,0 +1,268 @@
+// verdict/agent_stream: the agent channel is untrusted bytes in any chunking.
+#include "verdict/agent_stream.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <random>
+#include <sstream>
+
+#include "fakes.h"
+
+namespace kmx {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+using namespace kmx::testing;
+
+// Everything an AgentLog holds, as text, so two logs compare in one line.
+std::string describe(const AgentLog& log) {
+  std::ostringstream out;
+  if (log.boot)
+    out << "boot " << log.boot->uname << " | " << log.boot->kmod_version << " | " << log.boot->cpus << " | "
+        << log.boot->mem_kib << " | " << log.boot->problems.size() << "\n";
+  for (const auto& t : log.started) out << "start " << t << "\n";
+  for (const auto& [t, e] : log.ended)
+    out << "end " << t << " " << e.exit_code << " " << e.signal << " " << e.timed_out << " " << e.duration_s << " "
+        << e.error << "\n";
+  for (const auto& [t, lines] : log.output)
+    for (const auto& l : lines) out << "out " << t << " " << l << "\n";
+  out << "done " << log.done << " garbage " << log.garbage_lines << " dropped " << log.dropped_output_lines << "\n";
+  for (const auto& g : log.garbage_samples) out << "sample " << g << "\n";
+  return out.str();
+}
+
+std::string transcript() {
+  return ev_boot() + ev_start("kmod:0001") + ev_output("kmod:0001", "Test 0001 - modprobe of a missing module") +
+         ev_output("kmod:0001", "OK") + ev_end("kmod:0001", 0, 0.25) + "\x01\x02 garbage in the middle\n" +
+         ev_start("kmod:0002") + ev_output("kmod:0002", "FAIL: request_module returned -2") + ev_end("kmod:0002", 1, 3.5) +
+         ev_done();
+}
+
+AgentLog parse_whole(std::string_view bytes) {
+  AgentStream s;
+  s.feed(bytes);
+  s.finish();
+  return s.log();
+}
+
+TEST(AgentStream, ParsesACompleteTranscript) {
+  const AgentLog log = parse_whole(transcript());
+  ASSERT_TRUE(log.boot);
+  EXPECT_EQ(log.boot->uname, "6.1.0-56-amd64");
+  EXPECT_EQ(log.boot->kmod_version, "kmod version 30");
+  EXPECT_EQ(log.boot->cpus, 2);
+  EXPECT_EQ(log.boot->mem_kib, 983744);
+  EXPECT_THAT(log.started, ElementsAre("kmod:0001", "kmod:0002"));
+  ASSERT_EQ(log.ended.count("kmod:0002"), 1u);
+  EXPECT_EQ(log.ended.at("kmod:0002").exit_code, 1);
+  EXPECT_DOUBLE_EQ(log.ended.at("kmod:0002").duration_s, 3.5);
+  EXPECT_TRUE(log.done);
+  EXPECT_EQ(log.garbage_lines, 1u);
+}
+
+TEST(AgentStream, ByteAtATimeGivesTheSameLog) {
+  const std::string bytes = transcript();
+  AgentStream s;
+  for (char c : bytes) s.feed(std::string_view(&c, 1));
+  s.finish();
+  EXPECT_EQ(describe(s.log()), describe(parse_whole(bytes)));
+}
+
+TEST(AgentStream, RandomChunkBoundariesGiveTheSameLog) {
+  const std::string bytes = transcript();
+  const std::string expected = describe(parse_whole(bytes));
+  for (unsigned seed = 1; seed <= 20; ++seed) {
+    std::mt19937 rng(seed);
+    AgentStream s;
+    for (std::size_t pos = 0; pos < bytes.size();) {
+      const std::size_t n = std::uniform_int_distribution<std::size_t>(0, 40)(rng);
+      s.feed(std::string_view(bytes).substr(pos, n));
+      pos += n;
+    }
+    s.finish();
+    EXPECT_EQ(describe(s.log()), expected) << "seed " << seed;
+  }
+}
+
+TEST(AgentStream, FinishTreatsTrailingPartialLineAsComplete) {
+  AgentStream s;
+  std::string done = ev_done();
+  done.pop_back();  // no newline: the guest powered off mid-write
+  s.feed(done);
+  EXPECT_FALSE(s.log().done);
+  s.finish();
+  EXPECT_TRUE(s.log().done);
+}
+
+TEST(AgentStream, CrlfLinesAndBlankLinesAreNotGarbage) {
+  std::string boot = ev_boot();
+  boot.insert(boot.size() - 1, "\r");
+  const AgentLog log = parse_whole("\n\r\n" + boot + "\n");
+  EXPECT_TRUE(log.boot);
+  EXPECT_EQ(log.garbage_lines, 0u);
+}
+
+struct GarbageCase {
+  const char* name;
+  std::string line;
+  const char* reason;
+};
+
+// Keeps --gtest_list_tests from printing a 800 KB parameter.
+void PrintTo(const GarbageCase& c, std::ostream* os) { *os << c.name; }
+
+class AgentStreamGarbage : public ::testing::TestWithParam<GarbageCase> {};
+
+TEST_P(AgentStreamGarbage, IsCountedAndSampledAndParsingGoesOn) {
+  AgentStream s;
+  ASSERT_NO_THROW(s.feed(GetParam().line + "\n" + ev_start("kmod:0003")));
+  const AgentLog& log = s.log();
+  EXPECT_EQ(log.garbage_lines, 1u);
+  ASSERT_EQ(log.garbage_samples.size(), 1u);
+  EXPECT_THAT(log.garbage_samples[0], StartsWith(GetParam().reason));
+  EXPECT_THAT(log.started, ElementsAre("kmod:0003"));  // the next line still counts
+  EXPECT_EQ(s.events_seen(), 1u);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Hostile, AgentStreamGarbage,
+    ::testing::Values(
+        GarbageCase{"BinaryBytes", std::string("\x00\xff\xfe\x1b[2J\x7f", 8), "not a JSON object"},
+        GarbageCase{"TruncatedJson", R"({"v":1,"ev":"test-st)", "not a JSON object"},
+        GarbageCase{"JsonArray", R"([{"v":1,"ev":"done"}])", "not a JSON object"},
+        GarbageCase{"JsonString", R"("done")", "not a JSON object"},
+        GarbageCase{"WrongVersion", R"({"v":2,"ev":"done"})", "wrong protocol version"},
+        GarbageCase{"VersionAsString", R"({"v":"1","ev":"done"})", "wrong protocol version"},
+        GarbageCase{"NoVersion", R"({"ev":"done"})", "wrong protocol version"},
+        GarbageCase{"NoEventName", R"({"v":1,"test":"kmod:0001"})", "no event name"},
+        GarbageCase{"UnknownEvent", R"({"v":1,"ev":"reboot-now"})", "unknown or incomplete event"},
+        GarbageCase{"TestStartWithoutTest", R"({"v":1,"ev":"test-start"})", "unknown or incomplete event"},
+        GarbageCase{"TestIdNotAString", R"({"v":1,"ev":"test-end","test":7,"exit":0})", "unknown or incomplete event"},
+        GarbageCase{"DeeplyNestedArray", std::string(400000, '[') + std::string(400000, ']'), "not a JSON object"}),
+    [](const auto& test_info) { return std::string(test_info.param.name); });
+
+TEST(AgentStream, GarbageSampleIsSanitizedAndShort) {
+  const AgentLog log = parse_whole(std::string("\x1b[31mred\x07") + std::string(500, 'z') + "\n");
+  ASSERT_EQ(log.garbage_samples.size(), 1u);
+  EXPECT_THAT(log.garbage_samples[0], StartsWith("not a JSON object: \\x1b[31mred\\x07zzz"));
+  EXPECT_LT(log.garbage_samples[0].size(), 160u);
+}
+
+TEST(AgentStream, KeepsOnlyFiveGarbageSamplesButCountsAll) {
+  std::string bytes;
+  for (int i = 0; i < 12; ++i) bytes += "noise " + std::to_string(i) + "\n";
+  const AgentLog log = parse_whole(bytes);
+  EXPECT_EQ(log.garbage_lines, 12u);
+  ASSERT_EQ(log.garbage_samples.size(), 5u);
+  EXPECT_THAT(log.garbage_samples[4], HasSubstr("noise 4"));
+}
+
+TEST(AgentStream, TwoMebibyteLineWithoutNewlineIsOneGarbageLine) {
+  AgentStream s;
+  const std::string chunk(64 << 10, 'x');
+  for (int i = 0; i < 32; ++i) s.feed(chunk);  // 2 MiB, never a newline
+  EXPECT_EQ(s.log().garbage_lines, 0u);       // undecided until the line ends
+  s.finish();
+  EXPECT_EQ(s.log().garbage_lines, 1u);
+  ASSERT_EQ(s.log().garbage_samples.size(), 1u);
+  EXPECT_THAT(s.log().garbage_samples[0], StartsWith("line longer than 1 MiB: xxxx"));
+}
+
+TEST(AgentStream, EventAfterAnOverlongLineIsParsed) {
+  AgentStream s;
+  s.feed(std::string(2 << 20, '{'));
+  s.feed("\n" + ev_done());
+  EXPECT_EQ(s.log().garbage_lines, 1u);
+  EXPECT_TRUE(s.log().done);
+}
+
+TEST(AgentStream, RunningTestIsTheLastStartedThatHasNotEnded) {
+  AgentStream s;
+  EXPECT_EQ(s.log().running_test(), std::nullopt);
+  s.feed(ev_boot() + ev_start("kmod:0001"));
+  EXPECT_EQ(s.log().running_test(), "kmod:0001");
+  s.feed(ev_end("kmod:0001", 0) + ev_start("kmod:0002"));
+  EXPECT_EQ(s.log().running_test(), "kmod:0002");
+  s.feed(ev_end("kmod:0002", 1));
+  EXPECT_EQ(s.log().running_test(), std::nullopt);
+}
+
+TEST(AgentStream, OutputIsKeptPerTestInOrder) {
+  const AgentLog log = parse_whole(ev_output("kmod:0001", "first") + ev_output("kmod:0002", "other") +
+                                   ev_output("kmod:0001", "second"));
+  EXPECT_THAT(log.output.at("kmod:0001"), ElementsAre("first", "second"));
+  EXPECT_THAT(log.output.at("kmod:0002"), ElementsAre("other"));
+}
+
+TEST(AgentStream, OutputBeyondTheKeptBudgetIsCountedAsDropped) {
+  AgentStream s;
+  const std::string line(1000000, 'o');
+  for (int i = 0; i < 17; ++i) s.feed(ev_output("kmod:0006", line));  // 17 MB > 16 MiB
+  EXPECT_EQ(s.log().output.at("kmod:0006").size(), 16u);
+  EXPECT_EQ(s.log().dropped_output_lines, 1u);
+  EXPECT_EQ(s.log().garbage_lines, 0u);
+}
+
+TEST(AgentStream, TestEndCarriesSignalTimeoutAndSanitizedError) {
+  const AgentLog log = parse_whole(agent_line({{"ev", "test-end"}, {"test", "kmod:0008"}, {"exit", -1}, {"signal", 9},
+                                               {"timed_out", true}, {"duration_s", 900.5}, {"error", "bad\x1b"}}));
+  const TestEndInfo& end = log.ended.at("kmod:0008");
+  EXPECT_EQ(end.signal, 9);
+  EXPECT_TRUE(end.timed_out);
+  EXPECT_DOUBLE_EQ(end.duration_s, 900.5);
+  EXPECT_EQ(end.error, "bad\\x1b");
+}
+
+TEST(AgentStream, MissingOrMistypedTestEndFieldsFallBackToDefaults) {
+  const AgentLog log =
+      parse_whole(agent_line({{"ev", "test-end"}, {"test", "kmod:0001"}, {"exit", "zero"}, {"timed_out", "yes"}}));
+  const TestEndInfo& end = log.ended.at("kmod:0001");
+  EXPECT_EQ(end.exit_code, -1);
+  EXPECT_FALSE(end.timed_out);
+  EXPECT_EQ(end.signal, 0);
+}
+
+TEST(AgentStream, OutOfRangeNumbersFallBackToDefaults) {
+  const AgentLog log = parse_whole(
+      agent_line({{"ev", "boot"}, {"cpus", 1e300}, {"mem_kib", -1e19}}) +
+      agent_line({{"ev", "test-end"}, {"test", "kmod:0001"}, {"exit", 1e300}, {"signal", 4294967296.0}}));
+  ASSERT_TRUE(log.boot);
+  EXPECT_EQ(log.boot->cpus, 0);
+  EXPECT_EQ(log.boot->mem_kib, 0);
+  EXPECT_EQ(log.ended.at("kmod:0001").exit_code, -1);
+  EXPECT_EQ(log.ended.at("kmod:0001").signal, 0);
+}
+
+TEST(AgentStream, HugeVersionIsWrongVersion) {
+  const AgentLog log = parse_whole(R"({"v":1e300,"ev":"done"})" "\n");
+  EXPECT_FALSE(log.done);
+  EXPECT_EQ(log.garbage_lines, 1u);
+}
+
+TEST(AgentStream, BootFieldsFromTheGuestAreSanitized) {
+  const AgentLog log = parse_whole(agent_line(
+      {{"ev", "boot"}, {"uname", "6.1\x1b[2J"}, {"problems", {"mount debugfs: \x01", 42}}}));
+  ASSERT_TRUE(log.boot);
+  EXPECT_EQ(log.boot->uname, "6.1\\x1b[2J");
+  EXPECT_THAT(log.boot->problems, ElementsAre("mount debugfs: \\x01"));
+}
+
+TEST(SanitizeGuestText, EscapesControlAndHighBytes) {
+  EXPECT_EQ(sanitize_guest_text(std::string("a\x01" "b\x7f" "c\xff", 6)), "a\\x01b\\x7fc\\xff");
+}
+
+TEST(SanitizeGuestText, TabBecomesSpaceAndLineBreaksVanish) {
+  EXPECT_EQ(sanitize_guest_text("one\ttwo\r\nthree\n"), "one twothree");
+}
+
+TEST(SanitizeGuestText, CutsAtMaxLenAndMarksTheCut) {
+  EXPECT_EQ(sanitize_guest_text(std::string(1000, 'a')), std::string(300, 'a') + "...");
+  EXPECT_EQ(sanitize_guest_text("abcdef", 3), "abc...");
+  EXPECT_EQ(sanitize_guest_text("abc", 3), "abc");
+}
+
+}  // namespace
+}  // namespace kmx

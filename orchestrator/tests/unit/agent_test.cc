@@ -1,0 +1,114 @@
+// guest-agent/src: the agent's pure parts (kernel command line, test
+// commands) and, as Integration tests, its test runner on real processes.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "guest_system.h"
+#include "kmx/protocol.h"
+#include "suite_commands.h"
+#include "test_process.h"
+
+namespace kmx::agent {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+std::vector<std::string> planned(const AgentConfig& config) {
+  std::vector<std::string> out;
+  for (const auto& t : config.tests) out.push_back(t.id + "@" + std::to_string(t.timeout_s));
+  return out;
+}
+
+TEST(ParseKernelCmdline, ReadsTestsWithTheirTimeouts) {
+  const AgentConfig c = parse_kernel_cmdline(
+      "console=ttyS0,115200 panic=-1 printk.devkmsg=on loglevel=7 rdinit=/init kmx.tests=kmod:0001@300,kmod:0008@900\n");
+  EXPECT_THAT(planned(c), ElementsAre("kmod:0001@300", "kmod:0008@900"));
+}
+
+TEST(ParseKernelCmdline, TestsWithoutTimeoutGetTheDefault) {
+  EXPECT_THAT(planned(parse_kernel_cmdline("kmx.tests=kmod:0001,kmod:0002@30")),
+              ElementsAre("kmod:0001@600", "kmod:0002@30"));
+}
+
+TEST(ParseKernelCmdline, KmxTimeoutSetsTheDefaultWhereverItAppears) {
+  EXPECT_THAT(planned(parse_kernel_cmdline("kmx.tests=kmod:0001 kmx.timeout=120")), ElementsAre("kmod:0001@120"));
+}
+
+TEST(ParseKernelCmdline, BadSecondsFallBackToTheDefault) {
+  EXPECT_THAT(planned(parse_kernel_cmdline("kmx.timeout=nope kmx.tests=kmod:0001@abc,kmod:0002@0,kmod:0003@-5,"
+                                           "kmod:0004@99999999999")),
+              ElementsAre("kmod:0001@600", "kmod:0002@600", "kmod:0003@600", "kmod:0004@600"));
+}
+
+TEST(ParseKernelCmdline, EmptyEntriesAreSkipped) {
+  EXPECT_THAT(planned(parse_kernel_cmdline("kmx.tests=,kmod:0001,,")), ElementsAre("kmod:0001@600"));
+}
+
+TEST(ParseKernelCmdline, NoKmxTestsMeansNoTests) {
+  EXPECT_THAT(parse_kernel_cmdline("console=ttyS0 quiet kmx.testsuite=x").tests, IsEmpty());
+}
+
+TEST(CommandForTest, KmodTestRunsKmodShWithItsNumber) {
+  const auto cmd = command_for_test("kmod:0008");
+  ASSERT_TRUE(cmd);
+  const std::string dir(protocol::kKmodSuiteDir);
+  EXPECT_THAT(cmd->argv, ElementsAre("/bin/bash", dir + "/kmod.sh", "-t", "0008"));
+  EXPECT_EQ(cmd->cwd, dir);
+}
+
+TEST(CommandForTest, MalformedKmodIdsHaveNoCommand) {
+  EXPECT_FALSE(command_for_test("kmod:8"));
+  EXPECT_FALSE(command_for_test("kmod:00a8"));
+  EXPECT_FALSE(command_for_test("kmod:00081"));
+  EXPECT_FALSE(command_for_test("kmod:0008; reboot"));
+}
+
+TEST(CommandForTest, UnknownSuiteHasNoCommand) { EXPECT_FALSE(command_for_test("ltp:0001")); }
+
+TEST(CommandForTest, FaultPanicTriggersSysrqCrash) {
+  const auto cmd = command_for_test("fault:panic");
+  ASSERT_TRUE(cmd);
+  EXPECT_EQ(cmd->argv.at(0), "/bin/sh");
+  EXPECT_THAT(cmd->argv.back(), HasSubstr("/proc/sysrq-trigger"));
+}
+
+TEST(IntegrationTestProcess, ReportsExitCodeAndOutputLines) {
+  std::vector<std::string> lines;
+  const TestOutcome o = run_test_process({"/bin/sh", "-c", "echo one; echo two >&2; printf three; exit 3"}, "/", 10,
+                                         [&](const std::string& line) { lines.push_back(line); });
+  EXPECT_EQ(o.spawn_error, "");
+  EXPECT_EQ(o.exit_code, 3);
+  EXPECT_EQ(o.signal, 0);
+  EXPECT_FALSE(o.timed_out);
+  EXPECT_THAT(lines, ElementsAre("one", "two", "three"));
+}
+
+TEST(IntegrationTestProcess, ReportsTheKillingSignal) {
+  const TestOutcome o = run_test_process({"/bin/sh", "-c", "kill -SEGV $$"}, "/", 10, [](const std::string&) {});
+  EXPECT_EQ(o.signal, 11);
+}
+
+TEST(IntegrationTestProcess, KillsTheTestAtItsDeadline) {
+  const TestOutcome o = run_test_process({"/bin/sh", "-c", "sleep 30"}, "/", 1, [](const std::string&) {});
+  EXPECT_TRUE(o.timed_out);
+  EXPECT_EQ(o.signal, 9);
+  EXPECT_LT(o.duration_s, 5.0);
+}
+
+TEST(IntegrationTestProcess, CutsOverlongOutputLines) {
+  std::vector<std::string> lines;
+  run_test_process({"/bin/sh", "-c", "head -c 10000 /dev/zero | tr '\\0' x; echo"}, "/", 10,
+                   [&](const std::string& line) { lines.push_back(line); });
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0].size(), protocol::kMaxOutputLine);
+}
+
+TEST(IntegrationTestProcess, NotExecutableIsASpawnError) {
+  const TestOutcome o = run_test_process({"/nonexistent/kmod.sh"}, "/", 10, [](const std::string&) {});
+  EXPECT_THAT(o.spawn_error, HasSubstr("not executable: /nonexistent/kmod.sh"));
+}
+
+}  // namespace
+}  // namespace kmx::agent

@@ -1,0 +1,255 @@
+// verdict/console_scan and verdict/boot_classifier: one boot's agent events,
+// console and end -> a verdict with evidence for every test it decided.
+#include "verdict/boot_classifier.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "fakes.h"
+#include "verdict/console_scan.h"
+
+namespace kmx {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using namespace kmx::testing;
+
+std::string without_newline(std::string line) {
+  if (!line.empty() && line.back() == '\n') line.pop_back();
+  return line;
+}
+
+const std::vector<std::string> kTests = {"kmod:0001", "kmod:0002", "kmod:0003"};
+
+BootRecord record(const std::string& agent, const std::string& console, BootEnd end = BootEnd::kPoweredOff,
+                  const std::string& detail = "") {
+  AgentStream stream;
+  stream.feed(agent);
+  stream.finish();
+  return BootRecord{kTests, stream.log(), console, end, detail};
+}
+
+// A boot whose first test ran with the given end event and the given console
+// between its markers; the other tests never started.
+BootRecord one_test(const std::string& end_event, const std::string& console_inside = "") {
+  return record(ev_boot() + ev_start("kmod:0001") + ev_output("kmod:0001", "modprobe: FATAL: Module test_kmod not found") +
+                    end_event,
+                begin_marker("kmod:0001") + console_inside + end_marker("kmod:0001"));
+}
+
+TestVerdict only(const BootVerdicts& v) {
+  EXPECT_EQ(v.verdicts.size(), 1u);
+  if (v.verdicts.empty()) throw std::logic_error("no verdict");
+  return v.verdicts.front();
+}
+
+std::string ev_end_with(const nlohmann::json& fields) {
+  nlohmann::json e = {{"ev", "test-end"}, {"test", "kmod:0001"}, {"exit", -1}, {"duration_s", 12.0}};
+  e.update(fields);
+  return agent_line(e);
+}
+
+const std::string kOomLine = "[   41.301122] Out of memory: Killed process 312 (modprobe) total-vm:6508kB, anon-rss:1024kB, "
+                             "file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:52kB oom_score_adj:0\n";
+const std::string kPanicLine = "[   42.000310] Kernel panic - not syncing: sysrq triggered crash\n";
+const std::string kHungLine = "[  245.118203] INFO: task modprobe:201 blocked for more than 120 seconds.\n";
+
+TEST(ConsoleScan, SplitsLinesAndDropsCarriageReturns) {
+  EXPECT_THAT(split_console_lines("a\r\nb\n\nc"), ElementsAre("a", "b", "", "c"));
+}
+
+TEST(ConsoleScan, SegmentsStartAtBeginMarkers) {
+  const auto segments = segment_console(split_console_lines(
+      "[    0.000000] Linux version 6.1.0-56-amd64\n" + begin_marker("kmod:0001") + "[    5.2] one\n" +
+      end_marker("kmod:0001") + "[    6.3] after one\n" + begin_marker("kmod:0002") + "[    7.1] two\n"));
+  EXPECT_THAT(segments.before_tests, ElementsAre("[    0.000000] Linux version 6.1.0-56-amd64"));
+  ASSERT_EQ(segments.per_test.size(), 2u);
+  EXPECT_EQ(segments.per_test.at("kmod:0001").size(), 4u);  // begin, one, end, and what followed before 0002
+  EXPECT_EQ(segments.per_test.at("kmod:0001").back(), "[    6.3] after one");
+  EXPECT_THAT(segments.per_test.at("kmod:0002"), ElementsAre(without_newline(begin_marker("kmod:0002")), "[    7.1] two"));
+}
+
+TEST(ConsoleScan, FindsFirstLineOfEachKind) {
+  const auto findings = scan_console(split_console_lines(
+      kOomLine + "[   41.4] bash invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0\n" +
+      kHungLine + kPanicLine + "[   43.0] BUG: unable to handle page fault for address: ffffffffc0a00000\n"));
+  ASSERT_EQ(findings.size(), 4u);
+  EXPECT_EQ(find_kind(findings, ConsoleEventKind::kOom)->line, without_newline(kOomLine));
+  EXPECT_THAT(find_kind(findings, ConsoleEventKind::kHang)->line, HasSubstr("blocked for more than 120 seconds"));
+  EXPECT_THAT(find_kind(findings, ConsoleEventKind::kPanic)->line, HasSubstr("sysrq triggered crash"));
+  EXPECT_THAT(find_kind(findings, ConsoleEventKind::kOops)->line, HasSubstr("unable to handle page fault"));
+}
+
+TEST(ConsoleScan, CleanConsoleHasNoFindings) {
+  EXPECT_THAT(scan_console(split_console_lines("[    3.3] reboot: Power down\n" + begin_marker("kmod:0001"))), IsEmpty());
+}
+
+TEST(ConsoleScan, EvidenceLineIsSanitized) {
+  const auto findings = scan_console({"Kernel panic - not syncing: \x1b[0m"});
+  EXPECT_EQ(find_kind(findings, ConsoleEventKind::kPanic)->line, "Kernel panic - not syncing: \\x1b[0m");
+}
+
+TEST(ClassifyBoot, ExitZeroIsPass) {
+  const TestVerdict v = only(classify_boot(one_test(ev_end("kmod:0001", 0, 2.5))));
+  EXPECT_EQ(v.test, "kmod:0001");
+  EXPECT_EQ(v.verdict, Verdict::kPass);
+  EXPECT_DOUBLE_EQ(v.duration_s, 2.5);
+}
+
+TEST(ClassifyBoot, ExitOneIsFailWithLastOutputInEvidence) {
+  const TestVerdict v = only(classify_boot(one_test(ev_end("kmod:0001", 1))));
+  EXPECT_EQ(v.verdict, Verdict::kFail);
+  EXPECT_THAT(v.evidence, HasSubstr("exit status 1"));
+  EXPECT_THAT(v.evidence, HasSubstr("modprobe: FATAL: Module test_kmod not found"));
+}
+
+TEST(ClassifyBoot, ExitFourIsSkip) {
+  EXPECT_EQ(only(classify_boot(one_test(ev_end("kmod:0001", 4)))).verdict, Verdict::kSkip);
+}
+
+TEST(ClassifyBoot, KilledBySignalIsFail) {
+  const TestVerdict v = only(classify_boot(one_test(ev_end_with({{"signal", 11}}))));
+  EXPECT_EQ(v.verdict, Verdict::kFail);
+  EXPECT_THAT(v.evidence, HasSubstr("signal 11"));
+}
+
+TEST(ClassifyBoot, AgentErrorIsError) {
+  const TestVerdict v = only(classify_boot(one_test(ev_end_with({{"error", "not executable: /bin/bash"}}))));
+  EXPECT_EQ(v.verdict, Verdict::kError);
+  EXPECT_THAT(v.evidence, HasSubstr("not executable: /bin/bash"));
+}
+
+TEST(ClassifyBoot, AgentTimeoutIsTimeout) {
+  const TestVerdict v = only(classify_boot(one_test(ev_end_with({{"timed_out", true}, {"duration_s", 300.2}}))));
+  EXPECT_EQ(v.verdict, Verdict::kTimeout);
+  EXPECT_THAT(v.evidence, HasSubstr("300 s limit"));
+}
+
+TEST(ClassifyBoot, AgentTimeoutWithHungTaskInSegmentIsHang) {
+  const TestVerdict v = only(classify_boot(one_test(ev_end_with({{"timed_out", true}}), kHungLine)));
+  EXPECT_EQ(v.verdict, Verdict::kHang);
+  EXPECT_THAT(v.evidence, HasSubstr("INFO: task modprobe:201 blocked for more than 120 seconds."));
+}
+
+TEST(ClassifyBoot, OomOnConsoleOutranksExitZero) {
+  const TestVerdict v = only(classify_boot(one_test(ev_end("kmod:0001", 0), kOomLine)));
+  EXPECT_EQ(v.verdict, Verdict::kOom);
+  EXPECT_THAT(v.evidence, HasSubstr("Out of memory: Killed process 312 (modprobe)"));
+}
+
+TEST(ClassifyBoot, OomOnConsoleOutranksExitOne) {
+  EXPECT_EQ(only(classify_boot(one_test(ev_end("kmod:0001", 1), kOomLine))).verdict, Verdict::kOom);
+}
+
+TEST(ClassifyBoot, OopsWithExitZeroIsFail) {
+  const TestVerdict v = only(classify_boot(
+      one_test(ev_end("kmod:0001", 0), "[   12.5] general protection fault, probably for non-canonical address\n")));
+  EXPECT_EQ(v.verdict, Verdict::kFail);
+  EXPECT_THAT(v.evidence, HasSubstr("oopsed"));
+}
+
+TEST(ClassifyBoot, PanicDuringUnfinishedTestIsPanicAndLaterTestsAreNotRun) {
+  const BootVerdicts result = classify_boot(
+      record(ev_boot() + ev_start("kmod:0001") + ev_end("kmod:0001", 0) + ev_start("kmod:0002"),
+             begin_marker("kmod:0001") + end_marker("kmod:0001") + begin_marker("kmod:0002") + kPanicLine));
+  ASSERT_EQ(result.verdicts.size(), 2u);
+  EXPECT_EQ(result.verdicts[0].verdict, Verdict::kPass);
+  EXPECT_EQ(result.verdicts[1].test, "kmod:0002");
+  EXPECT_EQ(result.verdicts[1].verdict, Verdict::kPanic);
+  EXPECT_THAT(result.verdicts[1].evidence, HasSubstr("sysrq triggered crash"));
+  EXPECT_THAT(result.not_run, ElementsAre("kmod:0003"));
+}
+
+TEST(ClassifyBoot, HostWatchdogOnUnfinishedTestIsTimeout) {
+  const TestVerdict v = only(classify_boot(
+      record(ev_boot() + ev_start("kmod:0001"), begin_marker("kmod:0001"), BootEnd::kTestTimeout,
+             "kmod:0001 still running after 330 s (limit plus host grace); VM destroyed")));
+  EXPECT_EQ(v.verdict, Verdict::kTimeout);
+  EXPECT_THAT(v.evidence, HasSubstr("host watchdog: kmod:0001 still running after 330 s"));
+}
+
+TEST(ClassifyBoot, HostWatchdogWithSoftLockupIsHang) {
+  const TestVerdict v = only(classify_boot(record(
+      ev_boot() + ev_start("kmod:0001"),
+      begin_marker("kmod:0001") + "[   68.2] watchdog: BUG: soft lockup - CPU#1 stuck for 26s! [modprobe:201]\n",
+      BootEnd::kTestTimeout, "limit")));
+  EXPECT_EQ(v.verdict, Verdict::kHang);
+}
+
+TEST(ClassifyBoot, NoBootEventAndBootTimeoutMakesEveryTestTimeout) {
+  const BootVerdicts result = classify_boot(
+      record("", "[    0.000000] Linux version 6.1.0-56-amd64\n", BootEnd::kBootTimeout, "no agent event within 120 s"));
+  ASSERT_EQ(result.verdicts.size(), 3u);
+  for (const auto& v : result.verdicts) {
+    EXPECT_EQ(v.verdict, Verdict::kTimeout) << v.test;
+    EXPECT_THAT(v.evidence, HasSubstr("no agent event within 120 s"));
+  }
+  EXPECT_EQ(result.verdicts[2].test, "kmod:0003");
+  EXPECT_THAT(result.not_run, IsEmpty());
+}
+
+TEST(ClassifyBoot, NoBootEventAndPanicOnConsoleMakesEveryTestPanic) {
+  const BootVerdicts result = classify_boot(record(
+      "", "[    1.9] Kernel panic - not syncing: VFS: Unable to mount root fs on unknown-block(0,0)\n"));
+  ASSERT_EQ(result.verdicts.size(), 3u);
+  for (const auto& v : result.verdicts) {
+    EXPECT_EQ(v.verdict, Verdict::kPanic) << v.test;
+    EXPECT_THAT(v.evidence, HasSubstr("during boot, console: [    1.9] Kernel panic - not syncing: VFS"));
+  }
+}
+
+TEST(ClassifyBoot, NoBootEventNamesAgentGarbageInEvidence) {
+  const BootVerdicts result = classify_boot(record("\xff\xfe garbled\n", "", BootEnd::kBootTimeout, "no agent event"));
+  ASSERT_EQ(result.verdicts.size(), 3u);
+  EXPECT_THAT(result.verdicts[0].evidence, HasSubstr("1 malformed lines, first: not a JSON object: \\xff\\xfe garbled"));
+}
+
+TEST(ClassifyBoot, StartFailedIsErrorForEveryTest) {
+  const BootVerdicts result = classify_boot(record("", "", BootEnd::kStartFailed, "libvirt could not start kmx-1"));
+  ASSERT_EQ(result.verdicts.size(), 3u);
+  EXPECT_EQ(result.verdicts[1].verdict, Verdict::kError);
+  EXPECT_THAT(result.verdicts[1].evidence, HasSubstr("VM did not start: libvirt could not start kmx-1"));
+}
+
+TEST(ClassifyBoot, GuestStoppedMidTestWithoutEvidenceIsError) {
+  const TestVerdict v = only(classify_boot(record(ev_boot() + ev_start("kmod:0001"), begin_marker("kmod:0001"))));
+  EXPECT_EQ(v.verdict, Verdict::kError);
+  EXPECT_THAT(v.evidence, HasSubstr("no test-end event and no panic"));
+}
+
+TEST(ClassifyBoot, InterruptedRunDuringTestIsError) {
+  const TestVerdict v = only(classify_boot(
+      record(ev_boot() + ev_start("kmod:0001"), begin_marker("kmod:0001"), BootEnd::kInterrupted, "run interrupted")));
+  EXPECT_EQ(v.verdict, Verdict::kError);
+  EXPECT_THAT(v.evidence, HasSubstr("interrupted"));
+}
+
+TEST(ClassifyBoot, OomInOneTestDoesNotLeakIntoTheNext) {
+  const BootVerdicts result = classify_boot(
+      record(ev_boot() + ev_start("kmod:0001") + ev_end("kmod:0001", 1) + ev_start("kmod:0002") + ev_end("kmod:0002", 0),
+             begin_marker("kmod:0001") + kOomLine + end_marker("kmod:0001") + begin_marker("kmod:0002") +
+                 end_marker("kmod:0002")));
+  ASSERT_EQ(result.verdicts.size(), 2u);
+  EXPECT_EQ(result.verdicts[0].verdict, Verdict::kOom);
+  EXPECT_EQ(result.verdicts[1].verdict, Verdict::kPass);
+}
+
+TEST(ClassifyBoot, PanicRightAfterATestEndsIsChargedToThatTest) {
+  const BootVerdicts result =
+      classify_boot(record(ev_boot() + ev_start("kmod:0001") + ev_end("kmod:0001", 0),
+                           begin_marker("kmod:0001") + end_marker("kmod:0001") + kPanicLine));
+  ASSERT_EQ(result.verdicts.size(), 1u);
+  EXPECT_EQ(result.verdicts[0].verdict, Verdict::kPanic);
+  EXPECT_THAT(result.not_run, ElementsAre("kmod:0002", "kmod:0003"));
+}
+
+TEST(ClassifyBoot, BootedButStartedNothingLeavesAllNotRun) {
+  const BootVerdicts result = classify_boot(record(ev_boot() + ev_done(), ""));
+  EXPECT_THAT(result.verdicts, IsEmpty());
+  EXPECT_THAT(result.not_run, ElementsAre("kmod:0001", "kmod:0002", "kmod:0003"));
+}
+
+}  // namespace
+}  // namespace kmx

@@ -1,0 +1,216 @@
+// run/boot_session: one boot against a scripted VM and a clock that only
+// moves when the watcher sleeps. Every wait has a deadline.
+#include "run/boot_session.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "fakes.h"
+
+namespace kmx {
+namespace {
+
+using ::testing::Contains;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using namespace kmx::testing;
+
+BootPlan plan(std::vector<std::string> tests = {"kmod:0001", "kmod:0002"}) {
+  BootPlan p;
+  p.spec.name = "kmx-100-run-c0-b1";
+  p.tests = std::move(tests);
+  p.test_timeout_s = [](const std::string& test) { return test == "kmod:0008" ? 900 : 300; };
+  p.boot_timeout_s = 120;
+  p.host_grace_s = 30;
+  p.idle_timeout_s = 120;
+  return p;
+}
+
+// Cuts bytes into chunks of n, one per poll, so lines straddle polls.
+std::vector<std::string> chunks_of(const std::string& bytes, std::size_t n) {
+  std::vector<std::string> chunks;
+  for (std::size_t pos = 0; pos < bytes.size(); pos += n) chunks.push_back(bytes.substr(pos, n));
+  return chunks;
+}
+
+const std::string kNormalAgent = ev_boot() + ev_start("kmod:0001") + ev_end("kmod:0001", 0) + ev_start("kmod:0002") +
+                                 ev_end("kmod:0002", 1) + ev_done();
+const std::string kNormalConsole = "[    0.000000] Linux version 6.1.0-56-amd64\n" + begin_marker("kmod:0001") +
+                                   end_marker("kmod:0001") + begin_marker("kmod:0002") + end_marker("kmod:0002") +
+                                   "[    3.321547] reboot: Power down\n";
+
+ScriptedBoot normal_boot() {
+  ScriptedBoot boot;
+  boot.agent = chunks_of(kNormalAgent, 37);
+  boot.console = chunks_of(kNormalConsole, 50);
+  boot.running_polls = static_cast<int>(std::max(boot.agent.size(), boot.console.size()));
+  return boot;
+}
+
+TEST(RunBoot, NormalBootEndsPoweredOffWithAllEvents) {
+  FakeVmDriver driver;
+  FakeClock clock;
+  driver.add_boot(normal_boot());
+  const BootRun run = run_boot(driver, clock, plan());
+  EXPECT_EQ(run.record.end, BootEnd::kPoweredOff);
+  EXPECT_EQ(run.record.end_detail, "");
+  EXPECT_TRUE(run.record.agent.boot);
+  EXPECT_THAT(run.record.agent.started, ElementsAre("kmod:0001", "kmod:0002"));
+  EXPECT_EQ(run.record.agent.ended.at("kmod:0002").exit_code, 1);
+  EXPECT_TRUE(run.record.agent.done);
+  EXPECT_EQ(run.record.agent.garbage_lines, 0u);
+  EXPECT_EQ(run.record.console, kNormalConsole);
+  EXPECT_THAT(run.record.requested_tests, ElementsAre("kmod:0001", "kmod:0002"));
+}
+
+TEST(RunBoot, MeasuresBootAndWallTimeOnTheInjectedClock) {
+  FakeVmDriver driver;
+  FakeClock clock;
+  ScriptedBoot boot;
+  boot.agent = {"", "", "", ev_boot(), ev_done()};  // boot event read on the 4th poll
+  boot.running_polls = 6;
+  driver.add_boot(boot);
+  const BootRun run = run_boot(driver, clock, plan({}));
+  EXPECT_DOUBLE_EQ(run.boot_seconds, 0.6);
+  EXPECT_DOUBLE_EQ(run.wall_seconds, 1.2);
+  EXPECT_DOUBLE_EQ(clock.elapsed_s(), 1.2);
+}
+
+TEST(RunBoot, AlwaysDestroysAndForgetsTheDomain) {
+  FakeVmDriver driver;
+  FakeClock clock;
+  driver.add_boot(normal_boot());
+  run_boot(driver, clock, plan());
+  EXPECT_THAT(driver.destroyed, Contains("kmx-100-run-c0-b1"));
+  EXPECT_THAT(driver.forgotten, ElementsAre("kmx-100-run-c0-b1"));
+}
+
+TEST(RunBoot, ReportsEachFinishedTestOnceInStartOrder) {
+  FakeVmDriver driver;
+  FakeClock clock;
+  driver.add_boot(normal_boot());
+  std::vector<std::string> finished;
+  run_boot(driver, clock, plan(), [&](const std::string& test) { finished.push_back(test); });
+  EXPECT_THAT(finished, ElementsAre("kmod:0001", "kmod:0002"));
+}
+
+TEST(RunBoot, SilentGuestHitsTheBootTimeoutAndIsDestroyed) {
+  FakeVmDriver driver;
+  FakeClock clock;
+  driver.add_boot(ScriptedBoot{});  // runs forever, says nothing
+  const BootRun run = run_boot(driver, clock, plan());
+  EXPECT_EQ(run.record.end, BootEnd::kBootTimeout);
+  EXPECT_THAT(run.record.end_detail, HasSubstr("no agent event within 120 s"));
+  EXPECT_GT(clock.elapsed_s(), 120.0);
+  EXPECT_LE(clock.elapsed_s(), 120.5);
+  EXPECT_DOUBLE_EQ(run.boot_seconds, -1);
+  EXPECT_THAT(driver.destroyed, Contains("kmx-100-run-c0-b1"));
+}
+
+TEST(RunBoot, TestThatNeverEndsHitsItsLimitPlusGrace) {
+  FakeVmDriver driver;
+  FakeClock clock;
+  ScriptedBoot boot;
+  boot.agent = {ev_boot(), ev_start("kmod:0001")};
+  driver.add_boot(boot);
+  const BootRun run = run_boot(driver, clock, plan());
+  EXPECT_EQ(run.record.end, BootEnd::kTestTimeout);
+  EXPECT_THAT(run.record.end_detail, HasSubstr("kmod:0001 still running after 330 s"));
+  EXPECT_GT(clock.elapsed_s(), 330.0);
+  EXPECT_LT(clock.elapsed_s(), 331.0);
+  EXPECT_EQ(run.record.agent.running_test(), "kmod:0001");
+}
+
+TEST(RunBoot, EachTestGetsItsOwnLimit) {
+  FakeVmDriver driver;
+  FakeClock clock;
+  ScriptedBoot boot;
+  boot.agent = {ev_boot(), ev_start("kmod:0008")};
+  driver.add_boot(boot);
+  const BootRun run = run_boot(driver, clock, plan({"kmod:0008"}));
+  EXPECT_THAT(run.record.end_detail, HasSubstr("kmod:0008 still running after 930 s"));
+  EXPECT_GT(clock.elapsed_s(), 930.0);
+}
+
+TEST(RunBoot, SilenceBetweenTestsHitsTheIdleTimeout) {
+  FakeVmDriver driver;
+  FakeClock clock;
+  ScriptedBoot boot;
+  boot.agent = {ev_boot() + ev_start("kmod:0001") + ev_end("kmod:0001", 0)};
+  driver.add_boot(boot);
+  const BootRun run = run_boot(driver, clock, plan());
+  EXPECT_EQ(run.record.end, BootEnd::kTestTimeout);
+  EXPECT_THAT(run.record.end_detail, HasSubstr("agent silent for 120 s between tests"));
+}
+
+TEST(RunBoot, GuestThatFinishesButNeverPowersOffIsDestroyedAfterGrace) {
+  FakeVmDriver driver;
+  FakeClock clock;
+  ScriptedBoot boot;
+  boot.agent = {kNormalAgent};
+  driver.add_boot(boot);
+  const BootRun run = run_boot(driver, clock, plan());
+  EXPECT_EQ(run.record.end, BootEnd::kPoweredOff);
+  EXPECT_THAT(run.record.end_detail, HasSubstr("did not power off"));
+  EXPECT_GT(clock.elapsed_s(), 20.0);
+  EXPECT_LT(clock.elapsed_s(), 21.0);
+}
+
+TEST(RunBoot, StartFailureEndsAtOnceWithTheReason) {
+  FakeVmDriver driver;
+  FakeClock clock;
+  ScriptedBoot boot;
+  boot.start_error = "libvirt could not start kmx-100-run-c0-b1: Cannot access storage file";
+  driver.add_boot(boot);
+  const BootRun run = run_boot(driver, clock, plan());
+  EXPECT_EQ(run.record.end, BootEnd::kStartFailed);
+  EXPECT_EQ(run.record.end_detail, boot.start_error);
+  EXPECT_DOUBLE_EQ(clock.elapsed_s(), 0);
+  EXPECT_THAT(run.record.requested_tests, ElementsAre("kmod:0001", "kmod:0002"));
+  EXPECT_THAT(driver.forgotten, ElementsAre("kmx-100-run-c0-b1"));
+}
+
+TEST(RunBoot, StopFlagInterruptsAndDestroys) {
+  FakeVmDriver driver;
+  FakeClock clock;
+  ScriptedBoot boot;
+  boot.agent = {ev_boot(), ev_start("kmod:0001")};
+  driver.add_boot(boot);
+  std::atomic<bool> stop{true};
+  BootPlan p = plan();
+  p.stop = &stop;
+  const BootRun run = run_boot(driver, clock, p);
+  EXPECT_EQ(run.record.end, BootEnd::kInterrupted);
+  EXPECT_LT(clock.elapsed_s(), 1.0);
+  EXPECT_THAT(driver.destroyed, Contains("kmx-100-run-c0-b1"));
+}
+
+TEST(RunBoot, PassesTheSpecToTheDriver) {
+  FakeVmDriver driver;
+  FakeClock clock;
+  driver.add_boot(normal_boot());
+  BootPlan p = plan();
+  p.spec.memory_mib = 160;
+  p.spec.cmdline = guest_cmdline(p.tests, p.test_timeout_s);
+  run_boot(driver, clock, p);
+  ASSERT_EQ(driver.started.size(), 1u);
+  EXPECT_EQ(driver.started[0].memory_mib, 160);
+  EXPECT_EQ(driver.started[0].cmdline, p.spec.cmdline);
+}
+
+TEST(GuestCmdline, ListsEachTestWithItsTimeout) {
+  const std::string cmdline =
+      guest_cmdline({"kmod:0001", "kmod:0008", "kmod:0013"}, [](const std::string& t) { return t == "kmod:0008" ? 900 : 300; });
+  EXPECT_THAT(cmdline, HasSubstr(" kmx.tests=kmod:0001@300,kmod:0008@900,kmod:0013@300"));
+  EXPECT_THAT(cmdline, HasSubstr("console=ttyS0,115200"));
+  EXPECT_THAT(cmdline, HasSubstr("panic=-1"));
+}
+
+TEST(GuestCmdline, NoTestsGivesAnEmptyList) {
+  const std::string cmdline = guest_cmdline({}, [](const std::string&) { return 1; });
+  EXPECT_TRUE(cmdline.ends_with(" kmx.tests=")) << cmdline;
+}
+
+}  // namespace
+}  // namespace kmx

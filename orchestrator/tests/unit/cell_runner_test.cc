@@ -1,0 +1,215 @@
+// run/cell_runner and run/stale_domains: every test of a cell reaches a
+// verdict across as many boots as crashes demand; leftovers of dead runs go.
+#include "run/cell_runner.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "fakes.h"
+#include "os/files.h"
+#include "run/stale_domains.h"
+
+#include <unistd.h>
+
+namespace kmx {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using namespace kmx::testing;
+
+constexpr std::string_view kMatrix =
+    "tests = [\"kmod:0001-0003\"]\nvcpus = [2]\nmemory_mib = [512]\n"
+    "[timeouts]\ntest_s = 300\n"
+    "[[kernel]]\nname = \"debian-6.1\"\npackage = \"linux-image-6.1.0-56-amd64\"\n"
+    "[[kmod]]\nname = \"host\"\n"
+    "[[expect]]\ntest = \"kmod:0003\"\nverdict = [\"PASS\", \"SKIP\"]\nreason = \"skips without xfs\"\n";
+
+const std::string kPanic = "[   42.000310] Kernel panic - not syncing: sysrq triggered crash\n";
+
+// A boot that runs `tests` in order; the test named `panics_in` takes the
+// guest down instead of ending.
+ScriptedBoot boot_running(const std::vector<std::string>& tests, const std::string& panics_in = "") {
+  ScriptedBoot boot;
+  boot.agent.push_back(ev_boot());
+  boot.console.push_back("[    1.914940] Run /init as init process\n");
+  for (const auto& t : tests) {
+    boot.agent.push_back(ev_start(t) + ev_output(t, "running " + t));
+    boot.console.push_back(begin_marker(t));
+    if (t == panics_in) {
+      boot.console.back() += kPanic;
+      break;
+    }
+    boot.agent.push_back(ev_end(t, 0, 0.5));
+    boot.console.push_back(end_marker(t));
+  }
+  if (panics_in.empty()) boot.agent.push_back(ev_done());
+  boot.running_polls = static_cast<int>(std::max(boot.agent.size(), boot.console.size()));
+  return boot;
+}
+
+ScriptedBoot start_failure() {
+  ScriptedBoot boot;
+  boot.start_error = "libvirt could not start: internal error: process exited while connecting to monitor";
+  return boot;
+}
+
+class RunCell : public ::testing::Test {
+ protected:
+  RunCell() : matrix_(parse_matrix_text(kMatrix, "cell.toml")), cell_(expand_cells(matrix_).at(0)) {}
+
+  CellResult run() {
+    CellContext ctx{driver_, clock_, matrix_, "20261122-233800-100", 100, dir_.path(), Accel::kTcg};
+    return run_cell(ctx, cell_, Image{"img-1", "6.1.0-56-amd64", "/cache/vmlinuz", "/cache/initrd.cpio"});
+  }
+  std::vector<std::string> verdicts(const CellResult& r) const {
+    std::vector<std::string> out;
+    for (const auto& t : r.tests) out.push_back(t.test + " " + std::string(to_string(t.verdict)));
+    return out;
+  }
+
+  ScratchDir dir_;
+  FakeVmDriver driver_;
+  FakeClock clock_;
+  Matrix matrix_;
+  Cell cell_;
+};
+
+TEST_F(RunCell, AllTestsPassInOneBoot) {
+  driver_.add_boot(boot_running(cell_.tests));
+  const CellResult r = run();
+  EXPECT_THAT(verdicts(r), ElementsAre("kmod:0001 PASS", "kmod:0002 PASS", "kmod:0003 PASS"));
+  ASSERT_EQ(r.boots.size(), 1u);
+  EXPECT_EQ(r.boots[0].end, "stopped");
+  EXPECT_EQ(r.guest_uname, "6.1.0-56-amd64");
+  EXPECT_EQ(r.image_id, "img-1");
+}
+
+TEST_F(RunCell, PanicInSecondTestBootsAgainForTheThird) {
+  driver_.add_boot(boot_running(cell_.tests, "kmod:0002"));
+  driver_.add_boot(boot_running({"kmod:0003"}));
+  const CellResult r = run();
+  EXPECT_THAT(verdicts(r), ElementsAre("kmod:0001 PASS", "kmod:0002 PANIC", "kmod:0003 PASS"));
+  EXPECT_EQ(r.boots.size(), 2u);
+  EXPECT_EQ(r.tests[1].boot, 1);
+  EXPECT_EQ(r.tests[2].boot, 2);
+  EXPECT_THAT(r.tests[1].evidence, HasSubstr("Kernel panic - not syncing: sysrq triggered crash"));
+}
+
+TEST_F(RunCell, SecondBootAsksOnlyForTheRemainingTests) {
+  driver_.add_boot(boot_running(cell_.tests, "kmod:0002"));
+  driver_.add_boot(boot_running({"kmod:0003"}));
+  run();
+  ASSERT_EQ(driver_.started.size(), 2u);
+  EXPECT_THAT(driver_.started[0].cmdline, HasSubstr("kmx.tests=kmod:0001@300,kmod:0002@300,kmod:0003@300"));
+  EXPECT_THAT(driver_.started[1].cmdline, HasSubstr("kmx.tests=kmod:0003@300"));
+  EXPECT_THAT(driver_.started[1].cmdline, Not(HasSubstr("kmod:0002")));
+  EXPECT_EQ(driver_.started[0].name, "kmx-100-20261122-233800-100-c0-b1");
+  EXPECT_EQ(driver_.started[1].name, "kmx-100-20261122-233800-100-c0-b2");
+}
+
+TEST_F(RunCell, VmGetsTheCellShapeAndPerBootLogs) {
+  driver_.add_boot(boot_running(cell_.tests));
+  const CellResult r = run();
+  ASSERT_EQ(driver_.started.size(), 1u);
+  const VmSpec& spec = driver_.started[0];
+  EXPECT_EQ(spec.vcpus, 2);
+  EXPECT_EQ(spec.memory_mib, 512);
+  EXPECT_EQ(spec.initrd, "/cache/initrd.cpio");
+  EXPECT_EQ(spec.console_log, dir_.path() / "cells/debian-6.1.host.2cpu.512M/boot-1/console.log");
+  EXPECT_EQ(r.boots[0].console_log, "cells/debian-6.1.host.2cpu.512M/boot-1/console.log");
+}
+
+TEST_F(RunCell, ExpectationsFromTheMatrixAreApplied) {
+  driver_.add_boot(boot_running(cell_.tests, "kmod:0002"));
+  driver_.add_boot(boot_running({"kmod:0003"}));
+  const CellResult r = run();
+  EXPECT_FALSE(r.tests[1].as_expected);  // PANIC where PASS is expected
+  EXPECT_TRUE(r.tests[2].as_expected);
+  EXPECT_THAT(r.tests[2].expected, ElementsAre(Verdict::kPass, Verdict::kSkip));
+  EXPECT_EQ(r.tests[2].expected_reason, "skips without xfs");
+}
+
+TEST_F(RunCell, TestOutputIsWrittenBesideTheCell) {
+  driver_.add_boot(boot_running(cell_.tests));
+  const CellResult r = run();
+  EXPECT_EQ(r.tests[0].log, "cells/debian-6.1.host.2cpu.512M/tests/kmod-0001.log");
+  EXPECT_EQ(read_file(dir_.path() / r.tests[0].log), "running kmod:0001\n");
+}
+
+TEST_F(RunCell, CrashInEveryBootStillEndsWithOneBootPerTest) {
+  driver_.add_boot(boot_running(cell_.tests, "kmod:0001"));
+  driver_.add_boot(boot_running({"kmod:0002", "kmod:0003"}, "kmod:0002"));
+  driver_.add_boot(boot_running({"kmod:0003"}, "kmod:0003"));
+  const CellResult r = run();
+  EXPECT_THAT(verdicts(r), ElementsAre("kmod:0001 PANIC", "kmod:0002 PANIC", "kmod:0003 PANIC"));
+  EXPECT_EQ(r.boots.size(), 3u);
+}
+
+TEST_F(RunCell, StartFailureIsRetried) {
+  driver_.add_boot(start_failure());
+  driver_.add_boot(boot_running(cell_.tests));
+  const CellResult r = run();
+  EXPECT_THAT(verdicts(r), ElementsAre("kmod:0001 PASS", "kmod:0002 PASS", "kmod:0003 PASS"));
+  ASSERT_EQ(r.boots.size(), 2u);
+  EXPECT_EQ(r.boots[0].end, "start-failed");
+  EXPECT_EQ(r.tests[0].boot, 2);
+}
+
+TEST_F(RunCell, RepeatedStartFailureMakesEveryTestError) {
+  for (int i = 0; i < 3; ++i) driver_.add_boot(start_failure());
+  const CellResult r = run();
+  EXPECT_THAT(verdicts(r), ElementsAre("kmod:0001 ERROR", "kmod:0002 ERROR", "kmod:0003 ERROR"));
+  EXPECT_EQ(r.boots.size(), 3u);
+  EXPECT_THAT(r.tests[0].evidence, HasSubstr("VM did not start"));
+}
+
+TEST_F(RunCell, AgentThatStartsNothingMakesEveryTestErrorWithoutRebooting) {
+  ScriptedBoot idle;
+  idle.agent = {ev_boot(), ev_done()};
+  idle.running_polls = 2;
+  driver_.add_boot(idle);
+  const CellResult r = run();
+  EXPECT_THAT(verdicts(r), ElementsAre("kmod:0001 ERROR", "kmod:0002 ERROR", "kmod:0003 ERROR"));
+  EXPECT_EQ(r.boots.size(), 1u);
+  EXPECT_THAT(r.tests[2].evidence, HasSubstr("never started"));
+}
+
+TEST(FailedCell, EveryTestIsErrorWithTheImageCause) {
+  const Matrix m = parse_matrix_text(kMatrix, "cell.toml");
+  const CellResult r = failed_cell(m, expand_cells(m).at(0), "kernel 6.1.0-56-amd64 has no module 'xfs'");
+  ASSERT_EQ(r.tests.size(), 3u);
+  for (const auto& t : r.tests) {
+    EXPECT_EQ(t.verdict, Verdict::kError);
+    EXPECT_EQ(t.evidence, "image: kernel 6.1.0-56-amd64 has no module 'xfs'");
+  }
+  EXPECT_TRUE(r.boots.empty());
+}
+
+TEST(TestFileName, ReplacesUnsafeCharacters) {
+  EXPECT_EQ(test_file_name("kmod:0001"), "kmod-0001");
+  EXPECT_EQ(test_file_name("../x y"), "---x-y");
+}
+
+TEST(StaleDomains, DestroysOnlyDomainsOfDeadOwners) {
+  FakeVmDriver driver;
+  driver.domains = {"kmx-100-runA-c0-b1", "kmx-200-runB-c1-b3", "kmx-100-runA-c2-b1"};
+  const auto destroyed = destroy_stale_domains(driver, [](int pid) { return pid == 100; });
+  EXPECT_THAT(destroyed, ElementsAre("kmx-200-runB-c1-b3"));
+  EXPECT_THAT(driver.destroyed, ElementsAre("kmx-200-runB-c1-b3"));
+}
+
+TEST(StaleDomains, LeavesDomainsWithoutAnOwnerPidAlone) {
+  FakeVmDriver driver;
+  driver.domains = {"kmx-build-vm", "kmx-abc-runA-c0-b1"};
+  const auto destroyed = destroy_stale_domains(driver, [](int) { return false; });
+  EXPECT_TRUE(destroyed.empty());
+  EXPECT_TRUE(driver.destroyed.empty());
+}
+
+TEST(StaleDomains, OwnProcessIsAlive) { EXPECT_TRUE(process_alive(::getpid())); }
+
+}  // namespace
+}  // namespace kmx

@@ -1,0 +1,269 @@
+// images/: module closure, ldd parsing, Debian package names, the initramfs
+// writer and the content-addressed cache.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "fakes.h"
+#include "images/cache_dir.h"
+#include "images/debian_kernel_provider.h"
+#include "images/initramfs_writer.h"
+#include "images/module_index.h"
+#include "images/shared_libs.h"
+#include "images/test_module_builder.h"
+#include "os/files.h"
+
+namespace kmx {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using namespace kmx::testing;
+
+// What depmod writes for a kernel with xfs modular (trimmed).
+constexpr std::string_view kModulesDep =
+    "kernel/fs/xfs/xfs.ko.xz: kernel/lib/libcrc32c.ko.xz\n"
+    "kernel/lib/libcrc32c.ko.xz:\n"
+    "kernel/crypto/crc32c_generic.ko.xz:\n"
+    "kernel/drivers/net/dummy.ko.xz:\n"
+    "kernel/drivers/block/null_blk/null_blk.ko.xz: kernel/drivers/block/loop.ko.xz\n"
+    "kernel/drivers/block/loop.ko.xz:\n"
+    "kernel/drivers/hid/hid-generic.ko.xz:\n";
+constexpr std::string_view kModulesSoftdep =
+    "# Soft dependencies extracted from modules themselves.\n"
+    "softdep libcrc32c pre: crc32c\n";
+constexpr std::string_view kModulesAlias =
+    "# Aliases extracted from modules themselves.\n"
+    "alias crypto-crc32c crc32c_generic\n"
+    "alias crc32c crc32c_generic\n"
+    "alias fs-xfs xfs\n"
+    "alias pci:v*d*sv*sd*bc0Csc03i30* xhci_pci\n";
+
+ModuleIndex index() { return ModuleIndex::parse(kModulesDep, kModulesSoftdep, kModulesAlias); }
+
+TEST(ModuleIndex, ModuleNameDropsDirectoryAndKoSuffix) {
+  EXPECT_EQ(ModuleIndex::module_name("kernel/fs/xfs/xfs.ko.xz"), "xfs");
+  EXPECT_EQ(ModuleIndex::module_name("crc32c_generic.ko"), "crc32c_generic");
+  EXPECT_EQ(ModuleIndex::module_name("xfs"), "xfs");
+}
+
+TEST(ModuleIndex, ModuleNameTurnsDashesIntoUnderscores) {
+  EXPECT_EQ(ModuleIndex::module_name("kernel/drivers/hid/hid-generic.ko.zst"), "hid_generic");
+}
+
+TEST(ModuleIndex, ClosureFollowsHardDepsThenSoftdepsThroughAliases) {
+  std::vector<std::string> missing;
+  EXPECT_THAT(index().closure({"xfs"}, missing),
+              ElementsAre("kernel/fs/xfs/xfs.ko.xz", "kernel/lib/libcrc32c.ko.xz", "kernel/crypto/crc32c_generic.ko.xz"));
+  EXPECT_THAT(missing, IsEmpty());
+}
+
+TEST(ModuleIndex, ClosureResolvesAnAliasGivenAsName) {
+  std::vector<std::string> missing;
+  EXPECT_THAT(index().closure({"fs-xfs"}, missing), ElementsAre("kernel/fs/xfs/xfs.ko.xz", "kernel/lib/libcrc32c.ko.xz",
+                                                                "kernel/crypto/crc32c_generic.ko.xz"));
+}
+
+TEST(ModuleIndex, ClosureAcceptsDashedNames) {
+  std::vector<std::string> missing;
+  EXPECT_THAT(index().closure({"hid-generic"}, missing), ElementsAre("kernel/drivers/hid/hid-generic.ko.xz"));
+}
+
+TEST(ModuleIndex, ClosureListsEachModuleOnce) {
+  std::vector<std::string> missing;
+  EXPECT_THAT(index().closure({"libcrc32c", "xfs", "crc32c"}, missing),
+              ElementsAre("kernel/lib/libcrc32c.ko.xz", "kernel/crypto/crc32c_generic.ko.xz", "kernel/fs/xfs/xfs.ko.xz"));
+}
+
+TEST(ModuleIndex, UnknownNamesAreReportedMissing) {
+  std::vector<std::string> missing;
+  EXPECT_THAT(index().closure({"btrfs", "dummy", "xhci_pci"}, missing), ElementsAre("kernel/drivers/net/dummy.ko.xz"));
+  EXPECT_THAT(missing, ElementsAre("btrfs", "xhci_pci"));  // glob aliases are not resolved
+}
+
+TEST(SharedLibs, ParsesLddKeepingLoaderAndSkippingVdso) {
+  std::vector<std::string> missing;
+  const auto libs = parse_ldd_output(
+      "\tlinux-vdso.so.1 (0x00007ffc8a7f2000)\n"
+      "\tlibzstd.so.1 => /lib/x86_64-linux-gnu/libzstd.so.1 (0x00007f7d1a6c1000)\n"
+      "\tliblzma.so.5 => /lib/x86_64-linux-gnu/liblzma.so.5 (0x00007f7d1a692000)\n"
+      "\tlibc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x00007f7d1a4b1000)\n"
+      "\t/lib64/ld-linux-x86-64.so.2 (0x00007f7d1a7c6000)\n",
+      missing);
+  EXPECT_THAT(libs, ElementsAre("/lib/x86_64-linux-gnu/libzstd.so.1", "/lib/x86_64-linux-gnu/liblzma.so.5",
+                                "/lib/x86_64-linux-gnu/libc.so.6", "/lib64/ld-linux-x86-64.so.2"));
+  EXPECT_THAT(missing, IsEmpty());
+}
+
+TEST(SharedLibs, UnresolvedLibrariesAreMissing) {
+  std::vector<std::string> missing;
+  const auto libs = parse_ldd_output(
+      "\tlibcap.so.2 => not found\n\tlibc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x00007f7d1a4b1000)\n", missing);
+  EXPECT_THAT(libs, ElementsAre("/lib/x86_64-linux-gnu/libc.so.6"));
+  EXPECT_THAT(missing, ElementsAre("libcap.so.2"));
+}
+
+TEST(SharedLibs, StaticPieHasNoLibraries) {
+  std::vector<std::string> missing;
+  EXPECT_THAT(parse_ldd_output("\tstatically linked\n", missing), IsEmpty());
+  EXPECT_THAT(missing, IsEmpty());
+}
+
+TEST(DebianKernelProvider, HeadersPackageMatchesTheImage) {
+  EXPECT_EQ(DebianKernelProvider::headers_package("linux-image-6.1.0-56-amd64"), "linux-headers-6.1.0-56-amd64");
+}
+
+TEST(DebianKernelProvider, HeadersPackageDropsUnsigned) {
+  EXPECT_EQ(DebianKernelProvider::headers_package("linux-image-6.12.57+deb12-amd64-unsigned"),
+            "linux-headers-6.12.57+deb12-amd64");
+}
+
+TEST(DebianKernelProvider, DependsNamesDropVersionsAndAlternatives) {
+  EXPECT_THAT(DebianKernelProvider::depends_names(
+                  "linux-headers-6.1.0-56-common (= 6.1.192-2), linux-kbuild-6.1 (>= 6.1.192-2), gcc-12 | gcc-11,\n"
+                  " libc6 (>= 2.34)"),
+              ElementsAre("linux-headers-6.1.0-56-common", "linux-kbuild-6.1", "gcc-12", "libc6"));
+}
+
+TEST(DebianKernelProvider, SourcePackageIsMajorMinor) {
+  EXPECT_EQ(DebianKernelProvider::source_package("6.1.192-2"), "linux-source-6.1");
+  EXPECT_EQ(DebianKernelProvider::source_package("6.12.57-1~deb12u1"), "linux-source-6.12");
+}
+
+TEST(DebianKernelProvider, SourcePackageRejectsNonVersions) {
+  EXPECT_THROW(DebianKernelProvider::source_package("unstable"), ImageError);
+}
+
+TEST(DebianKernelProvider, PackageAptDoesNotKnowIsUnknownInput) {
+  ScratchDir dir;
+  CacheDir cache(dir.path());
+  FakeProcessRunner runner;
+  runner.script("apt-cache", exited(100, "E: No packages found\n"));
+  DebianKernelProvider provider(runner, cache);
+  try {
+    provider.prepare(KernelSpec{"k", "debian", "linux-image-9.9.9-1-amd64", "m.toml:1:1"});
+    FAIL() << "no error";
+  } catch (const UnknownInputError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("apt knows no package 'linux-image-9.9.9-1-amd64'"));
+  }
+  ASSERT_EQ(runner.calls.size(), 1u);  // nothing downloaded
+  EXPECT_THAT(runner.calls[0].argv, ElementsAre("apt-cache", "show", "--no-all-versions", "linux-image-9.9.9-1-amd64"));
+}
+
+// Files the writer tests put into an image.
+struct ImageInputsOnDisk {
+  ScratchDir dir;
+  fs::path agent = dir.path() / "kmx-agent";
+  fs::path modules = dir.path() / "modules";
+  ImageInputsOnDisk() {
+    write_file_atomically(agent, "#!/bin/sh\necho agent\n");
+    write_file_atomically(modules / "kernel/fs/xfs/xfs.ko.xz", "xfs bytes");
+    write_file_atomically(modules / "modules.dep", std::string(kModulesDep));
+  }
+  InitramfsWriter writer() const {
+    InitramfsWriter w;
+    w.add_directory("/proc");
+    w.add_file("/init", agent);
+    w.add_symlink("/sbin/modprobe", "/bin/kmod");
+    w.add_tree("/lib/modules/6.1.0-56-amd64", modules);
+    return w;
+  }
+};
+
+TEST(InitramfsWriter, MissingInputFileIsAnImageError) {
+  InitramfsWriter w;
+  EXPECT_THROW(w.add_file("/init", "/nonexistent/kmx-agent"), ImageError);
+}
+
+TEST(InitramfsWriter, SameInputsGiveIdenticalBytes) {
+  ImageInputsOnDisk in;
+  in.writer().write(in.dir.path() / "a.cpio");
+  in.writer().write(in.dir.path() / "b.cpio");
+  const std::string a = read_file(in.dir.path() / "a.cpio");
+  EXPECT_GT(a.size(), 512u);
+  EXPECT_EQ(a, read_file(in.dir.path() / "b.cpio"));
+}
+
+TEST(IntegrationInitramfsWriter, CpioListsEveryEntryWithParents) {
+  ImageInputsOnDisk in;
+  const fs::path image = in.dir.path() / "initrd.cpio";
+  in.writer().write(image);
+  BoostProcessRunner runner;
+  const std::vector<std::string> argv = {"cpio", "-it", "--quiet", "-I", image.string()};
+  const ProcessResult r = runner.run(argv, {});
+  ASSERT_TRUE(r.ok()) << r.describe(argv);
+  std::vector<std::string> entries;
+  std::istringstream lines(r.output);
+  for (std::string line; std::getline(lines, line);) entries.push_back(line);
+  EXPECT_THAT(entries, ElementsAre("init", "lib", "lib/modules", "lib/modules/6.1.0-56-amd64",
+                                   "lib/modules/6.1.0-56-amd64/kernel", "lib/modules/6.1.0-56-amd64/kernel/fs",
+                                   "lib/modules/6.1.0-56-amd64/kernel/fs/xfs",
+                                   "lib/modules/6.1.0-56-amd64/kernel/fs/xfs/xfs.ko.xz",
+                                   "lib/modules/6.1.0-56-amd64/modules.dep", "proc", "sbin", "sbin/modprobe"));
+}
+
+TEST(CacheDir, BuildsOnceAndReusesTheEntry) {
+  ScratchDir dir;
+  CacheDir cache(dir.path());
+  int builds = 0;
+  auto build = [&](const fs::path& tmp) {
+    ++builds;
+    write_file_atomically(tmp / "initrd.cpio", "image");
+  };
+  const fs::path first = cache.ensure("images", "k1", build);
+  const fs::path second = cache.ensure("images", "k1", build);
+  EXPECT_EQ(builds, 1);
+  EXPECT_EQ(first, dir.path() / "images" / "k1");
+  EXPECT_EQ(second, first);
+  EXPECT_EQ(read_file(first / "initrd.cpio"), "image");
+}
+
+TEST(CacheDir, ThrowingBuilderLeavesNoEntryAndNoTemporary) {
+  ScratchDir dir;
+  CacheDir cache(dir.path());
+  EXPECT_THROW(cache.ensure("images", "k1",
+                            [](const fs::path& tmp) {
+                              write_file_atomically(tmp / "half", "x");
+                              throw ImageError("depmod failed");
+                            }),
+               ImageError);
+  EXPECT_FALSE(fs::exists(dir.path() / "images" / "k1"));
+  for (const auto& e : fs::directory_iterator(dir.path() / "images"))
+    EXPECT_EQ(e.path().extension(), ".lock") << e.path();
+  int builds = 0;
+  cache.ensure("images", "k1", [&](const fs::path&) { ++builds; });
+  EXPECT_EQ(builds, 1);  // a later run builds it afresh
+}
+
+TEST(CacheDir, KeyNameIsSafeAndHashed) {
+  const std::string key = cache_key_name("linux-image-6.1.0-56-amd64_6.1.192/2", "input");
+  EXPECT_EQ(key, "linux-image-6.1.0-56-amd64_6.1.192_2-" + sha256_hex("input").substr(0, 16));
+  EXPECT_NE(key, cache_key_name("linux-image-6.1.0-56-amd64_6.1.192/2", "other input"));
+}
+
+TEST(TestModuleBuilder, FailedMakeIsAnImageErrorAndCachesNothing) {
+  ScratchDir dir;
+  write_file_atomically(dir.path() / "src/lib/test_kmod.c", "int x;\n");
+  write_file_atomically(dir.path() / "src/lib/test_module.c", "int y;\n");
+  KernelArtifacts kernel{"kid", "6.1.0-56-amd64", {}, {}, dir.path() / "build", dir.path() / "src"};
+  CacheDir cache(dir.path() / "cache");
+  FakeProcessRunner runner;
+  runner.script("make", exited(2, "test_kmod.c:1: error: unknown type name\n"));
+  try {
+    build_test_modules(runner, cache, kernel);
+    FAIL() << "no error";
+  } catch (const ImageError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("building the test modules for 6.1.0-56-amd64 failed"));
+    EXPECT_THAT(e.what(), HasSubstr("unknown type name"));
+  }
+  ASSERT_EQ(runner.calls.size(), 1u);
+  EXPECT_EQ(runner.calls[0].argv[2], (dir.path() / "build").string());
+  for (const auto& e : fs::directory_iterator(dir.path() / "cache/test-modules"))
+    EXPECT_EQ(e.path().extension(), ".lock") << e.path();
+}
+
+}  // namespace
+}  // namespace kmx

@@ -1,0 +1,149 @@
+// results/: results.json and the terminal matrix, rendered from plain data.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "fakes.h"
+#include "os/files.h"
+#include "results/matrix_report.h"
+#include "results/results_json.h"
+
+namespace kmx {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using namespace kmx::testing;
+
+TestResult test_result(const std::string& id, Verdict v, bool as_expected, double duration = 1.25) {
+  TestResult t;
+  t.test = id;
+  t.verdict = v;
+  t.evidence = "agent: exit status 0";
+  t.duration_s = duration;
+  t.expected = {as_expected ? v : Verdict::kPass};
+  t.as_expected = as_expected;
+  t.boot = 1;
+  return t;
+}
+
+CellResult cell_result(int vcpus, int memory, std::vector<TestResult> tests, double boot_s) {
+  CellResult c;
+  c.cell = Cell{0, KernelSpec{"debian-6.1", "debian", "linux-image-6.1.0-56-amd64", "m.toml:9:1"},
+                KmodSpec{"host", "host", "m.toml:14:1"}, vcpus, memory, {"kmod:0001", "kmod:0002"}};
+  c.image_id = "6.1.0-56-amd64_host-0123-abcd";
+  c.tests = std::move(tests);
+  if (boot_s >= 0) {
+    BootSummary b;
+    b.index = 1;
+    b.boot_seconds = boot_s;
+    b.end = "stopped";
+    c.boots.push_back(b);
+  }
+  return c;
+}
+
+RunResult sample_run() {
+  RunResult run;
+  run.run_id = "20261122-233800-4821";
+  run.matrix_name = "smoke";
+  run.matrix_file = "matrices/smoke.toml";
+  run.accel = "tcg";
+  run.accel_reason = "forced by --accel tcg";
+  TestResult panic = test_result("kmod:0002", Verdict::kPanic, false, 3.5);
+  panic.evidence = "console: [   42.0] Kernel panic - not syncing: sysrq triggered crash";
+  run.cells.push_back(cell_result(1, 512, {test_result("kmod:0001", Verdict::kPass, true), panic}, 2.1));
+  run.cells.push_back(cell_result(
+      2, 160, {test_result("kmod:0001", Verdict::kPass, true), test_result("kmod:0002", Verdict::kOom, true)}, -1));
+  return run;
+}
+
+TEST(ResultsJson, HasRunIdAndHost) {
+  const auto j = to_json(sample_run());
+  EXPECT_EQ(j["format"], kResultsFormatVersion);
+  EXPECT_EQ(j["run_id"], "20261122-233800-4821");
+  EXPECT_EQ(j["host"]["accel"], "tcg");
+  EXPECT_EQ(j["host"]["accel_reason"], "forced by --accel tcg");
+  EXPECT_EQ(j["matrix"]["name"], "smoke");
+}
+
+TEST(ResultsJson, CellsCarryShapeAndBootTime) {
+  const auto j = to_json(sample_run());
+  ASSERT_EQ(j["cells"].size(), 2u);
+  EXPECT_EQ(j["cells"][0]["id"], "debian-6.1.host.1cpu.512M");
+  EXPECT_EQ(j["cells"][0]["vcpus"], 1);
+  EXPECT_EQ(j["cells"][1]["memory_mib"], 160);
+  EXPECT_DOUBLE_EQ(j["cells"][0]["boot_s"].get<double>(), 2.1);
+  EXPECT_DOUBLE_EQ(j["cells"][1]["boot_s"].get<double>(), -1);  // never booted
+  EXPECT_EQ(j["cells"][0]["kernel"]["package"], "linux-image-6.1.0-56-amd64");
+}
+
+TEST(ResultsJson, TestsCarryVerdictEvidenceAndDuration) {
+  const auto t = to_json(sample_run())["cells"][0]["tests"][1];
+  EXPECT_EQ(t["id"], "kmod:0002");
+  EXPECT_EQ(t["verdict"], "PANIC");
+  EXPECT_EQ(t["evidence"], "console: [   42.0] Kernel panic - not syncing: sysrq triggered crash");
+  EXPECT_DOUBLE_EQ(t["duration_s"].get<double>(), 3.5);
+  EXPECT_EQ(t["expected"], nlohmann::json::array({"PASS"}));
+  EXPECT_EQ(t["as_expected"], false);
+}
+
+TEST(ResultsJson, CountsUnexpectedVerdicts) { EXPECT_EQ(to_json(sample_run())["unexpected"], 1); }
+
+TEST(ResultsJson, WriteIsAtomicAndLeavesNoTemporary) {
+  ScratchDir dir;
+  const fs::path run_dir = dir.path() / "results" / "20261122-233800-4821";
+  write_results_json(sample_run(), run_dir);
+  write_results_json(sample_run(), run_dir);  // replaces, never appends
+  std::vector<std::string> files;
+  for (const auto& e : fs::directory_iterator(run_dir)) files.push_back(e.path().filename().string());
+  EXPECT_EQ(files, std::vector<std::string>{"results.json"});
+  EXPECT_EQ(nlohmann::json::parse(read_file(run_dir / "results.json")), to_json(sample_run()));
+}
+
+TEST(ResultsJson, InvalidUtf8InEvidenceDoesNotCostTheFile) {
+  ScratchDir dir;
+  RunResult run = sample_run();
+  run.cells[0].tests[0].evidence = "agent: \xff\xfe broken";
+  ASSERT_NO_THROW(write_results_json(run, dir.path()));
+  const auto j = nlohmann::json::parse(read_file(dir.path() / "results.json"));
+  EXPECT_THAT(j["cells"][0]["tests"][0]["evidence"].get<std::string>(), HasSubstr(" broken"));
+}
+
+TEST(MatrixReport, MarksOnlyUnexpectedVerdicts) {
+  const std::string out = render_matrix(sample_run());
+  EXPECT_THAT(out, HasSubstr("PANIC!"));
+  EXPECT_THAT(out, Not(HasSubstr("PASS!")));
+  EXPECT_THAT(out, Not(HasSubstr("OOM!")));
+}
+
+TEST(MatrixReport, OneRowPerCellWithBootTime) {
+  const std::string out = render_matrix(sample_run());
+  EXPECT_THAT(out, HasSubstr("debian-6.1  host  1cpu  512M  2s      PASS       PANIC!"));
+  EXPECT_THAT(out, HasSubstr("debian-6.1  host  2cpu  160M  -       PASS       OOM"));
+}
+
+TEST(MatrixReport, HeaderNamesEveryTest) {
+  const std::string out = render_matrix(sample_run());
+  EXPECT_EQ(out.substr(0, out.find('\n')), "cell                          boot    kmod:0001  kmod:0002");
+}
+
+TEST(MatrixReport, SummaryCountsVerdictsAndUnexpected) {
+  const std::string out = render_matrix(sample_run());
+  EXPECT_TRUE(out.ends_with("\n2 PASS, 1 OOM, 1 PANIC; 1 unexpected (marked !)\n")) << out;
+}
+
+TEST(MatrixReport, SummaryWithoutSurprises) {
+  RunResult run = sample_run();
+  run.cells[0].tests[1].as_expected = true;
+  EXPECT_TRUE(render_matrix(run).ends_with("; 0 unexpected\n"));
+}
+
+TEST(MatrixReport, TestMissingFromACellShowsADash) {
+  RunResult run = sample_run();
+  run.cells[1].tests.pop_back();
+  EXPECT_THAT(render_matrix(run), HasSubstr("2cpu  160M  -       PASS       -        \n"));
+}
+
+}  // namespace
+}  // namespace kmx

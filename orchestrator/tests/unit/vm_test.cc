@@ -1,0 +1,154 @@
+// vm/: the libvirt domain XML, domain names that carry their owner, file
+// tails, and the KVM probe's pieces.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "fakes.h"
+#include "vm/accel_probe.h"
+#include "vm/domain_name.h"
+#include "vm/domain_xml.h"
+#include "vm/file_tail.h"
+
+namespace kmx {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using namespace kmx::testing;
+
+VmSpec spec(Accel accel) {
+  return VmSpec{"kmx-4821-20261122-233800-4821-c3-b1",
+                accel,
+                2,
+                1024,
+                "/var/cache/kmod-matrix/kernels/k/root/boot/vmlinuz-6.1.0-56-amd64",
+                "/var/cache/kmod-matrix/images/i/initrd.cpio",
+                "console=ttyS0,115200 panic=-1 kmx.tests=kmod:0001@300",
+                "/work/results/r/cells/c/boot-1/console.log",
+                "/work/results/r/cells/c/boot-1/agent.log"};
+}
+
+std::size_t count(const std::string& text, const std::string& needle) {
+  std::size_t n = 0;
+  for (auto pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1)) ++n;
+  return n;
+}
+
+TEST(DomainXml, TcgUsesQemuDomainWithoutHostCpu) {
+  const std::string xml = domain_xml(spec(Accel::kTcg));
+  EXPECT_THAT(xml, HasSubstr("<domain type='qemu'>"));
+  EXPECT_THAT(xml, Not(HasSubstr("host-passthrough")));
+}
+
+TEST(DomainXml, KvmUsesKvmDomainWithHostPassthrough) {
+  const std::string xml = domain_xml(spec(Accel::kKvm));
+  EXPECT_THAT(xml, HasSubstr("<domain type='kvm'>"));
+  EXPECT_THAT(xml, HasSubstr("<cpu mode='host-passthrough'/>"));
+}
+
+TEST(DomainXml, CarriesShapeKernelAndCmdline) {
+  const std::string xml = domain_xml(spec(Accel::kTcg));
+  EXPECT_THAT(xml, HasSubstr("<name>kmx-4821-20261122-233800-4821-c3-b1</name>"));
+  EXPECT_THAT(xml, HasSubstr("<memory unit='MiB'>1024</memory>"));
+  EXPECT_THAT(xml, HasSubstr("<vcpu>2</vcpu>"));
+  EXPECT_THAT(xml, HasSubstr("<kernel>/var/cache/kmod-matrix/kernels/k/root/boot/vmlinuz-6.1.0-56-amd64</kernel>"));
+  EXPECT_THAT(xml, HasSubstr("<cmdline>console=ttyS0,115200 panic=-1 kmx.tests=kmod:0001@300</cmdline>"));
+}
+
+TEST(DomainXml, EscapesPathsAndCmdline) {
+  VmSpec s = spec(Accel::kTcg);
+  s.kernel = "/tmp/a&b/<vmlinuz>";
+  s.console_log = "/tmp/it's \"here\"/console.log";
+  s.cmdline = "kmx.tests=a<b&c";
+  const std::string xml = domain_xml(s);
+  EXPECT_THAT(xml, HasSubstr("<kernel>/tmp/a&amp;b/&lt;vmlinuz&gt;</kernel>"));
+  EXPECT_THAT(xml, HasSubstr("<source path='/tmp/it&apos;s &quot;here&quot;/console.log'/>"));
+  EXPECT_THAT(xml, HasSubstr("<cmdline>kmx.tests=a&lt;b&amp;c</cmdline>"));
+}
+
+TEST(DomainXml, HasTwoSerialPortsToFiles) {
+  const std::string xml = domain_xml(spec(Accel::kTcg));
+  EXPECT_EQ(count(xml, "<serial type='file'>"), 2u);
+  EXPECT_THAT(xml, HasSubstr("<source path='/work/results/r/cells/c/boot-1/console.log'/><target port='0'/>"));
+  EXPECT_THAT(xml, HasSubstr("<source path='/work/results/r/cells/c/boot-1/agent.log'/><target port='1'/>"));
+}
+
+TEST(DomainXml, IsDestroyedOnCrashRebootAndPoweroff) {
+  const std::string xml = domain_xml(spec(Accel::kTcg));
+  EXPECT_THAT(xml, HasSubstr("<on_crash>destroy</on_crash>"));
+  EXPECT_THAT(xml, HasSubstr("<on_reboot>destroy</on_reboot>"));
+  EXPECT_THAT(xml, HasSubstr("<on_poweroff>destroy</on_poweroff>"));
+}
+
+TEST(DomainXml, HasNoNetwork) { EXPECT_THAT(domain_xml(spec(Accel::kKvm)), Not(HasSubstr("<interface"))); }
+
+TEST(DomainName, RoundTripsTheOwnerPid) {
+  const std::string name = domain_name(4821, "20261122-233800-4821", 3, 2);
+  EXPECT_EQ(name, "kmx-4821-20261122-233800-4821-c3-b2");
+  EXPECT_EQ(domain_owner_pid(name), 4821);
+}
+
+TEST(DomainName, RejectsNonNumericOwner) { EXPECT_EQ(domain_owner_pid("kmx-abc-20261122-233800-1-c0-b1"), std::nullopt); }
+
+TEST(DomainName, RejectsOtherPrefixes) { EXPECT_EQ(domain_owner_pid("other-1-20261122-233800-1-c0-b1"), std::nullopt); }
+
+TEST(DomainName, RejectsMissingRestAndZeroPid) {
+  EXPECT_EQ(domain_owner_pid("kmx-4821"), std::nullopt);
+  EXPECT_EQ(domain_owner_pid("kmx-0-run-c0-b1"), std::nullopt);
+  EXPECT_EQ(domain_owner_pid("kmx--5-run-c0-b1"), std::nullopt);
+}
+
+TEST(FileTail, MissingFileGivesNothing) {
+  ScratchDir dir;
+  FileTail tail(dir.path() / "console.log");
+  EXPECT_EQ(tail.read_new(), "");
+}
+
+TEST(FileTail, ReturnsOnlyBytesAppendedSinceLastRead) {
+  ScratchDir dir;
+  const fs::path path = dir.path() / "console.log";
+  FileTail tail(path);
+  std::ofstream out(path, std::ios::binary);
+  out << "[    0.000000] Linux version" << std::flush;
+  EXPECT_EQ(tail.read_new(), "[    0.000000] Linux version");
+  EXPECT_EQ(tail.read_new(), "");
+  out << " 6.1.0-56-amd64\n" << std::flush;
+  EXPECT_EQ(tail.read_new(), " 6.1.0-56-amd64\n");
+}
+
+TEST(FileTail, MaxBytesSplitsALargeAppendAcrossReads) {
+  ScratchDir dir;
+  const fs::path path = dir.path() / "agent.log";
+  std::ofstream(path, std::ios::binary) << "0123456789";
+  FileTail tail(path);
+  EXPECT_EQ(tail.read_new(4), "0123");
+  EXPECT_EQ(tail.read_new(4), "4567");
+  EXPECT_EQ(tail.read_new(4), "89");
+}
+
+TEST(AccelProbe, BootSectorIsBootableAndCarriesTheMarker) {
+  const std::string sector = kvm_probe_boot_sector();
+  ASSERT_EQ(sector.size(), 512u);
+  EXPECT_EQ(sector.substr(510), "\x55\xaa");
+  EXPECT_NE(sector.find("KMX-KVM-OK\n"), std::string::npos);
+}
+
+TEST(AccelProbe, CommandRunsTheImageUnderTheGivenAccelerator) {
+  const auto argv = probe_command("tcg", "/tmp/probe.img");
+  ASSERT_GE(argv.size(), 3u);
+  EXPECT_EQ(argv[0], "qemu-system-x86_64");
+  EXPECT_EQ(argv[1], "-accel");
+  EXPECT_EQ(argv[2], "tcg");
+  EXPECT_EQ(argv.back(), "file=/tmp/probe.img,format=raw,if=ide");
+}
+
+TEST(AccelProbe, MarkerDecidesSuccess) {
+  EXPECT_TRUE(probe_output_has_marker("SeaBIOS (version 1.16.2)\nKMX-KVM-OK\n"));
+  EXPECT_FALSE(probe_output_has_marker("qemu-system-x86_64: failed to initialize kvm: Permission denied\n"));
+}
+
+}  // namespace
+}  // namespace kmx
