@@ -18,6 +18,7 @@
 #include "os/files.h"
 #include "os/process_runner.h"
 #include "results/matrix_report.h"
+#include "results/results_json.h"
 #include "run/image_source.h"
 #include "run/run_matrix.h"
 #include "run/stale_domains.h"
@@ -66,22 +67,42 @@ struct RunArgs {
   std::string accel = "auto";
   std::string agent;
   int jobs = 1;
+  std::string resume;
 };
 
+constexpr const char* kMatrixCopy = "matrix.toml";
+
 int run_command(const RunArgs& args) {
-  kmx::Matrix matrix = kmx::parse_matrix_file(args.matrix);
+  const int pid = static_cast<int>(::getpid());
+  kmx::RunSettings settings;
+  std::filesystem::path matrix_file = args.matrix;
+  if (!args.resume.empty()) {
+    if (!args.matrix.empty()) throw std::runtime_error("give a matrix or --resume RUN_ID, not both: a resumed run uses its own matrix copy");
+    settings.run_id = args.resume;
+    settings.run_dir = std::filesystem::absolute(args.results) / args.resume;
+    matrix_file = settings.run_dir / kMatrixCopy;
+    if (!std::filesystem::exists(matrix_file))
+      throw std::runtime_error("no run " + args.resume + " under " + args.results +
+                               " (missing " + matrix_file.string() + ")\n  fix: pass the run id printed by the interrupted run, and the same --results");
+    settings.previous = kmx::read_cell_results(settings.run_dir);
+  } else if (args.matrix.empty()) {
+    throw std::runtime_error("no matrix given\n  fix: kmod-matrix run matrices/smoke.toml, or --resume RUN_ID");
+  } else {
+    settings.run_id = kmx::new_run_id(pid);
+    settings.run_dir = std::filesystem::absolute(args.results) / settings.run_id;
+  }
+  kmx::Matrix matrix = kmx::parse_matrix_file(matrix_file);
   if (std::string problem = kmx::check_host_limits(matrix, kmx::HostLimits::detect()); !problem.empty()) {
     std::cerr << "kmod-matrix: " << problem << "\n";
     return kExitBadInput;
   }
-  const int pid = static_cast<int>(::getpid());
-  kmx::RunSettings settings;
-  settings.run_id = kmx::new_run_id(pid);
-  settings.run_dir = std::filesystem::absolute(args.results) / settings.run_id;
-  settings.jobs = args.jobs;
+  const kmx::HostLimits host = kmx::HostLimits::detect();
+  // Keep a tenth of the host's memory (at least 1 GiB) for the host itself.
+  settings.budget = {host.cpus, host.memory_mib - std::max(1024L, host.memory_mib / 10), args.jobs};
   settings.owner_pid = pid;
   settings.stop = &g_stop;
   std::filesystem::create_directories(settings.run_dir);
+  if (args.resume.empty()) kmx::write_file_atomically(settings.run_dir / kMatrixCopy, kmx::read_file(matrix_file));
 
   kmx::BoostProcessRunner runner;
   kmx::CacheDir cache(args.cache.empty() ? kmx::CacheDir::default_root() : std::filesystem::path(args.cache));
@@ -131,7 +152,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   RunArgs run_args;
   auto* run = app.add_subcommand("run", "boot every cell of a matrix and print the verdict matrix");
-  run->add_option("matrix", run_args.matrix, "matrix file, e.g. matrices/smoke.toml")->required();
+  run->add_option("matrix", run_args.matrix, "matrix file, e.g. matrices/smoke.toml");
+  run->add_option("--resume", run_args.resume, "finish an interrupted run: only tests without a verdict run");
   run->add_option("--results", run_args.results, "directory for results/<run-id>/")->capture_default_str();
   run->add_option("--cache", run_args.cache, "cache directory (default: $KMX_CACHE or /var/cache/kmod-matrix)");
   run->add_option("--connect", run_args.connect, "libvirt URI")->capture_default_str();
@@ -139,7 +161,7 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"auto", "kvm", "tcg"}))
       ->capture_default_str();
   run->add_option("--agent", run_args.agent, "static guest agent binary (default: the one built with this tool)");
-  run->add_option("--jobs,-j", run_args.jobs, "cells to run at once")->check(CLI::Range(1, 64))->capture_default_str();
+  run->add_option("--jobs,-j", run_args.jobs, "cells to run at once, within the host's CPUs and memory")->check(CLI::Range(1, 64))->capture_default_str();
 
   std::string check_path;
   auto* check = app.add_subcommand("check", "validate a matrix file and list its cells");

@@ -78,4 +78,64 @@ void write_results_json(const RunResult& run, const std::filesystem::path& run_d
                         to_json(run).dump(2, ' ', false, json::error_handler_t::replace) + "\n");
 }
 
+namespace {
+
+std::vector<Verdict> verdicts_from(const json& list) {
+  std::vector<Verdict> out;
+  if (list.is_array())
+    for (const auto& v : list)
+      if (auto parsed = v.is_string() ? parse_verdict(v.get<std::string>()) : std::nullopt) out.push_back(*parsed);
+  return out;
+}
+
+}  // namespace
+
+std::map<std::string, CellResult> read_cell_results(const std::filesystem::path& run_dir) {
+  const auto path = run_dir / "results.json";
+  if (!std::filesystem::exists(path)) return {};  // killed before any boot finished
+  json doc;
+  try {
+    doc = json::parse(read_file(path));
+  } catch (const json::exception& e) {
+    throw std::runtime_error(path.string() + " is not valid JSON (" + e.what() + ")\n  fix: resume a run whose results.json is intact");
+  }
+  std::map<std::string, CellResult> cells;
+  for (const auto& c : doc.value("cells", json::array())) {
+    CellResult cell;
+    cell.image_id = c.value("image", "");
+    cell.guest_uname = c.value("guest_uname", "");
+    cell.guest_kmod_version = c.value("guest_kmod_version", "");
+    for (const auto& t : c.value("tests", json::array())) {
+      TestResult r;
+      r.test = t.value("id", "");
+      auto verdict = parse_verdict(t.value("verdict", ""));
+      if (r.test.empty() || !verdict) continue;
+      r.verdict = *verdict;
+      r.evidence = t.value("evidence", "");
+      r.duration_s = t.value("duration_s", 0.0);
+      r.expected = verdicts_from(t.value("expected", json::array()));
+      r.expected_reason = t.value("expected_reason", "");
+      r.as_expected = t.value("as_expected", false);
+      r.boot = t.value("boot", 0);
+      r.log = t.value("log", "");
+      cell.tests.push_back(r);
+    }
+    for (const auto& b : c.value("boots", json::array())) {
+      BootSummary s;
+      s.index = b.value("index", 0);
+      s.domain = b.value("domain", "");
+      s.boot_seconds = b.value("boot_s", -1.0);
+      s.wall_seconds = b.value("wall_s", 0.0);
+      s.end = b.value("end", "");
+      s.end_detail = b.value("end_detail", "");
+      s.console_log = b.value("console_log", "");
+      s.agent_log = b.value("agent_log", "");
+      s.garbage_lines = b.value("agent_garbage_lines", std::size_t{0});
+      cell.boots.push_back(s);
+    }
+    cells[c.value("id", "")] = cell;
+  }
+  return cells;
+}
+
 }  // namespace kmx

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
+#include <string>
 #include <nlohmann/json.hpp>
 
 #include "results/run_result.h"
@@ -12,5 +14,10 @@ inline constexpr int kResultsFormatVersion = 1;
 
 nlohmann::json to_json(const RunResult& run);
 void write_results_json(const RunResult& run, const std::filesystem::path& run_dir);
+
+// What an earlier (interrupted) run recorded, by cell id, for --resume.
+// Cells carry tests and boots only; the caller supplies the Cell itself.
+// Throws std::runtime_error naming the file when it cannot be read.
+std::map<std::string, CellResult> read_cell_results(const std::filesystem::path& run_dir);
 
 }  // namespace kmx

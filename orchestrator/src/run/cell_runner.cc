@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "os/files.h"
 #include "run/boot_session.h"
 #include "verdict/boot_classifier.h"
@@ -65,18 +67,36 @@ CellResult failed_cell(const Matrix& matrix, const Cell& cell, const std::string
   return result;
 }
 
-CellResult run_cell(const CellContext& ctx, const Cell& cell, const Image& image) {
-  CellResult result;
+namespace {
+
+std::vector<TestResult> in_cell_order(const Cell& cell, const std::vector<TestResult>& tests) {
+  std::vector<TestResult> ordered;
+  for (const auto& test : cell.tests)
+    for (const auto& r : tests)
+      if (r.test == test) ordered.push_back(r);
+  return ordered;
+}
+
+}  // namespace
+
+CellResult run_cell(const CellContext& ctx, const Cell& cell, const Image& image, const CellResult& previous,
+                    const std::function<void(const CellResult&)>& on_progress) {
+  CellResult result = previous;
   result.cell = cell;
   result.image_id = image.id;
+  result.tests = in_cell_order(cell, previous.tests);  // drops tests the matrix no longer has
   const fs::path cell_dir = ctx.run_dir / "cells" / cell.id();
   auto timeout_for = [&](const std::string& test) { return ctx.matrix.timeouts.for_test(test); };
 
-  std::vector<std::string> remaining = cell.tests;
+  std::vector<std::string> remaining;
+  for (const auto& test : cell.tests)
+    if (std::none_of(result.tests.begin(), result.tests.end(), [&](const TestResult& r) { return r.test == test; }))
+      remaining.push_back(test);
   int start_failures = 0;
   // Every boot either decides a test or is a start failure, so this bounds the loop.
-  const int max_boots = static_cast<int>(cell.tests.size()) + ctx.max_start_attempts;
-  for (int boot = 1; !remaining.empty() && boot <= max_boots; ++boot) {
+  const int first_boot = static_cast<int>(previous.boots.size()) + 1;
+  const int last_boot = first_boot + static_cast<int>(remaining.size()) + ctx.max_start_attempts - 1;
+  for (int boot = first_boot; !remaining.empty() && boot <= last_boot; ++boot) {
     const fs::path boot_dir = cell_dir / ("boot-" + std::to_string(boot));
     fs::create_directories(boot_dir);
     BootPlan plan;
@@ -140,6 +160,11 @@ CellResult run_cell(const CellContext& ctx, const Cell& cell, const Image& image
       verdicts.not_run.clear();
     }
     remaining = verdicts.not_run;
+    if (on_progress) {
+      CellResult snapshot = result;
+      snapshot.tests = in_cell_order(cell, result.tests);
+      on_progress(snapshot);
+    }
     if (ctx.stop && *ctx.stop) {
       remaining.clear();  // unstarted tests keep no verdict
       break;
@@ -148,11 +173,7 @@ CellResult run_cell(const CellContext& ctx, const Cell& cell, const Image& image
   for (const auto& test : remaining)
     result.tests.push_back(make_result(ctx.matrix, cell, TestVerdict{test, Verdict::kError, "boot budget exhausted"}, 0));
   // Report in the cell's declared order whatever order boots decided them in.
-  std::vector<TestResult> ordered;
-  for (const auto& test : cell.tests)
-    for (const auto& r : result.tests)
-      if (r.test == test) ordered.push_back(r);
-  result.tests = ordered;
+  result.tests = in_cell_order(cell, result.tests);
   return result;
 }
 

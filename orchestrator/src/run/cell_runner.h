@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <string>
 
 #include "images/image_builder.h"
@@ -28,7 +29,11 @@ struct CellContext {
   const std::atomic<bool>* stop = nullptr;
 };
 
-CellResult run_cell(const CellContext& ctx, const Cell& cell, const Image& image);
+// previous: what an interrupted run already decided for this cell; only the
+// tests without a verdict run, in boots numbered after the earlier ones.
+// on_progress sees the cell's result after every boot.
+CellResult run_cell(const CellContext& ctx, const Cell& cell, const Image& image, const CellResult& previous = {},
+                    const std::function<void(const CellResult&)>& on_progress = {});
 
 // A cell whose image could not be built: every test is ERROR with the cause.
 CellResult failed_cell(const Matrix& matrix, const Cell& cell, const std::string& cause);

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <condition_variable>
 #include <ctime>
 #include <map>
 #include <mutex>
@@ -55,41 +56,66 @@ RunResult run_matrix(const Matrix& matrix, ImageSource& images, VmDriver& driver
   run.accel_reason = accel.reason;
   spdlog::info("accelerator: {} ({})", run.accel, accel.reason);
 
+  // Cells finished earlier (resume) or as they progress; published after
+  // every boot so a killed run loses at most the boot in flight.
   std::vector<std::optional<CellResult>> results(cells.size());
+  for (const auto& cell : cells)
+    if (auto it = settings.previous.find(cell.id()); it != settings.previous.end()) {
+      results[cell.index] = it->second;
+      results[cell.index]->cell = cell;
+    }
   std::mutex mutex;
-  std::size_t next = 0;
-  auto publish = [&](std::size_t index, CellResult result) {
+  std::condition_variable changed;
+  auto publish = [&](std::size_t index, const CellResult& result) {
     std::lock_guard lock(mutex);
-    results[index] = std::move(result);
+    results[index] = result;
     run.cells.clear();
     for (const auto& r : results)
       if (r) run.cells.push_back(*r);
     write_results_json(run, settings.run_dir);
-    spdlog::info("progress: {}/{} cells done", run.cells.size(), cells.size());
   };
-  auto worker = [&]() {
-    while (true) {
-      std::size_t index;
-      {
-        std::lock_guard lock(mutex);
-        if (next >= cells.size() || (settings.stop && *settings.stop)) return;
-        index = next++;
-      }
-      const Cell& cell = cells[index];
-      if (auto err = image_error.find(cell.index); err != image_error.end()) {
-        publish(index, failed_cell(matrix, cell, err->second));
-        continue;
-      }
-      CellContext ctx{driver, clock, matrix, settings.run_id, settings.owner_pid, settings.run_dir, accel.accel};
-      ctx.stop = settings.stop;
-      publish(index, run_cell(ctx, cell, image_of.at(cell.index)));
+
+  std::vector<CellDemand> demands;
+  for (const auto& cell : cells) demands.push_back({cell.vcpus, cell.memory_mib});
+  CellScheduler scheduler(settings.budget, demands);
+  std::size_t done = 0;
+  const auto started = clock.now();
+  auto run_one = [&](std::size_t index) {
+    const Cell& cell = cells[index];
+    const CellResult previous = results[index].value_or(CellResult{});
+    if (auto err = image_error.find(cell.index); err != image_error.end()) {
+      publish(index, failed_cell(matrix, cell, err->second));
+      return;
     }
+    CellContext ctx{driver, clock, matrix, settings.run_id, settings.owner_pid, settings.run_dir, accel.accel};
+    ctx.stop = settings.stop;
+    publish(index, run_cell(ctx, cell, image_of.at(cell.index), previous,
+                            [&](const CellResult& partial) { publish(index, partial); }));
   };
-  const int jobs = std::max(1, std::min<int>(settings.jobs, static_cast<int>(cells.size())));
-  std::vector<std::thread> workers;
-  for (int i = 1; i < jobs; ++i) workers.emplace_back(worker);
-  worker();
-  for (auto& t : workers) t.join();
+
+  std::vector<std::thread> threads;
+  std::unique_lock lock(mutex);
+  while (!scheduler.all_started() || scheduler.running() > 0) {
+    while (!(settings.stop && *settings.stop)) {
+      auto next = scheduler.start_next();
+      if (!next) break;
+      spdlog::info("progress: {} done, {} running, {} queued, {:.0f} s elapsed; starting {}", done,
+                   scheduler.running() - 1, cells.size() - done - scheduler.running(),
+                   seconds_between(started, clock.now()), cells[*next].id());
+      threads.emplace_back([&, index = *next] {
+        run_one(index);
+        std::lock_guard finished(mutex);
+        scheduler.finished(index);
+        ++done;
+        changed.notify_all();
+      });
+    }
+    if (scheduler.running() == 0) break;  // stopped, or nothing left
+    changed.wait(lock);
+  }
+  lock.unlock();
+  for (auto& t : threads) t.join();
+  spdlog::info("progress: {} of {} cells done in {:.0f} s", done, cells.size(), seconds_between(started, clock.now()));
 
   run.finished_at = utc_timestamp();
   write_results_json(run, settings.run_dir);

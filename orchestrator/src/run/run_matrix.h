@@ -5,6 +5,7 @@
 #include <atomic>
 #include <filesystem>
 #include <functional>
+#include <map>
 
 #include "vm/accel_probe.h"
 #include <string>
@@ -12,6 +13,7 @@
 #include "matrix/matrix.h"
 #include "os/clock.h"
 #include "results/run_result.h"
+#include "run/cell_scheduler.h"
 #include "run/image_source.h"
 #include "vm/vm_driver.h"
 
@@ -23,8 +25,10 @@ struct RunSettings {
   // Picks the accelerator once the first image exists (a real guest is the
   // only trustworthy KVM probe).
   std::function<AccelChoice(const Image&)> choose_accel;
-  int jobs = 1;
+  HostBudget budget;  // max_jobs is --jobs
   int owner_pid = 0;
+  // --resume: what the interrupted run already decided, by cell id.
+  std::map<std::string, CellResult> previous;
   const std::atomic<bool>* stop = nullptr;  // set by SIGINT/SIGTERM
 };
 

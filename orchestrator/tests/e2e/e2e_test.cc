@@ -156,6 +156,61 @@ std::vector<std::string> running_domains() {
   return names;
 }
 
+pid_t spawn(const std::vector<std::string>& args) {
+  const pid_t child = ::fork();
+  if (child == 0) {
+    std::vector<char*> argv;
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    _exit(127);
+  }
+  return child;
+}
+
+TEST_F(EndToEnd, KillNineThenResumeFinishesEveryCell) {
+  // Two cells; the orchestrator dies by SIGKILL once the first is recorded.
+  write_file_atomically(dir_ / "matrix.toml", matrix("\"kmod:0001\", \"kmod:0003\"", 1, 256));
+  std::string text = read_file(dir_ / "matrix.toml");
+  text.replace(text.find("memory_mib = [256]"), 18, "memory_mib = [256, 384]");
+  write_file_atomically(dir_ / "matrix.toml", text);
+  const pid_t child = spawn({KMX_BINARY, "run", (dir_ / "matrix.toml").string(), "--results", (dir_ / "results").string()});
+  // Wait until cell 0 is recorded and cell 1's VM runs, so the kill leaves
+  // both a partial results.json and an orphaned domain behind.
+  const std::string second_cell = "kmx-" + std::to_string(child) + "-";
+  fs::path run_dir;
+  bool second_running = false;
+  for (int i = 0; i < 900 && (run_dir.empty() || !second_running); ++i) {
+    ::usleep(200 * 1000);
+    for (const auto& d : fs::directory_iterator(dir_ / "results")) {
+      if (!fs::exists(d.path() / "results.json")) continue;
+      auto doc = nlohmann::json::parse(read_file(d.path() / "results.json"), nullptr, false);
+      if (!doc.is_discarded() && doc["cells"].size() == 1) run_dir = d.path();
+    }
+    for (const auto& name : running_domains())
+      second_running = second_running || (name.rfind(second_cell, 0) == 0 && name.find("-c1-") != std::string::npos);
+  }
+  ::kill(child, SIGKILL);
+  ::waitpid(child, nullptr, 0);
+  ASSERT_FALSE(run_dir.empty()) << "the first cell never got recorded";
+  ASSERT_TRUE(second_running) << "the second cell's VM never started";
+
+  BoostProcessRunner runner;
+  ProcessResult r = runner.run({KMX_BINARY, "run", "--resume", run_dir.filename().string(), "--results",
+                                (dir_ / "results").string()},
+                               {.timeout = std::chrono::seconds(900)});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  // The resumed run destroyed the dead run's VM before starting its own.
+  EXPECT_NE(r.output.find("destroyed stale domain kmx-" + std::to_string(child) + "-"), std::string::npos) << r.output;
+  auto doc = nlohmann::json::parse(read_file(run_dir / "results.json"));
+  ASSERT_EQ(doc["cells"].size(), 2u) << doc.dump(1);
+  for (const auto& cell : doc["cells"]) {
+    ASSERT_EQ(cell["tests"].size(), 2u) << cell.dump(1);
+    for (const auto& t : cell["tests"]) EXPECT_EQ(t["verdict"], "PASS") << t.dump();
+  }
+  for (const auto& name : running_domains()) EXPECT_NE(name.rfind("kmx-" + std::to_string(child) + "-", 0), 0u);
+}
+
 TEST_F(EndToEnd, KillNineLeavesDomainsThatCleanupDestroys) {
   write_file_atomically(dir_ / "matrix.toml", matrix("\"fault:hang\"", 1, 256, "[timeouts]\ntest_s = 600\n"));
   const pid_t child = ::fork();

@@ -127,6 +127,12 @@ TEST(ClassifyBoot, AgentTimeoutIsTimeout) {
   EXPECT_THAT(v.evidence, HasSubstr("300 s limit"));
 }
 
+TEST(ClassifyBoot, UnkillableTestIsTimeoutThatSaysTheRestRebooted) {
+  const TestVerdict v = only(classify_boot(one_test(ev_end_with({{"timed_out", true}, {"unkillable", true}}))));
+  EXPECT_EQ(v.verdict, Verdict::kTimeout);
+  EXPECT_THAT(v.evidence, HasSubstr("still alive after SIGKILL"));
+}
+
 TEST(ClassifyBoot, AgentTimeoutWithHungTaskInSegmentIsHang) {
   const TestVerdict v = only(classify_boot(one_test(ev_end_with({{"timed_out", true}}), kHungLine)));
   EXPECT_EQ(v.verdict, Verdict::kHang);

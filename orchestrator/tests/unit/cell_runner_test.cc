@@ -98,6 +98,33 @@ TEST_F(RunCell, PanicInSecondTestBootsAgainForTheThird) {
   EXPECT_THAT(r.tests[1].evidence, HasSubstr("Kernel panic - not syncing: sysrq triggered crash"));
 }
 
+TEST_F(RunCell, ResumeRunsOnlyTestsWithoutAVerdictInLaterBoots) {
+  // An interrupted run decided kmod:0001 in boot 1 and kmod:0002 in boot 2.
+  driver_.add_boot(boot_running(cell_.tests, "kmod:0002"));
+  driver_.add_boot(boot_running({"kmod:0003"}));
+  CellResult interrupted = run();
+  interrupted.tests.pop_back();  // kmod:0003 never got its verdict
+  driver_.started.clear();
+  driver_.add_boot(boot_running({"kmod:0003"}));
+  CellContext ctx{driver_, clock_, matrix_, "20261122-233800-100", 101, dir_.path(), Accel::kTcg};
+  const CellResult r = run_cell(ctx, cell_, Image{"img-1", "6.1.0-56-amd64", "/k", "/i"}, interrupted);
+  ASSERT_EQ(driver_.started.size(), 1u);
+  EXPECT_THAT(driver_.started[0].cmdline, HasSubstr("kmx.tests=kmod:0003@300"));
+  EXPECT_EQ(driver_.started[0].name, "kmx-101-20261122-233800-100-c0-b3");
+  EXPECT_THAT(verdicts(r), ElementsAre("kmod:0001 PASS", "kmod:0002 PANIC", "kmod:0003 PASS"));
+  EXPECT_EQ(r.boots.size(), 3u);
+}
+
+TEST_F(RunCell, ProgressIsReportedAfterEveryBoot) {
+  driver_.add_boot(boot_running(cell_.tests, "kmod:0002"));
+  driver_.add_boot(boot_running({"kmod:0003"}));
+  CellContext ctx{driver_, clock_, matrix_, "20261122-233800-100", 100, dir_.path(), Accel::kTcg};
+  std::vector<std::size_t> decided;
+  run_cell(ctx, cell_, Image{"img-1", "6.1.0-56-amd64", "/k", "/i"}, {},
+           [&](const CellResult& partial) { decided.push_back(partial.tests.size()); });
+  EXPECT_THAT(decided, ElementsAre(2u, 3u));
+}
+
 TEST_F(RunCell, SecondBootAsksOnlyForTheRemainingTests) {
   driver_.add_boot(boot_running(cell_.tests, "kmod:0002"));
   driver_.add_boot(boot_running({"kmod:0003"}));

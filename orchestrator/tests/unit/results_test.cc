@@ -110,6 +110,32 @@ TEST(ResultsJson, InvalidUtf8InEvidenceDoesNotCostTheFile) {
   EXPECT_THAT(j["cells"][0]["tests"][0]["evidence"].get<std::string>(), HasSubstr(" broken"));
 }
 
+TEST(ResultsJson, CellResultsReadBackForResume) {
+  ScratchDir dir;
+  RunResult run = sample_run();
+  write_results_json(run, dir.path());
+  auto cells = read_cell_results(dir.path());
+  ASSERT_EQ(cells.size(), 2u);
+  ASSERT_EQ(cells.count("debian-6.1.host.2cpu.160M"), 1u);
+  const auto& c = cells.at("debian-6.1.host.2cpu.160M");
+  ASSERT_EQ(c.tests.size(), 2u);
+  EXPECT_EQ(c.tests[1].verdict, Verdict::kOom);
+  EXPECT_EQ(c.tests[1].duration_s, run.cells.back().tests[1].duration_s);
+  EXPECT_TRUE(c.tests[1].as_expected);
+}
+
+TEST(ResultsJson, CorruptResultsFileIsAnErrorNamingIt) {
+  ScratchDir dir;
+  write_file_atomically(dir.path() / "results.json", "{\"cells\": [ truncated");
+  try {
+    read_cell_results(dir.path());
+    FAIL() << "expected an error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("results.json"));
+    EXPECT_THAT(e.what(), HasSubstr("fix:"));
+  }
+}
+
 TEST(MatrixReport, MarksOnlyUnexpectedVerdicts) {
   const std::string out = render_matrix(sample_run());
   EXPECT_THAT(out, HasSubstr("PANIC!"));
