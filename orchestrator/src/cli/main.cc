@@ -177,7 +177,7 @@ int main(int argc, char** argv) {
     int code = app.exit(e);
     return code == 0 ? 0 : kExitBadInput;
   }
-  spdlog::set_pattern("%H:%M:%S %^%l%$ %v");
+  spdlog::set_pattern("%H:%M:%S.%e %^%l%$ %v");
   signal(SIGINT, on_signal);
   signal(SIGTERM, on_signal);
   try {

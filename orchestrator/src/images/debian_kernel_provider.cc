@@ -56,6 +56,23 @@ std::string DebianKernelProvider::source_package(const std::string& version) {
 }
 
 std::string DebianKernelProvider::candidate_version(const std::string& package) {
+  // apt-cache takes ~1.5 s with five suites; its answer only changes when
+  // apt-get update replaces the lists (renames in that directory).
+  std::error_code ec;
+  const auto stamp = fs::last_write_time("/var/lib/apt/lists", ec);
+  const std::string stamp_text = ec ? "" : std::to_string(stamp.time_since_epoch().count());
+  const fs::path memo = cache_.root() / "apt-versions" / (package + ".txt");
+  if (!stamp_text.empty() && fs::exists(memo)) {
+    std::string content = read_file(memo);
+    auto newline = content.find('\n');
+    if (newline != std::string::npos && content.substr(0, newline) == stamp_text) return content.substr(newline + 1);
+  }
+  std::string version = query_candidate_version(package);
+  if (!stamp_text.empty()) write_file_atomically(memo, stamp_text + "\n" + version);
+  return version;
+}
+
+std::string DebianKernelProvider::query_candidate_version(const std::string& package) {
   std::vector<std::string> argv = {"apt-cache", "show", "--no-all-versions", package};
   ProcessResult r = runner_.run(argv, {.timeout = std::chrono::seconds(120)});
   static const std::regex kVersion(R"((?:^|\n)Version: (\S+))");

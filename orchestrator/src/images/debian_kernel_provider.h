@@ -23,6 +23,7 @@ class DebianKernelProvider : public KernelProvider {
 
  private:
   std::string candidate_version(const std::string& package);
+  std::string query_candidate_version(const std::string& package);
   void download(const std::vector<std::string>& packages_with_versions, const std::filesystem::path& dir);
   void unpack_kernel(const std::string& package, const std::string& version, const std::filesystem::path& entry);
 

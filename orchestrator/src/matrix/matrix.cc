@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <toml++/toml.h>
@@ -136,6 +137,10 @@ KernelSpec read_kernel(const toml::table& table, const std::string& file, std::s
   k.location = location_of(file, table);
   if (k.source == "debian") {
     k.package = r.required_string("package", "\"linux-image-6.1.0-56-amd64\"");
+    static const std::regex kDebianName("[a-z0-9][a-z0-9+.-]+");
+    if (!std::regex_match(k.package, kDebianName))
+      r.fail(*table.get("package"), "'" + k.package + "' is not a Debian package name",
+             "use lowercase letters, digits and + . - only, e.g. linux-image-6.1.0-56-amd64");
     if (!k.package.starts_with("linux-image-"))
       r.fail(*table.get("package"), "package '" + k.package + "' is not a linux-image package",
              "name the binary kernel package, e.g. linux-image-6.1.0-56-amd64 (apt-cache search linux-image lists them)");
@@ -226,7 +231,7 @@ Expectation read_expectation(const toml::table& table, const std::string& file, 
   if (!verdict) r.fail_missing("verdict", "[[expect]] has no verdict", "add verdict = \"FAIL\" (or a list of allowed verdicts)");
   auto add = [&](const toml::node& node) {
     auto v = node.is_string() ? parse_verdict(*node.value<std::string>()) : std::nullopt;
-    if (!v) r.fail(node, "not a verdict", "use PASS, FAIL, OOM, PANIC, TIMEOUT, HANG, SKIP or ERROR");
+    if (!v) r.fail(node, "not a verdict", "use PASS, FAIL, OOM, PANIC, TIMEOUT, HANG, SKIP, ERROR or FLAKY");
     e.verdicts.push_back(*v);
   };
   if (verdict->is_array()) for (const auto& node : *verdict->as_array()) add(node);
@@ -254,6 +259,7 @@ Matrix build_matrix(const toml::table& root, const std::string& file) {
   m.vcpus = read_int_axis(r, "vcpus", 1, kMaxVcpus, "vCPUs", "[1, 2]");
   m.memory_mib = read_int_axis(r, "memory_mib", kMinMemoryMib, kMaxMemoryMib, "MiB", "[512, 1024]");
   m.tests = read_tests(r);
+  m.reruns = r.integer("reruns", 0, 5, "reruns").value_or(0);
   if (const toml::node* t = r.get("timeouts")) {
     if (!t->is_table()) r.fail(*t, "timeouts must be a table", "write [timeouts]");
     m.timeouts = read_timeouts(*t->as_table(), file);

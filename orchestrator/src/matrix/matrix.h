@@ -52,6 +52,9 @@ struct Matrix {
   std::vector<std::string> tests;  // expanded ids, in declaration order
   Timeouts timeouts;
   std::vector<Expectation> expectations;
+  // An unexpected verdict is rerun this often in a fresh boot; meeting the
+  // expectation on a rerun makes the test FLAKY.
+  int reruns = 0;
 };
 
 struct Cell {

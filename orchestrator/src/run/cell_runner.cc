@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <map>
 
 #include "os/files.h"
 #include "run/boot_session.h"
@@ -39,13 +40,13 @@ TestResult make_result(const Matrix& matrix, const Cell& cell, const TestVerdict
 }
 
 void write_test_logs(const fs::path& cell_dir, const fs::path& run_dir, const AgentLog& agent,
-                     std::vector<TestResult>& results) {
+                     std::vector<TestResult>& results, const std::string& suffix) {
   for (auto& r : results) {
     auto it = agent.output.find(r.test);
     if (it == agent.output.end()) continue;
     std::string text;
     for (const auto& line : it->second) text += line + "\n";
-    const fs::path path = cell_dir / "tests" / (test_file_name(r.test) + ".log");
+    const fs::path path = cell_dir / "tests" / (test_file_name(r.test) + suffix + ".log");
     write_file_atomically(path, text);
     r.log = fs::relative(path, run_dir).string();
   }
@@ -77,104 +78,186 @@ std::vector<TestResult> in_cell_order(const Cell& cell, const std::vector<TestRe
   return ordered;
 }
 
-}  // namespace
+// One cell's run: first every test without a verdict, then reruns of the
+// unexpected ones (flake detection, infrastructure retries).
+class CellRun {
+ public:
+  CellRun(const CellContext& ctx, const Cell& cell, const Image& image, const CellResult& previous,
+          const std::function<void(const CellResult&)>& on_progress)
+      : ctx_(ctx), cell_(cell), image_(image), on_progress_(on_progress), result_(previous) {
+    result_.cell = cell;
+    result_.image_id = image.id;
+    result_.tests = in_cell_order(cell, previous.tests);  // drops tests the matrix no longer has
+    next_boot_ = static_cast<int>(previous.boots.size()) + 1;
+    cell_dir_ = ctx.run_dir / "cells" / cell.id();
+  }
 
-CellResult run_cell(const CellContext& ctx, const Cell& cell, const Image& image, const CellResult& previous,
-                    const std::function<void(const CellResult&)>& on_progress) {
-  CellResult result = previous;
-  result.cell = cell;
-  result.image_id = image.id;
-  result.tests = in_cell_order(cell, previous.tests);  // drops tests the matrix no longer has
-  const fs::path cell_dir = ctx.run_dir / "cells" / cell.id();
-  auto timeout_for = [&](const std::string& test) { return ctx.matrix.timeouts.for_test(test); };
+  CellResult run() {
+    std::vector<std::string> remaining;
+    for (const auto& test : cell_.tests)
+      if (!find(test)) remaining.push_back(test);
+    for (auto& r : run_batch(remaining, "")) result_.tests.push_back(r);
+    rerun_unexpected(remaining);
+    result_.tests = in_cell_order(cell_, result_.tests);
+    return result_;
+  }
 
-  std::vector<std::string> remaining;
-  for (const auto& test : cell.tests)
-    if (std::none_of(result.tests.begin(), result.tests.end(), [&](const TestResult& r) { return r.test == test; }))
-      remaining.push_back(test);
-  int start_failures = 0;
-  // Every boot either decides a test or is a start failure, so this bounds the loop.
-  const int first_boot = static_cast<int>(previous.boots.size()) + 1;
-  const int last_boot = first_boot + static_cast<int>(remaining.size()) + ctx.max_start_attempts - 1;
-  for (int boot = first_boot; !remaining.empty() && boot <= last_boot; ++boot) {
-    const fs::path boot_dir = cell_dir / ("boot-" + std::to_string(boot));
+ private:
+  TestResult* find(const std::string& test) {
+    for (auto& r : result_.tests)
+      if (r.test == test) return &r;
+    return nullptr;
+  }
+
+  bool stopped() const { return ctx_.stop && *ctx_.stop; }
+
+  int rerun_limit(const TestResult& r) const {
+    return r.verdict == Verdict::kError ? ctx_.max_infra_retries : ctx_.matrix.reruns;
+  }
+
+  // Reruns what this invocation decided unexpectedly, up to each verdict's
+  // limit. ERROR is replaced by what a retry shows; anything else that then
+  // meets its expectation becomes FLAKY.
+  void rerun_unexpected(const std::vector<std::string>& decided_now) {
+    std::map<std::string, int> reruns;
+    for (int round = 1; !stopped(); ++round) {
+      std::vector<std::string> again;
+      for (const auto& test : decided_now)
+        if (TestResult* r = find(test); r && !r->as_expected && r->verdict != Verdict::kFlaky && reruns[test] < rerun_limit(*r))
+          again.push_back(test);
+      if (again.empty()) return;
+      for (const auto& test : again) ++reruns[test];
+      spdlog::info("[{}] rerun {} of {} unexpected test(s)", cell_.id(), round, again.size());
+      for (const auto& fresh : run_batch(again, ".rerun-" + std::to_string(round))) merge_rerun(*find(fresh.test), fresh, round);
+      publish();
+    }
+  }
+
+  void merge_rerun(TestResult& first, const TestResult& fresh, int round) {
+    const std::string tag = "rerun " + std::to_string(round);
+    if (first.verdict == Verdict::kError) {
+      const std::string cause = first.evidence;
+      first = fresh;
+      first.evidence += " (" + tag + " after ERROR: " + cause + ")";
+    } else if (fresh.as_expected) {
+      const Expected expected = expected_for(ctx_.matrix, cell_, first.test);
+      first.evidence = std::string(to_string(first.verdict)) + " then " + std::string(to_string(fresh.verdict)) + " on " +
+                       tag + "; first: " + first.evidence;
+      first.verdict = Verdict::kFlaky;
+      first.as_expected = expected.matches(Verdict::kFlaky);
+    } else {
+      first.evidence += "; " + tag + ": " + std::string(to_string(fresh.verdict));
+    }
+  }
+
+  void publish() {
+    if (!on_progress_) return;
+    CellResult snapshot = result_;
+    snapshot.tests = in_cell_order(cell_, result_.tests);
+    on_progress_(snapshot);
+  }
+
+  // Runs tests to verdicts across as many boots as crashes demand.
+  std::vector<TestResult> run_batch(std::vector<std::string> remaining, const std::string& log_suffix) {
+    std::vector<TestResult> decided_all;
+    int start_failures = 0;
+    // Every boot either decides a test or is a start failure: this bounds the loop.
+    const int last_boot = next_boot_ + static_cast<int>(remaining.size()) + ctx_.max_start_attempts - 1;
+    while (!remaining.empty() && next_boot_ <= last_boot) {
+      const int boot = next_boot_++;
+      BootRun run = boot_once(remaining, boot);
+      if (run.record.end == BootEnd::kStartFailed && ++start_failures < ctx_.max_start_attempts) {
+        spdlog::warn("[{}] {}; retrying ({}/{})", cell_.id(), run.record.end_detail, start_failures, ctx_.max_start_attempts);
+        continue;
+      }
+      BootVerdicts verdicts = classify_boot(run.record);
+      std::vector<TestResult> decided;
+      for (const auto& v : verdicts.verdicts) decided.push_back(make_result(ctx_.matrix, cell_, v, boot));
+      write_test_logs(cell_dir_, ctx_.run_dir, run.record.agent, decided, log_suffix);
+      for (const auto& r : decided)
+        spdlog::info("[{}] {} {}{} ({:.1f} s): {}", cell_.id(), r.test, to_string(r.verdict),
+                     r.as_expected ? "" : " (unexpected)", r.duration_s, r.evidence);
+      if (decided.empty() && !verdicts.not_run.empty()) {
+        // The agent booted but started nothing: another boot would do the same.
+        for (const auto& test : verdicts.not_run)
+          decided.push_back(make_result(
+              ctx_.matrix, cell_, TestVerdict{test, Verdict::kError, "the agent booted but never started this test"}, boot));
+        verdicts.not_run.clear();
+      }
+      decided_all.insert(decided_all.end(), decided.begin(), decided.end());
+      remaining = verdicts.not_run;
+      if (log_suffix.empty()) {
+        CellResult snapshot = result_;
+        snapshot.tests.insert(snapshot.tests.end(), decided_all.begin(), decided_all.end());
+        snapshot.tests = in_cell_order(cell_, snapshot.tests);
+        if (on_progress_) on_progress_(snapshot);
+      }
+      if (stopped()) return decided_all;  // unstarted tests keep no verdict
+    }
+    for (const auto& test : remaining)
+      decided_all.push_back(make_result(ctx_.matrix, cell_, TestVerdict{test, Verdict::kError, "boot budget exhausted"}, 0));
+    return decided_all;
+  }
+
+  BootRun boot_once(const std::vector<std::string>& tests, int boot) {
+    auto timeout_for = [this](const std::string& test) { return ctx_.matrix.timeouts.for_test(test); };
+    const fs::path boot_dir = cell_dir_ / ("boot-" + std::to_string(boot));
     fs::create_directories(boot_dir);
     BootPlan plan;
-    plan.spec = VmSpec{domain_name(ctx.owner_pid, ctx.run_id, cell.index, boot),
-                       ctx.accel,
-                       cell.vcpus,
-                       cell.memory_mib,
-                       image.vmlinuz,
-                       image.initrd,
-                       guest_cmdline(remaining, timeout_for),
+    plan.spec = VmSpec{domain_name(ctx_.owner_pid, ctx_.run_id, cell_.index, boot),
+                       ctx_.accel,
+                       cell_.vcpus,
+                       cell_.memory_mib,
+                       image_.vmlinuz,
+                       image_.initrd,
+                       guest_cmdline(tests, timeout_for),
                        boot_dir / "console.log",
                        boot_dir / "agent.log"};
-    plan.tests = remaining;
+    plan.tests = tests;
     plan.test_timeout_s = timeout_for;
-    plan.boot_timeout_s = ctx.matrix.timeouts.boot_s;
-    plan.host_grace_s = ctx.host_grace_s;
-    plan.stop = ctx.stop;
-    spdlog::info("[{}] boot {}: {} test(s), {} vCPU, {} MiB, {}", cell.id(), boot, remaining.size(), cell.vcpus,
-                 cell.memory_mib, to_string(ctx.accel));
-    BootRun run = run_boot(ctx.driver, ctx.clock, plan, [&](const std::string& test) {
-      spdlog::info("[{}] {} finished", cell.id(), test);
-    });
-
+    plan.boot_timeout_s = ctx_.matrix.timeouts.boot_s;
+    plan.host_grace_s = ctx_.host_grace_s;
+    plan.stop = ctx_.stop;
+    spdlog::info("[{}] boot {}: {} test(s), {} vCPU, {} MiB, {}", cell_.id(), boot, tests.size(), cell_.vcpus,
+                 cell_.memory_mib, to_string(ctx_.accel));
+    BootRun run = run_boot(ctx_.driver, ctx_.clock, plan,
+                           [&](const std::string& test) { spdlog::info("[{}] {} finished", cell_.id(), test); });
     BootSummary summary{boot,
                         plan.spec.name,
                         run.boot_seconds,
                         run.wall_seconds,
                         std::string(boot_end_name(run.record.end)),
                         run.record.end_detail,
-                        fs::relative(plan.spec.console_log, ctx.run_dir).string(),
-                        fs::relative(plan.spec.agent_log, ctx.run_dir).string(),
+                        fs::relative(plan.spec.console_log, ctx_.run_dir).string(),
+                        fs::relative(plan.spec.agent_log, ctx_.run_dir).string(),
                         run.record.agent.garbage_lines,
                         run.record.agent.garbage_samples,
                         {}};
     if (const auto& info = run.record.agent.boot) {
       summary.agent_problems = info->problems;
-      if (result.guest_uname.empty()) {
-        result.guest_uname = info->uname;
-        result.guest_kmod_version = info->kmod_version;
+      if (result_.guest_uname.empty()) {
+        result_.guest_uname = info->uname;
+        result_.guest_kmod_version = info->kmod_version;
       }
     }
-    result.boots.push_back(summary);
-
-    if (run.record.end == BootEnd::kStartFailed && ++start_failures < ctx.max_start_attempts) {
-      spdlog::warn("[{}] {}; retrying ({}/{})", cell.id(), run.record.end_detail, start_failures, ctx.max_start_attempts);
-      continue;
-    }
-    BootVerdicts verdicts = classify_boot(run.record);
-    std::vector<TestResult> decided;
-    for (const auto& v : verdicts.verdicts) decided.push_back(make_result(ctx.matrix, cell, v, boot));
-    write_test_logs(cell_dir, ctx.run_dir, run.record.agent, decided);
-    for (const auto& r : decided)
-      spdlog::info("[{}] {} {}{} ({:.1f} s): {}", cell.id(), r.test, to_string(r.verdict), r.as_expected ? "" : " (unexpected)",
-                   r.duration_s, r.evidence);
-    result.tests.insert(result.tests.end(), decided.begin(), decided.end());
-    if (decided.empty() && !verdicts.not_run.empty()) {
-      // The agent booted but started nothing: another boot would do the same.
-      for (const auto& test : verdicts.not_run)
-        result.tests.push_back(make_result(
-            ctx.matrix, cell, TestVerdict{test, Verdict::kError, "the agent booted but never started this test"}, boot));
-      verdicts.not_run.clear();
-    }
-    remaining = verdicts.not_run;
-    if (on_progress) {
-      CellResult snapshot = result;
-      snapshot.tests = in_cell_order(cell, result.tests);
-      on_progress(snapshot);
-    }
-    if (ctx.stop && *ctx.stop) {
-      remaining.clear();  // unstarted tests keep no verdict
-      break;
-    }
+    result_.boots.push_back(summary);
+    return run;
   }
-  for (const auto& test : remaining)
-    result.tests.push_back(make_result(ctx.matrix, cell, TestVerdict{test, Verdict::kError, "boot budget exhausted"}, 0));
-  // Report in the cell's declared order whatever order boots decided them in.
-  result.tests = in_cell_order(cell, result.tests);
-  return result;
+
+  const CellContext& ctx_;
+  const Cell& cell_;
+  const Image& image_;
+  const std::function<void(const CellResult&)>& on_progress_;
+  CellResult result_;
+  int next_boot_ = 1;
+  fs::path cell_dir_;
+};
+
+}  // namespace
+
+CellResult run_cell(const CellContext& ctx, const Cell& cell, const Image& image, const CellResult& previous,
+                    const std::function<void(const CellResult&)>& on_progress) {
+  return CellRun(ctx, cell, image, previous, on_progress).run();
 }
 
 }  // namespace kmx

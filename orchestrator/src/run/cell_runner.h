@@ -25,6 +25,7 @@ struct CellContext {
   std::filesystem::path run_dir;
   Accel accel = Accel::kTcg;
   int max_start_attempts = 3;  // a VM that will not start is retried this often
+  int max_infra_retries = 2;   // an ERROR verdict is rerun this often in a fresh boot
   int host_grace_s = 30;
   const std::atomic<bool>* stop = nullptr;
 };

@@ -7,7 +7,7 @@
 namespace kmx {
 namespace {
 
-constexpr std::array<std::pair<Verdict, std::string_view>, 8> kNames{{
+constexpr std::array<std::pair<Verdict, std::string_view>, 9> kNames{{
     {Verdict::kPass, "PASS"},
     {Verdict::kFail, "FAIL"},
     {Verdict::kOom, "OOM"},
@@ -16,6 +16,7 @@ constexpr std::array<std::pair<Verdict, std::string_view>, 8> kNames{{
     {Verdict::kHang, "HANG"},
     {Verdict::kSkip, "SKIP"},
     {Verdict::kError, "ERROR"},
+    {Verdict::kFlaky, "FLAKY"},
 }};
 
 }  // namespace

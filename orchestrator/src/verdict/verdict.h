@@ -16,6 +16,7 @@ enum class Verdict {
   kHang,   // TIMEOUT with hung-task or soft-lockup reports on the console
   kSkip,
   kError,  // the harness failed, not the kernel
+  kFlaky,  // unexpected at first, as expected on a rerun
 };
 
 std::string_view to_string(Verdict verdict);

@@ -35,6 +35,12 @@ LibvirtDriver::LibvirtDriver(const std::string& uri) {
 }
 
 LibvirtDriver::~LibvirtDriver() {
+  std::vector<std::thread> pending;
+  {
+    std::lock_guard lock(mutex_);
+    pending.swap(destroyers_);
+  }
+  for (auto& t : pending) t.join();
   if (conn_) virConnectClose(conn_);
 }
 
@@ -55,8 +61,13 @@ bool LibvirtDriver::is_running(const std::string& name) {
 }
 
 void LibvirtDriver::destroy(const std::string& name) {
-  DomainHandle dom{virDomainLookupByName(conn_, name.c_str())};
-  if (dom.ptr) virDomainDestroy(dom.ptr);
+  // Even the lookup waits while libvirtd tears down a guest that powered
+  // itself off, so all of it happens off the caller's thread.
+  std::lock_guard lock(mutex_);
+  destroyers_.emplace_back([this, name] {
+    DomainHandle dom{virDomainLookupByName(conn_, name.c_str())};
+    if (dom.ptr) virDomainDestroy(dom.ptr);
+  });
 }
 
 std::vector<std::string> LibvirtDriver::list_own_domains() {

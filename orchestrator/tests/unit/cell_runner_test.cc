@@ -185,22 +185,77 @@ TEST_F(RunCell, StartFailureIsRetried) {
   EXPECT_EQ(r.tests[0].boot, 2);
 }
 
-TEST_F(RunCell, RepeatedStartFailureMakesEveryTestError) {
-  for (int i = 0; i < 3; ++i) driver_.add_boot(start_failure());
+TEST_F(RunCell, RepeatedStartFailureIsRetriedBoundedThenErrorWithItsCause) {
+  // 3 start attempts, then 2 infrastructure retries of 3 attempts each.
+  for (int i = 0; i < 9; ++i) driver_.add_boot(start_failure());
   const CellResult r = run();
   EXPECT_THAT(verdicts(r), ElementsAre("kmod:0001 ERROR", "kmod:0002 ERROR", "kmod:0003 ERROR"));
-  EXPECT_EQ(r.boots.size(), 3u);
+  EXPECT_EQ(r.boots.size(), 9u);
+  EXPECT_EQ(driver_.started.size(), 9u);
   EXPECT_THAT(r.tests[0].evidence, HasSubstr("VM did not start"));
+  EXPECT_THAT(r.tests[0].evidence, HasSubstr("process exited while connecting to monitor"));
 }
 
-TEST_F(RunCell, AgentThatStartsNothingMakesEveryTestErrorWithoutRebooting) {
+TEST_F(RunCell, ErrorThatClearsOnRetryTakesTheRetryVerdict) {
+  for (int i = 0; i < 3; ++i) driver_.add_boot(start_failure());
+  driver_.add_boot(boot_running(cell_.tests));
+  const CellResult r = run();
+  EXPECT_THAT(verdicts(r), ElementsAre("kmod:0001 PASS", "kmod:0002 PASS", "kmod:0003 PASS"));
+  EXPECT_THAT(r.tests[0].evidence, HasSubstr("rerun 1 after ERROR: VM did not start"));
+  EXPECT_TRUE(r.tests[0].as_expected);
+}
+
+// A boot where kmod:0001 exits with `exit_code` and the others pass.
+ScriptedBoot boot_with_first_exit(const std::vector<std::string>& tests, int exit_code) {
+  ScriptedBoot boot;
+  boot.agent.push_back(ev_boot());
+  for (const auto& t : tests) {
+    boot.agent.push_back(ev_start(t) + ev_output(t, "kmod_test: FAIL, expected 0") +
+                         ev_end(t, t == "kmod:0001" ? exit_code : 0, 0.5));
+    boot.console.push_back(begin_marker(t) + end_marker(t));
+  }
+  boot.agent.push_back(ev_done());
+  boot.running_polls = static_cast<int>(boot.agent.size());
+  return boot;
+}
+
+TEST_F(RunCell, FailThenPassOnRerunIsFlaky) {
+  matrix_.reruns = 1;
+  driver_.add_boot(boot_with_first_exit(cell_.tests, 1));
+  driver_.add_boot(boot_with_first_exit({"kmod:0001"}, 0));
+  const CellResult r = run();
+  EXPECT_THAT(verdicts(r), ElementsAre("kmod:0001 FLAKY", "kmod:0002 PASS", "kmod:0003 PASS"));
+  EXPECT_THAT(r.tests[0].evidence, HasSubstr("FAIL then PASS on rerun 1"));
+  EXPECT_FALSE(r.tests[0].as_expected);  // a flake is news unless the matrix expects it
+  EXPECT_THAT(driver_.started[1].cmdline, ::testing::EndsWith("kmx.tests=kmod:0001@300"));
+}
+
+TEST_F(RunCell, FailOnEveryRerunStaysFail) {
+  matrix_.reruns = 2;
+  driver_.add_boot(boot_with_first_exit(cell_.tests, 1));
+  driver_.add_boot(boot_with_first_exit({"kmod:0001"}, 1));
+  driver_.add_boot(boot_with_first_exit({"kmod:0001"}, 1));
+  const CellResult r = run();
+  EXPECT_THAT(verdicts(r), ElementsAre("kmod:0001 FAIL", "kmod:0002 PASS", "kmod:0003 PASS"));
+  EXPECT_THAT(r.tests[0].evidence, HasSubstr("rerun 2: FAIL"));
+  EXPECT_EQ(driver_.started.size(), 3u);
+}
+
+TEST_F(RunCell, WithoutRerunsAFailIsNotRunAgain) {
+  driver_.add_boot(boot_with_first_exit(cell_.tests, 1));
+  const CellResult r = run();
+  EXPECT_THAT(verdicts(r), ElementsAre("kmod:0001 FAIL", "kmod:0002 PASS", "kmod:0003 PASS"));
+  EXPECT_EQ(driver_.started.size(), 1u);
+}
+
+TEST_F(RunCell, AgentThatStartsNothingIsErrorAfterTwoInfraRetries) {
   ScriptedBoot idle;
   idle.agent = {ev_boot(), ev_done()};
   idle.running_polls = 2;
-  driver_.add_boot(idle);
+  for (int i = 0; i < 3; ++i) driver_.add_boot(idle);
   const CellResult r = run();
   EXPECT_THAT(verdicts(r), ElementsAre("kmod:0001 ERROR", "kmod:0002 ERROR", "kmod:0003 ERROR"));
-  EXPECT_EQ(r.boots.size(), 1u);
+  EXPECT_EQ(r.boots.size(), 3u);
   EXPECT_THAT(r.tests[2].evidence, HasSubstr("never started"));
 }
 
