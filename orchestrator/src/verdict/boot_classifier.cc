@@ -77,7 +77,6 @@ TestVerdict interrupted_test(const std::string& test, const BootRecord& record,
                              const std::vector<ConsoleFinding>& findings) {
   if (auto c = from_console(test, findings)) return *c;
   if (record.end == BootEnd::kTestTimeout) return timed_out(test, findings, "host watchdog: " + record.end_detail);
-  if (record.end == BootEnd::kInterrupted) return {test, Verdict::kError, "run interrupted during the test"};
   return {test, Verdict::kError,
           "guest stopped during the test with no test-end event and no panic on the console" +
               (record.end_detail.empty() ? "" : " (" + record.end_detail + ")")};
@@ -122,6 +121,8 @@ BootVerdicts classify_boot(const BootRecord& record) {
     const auto findings = seg == segments.per_test.end() ? std::vector<ConsoleFinding>{} : scan_console(seg->second);
     if (auto end = record.agent.ended.find(test); end != record.agent.ended.end())
       result.verdicts.push_back(finished_test(test, end->second, record.agent, findings));
+    else if (running && *running == test && record.end == BootEnd::kInterrupted)
+      result.not_run.push_back(test);  // the user stopped it: no verdict, --resume reruns it
     else if (running && *running == test)
       result.verdicts.push_back(interrupted_test(test, record, findings));
     else

@@ -211,6 +211,47 @@ TEST_F(EndToEnd, KillNineThenResumeFinishesEveryCell) {
   for (const auto& name : running_domains()) EXPECT_NE(name.rfind("kmx-" + std::to_string(child) + "-", 0), 0u);
 }
 
+TEST_F(EndToEnd, SigintStopsCleanlyAndKeepsWhatFinished) {
+  write_file_atomically(dir_ / "matrix.toml", matrix("\"kmod:0001\", \"fault:hang\"", 1, 256,
+                                                        "[timeouts]\ntest_s = 600\n"));
+  const pid_t child = spawn({KMX_BINARY, "run", (dir_ / "matrix.toml").string(), "--results", (dir_ / "results").string()});
+  const std::string prefix = "kmx-" + std::to_string(child) + "-";
+  // Interrupt while fault:hang sleeps, after kmod:0001 has finished.
+  bool hanging = false;
+  for (int i = 0; i < 600 && !hanging; ++i) {
+    ::usleep(200 * 1000);
+    for (const auto& d : fs::directory_iterator(dir_ / "results"))
+      for (const auto& log : {d.path() / "cells/debian-6.1.host.1cpu.256M/boot-1/agent.log"})
+        hanging = hanging || (fs::exists(log) && read_file(log).find("\"test\":\"fault:hang\"") != std::string::npos);
+  }
+  ASSERT_TRUE(hanging);
+  ::kill(child, SIGINT);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  for (const auto& name : running_domains()) EXPECT_NE(name.rfind(prefix, 0), 0u) << name;
+  nlohmann::json doc;
+  for (const auto& d : fs::directory_iterator(dir_ / "results")) doc = nlohmann::json::parse(read_file(d.path() / "results.json"));
+  ASSERT_EQ(doc["cells"].size(), 1u);
+  // The interrupted test has no verdict, so --resume runs it again.
+  ASSERT_EQ(doc["cells"][0]["tests"].size(), 1u) << doc.dump(1);
+  EXPECT_EQ(doc["cells"][0]["tests"][0]["id"], "kmod:0001");
+  EXPECT_EQ(doc["cells"][0]["tests"][0]["verdict"], "PASS");
+}
+
+TEST_F(EndToEnd, VmThatCannotStartIsRetriedThenErrorWithItsCause) {
+  // QEMU's pc machine takes at most 255 vCPUs: libvirt fails to start it.
+  RunOutcome out = run(matrix("\"kmod:0001\"", 256, 256));
+  EXPECT_EQ(out.exit_code, 1) << out.output;
+  const auto& t = test_of(out, "kmod:0001");
+  EXPECT_EQ(t["verdict"], "ERROR") << out.output;
+  EXPECT_NE(t["evidence"].get<std::string>().find("VM did not start"), std::string::npos) << t.dump();
+  EXPECT_NE(t["evidence"].get<std::string>().find("255"), std::string::npos) << t.dump();
+  // 3 start attempts, then 2 infrastructure retries of 3 attempts each.
+  EXPECT_EQ(out.results["cells"][0]["boots"].size(), 9u);
+}
+
 TEST_F(EndToEnd, KillNineLeavesDomainsThatCleanupDestroys) {
   write_file_atomically(dir_ / "matrix.toml", matrix("\"fault:hang\"", 1, 256, "[timeouts]\ntest_s = 600\n"));
   const pid_t child = ::fork();
