@@ -4,9 +4,14 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <fstream>
+#include <optional>
 #include <string>
 
+#include <cstdlib>
+
 #include "event_channel.h"
+#include "finit_storm.h"
 #include "guest_system.h"
 #include "kmx/protocol.h"
 #include "suite_commands.h"
@@ -15,9 +20,20 @@
 namespace kmx::agent {
 namespace {
 
+// CONFIG_MODULE_STATS (6.4+, with MODULE_DEBUG): nullopt where absent.
+std::optional<std::string> read_module_stats() {
+  std::ifstream in(std::string(protocol::kModuleStatsPath));
+  if (!in) return std::nullopt;
+  std::string text(protocol::kMaxModuleStatsBytes, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(in.gcount()));
+  return text;
+}
+
 // Returns false when the guest must not run further tests.
 bool run_one(EventChannel& channel, const std::string& test_id, int timeout_s) {
   channel.emit(protocol::kEventTestStart, {{"test", test_id}, {"timeout_s", timeout_s}});
+  const auto stats_before = read_module_stats();
   channel.kernel_marker(std::string(protocol::kMarkerBegin) + test_id);
   TestOutcome outcome;
   if (auto command = command_for_test(test_id)) {
@@ -35,6 +51,12 @@ bool run_one(EventChannel& channel, const std::string& test_id, int timeout_s) {
                         {"duration_s", outcome.duration_s}};
   if (!outcome.spawn_error.empty()) end["error"] = outcome.spawn_error;
   if (outcome.unkillable) end["unkillable"] = true;
+  if (stats_before) {
+    end["modstats_before"] = *stats_before;
+    end["modstats_after"] = read_module_stats().value_or("");
+  } else {
+    end["modstats"] = "absent";
+  }
   channel.emit(protocol::kEventTestEnd, std::move(end));
   return !outcome.unkillable;
 }
@@ -45,6 +67,7 @@ bool run_one(EventChannel& channel, const std::string& test_id, int timeout_s) {
 int main(int argc, char** argv) {
   using namespace kmx::agent;
   if (argc > 1 && std::string_view(argv[1]) == kStallArgument) stall_all_cpus();
+  if (argc > 3 && std::string_view(argv[1]) == kFinitArgument) return finit_storm(argv[2], std::atoi(argv[3]));
   auto problems = prepare_guest_system();
   EventChannel channel;
   AgentConfig config = parse_kernel_cmdline(read_file_trimmed("/proc/cmdline"));

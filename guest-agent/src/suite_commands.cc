@@ -23,6 +23,15 @@ std::optional<SuiteCommand> command_for_test(const std::string& test_id) {
     // -t runs the test as many times as kmod.sh recommends for it.
     return SuiteCommand{{"/bin/bash", dir + "/kmod.sh", "-t", number}, dir};
   }
+  // Our suites: bash scripts named after the id, "softdep:pre-post" -> softdep-pre-post.sh.
+  for (const char* prefix : {"ns:", "softdep:", "dups:"}) {
+    if (!test_id.starts_with(prefix)) continue;
+    std::string script = test_id;
+    std::replace(script.begin(), script.end(), ':', '-');
+    std::replace(script.begin(), script.end(), '.', '-');
+    const std::string dir(protocol::kSuitesDir);
+    return SuiteCommand{{"/bin/bash", dir + "/" + script + ".sh"}, dir};
+  }
   // Fault injection, to prove the harness survives what kernels do to it.
   static const std::map<std::string, std::string> kFaults = {
       {"fault:panic", "echo c > /proc/sysrq-trigger"},

@@ -2,6 +2,7 @@
 // docs/agent-protocol.md describes it in prose; change both together.
 #pragma once
 
+#include <cstddef>
 #include <string_view>
 
 namespace kmx::protocol {
@@ -31,6 +32,16 @@ inline constexpr std::string_view kAgentDevice = "/dev/ttyS1";
 
 // Where the image puts each suite's files.
 inline constexpr std::string_view kKmodSuiteDir = "/usr/share/kmod-matrix/kmod";
+
+// Module loader statistics, captured before and after every test.
+inline constexpr std::string_view kModuleStatsPath = "/sys/kernel/debug/modules/stats";
+inline constexpr std::size_t kMaxModuleStatsBytes = 64 * 1024;
+
+// Our own suites: "ns:import" runs <kSuitesDir>/ns-import.sh.
+inline constexpr std::string_view kSuitesDir = "/usr/share/kmod-matrix/suites";
+
+// A test output line "KMX-METRIC name=value" is a figure for results.json.
+inline constexpr std::string_view kMetricPrefix = "KMX-METRIC ";
 
 // kselftest's exit code for "skipped".
 inline constexpr int kSkipExitCode = 4;

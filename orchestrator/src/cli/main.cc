@@ -115,7 +115,9 @@ int run_command(const RunArgs& args) {
   kmx::AccelProbeContext probe{runner, driver, clock, settings.run_dir / "accel-probe", accel_cache_file(cache.root()),
                                kmx::domain_name(pid, settings.run_id, 999, 0)};
   settings.choose_accel = [&](const kmx::Image& image) { return kmx::select_accel(args.accel, probe, image); };
-  kmx::BuiltImageSource images(runner, cache, args.agent.empty() ? default_agent() : std::filesystem::path(args.agent));
+  const char* data_env = std::getenv("KMX_DATA_DIR");
+  kmx::BuiltImageSource images(runner, cache, args.agent.empty() ? default_agent() : std::filesystem::path(args.agent),
+                               data_env && *data_env ? data_env : KMX_DATA_DIR);
   kmx::RunResult result = kmx::run_matrix(matrix, images, driver, clock, settings);
 
   const std::string table = kmx::render_matrix(result);

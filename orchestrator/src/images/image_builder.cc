@@ -1,5 +1,6 @@
 #include "images/image_builder.h"
 
+#include <algorithm>
 #include <set>
 #include <spdlog/spdlog.h>
 #include <sstream>
@@ -15,7 +16,7 @@ namespace fs = std::filesystem;
 namespace {
 
 // Bumped whenever what goes into an image changes.
-constexpr const char* kRecipeVersion = "image-recipe-v2";
+constexpr const char* kRecipeVersion = "image-recipe-v3";
 constexpr const char* kBusybox = "/bin/busybox";
 constexpr const char* kBash = "/bin/bash";
 constexpr const char* kCapsh = "/usr/sbin/capsh";
@@ -43,7 +44,12 @@ std::string ImageBuilder::image_key(const ImageInputs& in) {
   std::ostringstream key;
   key << kRecipeVersion << '\n' << in.kernel.id << '\n' << in.kmod.id << '\n' << sha256_file(in.agent) << '\n';
   for (const char* tool : {kBusybox, kBash, kCapsh}) key << sha256_file(tool) << '\n';
-  for (const char* ko : {"test_kmod.ko", "test_module.ko"}) key << sha256_file(in.test_modules / ko) << '\n';
+  for (const auto& e : std::filesystem::directory_iterator(in.test_modules)) key << e.path().filename().string() << ' ';
+  key << in.test_modules.filename().string() << '\n';  // the entry name is a hash of the module sources
+  std::vector<fs::path> suites;
+  for (const auto& e : fs::directory_iterator(in.suites)) suites.push_back(e.path());
+  std::sort(suites.begin(), suites.end());
+  for (const auto& s : suites) key << s.filename().string() << sha256_file(s) << '\n';
   for (const auto& m : in.modules) key << m << ',';
   return cache_key_name(in.kernel.release + "_" + in.kmod.id, key.str());
 }
@@ -69,7 +75,8 @@ void ImageBuilder::assemble(const ImageInputs& in, const fs::path& out) {
   }
   for (const char* meta : {"modules.order", "modules.builtin", "modules.builtin.modinfo"})
     if (fs::exists(kernel_modules / meta)) fs::copy_file(kernel_modules / meta, stage_modules / meta);
-  for (const char* ko : {"test_kmod.ko", "test_module.ko"}) fs::copy_file(in.test_modules / ko, stage_modules / "extra" / ko);
+  for (const auto& e : fs::directory_iterator(in.test_modules))
+    if (e.path().extension() == ".ko") fs::copy_file(e.path(), stage_modules / "extra" / e.path().filename());
 
   // The kmod under test writes the guest's module index, as it would on a distro.
   const fs::path tools = out / "tools";
@@ -103,6 +110,11 @@ void ImageBuilder::assemble(const ImageInputs& in, const fs::path& out) {
   if (fs::exists(selftest / "config")) w.add_file(suite_dir + "/config", selftest / "config", 0644);
   write_file_atomically(out / "passwd", "root:x:0:0:root:/root:/bin/sh\n");
   w.add_file("/etc/passwd", out / "passwd", 0644);
+  for (const auto& e : fs::directory_iterator(in.suites))
+    w.add_file(std::string(protocol::kSuitesDir) + "/" + e.path().filename().string(), e.path(), 0755);
+  // ns:depmod checks symbols against the kernel's exports and namespaces.
+  const fs::path symvers = in.kernel.build_dir / "Module.symvers";
+  if (fs::exists(symvers)) w.add_file("/usr/share/kmod-matrix/Module.symvers", symvers, 0644);
   w.write(out / "initrd.cpio");
   fs::remove_all(stage);
   fs::remove_all(tools);

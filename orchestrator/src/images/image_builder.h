@@ -23,7 +23,8 @@ struct Image {
 struct ImageInputs {
   KernelArtifacts kernel;
   KmodArtifacts kmod;
-  std::filesystem::path test_modules;  // dir with test_kmod.ko, test_module.ko
+  std::filesystem::path test_modules;  // dir with test_kmod.ko, test_module.ko and ours
+  std::filesystem::path suites;        // images/suites: our guest test scripts
   std::filesystem::path agent;         // static kmx-agent binary
   // Kernel modules to include by name or alias, with their closure. kmod.sh
   // needs xfs modular and unloaded for tests 0008/0009 and others.

@@ -1,33 +1,88 @@
 #include "images/test_module_builder.h"
 
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <sstream>
 #include <thread>
 
 #include "os/files.h"
 
 namespace kmx {
 namespace fs = std::filesystem;
+namespace {
 
-fs::path build_test_modules(ProcessRunner& runner, CacheDir& cache, const KernelArtifacts& kernel) {
+constexpr const char* kNoImportSource = "kmx_ns_noimport.c";
+
+std::vector<fs::path> sorted_files(const fs::path& dir) {
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.is_regular_file()) files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+void make_modules(ProcessRunner& runner, const KernelArtifacts& kernel, const fs::path& dir, const std::string& extra) {
+  const unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::string> argv = {"make", "-C", kernel.build_dir.string(), "M=" + dir.string(),
+                                   "-j" + std::to_string(jobs)};
+  if (!extra.empty()) argv.push_back(extra);
+  argv.push_back("modules");
+  ProcessResult r = runner.run(argv, {.timeout = std::chrono::seconds(900)});
+  if (!r.ok())
+    throw ImageError("building test modules for " + kernel.release + " failed: " + r.describe(argv) +
+                     "\n  fix: the host compiler must be the one the kernel was built with (Debian 6.1: gcc-12)");
+}
+
+// Module.symvers with the namespace column (5th) emptied: what a stale or
+// hand-made symvers looks like. modpost then cannot know the symbol is
+// namespaced and builds an importer that forgot MODULE_IMPORT_NS.
+std::string strip_namespaces(const std::string& symvers) {
+  std::istringstream in(symvers);
+  std::ostringstream out;
+  for (std::string line; std::getline(in, line);) {
+    std::vector<std::string> cols;
+    std::istringstream fields(line);
+    for (std::string col; std::getline(fields, col, '\t');) cols.push_back(col);
+    if (cols.size() >= 5) cols[4].clear();
+    for (size_t i = 0; i < cols.size(); ++i) out << (i ? "\t" : "") << cols[i];
+    out << '\n';
+  }
+  return out.str();
+}
+
+}  // namespace
+
+fs::path build_test_modules(ProcessRunner& runner, CacheDir& cache, const KernelArtifacts& kernel,
+                            const fs::path& our_modules) {
   const fs::path lib = kernel.sources / "lib";
-  const std::string sources_hash = sha256_file(lib / "test_kmod.c") + sha256_file(lib / "test_module.c");
+  std::string sources_hash = sha256_file(lib / "test_kmod.c") + sha256_file(lib / "test_module.c");
+  for (const auto& f : sorted_files(our_modules)) sources_hash += f.filename().string() + sha256_file(f);
   const std::string key = cache_key_name(kernel.release, kernel.id + sources_hash);
   return cache.ensure("test-modules", key, [&](const fs::path& out) {
-    spdlog::info("building test_kmod.ko and test_module.ko for {}", kernel.release);
-    const fs::path work = out / "build";
-    fs::create_directories(work);
-    fs::copy_file(lib / "test_kmod.c", work / "test_kmod.c");
-    fs::copy_file(lib / "test_module.c", work / "test_module.c");
-    write_file_atomically(work / "Kbuild", "obj-m := test_kmod.o test_module.o\n");
-    const unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
-    std::vector<std::string> argv = {"make", "-C", kernel.build_dir.string(), "M=" + work.string(),
-                                     "-j" + std::to_string(jobs), "modules"};
-    ProcessResult r = runner.run(argv, {.timeout = std::chrono::seconds(900)});
-    if (!r.ok())
-      throw ImageError("building the test modules for " + kernel.release + " failed: " + r.describe(argv) +
-                       "\n  fix: the host compiler must match the kernel's (Debian 6.1 uses gcc-12)");
-    for (const char* ko : {"test_kmod.ko", "test_module.ko"}) fs::copy_file(work / ko, out / ko);
-    fs::remove_all(work);
+    spdlog::info("building test_kmod, test_module and kmod-matrix's modules for {}", kernel.release);
+    // Pass 1: the kernel's test modules and ours.
+    const fs::path main = out / "build";
+    fs::create_directories(main);
+    fs::copy_file(lib / "test_kmod.c", main / "test_kmod.c");
+    fs::copy_file(lib / "test_module.c", main / "test_module.c");
+    for (const auto& f : sorted_files(our_modules))
+      if (f.filename() != kNoImportSource) fs::copy_file(f, main / f.filename());
+    write_file_atomically(main / "Kbuild", read_file(our_modules / "Kbuild") + "obj-m += test_kmod.o test_module.o\n");
+    make_modules(runner, kernel, main, "");
+    // Pass 2: the namespace violator, against the namespace-less symvers.
+    const fs::path noimport = out / "build-noimport";
+    fs::create_directories(noimport);
+    fs::copy_file(our_modules / kNoImportSource, noimport / kNoImportSource);
+    fs::copy_file(our_modules / "kmx_compat.h", noimport / "kmx_compat.h");
+    write_file_atomically(noimport / "Kbuild", "obj-m := kmx_ns_noimport.o\nccflags-y := -I$(src)\n");
+    write_file_atomically(noimport / "exporter.symvers", strip_namespaces(read_file(main / "Module.symvers")));
+    make_modules(runner, kernel, noimport, "KBUILD_EXTRA_SYMBOLS=" + (noimport / "exporter.symvers").string());
+    for (const auto& dir : {main, noimport})
+      for (const auto& f : sorted_files(dir))
+        if (f.extension() == ".ko") fs::copy_file(f, out / f.filename());
+    fs::remove_all(main);
+    fs::remove_all(noimport);
   });
 }
 

@@ -1,5 +1,6 @@
 // Builds the kernel's own test modules (lib/test_kmod.c, lib/test_module.c)
-// out of tree against a kernel's build directory; cached per kernel.
+// and kmod-matrix's (images/modules/) out of tree against a kernel's build
+// directory; cached per kernel and sources.
 #pragma once
 
 #include <filesystem>
@@ -10,7 +11,8 @@
 
 namespace kmx {
 
-// Returns a directory holding test_kmod.ko and test_module.ko.
-std::filesystem::path build_test_modules(ProcessRunner& runner, CacheDir& cache, const KernelArtifacts& kernel);
+// Returns a directory holding every built .ko.
+std::filesystem::path build_test_modules(ProcessRunner& runner, CacheDir& cache, const KernelArtifacts& kernel,
+                                         const std::filesystem::path& our_modules);
 
 }  // namespace kmx

@@ -8,6 +8,11 @@ namespace kmx {
 const std::vector<TestSuiteInfo>& test_suites() {
   static const std::vector<TestSuiteInfo> suites = {
       {"kmod", 1, 13, {}, "the kernel's tools/testing/selftests/kmod/kmod.sh, one id per test number"},
+      {"ns", 0, 0, {"import", "missing-import", "depmod"},
+       "symbol namespaces: MODULE_IMPORT_NS indexing and loading, refusal without it, depmod"},
+      {"softdep", 0, 0, {"pre-post", "circular", "modprobe.d", "weakdep"},
+       "MODULE_SOFTDEP ordering, loops, modprobe.d overrides, MODULE_WEAKDEP"},
+      {"dups", 0, 0, {"storm"}, "concurrent duplicate loads through modprobe and finit_module"},
       {"fault", 0, 0, {"panic", "hang", "stall", "oom"},
        "fault injection for the harness itself: sysrq crash, endless sleep, RT stall of every CPU, memory hog"},
   };
@@ -15,7 +20,7 @@ const std::vector<TestSuiteInfo>& test_suites() {
 }
 
 std::optional<std::vector<std::string>> expand_test_pattern(const std::string& pattern, std::string& error) {
-  static const std::regex kNamed(R"(([a-z][a-z0-9_-]*):([a-z][a-z0-9_-]*))");
+  static const std::regex kNamed(R"(([a-z][a-z0-9_-]*):([a-z][a-z0-9_.-]*))");
   std::smatch named;
   if (std::regex_match(pattern, named, kNamed)) {
     for (const auto& suite : test_suites()) {

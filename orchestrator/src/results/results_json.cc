@@ -33,7 +33,9 @@ json cell_json(const CellResult& c) {
                      {"expected_reason", t.expected_reason},
                      {"as_expected", t.as_expected},
                      {"boot", t.boot},
-                     {"log", t.log}});
+                     {"log", t.log},
+                     {"metrics", t.details.value("metrics", json::object())},
+                     {"module_stats", t.details.value("module_stats", json::object())}});
   json boots = json::array();
   for (const auto& b : c.boots) boots.push_back(boot_json(b));
   return {{"id", c.cell.id()},
@@ -118,6 +120,8 @@ std::map<std::string, CellResult> read_cell_results(const std::filesystem::path&
       r.as_expected = t.value("as_expected", false);
       r.boot = t.value("boot", 0);
       r.log = t.value("log", "");
+      if (auto m = t.find("metrics"); m != t.end() && !m->empty()) r.details["metrics"] = *m;
+      if (auto s = t.find("module_stats"); s != t.end() && !s->empty()) r.details["module_stats"] = *s;
       cell.tests.push_back(r);
     }
     for (const auto& b : c.value("boots", json::array())) {

@@ -2,6 +2,7 @@
 // terminal matrix are rendered from.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,7 @@ struct TestResult {
   bool as_expected = false;
   int boot = 0;
   std::string log;  // relative path of the test's output
+  nlohmann::json details = nlohmann::json::object();  // metrics, module_stats
 };
 
 struct CellResult {

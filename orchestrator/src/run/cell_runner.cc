@@ -36,6 +36,7 @@ TestResult make_result(const Matrix& matrix, const Cell& cell, const TestVerdict
   r.expected_reason = expected.reason;
   r.as_expected = expected.matches(v.verdict);
   r.boot = boot;
+  r.details = v.details;
   return r;
 }
 

@@ -6,10 +6,12 @@
 
 namespace kmx {
 
-BuiltImageSource::BuiltImageSource(ProcessRunner& runner, CacheDir& cache, std::filesystem::path agent_binary)
+BuiltImageSource::BuiltImageSource(ProcessRunner& runner, CacheDir& cache, std::filesystem::path agent_binary,
+                                   std::filesystem::path data_dir)
     : runner_(runner),
       cache_(cache),
       agent_(std::move(agent_binary)),
+      data_dir_(std::move(data_dir)),
       debian_kernels_(std::make_unique<DebianKernelProvider>(runner, cache)),
       host_kmod_(std::make_unique<HostKmodProvider>()) {}
 
@@ -38,7 +40,8 @@ Image BuiltImageSource::build(const Cell& cell) {
   ImageInputs inputs;
   inputs.kernel = k->second;
   inputs.kmod = host_kmod_->prepare(cell.kmod);
-  inputs.test_modules = build_test_modules(runner_, cache_, inputs.kernel);
+  inputs.test_modules = build_test_modules(runner_, cache_, inputs.kernel, data_dir_ / "modules");
+  inputs.suites = data_dir_ / "suites";
   inputs.agent = agent_;
   return ImageBuilder(runner_, cache_).build(inputs);
 }

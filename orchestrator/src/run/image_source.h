@@ -23,7 +23,9 @@ class ImageSource {
 
 class BuiltImageSource : public ImageSource {
  public:
-  BuiltImageSource(ProcessRunner& runner, CacheDir& cache, std::filesystem::path agent_binary);
+  // data_dir: the repository's images/ (test module sources, suite scripts).
+  BuiltImageSource(ProcessRunner& runner, CacheDir& cache, std::filesystem::path agent_binary,
+                   std::filesystem::path data_dir);
   Image image_for(const Cell& cell) override;
 
  private:
@@ -32,6 +34,7 @@ class BuiltImageSource : public ImageSource {
   ProcessRunner& runner_;
   CacheDir& cache_;
   std::filesystem::path agent_;
+  std::filesystem::path data_dir_;
   std::unique_ptr<KernelProvider> debian_kernels_;
   std::unique_ptr<KmodProvider> host_kmod_;
   std::mutex mutex_;

@@ -127,6 +127,9 @@ void AgentStream::handle_line(std::string_view line) {
     end.unkillable = unkillable != j.end() && unkillable->is_boolean() && unkillable->get<bool>();
     end.duration_s = number_field<double>(j, "duration_s", 0);
     end.error = sanitize_guest_text(string_field(j, "error").value_or(""));
+    end.modstats_absent = string_field(j, "modstats").value_or("") == "absent";
+    end.modstats_before = string_field(j, "modstats_before").value_or("").substr(0, protocol::kMaxModuleStatsBytes);
+    end.modstats_after = string_field(j, "modstats_after").value_or("").substr(0, protocol::kMaxModuleStatsBytes);
     log_.ended[*test] = end;
   } else if (*ev == protocol::kEventDone) {
     log_.done = true;

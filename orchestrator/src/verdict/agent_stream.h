@@ -27,6 +27,9 @@ struct TestEndInfo {
   bool unkillable = false;  // still alive after SIGKILL: the agent stopped the boot
   double duration_s = 0;
   std::string error;  // the agent could not run the test at all
+  bool modstats_absent = false;
+  std::string modstats_before;  // raw /sys/kernel/debug/modules/stats text
+  std::string modstats_after;
 };
 
 struct AgentLog {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "verdict/console_scan.h"
+#include "verdict/test_details.h"
 
 namespace kmx {
 namespace {
@@ -36,9 +37,25 @@ TestVerdict timed_out(const std::string& test, const std::vector<ConsoleFinding>
   return {test, Verdict::kTimeout, what};
 }
 
+nlohmann::json details_of(const std::string& test, const TestEndInfo& end, const AgentLog& agent) {
+  nlohmann::json details = nlohmann::json::object();
+  if (auto it = agent.output.find(test); it != agent.output.end()) {
+    nlohmann::json metrics = nlohmann::json::object();
+    for (const auto& [name, value] : parse_metrics(it->second)) {
+      // Counts stay integers in results.json.
+      if (value == static_cast<double>(static_cast<long long>(value))) metrics[name] = static_cast<long long>(value);
+      else metrics[name] = value;
+    }
+    if (!metrics.empty()) details["metrics"] = metrics;
+  }
+  if (end.modstats_absent || !end.modstats_before.empty())
+    details["module_stats"] = module_stats_json(end.modstats_absent, end.modstats_before, end.modstats_after);
+  return details;
+}
+
 TestVerdict finished_test(const std::string& test, const TestEndInfo& end, const AgentLog& agent,
                           const std::vector<ConsoleFinding>& findings) {
-  TestVerdict v{test, Verdict::kError, "", end.duration_s};
+  TestVerdict v{test, Verdict::kError, "", end.duration_s, details_of(test, end, agent)};
   if (auto c = from_console(test, findings)) {
     v.verdict = c->verdict;
     v.evidence = c->evidence;

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "verdict/agent_stream.h"
 #include "verdict/verdict.h"
 
@@ -31,6 +33,8 @@ struct TestVerdict {
   Verdict verdict = Verdict::kError;
   std::string evidence;
   double duration_s = 0;
+  // Figures besides the verdict: {"metrics": {...}, "module_stats": {...}}.
+  nlohmann::json details = nlohmann::json::object();
 };
 
 struct BootVerdicts {

@@ -156,6 +156,23 @@ std::vector<std::string> running_domains() {
   return names;
 }
 
+TEST_F(EndToEnd, ModuleLoadingSuitesRunBesideKmodSh) {
+  RunOutcome out = run(read_file(fs::path(KMX_SOURCE_DIR) / "matrices/suites.toml"));
+  EXPECT_EQ(out.exit_code, 0) << out.output;
+  for (const char* id : {"ns:import", "ns:missing-import", "ns:depmod", "softdep:pre-post", "softdep:modprobe.d",
+                         "dups:storm", "kmod:0001"})
+    EXPECT_EQ(test_of(out, id)["verdict"], "PASS") << id << ": " << test_of(out, id).dump();
+  EXPECT_EQ(test_of(out, "softdep:weakdep")["verdict"], "SKIP");  // 6.1 has no MODULE_WEAKDEP
+  // Debian 6.1: one finit_module wins, every other concurrent caller gets EEXIST.
+  const auto& storm = test_of(out, "dups:storm")["metrics"];
+  EXPECT_EQ(storm["finit_ok"], 1) << storm.dump();
+  EXPECT_EQ(storm["finit_errno_EEXIST"].get<int>(), storm["concurrency"].get<int>() - 1) << storm.dump();
+  EXPECT_EQ(storm["modprobe_inits"], 1) << storm.dump();
+  EXPECT_EQ(test_of(out, "ns:missing-import")["metrics"]["finit_errno_EINVAL"], 1);
+  // No Debian kernel has CONFIG_MODULE_STATS: recorded as absent, not failed.
+  EXPECT_EQ(test_of(out, "dups:storm")["module_stats"]["present"], false);
+}
+
 pid_t spawn(const std::vector<std::string>& args) {
   const pid_t child = ::fork();
   if (child == 0) {

@@ -67,6 +67,20 @@ TEST(CommandForTest, MalformedKmodIdsHaveNoCommand) {
 
 TEST(CommandForTest, UnknownSuiteHasNoCommand) { EXPECT_FALSE(command_for_test("ltp:0001")); }
 
+TEST(CommandForTest, OwnSuitesRunTheirScriptByName) {
+  auto cmd = command_for_test("softdep:modprobe.d");
+  ASSERT_TRUE(cmd);
+  EXPECT_EQ(cmd->argv, (std::vector<std::string>{"/bin/bash", "/usr/share/kmod-matrix/suites/softdep-modprobe-d.sh"}));
+  EXPECT_EQ(command_for_test("ns:missing-import")->argv[1], "/usr/share/kmod-matrix/suites/ns-missing-import.sh");
+  EXPECT_EQ(command_for_test("dups:storm")->argv[1], "/usr/share/kmod-matrix/suites/dups-storm.sh");
+}
+
+TEST(CommandForTest, StallRunsTheAgentItself) {
+  auto cmd = command_for_test("fault:stall");
+  ASSERT_TRUE(cmd);
+  EXPECT_EQ(cmd->argv, (std::vector<std::string>{"/init", "--stall-all-cpus"}));
+}
+
 TEST(CommandForTest, FaultPanicTriggersSysrqCrash) {
   const auto cmd = command_for_test("fault:panic");
   ASSERT_TRUE(cmd);

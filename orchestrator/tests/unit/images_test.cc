@@ -21,6 +21,7 @@ namespace fs = std::filesystem;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 using namespace kmx::testing;
 
 // What depmod writes for a kernel with xfs modular (trimmed).
@@ -238,6 +239,33 @@ TEST(CacheDir, ThrowingBuilderLeavesNoEntryAndNoTemporary) {
   EXPECT_EQ(builds, 1);  // a later run builds it afresh
 }
 
+TEST(TestModuleBuilder, NamespaceColumnIsEmptiedForTheNoImportPass) {
+  ScratchDir dir;
+  write_file_atomically(dir.path() / "src/lib/test_kmod.c", "int x;\n");
+  write_file_atomically(dir.path() / "src/lib/test_module.c", "int y;\n");
+  KernelArtifacts kernel{"kid", "6.1.0-56-amd64", {}, {}, dir.path() / "build", dir.path() / "src"};
+  const fs::path ours = fs::path(KMX_TESTDATA) / "../../../images/modules";
+  CacheDir cache(dir.path() / "cache");
+  // A fake make: pass 1 leaves a Module.symvers, pass 2 records the symvers it was given.
+  struct SymversMake : FakeProcessRunner {
+    std::string seen;
+    ProcessResult run(const std::vector<std::string>& argv, const ProcessOptions& o) override {
+      const std::string m = argv[3].substr(2);
+      if (argv.size() == 6)
+        write_file_atomically(fs::path(m) / "Module.symvers",
+                              "0xbd6f8b90\tkmx_ns_value\t" + m + "/kmx_ns_exporter\tEXPORT_SYMBOL_GPL\tKMX_TEST_NS\n");
+      else
+        seen = read_file(argv[5].substr(std::string("KBUILD_EXTRA_SYMBOLS=").size()));
+      return FakeProcessRunner::run(argv, o);
+    }
+  } runner;
+  build_test_modules(runner, cache, kernel, ours);
+  ASSERT_EQ(runner.calls.size(), 2u);
+  EXPECT_THAT(runner.seen, HasSubstr("\tkmx_ns_value\t"));
+  EXPECT_THAT(runner.seen, HasSubstr("EXPORT_SYMBOL_GPL\t\n"));
+  EXPECT_THAT(runner.seen, Not(HasSubstr("KMX_TEST_NS")));
+}
+
 TEST(CacheDir, KeyNameIsSafeAndHashed) {
   const std::string key = cache_key_name("linux-image-6.1.0-56-amd64_6.1.192/2", "input");
   EXPECT_EQ(key, "linux-image-6.1.0-56-amd64_6.1.192_2-" + sha256_hex("input").substr(0, 16));
@@ -249,14 +277,15 @@ TEST(TestModuleBuilder, FailedMakeIsAnImageErrorAndCachesNothing) {
   write_file_atomically(dir.path() / "src/lib/test_kmod.c", "int x;\n");
   write_file_atomically(dir.path() / "src/lib/test_module.c", "int y;\n");
   KernelArtifacts kernel{"kid", "6.1.0-56-amd64", {}, {}, dir.path() / "build", dir.path() / "src"};
+  const fs::path ours = fs::path(KMX_TESTDATA) / "../../../images/modules";
   CacheDir cache(dir.path() / "cache");
   FakeProcessRunner runner;
   runner.script("make", exited(2, "test_kmod.c:1: error: unknown type name\n"));
   try {
-    build_test_modules(runner, cache, kernel);
+    build_test_modules(runner, cache, kernel, ours);
     FAIL() << "no error";
   } catch (const ImageError& e) {
-    EXPECT_THAT(e.what(), HasSubstr("building the test modules for 6.1.0-56-amd64 failed"));
+    EXPECT_THAT(e.what(), HasSubstr("building test modules for 6.1.0-56-amd64 failed"));
     EXPECT_THAT(e.what(), HasSubstr("unknown type name"));
   }
   ASSERT_EQ(runner.calls.size(), 1u);

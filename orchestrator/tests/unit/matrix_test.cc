@@ -271,6 +271,23 @@ TEST(TestCatalog, SingleIdExpandsToItself) {
   EXPECT_THAT(*ids, ElementsAre("kmod:0013"));
 }
 
+TEST(TestCatalog, NamedSuiteTestsAreKnown) {
+  std::string error;
+  for (const char* id : {"ns:import", "ns:missing-import", "ns:depmod", "softdep:pre-post", "softdep:circular",
+                         "softdep:modprobe.d", "softdep:weakdep", "dups:storm", "fault:stall"}) {
+    auto ids = expand_test_pattern(id, error);
+    ASSERT_TRUE(ids) << id << ": " << error;
+    EXPECT_EQ(*ids, std::vector<std::string>{id});
+  }
+}
+
+TEST(TestCatalog, UnknownNameOfANamedSuiteListsItsTests) {
+  std::string error;
+  EXPECT_FALSE(expand_test_pattern("softdep:loop", error));
+  EXPECT_NE(error.find("softdep:pre-post"), std::string::npos) << error;
+  EXPECT_FALSE(expand_test_pattern("dups:0001", error));  // named suites take no numbers
+}
+
 TEST(TestCatalog, ReversedRangeIsRejected) {
   std::string error;
   EXPECT_FALSE(expand_test_pattern("kmod:0004-0001", error));

@@ -1,0 +1,6 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <linux/module.h>
+#include "kmx_compat.h"
+
+KMX_SIMPLE_MODULE(kmx_softdep_circ_b);
+MODULE_SOFTDEP("pre: kmx_softdep_circ_a");
