@@ -239,13 +239,21 @@ TEST(CacheDir, ThrowingBuilderLeavesNoEntryAndNoTemporary) {
   EXPECT_EQ(builds, 1);  // a later run builds it afresh
 }
 
-TEST(TestModuleBuilder, NamespaceColumnIsEmptiedForTheNoImportPass) {
+// A kernel whose sources hold stand-ins for test_kmod.c and test_module.c.
+struct ModuleBuildFixture {
   ScratchDir dir;
-  write_file_atomically(dir.path() / "src/lib/test_kmod.c", "int x;\n");
-  write_file_atomically(dir.path() / "src/lib/test_module.c", "int y;\n");
   KernelArtifacts kernel{"kid", "6.1.0-56-amd64", {}, {}, dir.path() / "build", dir.path() / "src"};
-  const fs::path ours = fs::path(KMX_TESTDATA) / "../../../images/modules";
-  CacheDir cache(dir.path() / "cache");
+  fs::path ours = fs::path(KMX_TESTDATA) / "../../../images/modules";
+  CacheDir cache{dir.path() / "cache"};
+  ModuleBuildFixture() {
+    write_file_atomically(dir.path() / "src/lib/test_kmod.c", "int x;\n");
+    write_file_atomically(dir.path() / "src/lib/test_module.c", "int y;\n");
+  }
+};
+
+TEST(TestModuleBuilder, NamespaceColumnIsEmptiedForTheNoImportPass) {
+  ModuleBuildFixture f;
+  auto& [dir, kernel, ours, cache] = f;
   // A fake make: pass 1 leaves a Module.symvers, pass 2 records the symvers it was given.
   struct SymversMake : FakeProcessRunner {
     std::string seen;
@@ -273,12 +281,8 @@ TEST(CacheDir, KeyNameIsSafeAndHashed) {
 }
 
 TEST(TestModuleBuilder, FailedMakeIsAnImageErrorAndCachesNothing) {
-  ScratchDir dir;
-  write_file_atomically(dir.path() / "src/lib/test_kmod.c", "int x;\n");
-  write_file_atomically(dir.path() / "src/lib/test_module.c", "int y;\n");
-  KernelArtifacts kernel{"kid", "6.1.0-56-amd64", {}, {}, dir.path() / "build", dir.path() / "src"};
-  const fs::path ours = fs::path(KMX_TESTDATA) / "../../../images/modules";
-  CacheDir cache(dir.path() / "cache");
+  ModuleBuildFixture f;
+  auto& [dir, kernel, ours, cache] = f;
   FakeProcessRunner runner;
   runner.script("make", exited(2, "test_kmod.c:1: error: unknown type name\n"));
   try {
