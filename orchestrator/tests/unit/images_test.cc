@@ -259,11 +259,11 @@ TEST(TestModuleBuilder, NamespaceColumnIsEmptiedForTheNoImportPass) {
     std::string seen;
     ProcessResult run(const std::vector<std::string>& argv, const ProcessOptions& o) override {
       const std::string m = argv[3].substr(2);
-      if (argv.size() == 6)
+      if (argv.size() == 7)
         write_file_atomically(fs::path(m) / "Module.symvers",
                               "0xbd6f8b90\tkmx_ns_value\t" + m + "/kmx_ns_exporter\tEXPORT_SYMBOL_GPL\tKMX_TEST_NS\n");
       else
-        seen = read_file(argv[5].substr(std::string("KBUILD_EXTRA_SYMBOLS=").size()));
+        seen = read_file(argv[6].substr(std::string("KBUILD_EXTRA_SYMBOLS=").size()));
       return FakeProcessRunner::run(argv, o);
     }
   } runner;
