@@ -55,6 +55,8 @@ BUILD_PACKAGES=(
   libvirt-dev libtomlplusplus-dev libspdlog-dev libfmt-dev
   libboost-dev libboost-filesystem-dev libgtest-dev libgmock-dev
   libcli11-dev nlohmann-json3-dev libsqlite3-dev libarchive-dev libssl-dev
+  # kmod built from Debian source: autotools (<= 30) and meson (>= 31)
+  autoconf automake libtool meson liblzma-dev libzstd-dev patch
 )
 RUNTIME_PACKAGES=(
   libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86

@@ -21,6 +21,9 @@ struct KernelArtifacts {
 struct KmodArtifacts {
   std::string id;
   std::filesystem::path kmod_binary;  // the multi-call binary (modprobe, depmod, ...)
+  // Where a built kmod's own libkmod lives (empty: the system's). It goes
+  // into the guest's library directory instead of the host's libkmod.
+  std::filesystem::path library_dir;
 };
 
 // Problems preparing an image: the message says what failed and how to fix it.

@@ -1,6 +1,7 @@
 #include "images/image_builder.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <spdlog/spdlog.h>
 #include <sstream>
@@ -16,21 +17,25 @@ namespace fs = std::filesystem;
 namespace {
 
 // Bumped whenever what goes into an image changes.
-constexpr const char* kRecipeVersion = "image-recipe-v3";
+constexpr const char* kRecipeVersion = "image-recipe-v4";
 constexpr const char* kBusybox = "/bin/busybox";
 constexpr const char* kBash = "/bin/bash";
 constexpr const char* kCapsh = "/usr/sbin/capsh";
+const std::string kGuestLibDir = "/lib/x86_64-linux-gnu/";
 const std::set<std::string> kModutils = {"modprobe", "insmod", "rmmod", "lsmod", "depmod", "modinfo"};
 
 std::string read_if_exists(const fs::path& path) { return fs::exists(path) ? read_file(path) : ""; }
 
 }  // namespace
 
-std::vector<std::string> ImageBuilder::shared_libraries(const std::vector<std::string>& binaries) {
+std::vector<std::string> ImageBuilder::shared_libraries(const std::vector<std::string>& binaries,
+                                                       const fs::path& library_dir) {
   std::set<std::string> libs;
+  std::map<std::string, std::string> env;
+  if (!library_dir.empty()) env["LD_LIBRARY_PATH"] = library_dir.string();
   for (const auto& binary : binaries) {
     std::vector<std::string> argv = {"ldd", binary};
-    ProcessResult r = runner_.run(argv, {.timeout = std::chrono::seconds(60)});
+    ProcessResult r = runner_.run(argv, {.timeout = std::chrono::seconds(60), .env = env});
     if (r.exit_code != 0 && r.output.find("not a dynamic executable") != std::string::npos) continue;
     if (!r.ok()) throw ImageError("cannot list the libraries of " + binary + ": " + r.describe(argv));
     std::vector<std::string> missing;
@@ -83,7 +88,9 @@ void ImageBuilder::assemble(const ImageInputs& in, const fs::path& out) {
   fs::create_directories(tools);
   fs::create_symlink(in.kmod.kmod_binary, tools / "depmod");
   std::vector<std::string> argv = {(tools / "depmod").string(), "-b", stage.string(), rel};
-  ProcessResult r = runner_.run(argv, {.timeout = std::chrono::seconds(120)});
+  std::map<std::string, std::string> kmod_env;
+  if (!in.kmod.library_dir.empty()) kmod_env["LD_LIBRARY_PATH"] = in.kmod.library_dir.string();
+  ProcessResult r = runner_.run(argv, {.timeout = std::chrono::seconds(120), .env = kmod_env});
   if (!r.ok()) throw ImageError("depmod of the kmod under test failed: " + r.describe(argv));
 
   InitramfsWriter w;
@@ -102,7 +109,12 @@ void ImageBuilder::assemble(const ImageInputs& in, const fs::path& out) {
   w.add_file("/sbin/capsh", kCapsh);
   w.add_file("/bin/kmod", in.kmod.kmod_binary);
   for (const auto& tool : kModutils) w.add_symlink("/sbin/" + tool, "/bin/kmod");
-  for (const auto& lib : shared_libraries({kBash, kCapsh, in.kmod.kmod_binary.string()})) w.add_file(lib, lib);
+  for (const auto& lib : shared_libraries({kBash, kCapsh}, {})) w.add_file(lib, lib);
+  // A built kmod's libkmod replaces the system's in the guest's library dir.
+  for (const auto& lib : shared_libraries({in.kmod.kmod_binary.string()}, in.kmod.library_dir)) {
+    const bool ours = !in.kmod.library_dir.empty() && lib.starts_with(in.kmod.library_dir.string() + "/");
+    w.add_file(ours ? kGuestLibDir + fs::path(lib).filename().string() : lib, lib);
+  }
   w.add_tree("/lib/modules/" + rel, stage_modules);
   const fs::path selftest = in.kernel.sources / "tools/testing/selftests/kmod";
   const std::string suite_dir(protocol::kKmodSuiteDir);

@@ -40,7 +40,8 @@ class ImageBuilder {
  private:
   std::string image_key(const ImageInputs& inputs);
   void assemble(const ImageInputs& inputs, const std::filesystem::path& out);
-  std::vector<std::string> shared_libraries(const std::vector<std::string>& binaries);
+  std::vector<std::string> shared_libraries(const std::vector<std::string>& binaries,
+                                            const std::filesystem::path& library_dir);
 
   ProcessRunner& runner_;
   CacheDir& cache_;

@@ -158,8 +158,15 @@ KmodSpec read_kmod(const toml::table& table, const std::string& file, std::set<s
   read_name_unique(r, k.name, names, "kmod");
   k.source = r.string("source").value_or("host");
   k.location = location_of(file, table);
-  if (k.source != "host")
-    r.fail(*table.get("source"), "kmod source '" + k.source + "' is not supported yet", "use source = \"host\"");
+  if (k.source == "debian-source") {
+    k.version = r.required_string("version", "\"34.2-2\" (apt-cache showsrc kmod lists versions)");
+    static const std::regex kDebianVersion("[0-9][A-Za-z0-9.+~:-]*");
+    if (!std::regex_match(k.version, kDebianVersion))
+      r.fail(*table.get("version"), "'" + k.version + "' is not a Debian version", "write it as apt shows it, e.g. 30+20221128-1");
+  } else if (k.source != "host") {
+    r.fail(*table.get("source"), "kmod source '" + k.source + "' is not supported",
+           "use source = \"host\" or \"debian-source\" with version = \"...\"");
+  }
   r.reject_unknown_keys();
   return k;
 }

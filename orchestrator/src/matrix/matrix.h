@@ -23,8 +23,9 @@ struct KernelSpec {
 
 struct KmodSpec {
   std::string name;
-  std::string source;  // "host"
+  std::string source;   // "host" or "debian-source"
   std::string location;
+  std::string version;  // debian-source: a Debian source version, e.g. "34.2-2"
 };
 
 struct Expectation {

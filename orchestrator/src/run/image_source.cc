@@ -1,6 +1,7 @@
 #include "run/image_source.h"
 
 #include "images/debian_kernel_provider.h"
+#include "images/debian_source_kmod_provider.h"
 #include "images/host_kmod_provider.h"
 #include "images/test_module_builder.h"
 
@@ -13,7 +14,8 @@ BuiltImageSource::BuiltImageSource(ProcessRunner& runner, CacheDir& cache, std::
       agent_(std::move(agent_binary)),
       data_dir_(std::move(data_dir)),
       debian_kernels_(std::make_unique<DebianKernelProvider>(runner, cache)),
-      host_kmod_(std::make_unique<HostKmodProvider>()) {}
+      host_kmod_(std::make_unique<HostKmodProvider>()),
+      source_kmod_(std::make_unique<DebianSourceKmodProvider>(runner, cache)) {}
 
 Image BuiltImageSource::image_for(const Cell& cell) {
   std::lock_guard lock(mutex_);
@@ -39,7 +41,7 @@ Image BuiltImageSource::build(const Cell& cell) {
   if (k == kernels_.end()) k = kernels_.emplace(cell.kernel.name, debian_kernels_->prepare(cell.kernel)).first;
   ImageInputs inputs;
   inputs.kernel = k->second;
-  inputs.kmod = host_kmod_->prepare(cell.kmod);
+  inputs.kmod = (cell.kmod.source == "debian-source" ? source_kmod_ : host_kmod_)->prepare(cell.kmod);
   inputs.test_modules = build_test_modules(runner_, cache_, inputs.kernel, data_dir_ / "modules");
   inputs.suites = data_dir_ / "suites";
   inputs.agent = agent_;

@@ -37,6 +37,7 @@ class BuiltImageSource : public ImageSource {
   std::filesystem::path data_dir_;
   std::unique_ptr<KernelProvider> debian_kernels_;
   std::unique_ptr<KmodProvider> host_kmod_;
+  std::unique_ptr<KmodProvider> source_kmod_;
   std::mutex mutex_;
   std::map<std::string, KernelArtifacts> kernels_;  // by kernel name, once per run
   std::map<std::string, Image> images_;             // by kernel+kmod name
