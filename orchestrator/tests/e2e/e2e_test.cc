@@ -173,6 +173,33 @@ TEST_F(EndToEnd, ModuleLoadingSuitesRunBesideKmodSh) {
   EXPECT_EQ(test_of(out, "dups:storm")["module_stats"]["present"], false);
 }
 
+TEST_F(EndToEnd, Kmod342FromDebianSourceOnDebian612) {
+  // xz-compressed modules, weak dependencies, same-inode finit_module dedup.
+  RunOutcome out = run(
+      "tests = [\"kmod:0001\", \"softdep:weakdep\", \"dups:storm\"]\nvcpus = [1]\nmemory_mib = [512]\n"
+      "[[kernel]]\nname = \"debian-6.12\"\npackage = \"linux-image-6.12.95+deb12-amd64\"\n"
+      "[[kmod]]\nname = \"kmod-34.2\"\nsource = \"debian-source\"\nversion = \"34.2-2\"\n");
+  EXPECT_EQ(out.exit_code, 0) << out.output;
+  ASSERT_FALSE(out.results.is_null()) << out.output;
+  const auto& cell = out.results["cells"][0];
+  EXPECT_EQ(cell["guest_uname"], "6.12.95+deb12-amd64");
+  EXPECT_EQ(cell["guest_kmod_version"], "kmod version 34.2");
+  EXPECT_EQ(test_of(out, "kmod:0001")["verdict"], "PASS");
+  EXPECT_EQ(test_of(out, "softdep:weakdep")["verdict"], "PASS") << test_of(out, "softdep:weakdep").dump();
+  const auto& storm = test_of(out, "dups:storm")["metrics"];
+  EXPECT_EQ(storm["finit_ok"], storm["concurrency"]) << storm.dump();  // >= 6.5: every caller gets 0
+}
+
+TEST_F(EndToEnd, UnknownKmodSourceVersionFailsWithExit2) {
+  RunOutcome out = run(
+      "tests = [\"kmod:0001\"]\nvcpus = [1]\nmemory_mib = [512]\n"
+      "[[kernel]]\nname = \"debian-6.1\"\npackage = \"linux-image-6.1.0-56-amd64\"\n"
+      "[[kmod]]\nname = \"kmod-99\"\nsource = \"debian-source\"\nversion = \"99.9-9\"\n");
+  EXPECT_EQ(out.exit_code, 2) << out.output;
+  EXPECT_NE(out.output.find("99.9-9"), std::string::npos) << out.output;
+  EXPECT_NE(out.output.find("fix:"), std::string::npos) << out.output;
+}
+
 pid_t spawn(const std::vector<std::string>& args) {
   const pid_t child = ::fork();
   if (child == 0) {

@@ -1,0 +1,134 @@
+// images/debian_source_kmod_provider and host_kmod_provider with a fake
+// process runner: which commands run for which kmod generation.
+#include "images/debian_source_kmod_provider.h"
+#include "images/host_kmod_provider.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "fakes.h"
+#include "os/files.h"
+
+namespace kmx {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::Contains;
+using ::testing::HasSubstr;
+using namespace kmx::testing;
+
+// Plays apt-get, tar and the build tools just enough for the provider: apt
+// drops tarballs, tar lays out a meson or autotools tree, install puts a
+// kmod binary under DESTDIR.
+class FakeKmodBuild : public FakeProcessRunner {
+ public:
+  explicit FakeKmodBuild(bool meson, bool tarballs = true) : meson_(meson), tarballs_(tarballs) {}
+  ProcessResult run(const std::vector<std::string>& argv, const ProcessOptions& o) override {
+    ProcessResult r = FakeProcessRunner::run(argv, o);
+    const std::string& tool = argv[0];
+    if (tool == "apt-get") {
+      if (!tarballs_) return exited(100, "E: Can not find version '99.9-9' of package 'kmod'\n");
+      write_file_atomically(o.cwd / "kmod_34.2.orig.tar.xz", "orig");
+      write_file_atomically(o.cwd / "kmod_34.2-2.debian.tar.xz", "debian");
+    } else if (tool == "tar" && argv[1] == "-xf" && argv[2].find(".orig.") != std::string::npos) {
+      write_file_atomically(fs::path(argv[4]) / (meson_ ? "meson.build" : "configure.ac"), "");
+    } else if (tool == "tar") {
+      write_file_atomically(fs::path(argv[4]) / "debian/patches/series", "# none\nfix.patch\n");
+    } else if ((tool == "ninja" && argv.back() == "install") || (tool == "make" && argv[1] == "install")) {
+      const std::string destdir = meson_ ? o.env.at("DESTDIR") : argv[2].substr(std::string("DESTDIR=").size());
+      write_file_atomically(fs::path(destdir) / "usr/share/bash-completion/completions/kmod", "# not the binary\n");
+      write_file_atomically(fs::path(destdir) / "usr/bin/kmod", "ELF");
+      if (!meson_) write_file_atomically(fs::path(destdir) / "usr/lib/libkmod.so.2", "ELF");
+    }
+    return r;
+  }
+  std::vector<std::string> tools() const {
+    std::vector<std::string> out;
+    for (const auto& c : calls) out.push_back(c.argv[0] + (c.argv.size() > 1 ? " " + c.argv[1] : ""));
+    return out;
+  }
+
+ private:
+  bool meson_;
+  bool tarballs_;
+};
+
+KmodSpec spec(const std::string& version) { return KmodSpec{"kmod-x", "debian-source", "m.toml:1:1", version}; }
+
+TEST(DebianSourceKmod, MesonTreeBuildsWithLinkedCompressionAndDestdir) {
+  ScratchDir dir;
+  CacheDir cache(dir.path());
+  FakeKmodBuild runner(/*meson=*/true);
+  const KmodArtifacts k = DebianSourceKmodProvider(runner, cache).prepare(spec("34.2-2"));
+  EXPECT_EQ(k.kmod_binary.filename(), "kmod");
+  EXPECT_EQ(k.kmod_binary.parent_path().filename(), "bin");  // not bash-completion's file
+  EXPECT_TRUE(k.library_dir.empty());                        // meson links libkmod into the tools
+  EXPECT_THAT(runner.tools(), Contains("patch -p1"));
+  for (const auto& c : runner.calls)
+    if (c.argv[0] == "meson") EXPECT_THAT(c.argv, Contains("-Ddlopen="));
+  EXPECT_THAT(runner.tools(), Contains("ninja -C"));
+  EXPECT_THAT(runner.tools(), ::testing::Not(Contains("autoreconf -fi")));
+}
+
+TEST(DebianSourceKmod, AutotoolsTreeGetsTheGtkDocStubAndItsOwnLibkmod) {
+  ScratchDir dir;
+  CacheDir cache(dir.path());
+  FakeKmodBuild runner(/*meson=*/false);
+  const KmodArtifacts k = DebianSourceKmodProvider(runner, cache).prepare(spec("30+20221128-1"));
+  EXPECT_THAT(runner.tools(), Contains("autoreconf -fi"));
+  bool configured = false;
+  for (const auto& c : runner.calls)
+    if (c.argv[0] == "./configure") {
+      configured = true;
+      EXPECT_THAT(c.argv, Contains("--with-xz"));
+      EXPECT_THAT(c.argv, Contains("--with-zstd"));
+      EXPECT_THAT(c.argv, Contains("--disable-gtk-doc"));
+    }
+  EXPECT_TRUE(configured);
+  EXPECT_EQ(k.library_dir.filename(), "lib");
+}
+
+TEST(DebianSourceKmod, SecondPrepareBuildsNothing) {
+  ScratchDir dir;
+  CacheDir cache(dir.path());
+  FakeKmodBuild runner(/*meson=*/true);
+  DebianSourceKmodProvider provider(runner, cache);
+  const KmodArtifacts first = provider.prepare(spec("34.2-2"));
+  const std::size_t calls = runner.calls.size();
+  const KmodArtifacts second = provider.prepare(spec("34.2-2"));
+  EXPECT_EQ(runner.calls.size(), calls);
+  EXPECT_EQ(first.id, second.id);
+}
+
+TEST(DebianSourceKmod, UnknownVersionIsBadInputWithAFix) {
+  ScratchDir dir;
+  CacheDir cache(dir.path());
+  FakeKmodBuild runner(/*meson=*/true, /*tarballs=*/false);
+  try {
+    DebianSourceKmodProvider(runner, cache).prepare(spec("99.9-9"));
+    FAIL() << "no error";
+  } catch (const UnknownInputError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("99.9-9"));
+    EXPECT_THAT(e.what(), HasSubstr("apt-cache showsrc kmod"));
+  }
+}
+
+TEST(HostKmod, MissingBinaryIsAnErrorWithAFix) {
+  try {
+    HostKmodProvider("/nonexistent/kmod").prepare(KmodSpec{"host", "host", "m.toml:1:1", ""});
+    FAIL() << "no error";
+  } catch (const ImageError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("/nonexistent/kmod"));
+    EXPECT_THAT(e.what(), HasSubstr("fix:"));
+  }
+}
+
+TEST(HostKmod, IdChangesWithTheBinary) {
+  ScratchDir dir;
+  write_file_atomically(dir.path() / "a", "kmod 30");
+  write_file_atomically(dir.path() / "b", "kmod 31");
+  EXPECT_NE(HostKmodProvider(dir.path() / "a").prepare({}).id, HostKmodProvider(dir.path() / "b").prepare({}).id);
+}
+
+}  // namespace
+}  // namespace kmx
