@@ -141,6 +141,29 @@ int check_command(const std::string& path) {
   return 0;
 }
 
+std::string human_bytes(std::uintmax_t bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(bytes) / (1 << 20));
+  return buf;
+}
+
+int cache_command(const std::string& root, int gc_days) {
+  kmx::CacheDir cache(root.empty() ? kmx::CacheDir::default_root() : std::filesystem::path(root));
+  if (gc_days >= 0) {
+    auto result = cache.collect_garbage(std::chrono::hours(24 * gc_days), kmx::process_alive);
+    for (const auto& name : result.removed) std::cout << "removed " << name << "\n";
+    std::cout << result.removed.size() << " entries, " << human_bytes(result.bytes) << " freed\n";
+  }
+  std::uintmax_t total = 0;
+  std::cout << "cache " << cache.root().string() << "\n";
+  for (const auto& kind : cache.usage()) {
+    std::printf("  %-14s %5zu entries  %12s\n", kind.kind.c_str(), kind.entries, human_bytes(kind.bytes).c_str());
+    total += kind.bytes;
+  }
+  std::cout << "  total " << human_bytes(total) << "\n";
+  return 0;
+}
+
 int cleanup_command(const std::string& uri) {
   kmx::LibvirtDriver driver(uri);
   for (const auto& name : kmx::destroy_stale_domains(driver)) std::cout << "destroyed " << name << "\n";
@@ -169,6 +192,13 @@ int main(int argc, char** argv) {
   auto* check = app.add_subcommand("check", "validate a matrix file and list its cells");
   check->add_option("matrix", check_path, "matrix file")->required();
 
+  std::string cache_root;
+  int gc_days = -1;
+  auto* cache_cmd = app.add_subcommand("cache", "show the cache's size per kind; with --gc, remove unused entries");
+  cache_cmd->add_option("--cache", cache_root, "cache directory (default: $KMX_CACHE or /var/cache/kmod-matrix)");
+  cache_cmd->add_option("--gc", gc_days, "remove entries unused for this many days (0: everything not in use)")
+      ->check(CLI::Range(0, 36500));
+
   std::string cleanup_uri = "qemu:///system";
   auto* cleanup = app.add_subcommand("cleanup", "destroy domains left by kmod-matrix runs that no longer exist");
   cleanup->add_option("--connect", cleanup_uri, "libvirt URI")->capture_default_str();
@@ -186,6 +216,7 @@ int main(int argc, char** argv) {
     if (*run) return run_command(run_args);
     if (*check) return check_command(check_path);
     if (*cleanup) return cleanup_command(cleanup_uri);
+    if (*cache_cmd) return cache_command(cache_root, gc_days);
   } catch (const kmx::MatrixError& e) {
     std::cerr << "kmod-matrix: " << e.what() << "\n";
     return kExitBadInput;

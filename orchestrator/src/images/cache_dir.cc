@@ -2,19 +2,59 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <fstream>
+#include <optional>
 
 #include "os/files.h"
 
 namespace kmx {
 namespace fs = std::filesystem;
 
+namespace {
+
+constexpr const char* kLastUsed = ".last-used";
+
+void mark_used(const fs::path& entry) {
+  std::error_code ec;
+  std::ofstream(entry / kLastUsed).flush();
+  fs::last_write_time(entry / kLastUsed, fs::file_time_type::clock::now(), ec);
+}
+
+std::uintmax_t tree_bytes(const fs::path& dir) {
+  std::uintmax_t bytes = 0;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+    if (it->is_regular_file(ec) && !it->is_symlink(ec)) bytes += it->file_size(ec);
+  return bytes;
+}
+
+// "<key>.tmp.<pid>" -> pid
+std::optional<int> temporary_owner(const std::string& name) {
+  auto pos = name.rfind(".tmp.");
+  if (pos == std::string::npos) return std::nullopt;
+  try {
+    return std::stoi(name.substr(pos + 5));
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
 fs::path CacheDir::ensure(const std::string& kind, const std::string& key,
                           const std::function<void(const fs::path&)>& build) {
   const fs::path entry = root_ / kind / key;
-  if (fs::exists(entry)) return entry;
+  if (fs::exists(entry)) {
+    mark_used(entry);
+    return entry;
+  }
   FileLock lock(root_ / kind / (key + ".lock"));
-  if (fs::exists(entry)) return entry;  // another run finished it while we waited
+  if (fs::exists(entry)) {  // another run finished it while we waited
+    mark_used(entry);
+    return entry;
+  }
   const fs::path tmp = root_ / kind / (key + ".tmp." + std::to_string(::getpid()));
   fs::remove_all(tmp);
   fs::create_directories(tmp);
@@ -28,7 +68,62 @@ fs::path CacheDir::ensure(const std::string& kind, const std::string& key,
   fs::permissions(tmp, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
                            fs::perms::others_read | fs::perms::others_exec);
   fs::rename(tmp, entry);
+  mark_used(entry);
   return entry;
+}
+
+std::vector<CacheDir::KindUsage> CacheDir::usage() const {
+  std::vector<KindUsage> kinds;
+  std::error_code ec;
+  if (!fs::is_directory(root_, ec)) return kinds;
+  for (const auto& kind : fs::directory_iterator(root_)) {
+    if (!kind.is_directory()) continue;
+    KindUsage u{kind.path().filename().string(), 0, 0};
+    for (const auto& e : fs::directory_iterator(kind.path())) {
+      if (e.path().extension() == ".lock") continue;
+      if (e.is_directory()) ++u.entries;
+      u.bytes += e.is_directory() ? tree_bytes(e.path()) : e.file_size(ec);
+    }
+    kinds.push_back(u);
+  }
+  std::sort(kinds.begin(), kinds.end(), [](const auto& a, const auto& b) { return a.kind < b.kind; });
+  return kinds;
+}
+
+CacheDir::GcResult CacheDir::collect_garbage(std::chrono::hours unused_for, const std::function<bool(int)>& pid_alive) {
+  GcResult result;
+  const auto cutoff = fs::file_time_type::clock::now() - unused_for;
+  std::error_code ec;
+  if (!fs::is_directory(root_, ec)) return result;
+  for (const auto& kind : fs::directory_iterator(root_)) {
+    if (!kind.is_directory()) continue;
+    std::vector<fs::path> entries;
+    for (const auto& e : fs::directory_iterator(kind.path()))
+      if (e.is_directory()) entries.push_back(e.path());
+    for (const auto& entry : entries) {
+      const std::string name = entry.filename().string();
+      bool remove = false;
+      if (auto owner = temporary_owner(name)) {
+        remove = !pid_alive(*owner);
+      } else {
+        FileLock lock(kind.path() / (name + ".lock"));
+        const auto used = fs::last_write_time(entry / kLastUsed, ec);
+        remove = ec || used < cutoff;
+        if (remove) {
+          result.bytes += tree_bytes(entry);
+          fs::remove_all(entry);
+          result.removed.push_back(kind.path().filename().string() + "/" + name);
+        }
+        continue;
+      }
+      if (remove) {
+        result.bytes += tree_bytes(entry);
+        fs::remove_all(entry, ec);
+        result.removed.push_back(kind.path().filename().string() + "/" + name);
+      }
+    }
+  }
+  return result;
 }
 
 fs::path CacheDir::default_root() {

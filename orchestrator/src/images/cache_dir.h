@@ -4,7 +4,10 @@
 #pragma once
 
 #include <filesystem>
+#include <chrono>
+#include <cstdint>
 #include <functional>
+#include <vector>
 #include <string>
 
 namespace kmx {
@@ -19,6 +22,23 @@ class CacheDir {
   // not exist yet. build fills tmp_dir and throws on failure.
   std::filesystem::path ensure(const std::string& kind, const std::string& key,
                                const std::function<void(const std::filesystem::path&)>& build);
+
+  struct KindUsage {
+    std::string kind;
+    std::size_t entries = 0;
+    std::uintmax_t bytes = 0;
+  };
+  // Entries and bytes per kind ("kernels", "images", ...), sorted by kind.
+  std::vector<KindUsage> usage() const;
+
+  struct GcResult {
+    std::vector<std::string> removed;  // "kind/key"
+    std::uintmax_t bytes = 0;
+  };
+  // Removes entries not used for `unused_for` (each ensure() marks its entry
+  // used) and temporaries of builds whose process is gone. Takes each
+  // entry's lock, so a concurrent run never loses an entry mid-build.
+  GcResult collect_garbage(std::chrono::hours unused_for, const std::function<bool(int pid)>& pid_alive);
 
   // The default root: $KMX_CACHE, else /var/cache/kmod-matrix for root (QEMU
   // running as libvirt-qemu must be able to reach the images), else

@@ -1,0 +1,77 @@
+// images/cache_dir: size report and garbage collection.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "fakes.h"
+#include "images/cache_dir.h"
+#include "os/files.h"
+
+namespace kmx {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::ElementsAre;
+using namespace kmx::testing;
+
+fs::path make_entry(CacheDir& cache, const std::string& kind, const std::string& key, std::size_t bytes) {
+  return cache.ensure(kind, key, [&](const fs::path& dir) { write_file_atomically(dir / "blob", std::string(bytes, 'x')); });
+}
+
+void age(const fs::path& entry, std::chrono::hours by) {
+  fs::last_write_time(entry / ".last-used", fs::file_time_type::clock::now() - by);
+}
+
+TEST(CacheUsage, CountsEntriesAndBytesPerKind) {
+  ScratchDir dir;
+  CacheDir cache(dir.path());
+  make_entry(cache, "images", "a", 1000);
+  make_entry(cache, "images", "b", 24);
+  make_entry(cache, "kernels", "k", 10);
+  const auto usage = cache.usage();
+  ASSERT_EQ(usage.size(), 2u);
+  EXPECT_EQ(usage[0].kind, "images");
+  EXPECT_EQ(usage[0].entries, 2u);
+  EXPECT_EQ(usage[0].bytes, 1024u);
+  EXPECT_EQ(usage[1].kind, "kernels");
+}
+
+TEST(CacheGc, RemovesOnlyEntriesUnusedLongerThanTheLimit) {
+  ScratchDir dir;
+  CacheDir cache(dir.path());
+  age(make_entry(cache, "images", "old", 100), std::chrono::hours(24 * 40));
+  make_entry(cache, "images", "fresh", 100);
+  const auto result = cache.collect_garbage(std::chrono::hours(24 * 30), [](int) { return true; });
+  EXPECT_THAT(result.removed, ElementsAre("images/old"));
+  EXPECT_EQ(result.bytes, 100u);
+  EXPECT_TRUE(fs::exists(dir.path() / "images/fresh"));
+  EXPECT_FALSE(fs::exists(dir.path() / "images/old"));
+}
+
+TEST(CacheGc, UsingAnEntryAgainProtectsIt) {
+  ScratchDir dir;
+  CacheDir cache(dir.path());
+  age(make_entry(cache, "images", "reused", 10), std::chrono::hours(24 * 40));
+  int builds = 0;
+  cache.ensure("images", "reused", [&](const fs::path&) { ++builds; });  // a later run finds it
+  EXPECT_EQ(builds, 0);
+  EXPECT_TRUE(cache.collect_garbage(std::chrono::hours(24 * 30), [](int) { return true; }).removed.empty());
+}
+
+TEST(CacheGc, RemovesTemporariesOfDeadBuildsOnly) {
+  ScratchDir dir;
+  CacheDir cache(dir.path());
+  fs::create_directories(dir.path() / "images/x.tmp.111");
+  fs::create_directories(dir.path() / "images/y.tmp.222");
+  const auto result = cache.collect_garbage(std::chrono::hours(24 * 365), [](int pid) { return pid == 222; });
+  EXPECT_THAT(result.removed, ElementsAre("images/x.tmp.111"));
+  EXPECT_TRUE(fs::exists(dir.path() / "images/y.tmp.222"));
+}
+
+TEST(CacheGc, MissingCacheIsEmptyNotAnError) {
+  CacheDir cache("/nonexistent/kmx-cache");
+  EXPECT_TRUE(cache.usage().empty());
+  EXPECT_TRUE(cache.collect_garbage(std::chrono::hours(1), [](int) { return false; }).removed.empty());
+}
+
+}  // namespace
+}  // namespace kmx
