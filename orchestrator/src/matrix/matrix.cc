@@ -144,9 +144,19 @@ KernelSpec read_kernel(const toml::table& table, const std::string& file, std::s
     if (!k.package.starts_with("linux-image-"))
       r.fail(*table.get("package"), "package '" + k.package + "' is not a linux-image package",
              "name the binary kernel package, e.g. linux-image-6.1.0-56-amd64 (apt-cache search linux-image lists them)");
+  } else if (k.source == "build-dir" || k.source == "source") {
+    const std::filesystem::path base = std::filesystem::path(file).parent_path();
+    k.path = std::filesystem::absolute(base / r.required_string("path", "\"/home/me/linux/build\""));
+    if (const toml::array* fragments = r.array("config")) {
+      if (k.source != "source") r.fail(*table.get("config"), "config fragments apply to source = \"source\" only", "remove config");
+      for (const auto& node : *fragments) {
+        if (!node.is_string()) r.fail(node, "config entries must be paths", "write config = [\"images/config/module-debug.config\"]");
+        k.config.push_back(std::filesystem::absolute(base / *node.value<std::string>()));
+      }
+    }
   } else {
-    r.fail(*table.get("source"), "kernel source '" + k.source + "' is not supported yet",
-           "use source = \"debian\" with package = \"linux-image-...\"");
+    r.fail(*table.get("source"), "kernel source '" + k.source + "' is not supported",
+           "use \"debian\" (package = ...), \"build-dir\" (path = an O= build) or \"source\" (path = a source tree)");
   }
   r.reject_unknown_keys();
   return k;

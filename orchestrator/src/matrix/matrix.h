@@ -16,9 +16,11 @@ namespace kmx {
 // provider seam in images/ takes the others.
 struct KernelSpec {
   std::string name;      // label used in the matrix and the results
-  std::string source;    // "debian"
+  std::string source;    // "debian", "build-dir" or "source"
   std::string package;   // debian: linux-image-<abi>-<flavour>
   std::string location;  // "file:line:col" of the declaration, for later errors
+  std::filesystem::path path;  // build-dir: the O= (or in-tree) build; source: the source tree
+  std::vector<std::filesystem::path> config;  // source: config fragments, relative to the matrix file
 };
 
 struct KmodSpec {

@@ -47,8 +47,13 @@ ProcessResult BoostProcessRunner::run(const std::vector<std::string>& argv, cons
     bp::child child(exe, bp::args(args), bp::start_dir(options.cwd.empty() ? "." : options.cwd.string()),
                     (bp::std_out & bp::std_err) > out_path.string(), bp::std_in < bp::null, env);
     const auto deadline = std::chrono::steady_clock::now() + options.timeout;
+    auto next_report = std::chrono::steady_clock::now() + std::chrono::seconds(1);
     // Polling instead of wait_for(): the latter is unreliable in Boost 1.74.
     while (child.running()) {
+      if (options.on_poll && std::chrono::steady_clock::now() > next_report) {
+        options.on_poll(out_path);
+        next_report += std::chrono::seconds(1);
+      }
       if (options.timeout.count() > 0 && std::chrono::steady_clock::now() > deadline) {
         result.timed_out = true;
         child.terminate();

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -15,6 +16,9 @@ struct ProcessOptions {
   std::chrono::seconds timeout{0};              // 0: no limit
   std::map<std::string, std::string> env;       // added to the inherited environment
   std::filesystem::path output_file;            // empty: capture into ProcessResult::output
+  // Called about once a second while the program runs, with the path its
+  // output goes to (long builds report progress from it).
+  std::function<void(const std::filesystem::path& output)> on_poll;
 };
 
 struct ProcessResult {

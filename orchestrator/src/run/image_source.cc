@@ -1,6 +1,8 @@
 #include "run/image_source.h"
 
+#include "images/build_dir_kernel_provider.h"
 #include "images/debian_kernel_provider.h"
+#include "images/source_kernel_provider.h"
 #include "images/debian_source_kmod_provider.h"
 #include "images/host_kmod_provider.h"
 #include "images/test_module_builder.h"
@@ -14,6 +16,8 @@ BuiltImageSource::BuiltImageSource(ProcessRunner& runner, CacheDir& cache, std::
       agent_(std::move(agent_binary)),
       data_dir_(std::move(data_dir)),
       debian_kernels_(std::make_unique<DebianKernelProvider>(runner, cache)),
+      build_dir_kernels_(std::make_unique<BuildDirKernelProvider>(runner, cache)),
+      source_kernels_(std::make_unique<SourceKernelProvider>(runner, cache, data_dir_)),
       host_kmod_(std::make_unique<HostKmodProvider>()),
       source_kmod_(std::make_unique<DebianSourceKmodProvider>(runner, cache)) {}
 
@@ -38,7 +42,12 @@ Image BuiltImageSource::build(const Cell& cell) {
   if (!std::filesystem::exists(agent_))
     throw ImageError("guest agent binary " + agent_.string() + " does not exist\n  fix: build it (cmake --build build) or pass --agent");
   auto k = kernels_.find(cell.kernel.name);
-  if (k == kernels_.end()) k = kernels_.emplace(cell.kernel.name, debian_kernels_->prepare(cell.kernel)).first;
+  if (k == kernels_.end()) {
+    KernelProvider& provider = cell.kernel.source == "build-dir" ? *build_dir_kernels_
+                               : cell.kernel.source == "source"  ? *source_kernels_
+                                                                 : *debian_kernels_;
+    k = kernels_.emplace(cell.kernel.name, provider.prepare(cell.kernel)).first;
+  }
   ImageInputs inputs;
   inputs.kernel = k->second;
   inputs.kmod = (cell.kmod.source == "debian-source" ? source_kmod_ : host_kmod_)->prepare(cell.kmod);

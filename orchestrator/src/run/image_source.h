@@ -36,6 +36,8 @@ class BuiltImageSource : public ImageSource {
   std::filesystem::path agent_;
   std::filesystem::path data_dir_;
   std::unique_ptr<KernelProvider> debian_kernels_;
+  std::unique_ptr<KernelProvider> build_dir_kernels_;
+  std::unique_ptr<KernelProvider> source_kernels_;
   std::unique_ptr<KmodProvider> host_kmod_;
   std::unique_ptr<KmodProvider> source_kmod_;
   std::mutex mutex_;

@@ -1,0 +1,84 @@
+#include "images/source_kernel_provider.h"
+
+#include <spdlog/spdlog.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "os/clock.h"
+#include "os/files.h"
+
+namespace kmx {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr auto kBuildTimeout = std::chrono::hours(3);
+
+// Counts kbuild's "  CC  file" lines: objects compiled so far.
+std::size_t compiled_objects(const fs::path& log) {
+  std::ifstream in(log);
+  std::size_t n = 0;
+  for (std::string line; std::getline(in, line);)
+    if (line.starts_with("  CC ")) ++n;
+  return n;
+}
+
+}  // namespace
+
+std::string SourceKernelProvider::tree_identity(const fs::path& tree) {
+  if (fs::exists(tree / ".git")) {
+    ProcessResult head = runner_.run({"git", "-C", tree.string(), "rev-parse", "HEAD"});
+    ProcessResult diff = runner_.run({"git", "-C", tree.string(), "diff", "HEAD"});
+    if (head.ok() && diff.ok()) return "git:" + head.output + sha256_hex(diff.output);
+  }
+  std::ostringstream listing;
+  for (auto it = fs::recursive_directory_iterator(tree); it != fs::recursive_directory_iterator(); ++it) {
+    if (it->path().filename() == ".git") {
+      it.disable_recursion_pending();
+      continue;
+    }
+    if (!it->is_regular_file()) continue;
+    listing << fs::relative(it->path(), tree).string() << ' ' << it->file_size() << ' '
+            << it->last_write_time().time_since_epoch().count() << '\n';
+  }
+  return "files:" + sha256_hex(listing.str());
+}
+
+KernelArtifacts SourceKernelProvider::prepare(const KernelSpec& spec) {
+  if (!fs::exists(spec.path / "Makefile") || !fs::exists(spec.path / "kernel"))
+    throw UnknownInputError(spec.location + ": kernel '" + spec.name + "': " + spec.path.string() +
+                            " is not a kernel source tree\n  fix: point path at a tree with Makefile and kernel/");
+  std::vector<fs::path> fragments = spec.config;
+  if (fragments.empty()) fragments.push_back(data_dir_ / "config/module-debug.config");
+  std::string identity = "source-kernel-v1\n" + tree_identity(spec.path);
+  for (const auto& f : fragments) {
+    if (!fs::exists(f)) throw UnknownInputError(spec.location + ": config fragment " + f.string() + " does not exist");
+    identity += f.filename().string() + sha256_file(f);
+  }
+  const std::string key = cache_key_name(spec.name, identity);
+  const fs::path entry = cache_.ensure("kernel-builds", key, [&](const fs::path& tmp) {
+    const fs::path log = tmp / "build.log";
+    spdlog::info("building kernel '{}' from {} (defconfig + kvm_guest.config + {} fragment(s), ccache); "
+                 "about 15 min on 2 cores; log: {}",
+                 spec.name, spec.path.string(), fragments.size(), log.string());
+    std::vector<std::string> argv = {(data_dir_ / "build-kernel.sh").string(), spec.path.string(), (tmp / "build").string()};
+    for (const auto& f : fragments) argv.push_back(f.string());
+    SystemClock clock;
+    auto last = clock.now();
+    ProcessOptions options{.timeout = kBuildTimeout, .output_file = log};
+    options.on_poll = [&](const fs::path& output) {
+      if (seconds_between(last, clock.now()) < 30) return;
+      last = clock.now();
+      spdlog::info("kernel '{}': {} objects compiled", spec.name, compiled_objects(output));
+    };
+    ProcessResult r = runner_.run(argv, options);
+    if (!r.ok()) throw ImageError("building kernel '" + spec.name + "' failed: " + r.describe(argv) + "\n  log: " + log.string());
+    // Builds use relative paths below the O= dir; keep a link to the tree for kmod.sh.
+    if (!fs::exists(tmp / "build/source")) fs::create_symlink(spec.path, tmp / "build/source");
+  });
+  KernelSpec built = spec;
+  built.path = entry / "build";
+  return build_dirs_.prepare(built);
+}
+
+}  // namespace kmx

@@ -1,0 +1,29 @@
+// Kernels built from a source tree: defconfig + kvm_guest.config + config
+// fragments (images/config/module-debug.config by default: test_kmod,
+// xfs as a module, MODULE_DEBUG and MODULE_STATS) with ccache, by
+// images/build-kernel.sh; cached by (tree, fragments). The result is then
+// an ordinary build directory.
+#pragma once
+
+#include "images/build_dir_kernel_provider.h"
+
+namespace kmx {
+
+class SourceKernelProvider : public KernelProvider {
+ public:
+  SourceKernelProvider(ProcessRunner& runner, CacheDir& cache, std::filesystem::path data_dir)
+      : runner_(runner), cache_(cache), data_dir_(std::move(data_dir)), build_dirs_(runner, cache) {}
+  KernelArtifacts prepare(const KernelSpec& spec) override;
+
+  // Identity of a tree without reading 80,000 files: git's HEAD and diff
+  // when it is a checkout, else every file's path, size and mtime.
+  std::string tree_identity(const std::filesystem::path& tree);
+
+ private:
+  ProcessRunner& runner_;
+  CacheDir& cache_;
+  std::filesystem::path data_dir_;
+  BuildDirKernelProvider build_dirs_;
+};
+
+}  // namespace kmx
