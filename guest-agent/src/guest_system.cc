@@ -95,12 +95,17 @@ std::string read_file_trimmed(const std::string& path) {
 }
 
 std::string guest_kmod_version() {
-  std::string first_line;
-  run_test_process({"/sbin/modprobe", "--version"}, "/", 10,
-                   [&](const std::string& line) {
-                     if (first_line.empty()) first_line = line;
-                   });
-  return first_line;
+  auto first_line_of = [](const std::vector<std::string>& argv) {
+    std::string first;
+    TestOutcome outcome = run_test_process(argv, "/", 10, [&](const std::string& line) {
+      if (first.empty()) first = line;
+    });
+    return std::make_pair(outcome.exit_code, first);
+  };
+  auto [code, line] = first_line_of({"/sbin/modprobe", "--version"});
+  // busybox's modprobe has no --version; its banner names the version.
+  if (code != 0 && ::access("/bin/kmod", X_OK) != 0) line = first_line_of({"/bin/busybox"}).second;
+  return line;
 }
 
 void power_off() {

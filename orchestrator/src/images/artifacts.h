@@ -24,6 +24,9 @@ struct KmodArtifacts {
   // Where a built kmod's own libkmod lives (empty: the system's). It goes
   // into the guest's library directory instead of the host's libkmod.
   std::filesystem::path library_dir;
+  // busybox's modutils instead of kmod: /sbin/modprobe etc. are busybox
+  // applets and there is no /bin/kmod (so kmod.sh SKIPs, as it should).
+  bool busybox = false;
 };
 
 // Problems preparing an image: the message says what failed and how to fix it.

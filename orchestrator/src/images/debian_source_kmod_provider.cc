@@ -5,6 +5,7 @@
 #include <sstream>
 #include <thread>
 
+#include "images/kmod_build.h"
 #include "os/files.h"
 
 namespace kmx {
@@ -19,20 +20,6 @@ fs::path find_one(const fs::path& dir, const std::string& infix) {
   return {};
 }
 
-// The installed multi-call binary (not e.g. bash-completion/completions/kmod).
-fs::path installed_kmod(const fs::path& root) {
-  for (const char* dir : {"usr/bin", "usr/sbin", "bin", "sbin"})
-    if (fs::is_regular_file(root / dir / "kmod")) return root / dir / "kmod";
-  return {};
-}
-
-fs::path find_below(const fs::path& root, const std::string& name) {
-  for (const auto& e : fs::recursive_directory_iterator(root))
-    if (e.path().filename() == name) return e.path();
-  return {};
-}
-
-std::string jobs() { return "-j" + std::to_string(std::max(1u, std::thread::hardware_concurrency())); }
 
 }  // namespace
 
@@ -73,46 +60,18 @@ void DebianSourceKmodProvider::fetch_and_unpack(const std::string& version, cons
   }
 }
 
-void DebianSourceKmodProvider::build_autotools(const fs::path& src, const fs::path& root) {
-  // kmod <= 30 includes gtk-doc's make fragment even with docs disabled.
-  fs::create_directories(src / "libkmod/docs");
-  write_file_atomically(src / "libkmod/docs/gtk-doc.make", "");
-  run({"autoreconf", "-fi"}, src, "autoreconf");
-  run({"./configure", "--prefix=/usr", "--disable-gtk-doc", "--disable-manpages", "--with-xz", "--with-zstd",
-       "--with-openssl"},
-      src, "configure");
-  run({"make", jobs()}, src, "make");
-  run({"make", "install", "DESTDIR=" + root.string()}, src, "make install");
-}
-
-void DebianSourceKmodProvider::build_meson(const fs::path& src, const fs::path& root) {
-  // -Ddlopen= links xz/zstd/openssl so ldd finds them for the image.
-  run({"meson", "setup", "build", "--prefix=/usr", "-Dmanpages=false", "-Ddocs=false", "-Dbuild-tests=false",
-       "-Dzstd=enabled", "-Dxz=enabled", "-Dzlib=disabled", "-Dopenssl=enabled", "-Ddlopen="},
-      src, "meson setup");
-  run({"ninja", "-C", "build", jobs()}, src, "ninja");
-  run({"ninja", "-C", "build", "install"}, src, "ninja install", {{"DESTDIR", root.string()}});
-}
-
 KmodArtifacts DebianSourceKmodProvider::prepare(const KmodSpec& spec) {
   const std::string key = cache_key_name("kmod-" + spec.version, std::string(kLayoutVersion) + spec.version);
   const fs::path entry = cache_.ensure("kmod", key, [&](const fs::path& out) {
     spdlog::info("building kmod {} from Debian source (cached after the first run)", spec.version);
     const fs::path src = out / "src";
     fetch_and_unpack(spec.version, src);
-    const fs::path root = out / "root";
-    if (fs::exists(src / "meson.build")) build_meson(src, root);
-    else build_autotools(src, root);
-    if (installed_kmod(root).empty()) throw ImageError("kmod " + spec.version + " built but installed no kmod binary");
+    build_kmod_tree(runner_, src, out / "root");
+    installed_kmod(key, out / "root");  // fails the build when no binary was installed
     fs::remove_all(src);
     fs::remove_all(out / "download");
   });
-  KmodArtifacts k;
-  k.id = key;
-  k.kmod_binary = installed_kmod(entry / "root");
-  const fs::path lib = find_below(entry / "root", "libkmod.so.2");
-  if (!lib.empty()) k.library_dir = lib.parent_path();
-  return k;
+  return installed_kmod(key, entry / "root");
 }
 
 }  // namespace kmx

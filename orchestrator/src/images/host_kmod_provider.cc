@@ -4,6 +4,14 @@
 
 namespace kmx {
 
+KmodArtifacts BusyboxModutilsProvider::prepare(const KmodSpec& spec) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(busybox_, ec))
+    throw ImageError("kmod '" + spec.name + "': " + busybox_.string() + " does not exist\n  fix: apt-get install busybox-static");
+  KmodArtifacts k{"busybox-" + sha256_file(busybox_).substr(0, 16), busybox_, {}, true};
+  return k;
+}
+
 KmodArtifacts HostKmodProvider::prepare(const KmodSpec& spec) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(binary_, ec))

@@ -103,15 +103,21 @@ void ImageBuilder::assemble(const ImageInputs& in, const fs::path& out) {
   if (!r.ok()) throw ImageError("cannot list busybox applets: " + r.describe(argv));
   std::istringstream applets(r.output);
   for (std::string applet; std::getline(applets, applet);)
-    if (!applet.empty() && !kModutils.count(applet) && applet != "bash" && applet != "busybox" && applet.find('/') == std::string::npos)
+    if (!applet.empty() && (in.kmod.busybox || !kModutils.count(applet)) && applet != "bash" && applet != "busybox" &&
+        applet.find('/') == std::string::npos)
       w.add_symlink("/bin/" + applet, "busybox");
   w.add_file("/bin/bash", kBash);
   w.add_file("/sbin/capsh", kCapsh);
-  w.add_file("/bin/kmod", in.kmod.kmod_binary);
-  for (const auto& tool : kModutils) w.add_symlink("/sbin/" + tool, "/bin/kmod");
+  if (in.kmod.busybox) {
+    for (const auto& tool : kModutils) w.add_symlink("/sbin/" + tool, "/bin/busybox");
+  } else {
+    w.add_file("/bin/kmod", in.kmod.kmod_binary);
+    for (const auto& tool : kModutils) w.add_symlink("/sbin/" + tool, "/bin/kmod");
+  }
   for (const auto& lib : shared_libraries({kBash, kCapsh}, {})) w.add_file(lib, lib);
   // A built kmod's libkmod replaces the system's in the guest's library dir.
-  for (const auto& lib : shared_libraries({in.kmod.kmod_binary.string()}, in.kmod.library_dir)) {
+  for (const auto& lib : in.kmod.busybox ? std::vector<std::string>{}
+                                         : shared_libraries({in.kmod.kmod_binary.string()}, in.kmod.library_dir)) {
     const bool ours = !in.kmod.library_dir.empty() && lib.starts_with(in.kmod.library_dir.string() + "/");
     w.add_file(ours ? kGuestLibDir + fs::path(lib).filename().string() : lib, lib);
   }

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "images/tree_identity.h"
 #include "os/clock.h"
 #include "os/files.h"
 
@@ -25,24 +26,7 @@ std::size_t compiled_objects(const fs::path& log) {
 
 }  // namespace
 
-std::string SourceKernelProvider::tree_identity(const fs::path& tree) {
-  if (fs::exists(tree / ".git")) {
-    ProcessResult head = runner_.run({"git", "-C", tree.string(), "rev-parse", "HEAD"});
-    ProcessResult diff = runner_.run({"git", "-C", tree.string(), "diff", "HEAD"});
-    if (head.ok() && diff.ok()) return "git:" + head.output + sha256_hex(diff.output);
-  }
-  std::ostringstream listing;
-  for (auto it = fs::recursive_directory_iterator(tree); it != fs::recursive_directory_iterator(); ++it) {
-    if (it->path().filename() == ".git") {
-      it.disable_recursion_pending();
-      continue;
-    }
-    if (!it->is_regular_file()) continue;
-    listing << fs::relative(it->path(), tree).string() << ' ' << it->file_size() << ' '
-            << it->last_write_time().time_since_epoch().count() << '\n';
-  }
-  return "files:" + sha256_hex(listing.str());
-}
+std::string SourceKernelProvider::tree_identity(const fs::path& tree) { return kmx::tree_identity(runner_, tree); }
 
 KernelArtifacts SourceKernelProvider::prepare(const KernelSpec& spec) {
   if (!fs::exists(spec.path / "Makefile") || !fs::exists(spec.path / "kernel"))

@@ -173,9 +173,12 @@ KmodSpec read_kmod(const toml::table& table, const std::string& file, std::set<s
     static const std::regex kDebianVersion("[0-9][A-Za-z0-9.+~:-]*");
     if (!std::regex_match(k.version, kDebianVersion))
       r.fail(*table.get("version"), "'" + k.version + "' is not a Debian version", "write it as apt shows it, e.g. 30+20221128-1");
-  } else if (k.source != "host") {
+  } else if (k.source == "source") {
+    k.path = std::filesystem::absolute(std::filesystem::path(file).parent_path() /
+                                       r.required_string("path", "\"../kmod\" (a kmod checkout)"));
+  } else if (k.source != "host" && k.source != "busybox") {
     r.fail(*table.get("source"), "kmod source '" + k.source + "' is not supported",
-           "use source = \"host\" or \"debian-source\" with version = \"...\"");
+           "use \"host\", \"debian-source\" (version = ...), \"source\" (path = a kmod tree) or \"busybox\"");
   }
   r.reject_unknown_keys();
   return k;

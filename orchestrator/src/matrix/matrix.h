@@ -28,6 +28,7 @@ struct KmodSpec {
   std::string source;   // "host" or "debian-source"
   std::string location;
   std::string version;  // debian-source: a Debian source version, e.g. "34.2-2"
+  std::filesystem::path path;  // source: a kmod source tree
 };
 
 struct Expectation {

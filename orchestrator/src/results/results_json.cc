@@ -39,8 +39,10 @@ json cell_json(const CellResult& c) {
   json boots = json::array();
   for (const auto& b : c.boots) boots.push_back(boot_json(b));
   return {{"id", c.cell.id()},
-          {"kernel", {{"name", c.cell.kernel.name}, {"source", c.cell.kernel.source}, {"package", c.cell.kernel.package}}},
-          {"kmod", {{"name", c.cell.kmod.name}, {"source", c.cell.kmod.source}, {"version", c.cell.kmod.version}}},
+          {"kernel", {{"name", c.cell.kernel.name}, {"source", c.cell.kernel.source}, {"package", c.cell.kernel.package},
+                      {"path", c.cell.kernel.path.string()}}},
+          {"kmod", {{"name", c.cell.kmod.name}, {"source", c.cell.kmod.source}, {"version", c.cell.kmod.version},
+                    {"path", c.cell.kmod.path.string()}}},
           {"vcpus", c.cell.vcpus},
           {"memory_mib", c.cell.memory_mib},
           {"image", c.image_id},

@@ -3,6 +3,7 @@
 #include "images/build_dir_kernel_provider.h"
 #include "images/debian_kernel_provider.h"
 #include "images/source_kernel_provider.h"
+#include "images/source_kmod_provider.h"
 #include "images/debian_source_kmod_provider.h"
 #include "images/host_kmod_provider.h"
 #include "images/test_module_builder.h"
@@ -19,7 +20,9 @@ BuiltImageSource::BuiltImageSource(ProcessRunner& runner, CacheDir& cache, std::
       build_dir_kernels_(std::make_unique<BuildDirKernelProvider>(runner, cache)),
       source_kernels_(std::make_unique<SourceKernelProvider>(runner, cache, data_dir_)),
       host_kmod_(std::make_unique<HostKmodProvider>()),
-      source_kmod_(std::make_unique<DebianSourceKmodProvider>(runner, cache)) {}
+      debian_source_kmod_(std::make_unique<DebianSourceKmodProvider>(runner, cache)),
+      tree_kmod_(std::make_unique<SourceKmodProvider>(runner, cache)),
+      busybox_kmod_(std::make_unique<BusyboxModutilsProvider>()) {}
 
 Image BuiltImageSource::image_for(const Cell& cell) {
   std::lock_guard lock(mutex_);
@@ -50,7 +53,11 @@ Image BuiltImageSource::build(const Cell& cell) {
   }
   ImageInputs inputs;
   inputs.kernel = k->second;
-  inputs.kmod = (cell.kmod.source == "debian-source" ? source_kmod_ : host_kmod_)->prepare(cell.kmod);
+  KmodProvider& kmod = cell.kmod.source == "debian-source" ? *debian_source_kmod_
+                       : cell.kmod.source == "source"      ? *tree_kmod_
+                       : cell.kmod.source == "busybox"     ? *busybox_kmod_
+                                                           : *host_kmod_;
+  inputs.kmod = kmod.prepare(cell.kmod);
   inputs.test_modules = build_test_modules(runner_, cache_, inputs.kernel, data_dir_ / "modules");
   inputs.suites = data_dir_ / "suites";
   inputs.agent = agent_;

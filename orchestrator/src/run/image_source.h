@@ -39,7 +39,9 @@ class BuiltImageSource : public ImageSource {
   std::unique_ptr<KernelProvider> build_dir_kernels_;
   std::unique_ptr<KernelProvider> source_kernels_;
   std::unique_ptr<KmodProvider> host_kmod_;
-  std::unique_ptr<KmodProvider> source_kmod_;
+  std::unique_ptr<KmodProvider> debian_source_kmod_;
+  std::unique_ptr<KmodProvider> tree_kmod_;
+  std::unique_ptr<KmodProvider> busybox_kmod_;
   std::mutex mutex_;
   std::map<std::string, KernelArtifacts> kernels_;  // by kernel name, once per run
   std::map<std::string, Image> images_;             // by kernel+kmod name

@@ -2,6 +2,7 @@
 // process runner: which commands run for which kmod generation.
 #include "images/debian_source_kmod_provider.h"
 #include "images/host_kmod_provider.h"
+#include "images/source_kmod_provider.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -128,6 +129,55 @@ TEST(HostKmod, IdChangesWithTheBinary) {
   write_file_atomically(dir.path() / "a", "kmod 30");
   write_file_atomically(dir.path() / "b", "kmod 31");
   EXPECT_NE(HostKmodProvider(dir.path() / "a").prepare({}).id, HostKmodProvider(dir.path() / "b").prepare({}).id);
+}
+
+}  // namespace
+}  // namespace kmx
+
+namespace kmx {
+namespace {
+
+TEST(BusyboxModutils, UsesBusyboxAsTheModutils) {
+  const KmodArtifacts k = BusyboxModutilsProvider("/bin/busybox").prepare(KmodSpec{"bb", "busybox", "m.toml:1:1", ""});
+  EXPECT_TRUE(k.busybox);
+  EXPECT_EQ(k.kmod_binary, "/bin/busybox");
+  EXPECT_TRUE(k.id.starts_with("busybox-"));
+}
+
+TEST(SourceKmod, NotAKmodTreeIsBadInput) {
+  ScratchDir dir;
+  CacheDir cache(dir.path() / "cache");
+  FakeProcessRunner runner;
+  KmodSpec spec{"tree", "source", "m.toml:7:1", ""};
+  spec.path = dir.path();
+  try {
+    SourceKmodProvider(runner, cache).prepare(spec);
+    FAIL() << "no error";
+  } catch (const UnknownInputError& e) {
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("not a kmod source tree"));
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("m.toml:7:1"));
+  }
+}
+
+TEST(SourceKmod, BuildsACopyAndLeavesTheCheckoutAlone) {
+  ScratchDir dir;
+  write_file_atomically(dir.path() / "kmod/meson.build", "project('kmod')\n");
+  write_file_atomically(dir.path() / "kmod/libkmod/libkmod.c", "\n");
+  CacheDir cache(dir.path() / "cache");
+  struct FakeMeson : FakeProcessRunner {
+    ProcessResult run(const std::vector<std::string>& argv, const ProcessOptions& o) override {
+      if (argv[0] == "ninja" && argv.back() == "install")
+        write_file_atomically(std::filesystem::path(o.env.at("DESTDIR")) / "usr/bin/kmod", "ELF");
+      return FakeProcessRunner::run(argv, o);
+    }
+  } runner;
+  KmodSpec spec{"tree", "source", "m.toml:7:1", ""};
+  spec.path = dir.path() / "kmod";
+  const KmodArtifacts k = SourceKmodProvider(runner, cache).prepare(spec);
+  EXPECT_EQ(k.kmod_binary.filename(), "kmod");
+  for (const auto& c : runner.calls)
+    if (c.argv[0] == "meson") EXPECT_NE(c.options.cwd, spec.path) << "built inside the user's checkout";
+  EXPECT_FALSE(std::filesystem::exists(spec.path / "build"));
 }
 
 }  // namespace

@@ -1,0 +1,31 @@
+#include "images/source_kmod_provider.h"
+
+#include <spdlog/spdlog.h>
+
+#include "images/kmod_build.h"
+#include "images/tree_identity.h"
+
+namespace kmx {
+namespace fs = std::filesystem;
+
+KmodArtifacts SourceKmodProvider::prepare(const KmodSpec& spec) {
+  if (!fs::exists(spec.path / "libkmod") || !(fs::exists(spec.path / "meson.build") || fs::exists(spec.path / "configure.ac")))
+    throw UnknownInputError(spec.location + ": kmod '" + spec.name + "': " + spec.path.string() +
+                            " is not a kmod source tree\n  fix: point path at a kmod checkout (libkmod/ and meson.build "
+                            "or configure.ac)");
+  const std::string key = cache_key_name("kmod-" + spec.name, "kmod-source-v1\n" + tree_identity(runner_, spec.path));
+  const fs::path entry = cache_.ensure("kmod", key, [&](const fs::path& out) {
+    spdlog::info("building kmod '{}' from {} (cached until the tree changes)", spec.name, spec.path.string());
+    // A copy: autoreconf and in-tree builds must not touch the user's checkout.
+    const fs::path src = out / "src";
+    fs::copy(spec.path, src, fs::copy_options::recursive | fs::copy_options::copy_symlinks);
+    fs::remove_all(src / ".git");
+    fs::remove_all(src / "build");
+    build_kmod_tree(runner_, src, out / "root");
+    installed_kmod(key, out / "root");
+    fs::remove_all(src);
+  });
+  return installed_kmod(key, entry / "root");
+}
+
+}  // namespace kmx
