@@ -15,6 +15,9 @@
 #define KMX_NS KMX_TEST_NS
 #endif
 
+/* Exported by kmx_ns_exporter into KMX_NS; one prototype for every user. */
+int kmx_ns_value(void);
+
 /* Every module says when it loads and unloads, so scripts can check order. */
 #define KMX_SIMPLE_MODULE(name)                                   \
 	static int __init name##_init(void)                       \

@@ -8,8 +8,6 @@
 #include <linux/module.h>
 #include "kmx_compat.h"
 
-int kmx_ns_value(void);
-
 static int __init kmx_ns_noimport_init(void)
 {
 	pr_info("kmx: kmx_ns_noimport loaded, kmx_ns_value() = %d\n", kmx_ns_value());

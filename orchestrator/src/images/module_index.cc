@@ -66,25 +66,32 @@ std::vector<std::string> ModuleIndex::closure(const std::vector<std::string>& na
   std::vector<std::string> result;
   std::set<std::string> seen_paths;
   std::set<std::string> seen_names;
-  std::vector<std::string> todo(names.rbegin(), names.rend());
+  // Requested names must exist; soft dependencies are optional by nature
+  // (and often built in), so one that resolves to nothing is skipped.
+  struct Wanted {
+    std::string name;
+    bool soft;
+  };
+  std::vector<Wanted> todo;
+  for (auto it = names.rbegin(); it != names.rend(); ++it) todo.push_back({*it, false});
   auto add_path = [&](const std::string& path, auto& self) -> void {
     if (!seen_paths.insert(path).second) return;
     result.push_back(path);
     if (auto it = deps_by_path_.find(path); it != deps_by_path_.end())
       for (const auto& dep : it->second) self(dep, self);
     if (auto it = softdeps_by_name_.find(module_name(path)); it != softdeps_by_name_.end())
-      for (const auto& soft : it->second) todo.push_back(soft);
+      for (const auto& soft : it->second) todo.push_back({soft, true});
   };
   while (!todo.empty()) {
-    std::string name = todo.back();
+    const auto [name, soft] = todo.back();
     todo.pop_back();
     std::string key = module_name(name);
     if (!seen_names.insert(key).second) continue;
     if (auto it = path_by_name_.find(key); it != path_by_name_.end()) {
       add_path(it->second, add_path);
     } else if (auto al = names_by_alias_.find(name); al != names_by_alias_.end()) {
-      for (const auto& target : al->second) todo.push_back(target);
-    } else {
+      for (const auto& target : al->second) todo.push_back({target, soft});
+    } else if (!soft) {
       missing.push_back(name);
     }
   }

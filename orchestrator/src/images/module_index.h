@@ -20,7 +20,8 @@ class ModuleIndex {
 
   // Paths (relative to lib/modules/<release>) of the named modules or
   // aliases, their hard dependencies and softdeps, in a stable order.
-  // Names that resolve to nothing are returned in `missing`.
+  // Requested names that resolve to nothing are returned in `missing`;
+  // softdeps that do (built in, or absent) are skipped.
   std::vector<std::string> closure(const std::vector<std::string>& names, std::vector<std::string>& missing) const;
 
  private:

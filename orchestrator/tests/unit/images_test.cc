@@ -55,6 +55,15 @@ TEST(ModuleIndex, ModuleNameTurnsDashesIntoUnderscores) {
   EXPECT_EQ(ModuleIndex::module_name("kernel/drivers/hid/hid-generic.ko.zst"), "hid_generic");
 }
 
+TEST(ModuleIndex, SoftdepThatResolvesToNothingIsSkippedNotMissing) {
+  // crc32c built into the kernel: no module, no alias, nothing to load.
+  ModuleIndex idx = ModuleIndex::parse("kernel/fs/xfs/xfs.ko: kernel/lib/libcrc32c.ko\nkernel/lib/libcrc32c.ko:\n",
+                                       "softdep libcrc32c pre: crc32c\n", "");
+  std::vector<std::string> missing;
+  EXPECT_THAT(idx.closure({"xfs"}, missing), ElementsAre("kernel/fs/xfs/xfs.ko", "kernel/lib/libcrc32c.ko"));
+  EXPECT_THAT(missing, IsEmpty());
+}
+
 TEST(ModuleIndex, ClosureFollowsHardDepsThenSoftdepsThroughAliases) {
   std::vector<std::string> missing;
   EXPECT_THAT(index().closure({"xfs"}, missing),
