@@ -28,6 +28,15 @@ require_kmod() { version_ge "$(kmod_version)" "$1" || skip "needs kmod >= $1, th
 loaded() { grep -q "^$1 " /proc/modules; }
 unload() { local m; for m in "$@"; do loaded "$m" && rmmod "$m" 2>/dev/null; done; return 0; }
 
+# Parsers of tool output, kept here so they are tested on recorded samples
+# (orchestrator/tests/unit/suite_parsers_test.cc).
+# depmod's complaints about symbols nothing provides, from its stderr on stdin.
+depmod_unknown_symbols() { grep -i 'needs unknown symbol' || true; }
+# The value(s) of one field of `modinfo` output on stdin ("import_ns: X").
+modinfo_field() { sed -n "s/^$1:[[:space:]]*//p"; }
+# Whether a modules.dep text on stdin has the edge MOD -> DEP.
+dep_edge() { grep -q "\(^\|/\)$1\.ko[^:]*:.*/$2\.ko"; }
+
 # Kernel log lines written since mark_dmesg.
 mark_dmesg() { DMESG_MARK="kmx-suite-mark-$$-$RANDOM"; echo "$DMESG_MARK" >/dev/kmsg; }
 new_dmesg() { dmesg | sed -n "/$DMESG_MARK/,\$p"; }

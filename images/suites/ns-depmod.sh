@@ -8,6 +8,6 @@ symvers=/usr/share/kmod-matrix/Module.symvers
 metric namespaced_kernel_exports "$(awk -F'\t' '$5 != ""' "$symvers" | grep -c .)"
 out=$(depmod -n -e -E "$symvers" 2>&1 >/dev/null)
 metric depmod_warnings "$(echo -n "$out" | grep -c .)"
-bad=$(echo "$out" | grep -i 'unknown symbol')
+bad=$(echo "$out" | depmod_unknown_symbols)
 [ -z "$bad" ] || fail "depmod: $(echo "$bad" | head -n 1)"
 echo "depmod -e -F reports no unknown symbols for $(grep -c . "$MODDIR/modules.dep") modules"

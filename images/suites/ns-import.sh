@@ -1,13 +1,13 @@
 # ns:import - a module importing a symbol namespace is indexed and loaded
 # with its exporter, and both go away with modprobe -r.
 . "$(dirname "$0")/common.sh"
-ns=$(modinfo -F import_ns kmx_ns_importer)
+ns=$(modinfo kmx_ns_importer | modinfo_field import_ns)
 echo "modinfo kmx_ns_importer import_ns: $ns"
 [ "$ns" = KMX_TEST_NS ] || fail "modinfo shows import_ns '$ns', expected KMX_TEST_NS"
-grep -q 'kmx_ns_importer\.ko[^:]*:.*kmx_ns_exporter\.ko' "$MODDIR/modules.dep" ||
+dep_edge kmx_ns_importer kmx_ns_exporter <"$MODDIR/modules.dep" ||
   fail "modules.dep has no kmx_ns_importer -> kmx_ns_exporter edge"
 out=$(depmod -a 2>&1)
-bad=$(echo "$out" | grep -i 'unknown symbol')
+bad=$(echo "$out" | depmod_unknown_symbols)
 [ -z "$bad" ] || fail "depmod: $bad"
 unload kmx_ns_importer kmx_ns_exporter
 mark_dmesg

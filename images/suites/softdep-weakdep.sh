@@ -3,7 +3,7 @@
 . "$(dirname "$0")/common.sh"
 require_kernel 6.11
 require_kmod 33
-modinfo -F weakdep kmx_weakdep_main | grep -qx kmx_softdep_plain || fail "modinfo shows no weakdep"
+modinfo kmx_weakdep_main | modinfo_field weakdep | grep -qx kmx_softdep_plain || fail "modinfo shows no weakdep"
 grep -q '^weakdep kmx_weakdep_main kmx_softdep_plain' "$MODDIR/modules.weakdep" || fail "modules.weakdep lacks the entry"
 unload kmx_weakdep_main kmx_softdep_plain
 modprobe kmx_weakdep_main || fail "modprobe exited $?"
