@@ -92,11 +92,11 @@ int run_command(const RunArgs& args) {
     settings.run_dir = std::filesystem::absolute(args.results) / settings.run_id;
   }
   kmx::Matrix matrix = kmx::parse_matrix_file(matrix_file);
-  if (std::string problem = kmx::check_host_limits(matrix, kmx::HostLimits::detect()); !problem.empty()) {
+  const kmx::HostLimits host = kmx::HostLimits::detect();
+  if (std::string problem = kmx::check_host_limits(matrix, host); !problem.empty()) {
     std::cerr << "kmod-matrix: " << problem << "\n";
     return kExitBadInput;
   }
-  const kmx::HostLimits host = kmx::HostLimits::detect();
   // Keep a tenth of the host's memory (at least 1 GiB) for the host itself.
   settings.budget = {host.cpus, host.memory_mib - std::max(1024L, host.memory_mib / 10), args.jobs};
   settings.owner_pid = pid;

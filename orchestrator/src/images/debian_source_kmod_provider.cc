@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <sstream>
-#include <thread>
 
 #include "images/kmod_build.h"
 #include "os/files.h"
@@ -19,15 +18,7 @@ fs::path find_one(const fs::path& dir, const std::string& infix) {
     if (e.path().filename().string().find(infix) != std::string::npos) return e.path();
   return {};
 }
-
-
 }  // namespace
-
-void DebianSourceKmodProvider::run(const std::vector<std::string>& argv, const fs::path& cwd, const std::string& what,
-                                   std::map<std::string, std::string> env) {
-  ProcessResult r = runner_.run(argv, {.cwd = cwd, .timeout = std::chrono::seconds(900), .env = std::move(env)});
-  if (!r.ok()) throw ImageError("building kmod from Debian source: " + what + " failed: " + r.describe(argv));
-}
 
 void DebianSourceKmodProvider::fetch_and_unpack(const std::string& version, const fs::path& src) {
   const fs::path dl = src.parent_path() / "download";
@@ -48,15 +39,15 @@ void DebianSourceKmodProvider::fetch_and_unpack(const std::string& version, cons
     throw ImageError("apt-get source kmod=" + version + " fetched no tarballs: " + r.describe(argv));
   }
   fs::create_directories(src);
-  run({"tar", "-xf", orig.string(), "-C", src.string(), "--strip-components=1"}, dl, "unpacking " + orig.filename().string());
-  run({"tar", "-xf", debian.string(), "-C", src.string()}, dl, "unpacking " + debian.filename().string());
+  run_kmod_build_step(runner_, {"tar", "-xf", orig.string(), "-C", src.string(), "--strip-components=1"}, dl, "unpacking " + orig.filename().string());
+  run_kmod_build_step(runner_, {"tar", "-xf", debian.string(), "-C", src.string()}, dl, "unpacking " + debian.filename().string());
   const fs::path series = src / "debian/patches/series";
   if (!fs::exists(series)) return;
   std::istringstream patches(read_file(series));
   for (std::string patch; std::getline(patches, patch);) {
     if (patch.empty() || patch[0] == '#') continue;
     patch = patch.substr(0, patch.find(' '));
-    run({"patch", "-p1", "-i", (src / "debian/patches" / patch).string()}, src, "Debian patch " + patch);
+    run_kmod_build_step(runner_, {"patch", "-p1", "-i", (src / "debian/patches" / patch).string()}, src, "Debian patch " + patch);
   }
 }
 

@@ -17,8 +17,6 @@ class DebianSourceKmodProvider : public KmodProvider {
 
  private:
   void fetch_and_unpack(const std::string& version, const std::filesystem::path& src);
-  void run(const std::vector<std::string>& argv, const std::filesystem::path& cwd, const std::string& what,
-           std::map<std::string, std::string> env = {});
 
   ProcessRunner& runner_;
   CacheDir& cache_;

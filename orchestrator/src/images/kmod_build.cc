@@ -10,12 +10,6 @@ namespace {
 
 std::string jobs() { return "-j" + std::to_string(std::max(1u, std::thread::hardware_concurrency())); }
 
-void run(ProcessRunner& runner, const std::vector<std::string>& argv, const fs::path& cwd, const std::string& what,
-         std::map<std::string, std::string> env = {}) {
-  ProcessResult r = runner.run(argv, {.cwd = cwd, .timeout = std::chrono::seconds(900), .env = std::move(env)});
-  if (!r.ok()) throw ImageError("building kmod: " + what + " failed: " + r.describe(argv));
-}
-
 fs::path find_below(const fs::path& root, const std::string& name) {
   for (const auto& e : fs::recursive_directory_iterator(root))
     if (e.path().filename() == name) return e.path();
@@ -24,26 +18,32 @@ fs::path find_below(const fs::path& root, const std::string& name) {
 
 }  // namespace
 
+void run_kmod_build_step(ProcessRunner& runner, const std::vector<std::string>& argv, const fs::path& cwd,
+                         const std::string& what, std::map<std::string, std::string> env) {
+  ProcessResult r = runner.run(argv, {.cwd = cwd, .timeout = std::chrono::seconds(900), .env = std::move(env)});
+  if (!r.ok()) throw ImageError("building kmod: " + what + " failed: " + r.describe(argv));
+}
+
 void build_kmod_tree(ProcessRunner& runner, const fs::path& src, const fs::path& root) {
   if (fs::exists(src / "meson.build")) {
-    run(runner,
+    run_kmod_build_step(runner,
         {"meson", "setup", "build", "--prefix=/usr", "-Dmanpages=false", "-Ddocs=false", "-Dbuild-tests=false",
          "-Dzstd=enabled", "-Dxz=enabled", "-Dzlib=disabled", "-Dopenssl=enabled", "-Ddlopen="},
         src, "meson setup");
-    run(runner, {"ninja", "-C", "build", jobs()}, src, "ninja");
-    run(runner, {"ninja", "-C", "build", "install"}, src, "ninja install", {{"DESTDIR", root.string()}});
+    run_kmod_build_step(runner, {"ninja", "-C", "build", jobs()}, src, "ninja");
+    run_kmod_build_step(runner, {"ninja", "-C", "build", "install"}, src, "ninja install", {{"DESTDIR", root.string()}});
     return;
   }
   // kmod <= 30 includes gtk-doc's make fragment even with docs disabled.
   fs::create_directories(src / "libkmod/docs");
   if (!fs::exists(src / "libkmod/docs/gtk-doc.make")) write_file_atomically(src / "libkmod/docs/gtk-doc.make", "");
-  run(runner, {"autoreconf", "-fi"}, src, "autoreconf");
-  run(runner,
+  run_kmod_build_step(runner, {"autoreconf", "-fi"}, src, "autoreconf");
+  run_kmod_build_step(runner,
       {"./configure", "--prefix=/usr", "--disable-gtk-doc", "--disable-manpages", "--with-xz", "--with-zstd",
        "--with-openssl"},
       src, "configure");
-  run(runner, {"make", jobs()}, src, "make");
-  run(runner, {"make", "install", "DESTDIR=" + root.string()}, src, "make install");
+  run_kmod_build_step(runner, {"make", jobs()}, src, "make");
+  run_kmod_build_step(runner, {"make", "install", "DESTDIR=" + root.string()}, src, "make install");
 }
 
 KmodArtifacts installed_kmod(const std::string& id, const fs::path& root) {

@@ -4,11 +4,18 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
 
 #include "images/artifacts.h"
 #include "os/process_runner.h"
 
 namespace kmx {
+
+// Runs one step of a kmod build; throws ImageError naming `what`.
+void run_kmod_build_step(ProcessRunner& runner, const std::vector<std::string>& argv, const std::filesystem::path& cwd,
+                         const std::string& what, std::map<std::string, std::string> env = {});
 
 // Builds `src` in place and installs into `root`; throws ImageError.
 void build_kmod_tree(ProcessRunner& runner, const std::filesystem::path& src, const std::filesystem::path& root);

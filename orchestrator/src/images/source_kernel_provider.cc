@@ -26,15 +26,13 @@ std::size_t compiled_objects(const fs::path& log) {
 
 }  // namespace
 
-std::string SourceKernelProvider::tree_identity(const fs::path& tree) { return kmx::tree_identity(runner_, tree); }
-
 KernelArtifacts SourceKernelProvider::prepare(const KernelSpec& spec) {
   if (!fs::exists(spec.path / "Makefile") || !fs::exists(spec.path / "kernel"))
     throw UnknownInputError(spec.location + ": kernel '" + spec.name + "': " + spec.path.string() +
                             " is not a kernel source tree\n  fix: point path at a tree with Makefile and kernel/");
   std::vector<fs::path> fragments = spec.config;
   if (fragments.empty()) fragments.push_back(data_dir_ / "config/module-debug.config");
-  std::string identity = "source-kernel-v1\n" + tree_identity(spec.path);
+  std::string identity = "source-kernel-v1\n" + tree_identity(runner_, spec.path);
   for (const auto& f : fragments) {
     if (!fs::exists(f)) throw UnknownInputError(spec.location + ": config fragment " + f.string() + " does not exist");
     identity += f.filename().string() + sha256_file(f);

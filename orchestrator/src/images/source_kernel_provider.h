@@ -15,10 +15,6 @@ class SourceKernelProvider : public KernelProvider {
       : runner_(runner), cache_(cache), data_dir_(std::move(data_dir)), build_dirs_(runner, cache) {}
   KernelArtifacts prepare(const KernelSpec& spec) override;
 
-  // Identity of a tree without reading 80,000 files: git's HEAD and diff
-  // when it is a checkout, else every file's path, size and mtime.
-  std::string tree_identity(const std::filesystem::path& tree);
-
  private:
   ProcessRunner& runner_;
   CacheDir& cache_;

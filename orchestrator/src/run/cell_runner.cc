@@ -151,10 +151,12 @@ class CellRun {
     }
   }
 
-  void publish() {
+  // Reports the cell so far, with `pending` (decided but not yet merged).
+  void publish(const std::vector<TestResult>& pending = {}) {
     if (!on_progress_) return;
     CellResult snapshot = result_;
-    snapshot.tests = in_cell_order(cell_, result_.tests);
+    snapshot.tests.insert(snapshot.tests.end(), pending.begin(), pending.end());
+    snapshot.tests = in_cell_order(cell_, snapshot.tests);
     on_progress_(snapshot);
   }
 
@@ -187,12 +189,7 @@ class CellRun {
       }
       decided_all.insert(decided_all.end(), decided.begin(), decided.end());
       remaining = verdicts.not_run;
-      if (log_suffix.empty()) {
-        CellResult snapshot = result_;
-        snapshot.tests.insert(snapshot.tests.end(), decided_all.begin(), decided_all.end());
-        snapshot.tests = in_cell_order(cell_, snapshot.tests);
-        if (on_progress_) on_progress_(snapshot);
-      }
+      if (log_suffix.empty()) publish(decided_all);
       if (stopped()) return decided_all;  // unstarted tests keep no verdict
     }
     for (const auto& test : remaining)

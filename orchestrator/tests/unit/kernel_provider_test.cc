@@ -2,6 +2,7 @@
 // process runner and a fake build directory.
 #include "images/build_dir_kernel_provider.h"
 #include "images/source_kernel_provider.h"
+#include "images/tree_identity.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -107,11 +108,9 @@ TEST(SourceKernel, IdentityChangesWhenAFileChanges) {
   ScratchDir dir;
   write_file_atomically(dir.path() / "linux/Makefile", "VERSION = 6\n");
   FakeProcessRunner runner;
-  CacheDir cache(dir.path() / "cache");
-  SourceKernelProvider provider(runner, cache, dir.path());
-  const std::string before = provider.tree_identity(dir.path() / "linux");
+  const std::string before = tree_identity(runner, dir.path() / "linux");
   write_file_atomically(dir.path() / "linux/Makefile", "VERSION = 7\n");
-  EXPECT_NE(before, provider.tree_identity(dir.path() / "linux"));
+  EXPECT_NE(before, tree_identity(runner, dir.path() / "linux"));
 }
 
 TEST(SourceKernel, NotAKernelTreeIsBadInput) {

@@ -66,7 +66,9 @@ TEST(DebianSourceKmod, MesonTreeBuildsWithLinkedCompressionAndDestdir) {
   EXPECT_TRUE(k.library_dir.empty());                        // meson links libkmod into the tools
   EXPECT_THAT(runner.tools(), Contains("patch -p1"));
   for (const auto& c : runner.calls)
-    if (c.argv[0] == "meson") EXPECT_THAT(c.argv, Contains("-Ddlopen="));
+    if (c.argv[0] == "meson") {
+      EXPECT_THAT(c.argv, Contains("-Ddlopen="));
+    }
   EXPECT_THAT(runner.tools(), Contains("ninja -C"));
   EXPECT_THAT(runner.tools(), ::testing::Not(Contains("autoreconf -fi")));
 }
@@ -176,7 +178,9 @@ TEST(SourceKmod, BuildsACopyAndLeavesTheCheckoutAlone) {
   const KmodArtifacts k = SourceKmodProvider(runner, cache).prepare(spec);
   EXPECT_EQ(k.kmod_binary.filename(), "kmod");
   for (const auto& c : runner.calls)
-    if (c.argv[0] == "meson") EXPECT_NE(c.options.cwd, spec.path) << "built inside the user's checkout";
+    if (c.argv[0] == "meson") {
+      EXPECT_NE(c.options.cwd, spec.path) << "built inside the user's checkout";
+    }
   EXPECT_FALSE(std::filesystem::exists(spec.path / "build"));
 }
 
