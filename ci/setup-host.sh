@@ -62,6 +62,9 @@ RUNTIME_PACKAGES=(
   libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86
   busybox-static bash libcap2-bin cpio xz-utils zstd kmod dpkg-dev
   gcc libelf-dev bc flex bison
+  # pahole: a build tree prepared from linux-source keeps CONFIG_DEBUG_INFO_BTF,
+  # which shapes struct module (Debian 7.x, whose own headers need a newer libc).
+  dwarves
 )
 
 install_packages() {

@@ -15,6 +15,9 @@ struct KernelArtifacts {
   std::filesystem::path modules_root;  // contains lib/modules/<release>, depmod already run
   std::filesystem::path build_dir;     // for make -C <build_dir> M=...
   std::filesystem::path sources;       // lib/test_kmod.c, lib/test_module.c, tools/testing/selftests/kmod/
+  // What build_dir is, for the record (results.json): the distribution's
+  // headers, a tree prepared from its source with another compiler, ...
+  std::string build_dir_origin;
 };
 
 // The userspace kmod under test.

@@ -57,6 +57,7 @@ KernelArtifacts BuildDirKernelProvider::prepare(const KernelSpec& spec) {
   k.vmlinuz = k.modules_root / "boot" / ("vmlinuz-" + release);
   k.build_dir = build;
   k.sources = src;
+  k.build_dir_origin = "the kernel's own build directory";
   return k;
 }
 

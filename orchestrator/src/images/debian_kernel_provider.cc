@@ -1,9 +1,14 @@
 #include "images/debian_kernel_provider.h"
 
-#include <regex>
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <regex>
+#include <set>
 #include <sstream>
 
+#include "images/image_step.h"
+#include "images/kernel_build_tree.h"
 #include "os/files.h"
 
 namespace kmx {
@@ -13,10 +18,9 @@ namespace {
 constexpr auto kAptTimeout = std::chrono::seconds(900);
 // Bumped when the unpacked layout changes, so old cache entries are not reused.
 constexpr const char* kLayoutVersion = "debian-kernel-v1";
-
-void check(const ProcessResult& r, const std::vector<std::string>& argv, const std::string& what) {
-  if (!r.ok()) throw ImageError(what + ": " + r.describe(argv));
-}
+// Where a module build tree prepared from linux-source goes, when the
+// package's own headers cannot be used on this host.
+constexpr const char* kBuildTree = "build-tree";
 
 fs::path only_entry(const fs::path& dir, const std::string& what) {
   std::vector<fs::path> found;
@@ -28,10 +32,14 @@ fs::path only_entry(const fs::path& dir, const std::string& what) {
 
 }  // namespace
 
-std::string DebianKernelProvider::headers_package(const std::string& image_package) {
-  std::string name = image_package;
+std::string DebianKernelProvider::kernel_abi(const std::string& image_package) {
+  std::string name = image_package.substr(std::string("linux-image-").size());
   if (name.ends_with("-unsigned")) name.resize(name.size() - std::string("-unsigned").size());
-  return "linux-headers-" + name.substr(std::string("linux-image-").size());
+  return name;
+}
+
+std::string DebianKernelProvider::headers_package(const std::string& image_package) {
+  return "linux-headers-" + kernel_abi(image_package);
 }
 
 std::vector<std::string> DebianKernelProvider::depends_names(const std::string& depends_field) {
@@ -46,6 +54,17 @@ std::vector<std::string> DebianKernelProvider::depends_names(const std::string& 
     if (!name.empty()) names.push_back(name);
   }
   return names;
+}
+
+std::vector<std::string> DebianKernelProvider::companion_packages(const std::string& abi,
+                                                                  const std::string& depends_field) {
+  std::vector<std::string> companions;
+  for (const auto& name : depends_names(depends_field)) {
+    const bool same_build = name.starts_with("linux-") && name.find(abi) != std::string::npos;
+    if (same_build || name.starts_with("linux-headers-") || name.starts_with("linux-kbuild-"))
+      companions.push_back(name);
+  }
+  return companions;
 }
 
 std::string DebianKernelProvider::source_package(const std::string& version) {
@@ -88,7 +107,13 @@ void DebianKernelProvider::download(const std::vector<std::string>& packages, co
   std::vector<std::string> argv = {"apt-get", "download", "-o", "APT::Sandbox::User=root"};
   argv.insert(argv.end(), packages.begin(), packages.end());
   spdlog::info("downloading {}", fmt::join(packages, " "));
-  check(runner_.run(argv, {.cwd = dir, .timeout = kAptTimeout}), argv, "apt-get download failed");
+  run_image_step(runner_, argv, {.cwd = dir, .timeout = kAptTimeout}, "apt-get download failed");
+}
+
+std::vector<std::string> DebianKernelProvider::companions_of(const fs::path& deb, const std::string& abi) {
+  const std::vector<std::string> argv = {"dpkg-deb", "-f", deb.string(), "Depends"};
+  const ProcessResult deps = run_image_step(runner_, argv, {}, "reading the dependencies of " + deb.filename().string());
+  return companion_packages(abi, deps.output);
 }
 
 void DebianKernelProvider::unpack_kernel(const std::string& package, const std::string& version, const fs::path& entry) {
@@ -96,27 +121,40 @@ void DebianKernelProvider::unpack_kernel(const std::string& package, const std::
   const fs::path root = entry / "root";
   fs::create_directories(debs);
   fs::create_directories(root);
-  const std::string headers = headers_package(package);
-  download({package + "=" + version, headers + "=" + version}, debs);
+  const std::string abi = kernel_abi(package);
+  const std::vector<std::string> first = {package, headers_package(package)};
+  std::vector<std::string> wanted;
+  for (const auto& name : first) wanted.push_back(name + "=" + version);
+  download(wanted, debs);
 
-  // The flavour headers depend on a -common headers package and on kbuild.
-  fs::path headers_deb;
+  // The rest of the same build: since 7.x the image is a metapackage over
+  // linux-binary/linux-modules/linux-base; headers need -common and kbuild.
+  std::set<std::string> extra;
   for (const auto& e : fs::directory_iterator(debs))
-    if (e.path().filename().string().starts_with(headers + "_")) headers_deb = e.path();
-  std::vector<std::string> argv = {"dpkg-deb", "-f", headers_deb.string(), "Depends"};
-  ProcessResult deps = runner_.run(argv);
-  check(deps, argv, "reading " + headers + " dependencies");
-  std::vector<std::string> extra;
-  for (const auto& dep : depends_names(deps.output))
-    if (dep.starts_with("linux-headers-") || dep.starts_with("linux-kbuild-")) extra.push_back(dep + "=" + version);
-  extra.push_back(source_package(version) + "=" + version);
-  download(extra, debs);
+    for (const auto& name : companions_of(e.path(), abi))
+      if (std::find(first.begin(), first.end(), name) == first.end()) extra.insert(name + "=" + version);
+  extra.insert(source_package(version) + "=" + version);
+  download({extra.begin(), extra.end()}, debs);
 
   for (const auto& e : fs::directory_iterator(debs)) {
-    argv = {"dpkg-deb", "-x", e.path().string(), root.string()};
-    check(runner_.run(argv, {.timeout = std::chrono::seconds(300)}), argv, "unpacking " + e.path().filename().string());
+    const std::vector<std::string> argv = {"dpkg-deb", "-x", e.path().string(), root.string()};
+    run_image_step(runner_, argv, {.timeout = std::chrono::seconds(300)}, "unpacking " + e.path().filename().string());
   }
   fs::remove_all(debs);
+
+  // Merged /usr (7.x): modules in /usr/lib/modules, the kernel beside them.
+  if (fs::is_directory(root / "usr/lib/modules") && !fs::exists(root / "lib/modules")) {
+    fs::create_directories(root / "lib");
+    fs::rename(root / "usr/lib/modules", root / "lib/modules");
+  }
+  std::error_code none;
+  for (const auto& e : fs::directory_iterator(root / "lib/modules", none)) {
+    const fs::path boot = root / "boot" / ("vmlinuz-" + e.path().filename().string());
+    if (fs::exists(e.path() / "vmlinuz") && !fs::exists(boot)) {
+      fs::create_directories(boot.parent_path());
+      fs::rename(e.path() / "vmlinuz", boot);
+    }
+  }
 }
 
 KernelArtifacts DebianKernelProvider::prepare(const KernelSpec& spec) {
@@ -148,12 +186,22 @@ KernelArtifacts DebianKernelProvider::prepare(const KernelSpec& spec) {
     std::vector<std::string> argv = {"tar", "-xJf", source_tar.string(), "-C", sources.string(), "--strip-components=1",
                                      "--wildcards", top + "/lib/test_kmod.c", top + "/lib/test_module.c",
                                      top + "/tools/testing/selftests/kmod/*"};
-    check(runner_.run(argv, {.timeout = std::chrono::seconds(600)}), argv, "extracting kmod selftests from " + top);
+    run_image_step(runner_, argv, {.timeout = std::chrono::seconds(600)}, "extracting kmod selftests from " + top);
+
+    if (const std::string why = headers_unusable_reason(runner_, build); !why.empty()) {
+      spdlog::info("{} cannot build modules on this host: {}; preparing a build tree from {}", build.filename().string(),
+                   why, source_tar.filename().string());
+      prepare_build_tree_from_source(runner_, {.source_tarball = source_tar,
+                                               .headers_dir = build,
+                                               .release = release,
+                                               .work_dir = tmp / "build-tree-work",
+                                               .out_dir = tmp / kBuildTree});
+    }
     fs::remove(source_tar);
 
     // Debian ships no modules.dep: depmod runs in the package's postinst.
     argv = {"depmod", "-b", root.string(), release};
-    check(runner_.run(argv, {.timeout = std::chrono::seconds(300)}), argv, "depmod over " + release);
+    run_image_step(runner_, argv, {.timeout = std::chrono::seconds(300)}, "depmod over " + release);
     write_file_atomically(tmp / "release", release);
   });
 
@@ -162,7 +210,13 @@ KernelArtifacts DebianKernelProvider::prepare(const KernelSpec& spec) {
   k.id = key;
   k.modules_root = entry / "root";
   k.vmlinuz = k.modules_root / "boot" / ("vmlinuz-" + k.release);
-  k.build_dir = k.modules_root / "usr/src" / ("linux-headers-" + k.release);
+  if (fs::exists(entry / kBuildTree)) {
+    k.build_dir = entry / kBuildTree;
+    k.build_dir_origin = read_file(k.build_dir / kBuildTreeOriginFile);
+  } else {
+    k.build_dir = k.modules_root / "usr/src" / ("linux-headers-" + k.release);
+    k.build_dir_origin = "Debian's linux-headers-" + k.release;
+  }
   k.sources = entry / "sources";
   return k;
 }

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 #include <sstream>
 
+#include "images/image_step.h"
 #include "images/initramfs_writer.h"
 #include "images/module_index.h"
 #include "images/shared_libs.h"
@@ -90,8 +91,8 @@ void ImageBuilder::assemble(const ImageInputs& in, const fs::path& out) {
   std::vector<std::string> argv = {(tools / "depmod").string(), "-b", stage.string(), rel};
   std::map<std::string, std::string> kmod_env;
   if (!in.kmod.library_dir.empty()) kmod_env["LD_LIBRARY_PATH"] = in.kmod.library_dir.string();
-  ProcessResult r = runner_.run(argv, {.timeout = std::chrono::seconds(120), .env = kmod_env});
-  if (!r.ok()) throw ImageError("depmod of the kmod under test failed: " + r.describe(argv));
+  run_image_step(runner_, argv, {.timeout = std::chrono::seconds(120), .env = kmod_env},
+                 "depmod of the kmod under test failed");
 
   InitramfsWriter w;
   for (const char* dir : {"/proc", "/sys", "/dev", "/tmp", "/run", "/root", "/etc/modprobe.d", "/sbin", "/usr/bin", "/usr/sbin"})
@@ -99,9 +100,8 @@ void ImageBuilder::assemble(const ImageInputs& in, const fs::path& out) {
   w.add_file("/init", in.agent);
   w.add_file("/bin/busybox", kBusybox);
   argv = {kBusybox, "--list"};
-  r = runner_.run(argv);
-  if (!r.ok()) throw ImageError("cannot list busybox applets: " + r.describe(argv));
-  std::istringstream applets(r.output);
+  const ProcessResult applet_list = run_image_step(runner_, argv, {}, "cannot list busybox applets");
+  std::istringstream applets(applet_list.output);
   for (std::string applet; std::getline(applets, applet);)
     if (!applet.empty() && (in.kmod.busybox || !kModutils.count(applet)) && applet != "bash" && applet != "busybox" &&
         applet.find('/') == std::string::npos)
@@ -149,7 +149,7 @@ Image ImageBuilder::build(const ImageInputs& in) {
     spdlog::info("assembling initramfs for {} with kmod {}", in.kernel.release, in.kmod.id);
     assemble(in, out);
   });
-  return Image{key, in.kernel.release, in.kernel.vmlinuz, entry / "initrd.cpio"};
+  return Image{key, in.kernel.release, in.kernel.vmlinuz, entry / "initrd.cpio", in.kernel.build_dir_origin};
 }
 
 }  // namespace kmx

@@ -18,6 +18,7 @@ struct Image {
   std::string kernel_release;
   std::filesystem::path vmlinuz;
   std::filesystem::path initrd;
+  std::string test_modules_built_against;  // KernelArtifacts::build_dir_origin
 };
 
 struct ImageInputs {

@@ -1,14 +1,11 @@
 #include "images/kmod_build.h"
 
-#include <thread>
-
+#include "images/image_step.h"
 #include "os/files.h"
 
 namespace kmx {
 namespace fs = std::filesystem;
 namespace {
-
-std::string jobs() { return "-j" + std::to_string(std::max(1u, std::thread::hardware_concurrency())); }
 
 fs::path find_below(const fs::path& root, const std::string& name) {
   for (const auto& e : fs::recursive_directory_iterator(root))
@@ -20,8 +17,8 @@ fs::path find_below(const fs::path& root, const std::string& name) {
 
 void run_kmod_build_step(ProcessRunner& runner, const std::vector<std::string>& argv, const fs::path& cwd,
                          const std::string& what, std::map<std::string, std::string> env) {
-  ProcessResult r = runner.run(argv, {.cwd = cwd, .timeout = std::chrono::seconds(900), .env = std::move(env)});
-  if (!r.ok()) throw ImageError("building kmod: " + what + " failed: " + r.describe(argv));
+  run_image_step(runner, argv, {.cwd = cwd, .timeout = std::chrono::seconds(900), .env = std::move(env)},
+                 "building kmod: " + what + " failed");
 }
 
 void build_kmod_tree(ProcessRunner& runner, const fs::path& src, const fs::path& root) {
@@ -30,7 +27,7 @@ void build_kmod_tree(ProcessRunner& runner, const fs::path& src, const fs::path&
         {"meson", "setup", "build", "--prefix=/usr", "-Dmanpages=false", "-Ddocs=false", "-Dbuild-tests=false",
          "-Dzstd=enabled", "-Dxz=enabled", "-Dzlib=disabled", "-Dopenssl=enabled", "-Ddlopen="},
         src, "meson setup");
-    run_kmod_build_step(runner, {"ninja", "-C", "build", jobs()}, src, "ninja");
+    run_kmod_build_step(runner, {"ninja", "-C", "build", parallel_jobs_flag()}, src, "ninja");
     run_kmod_build_step(runner, {"ninja", "-C", "build", "install"}, src, "ninja install", {{"DESTDIR", root.string()}});
     return;
   }
@@ -42,7 +39,7 @@ void build_kmod_tree(ProcessRunner& runner, const fs::path& src, const fs::path&
       {"./configure", "--prefix=/usr", "--disable-gtk-doc", "--disable-manpages", "--with-xz", "--with-zstd",
        "--with-openssl"},
       src, "configure");
-  run_kmod_build_step(runner, {"make", jobs()}, src, "make");
+  run_kmod_build_step(runner, {"make", parallel_jobs_flag()}, src, "make");
   run_kmod_build_step(runner, {"make", "install", "DESTDIR=" + root.string()}, src, "make install");
 }
 

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <sstream>
-#include <thread>
 
+#include "images/module_abi.h"
 #include "os/files.h"
 
 namespace kmx {
@@ -23,10 +23,9 @@ std::vector<fs::path> sorted_files(const fs::path& dir) {
 }
 
 void make_modules(ProcessRunner& runner, const KernelArtifacts& kernel, const fs::path& dir, const std::string& extra) {
-  const unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
   // Test modules need no BTF; 6.12 would otherwise want pahole on the host.
   std::vector<std::string> argv = {"make", "-C", kernel.build_dir.string(), "M=" + dir.string(),
-                                   "-j" + std::to_string(jobs), "CONFIG_DEBUG_INFO_BTF_MODULES="};
+                                   parallel_jobs_flag(), "CONFIG_DEBUG_INFO_BTF_MODULES="};
   if (!extra.empty()) argv.push_back(extra);
   argv.push_back("modules");
   ProcessResult r = runner.run(argv, {.timeout = std::chrono::seconds(900)});
@@ -52,6 +51,23 @@ std::string strip_namespaces(const std::string& symvers) {
   return out.str();
 }
 
+// A module the kernel would refuse (other vermagic, other struct module) is
+// a broken build tree, not a finding: stop before any test runs.
+void check_against_shipped_modules(ProcessRunner& runner, const KernelArtifacts& kernel, const fs::path& built,
+                                   const fs::path& scratch) {
+  const fs::path shipped = first_shipped_module(kernel.modules_root / "lib/modules" / kernel.release);
+  if (shipped.empty()) {
+    spdlog::warn("{} ships no modules to compare test modules with; module ABI not checked", kernel.release);
+    return;
+  }
+  const ModuleAbi built_abi = read_module_abi(runner, built, scratch);
+  const ModuleAbi shipped_abi = read_module_abi(runner, shipped, scratch);
+  fs::remove(scratch / shipped.stem());
+  require_same_module_abi(built_abi, shipped_abi, kernel.release, shipped);
+  spdlog::info("test modules match {} (vermagic '{}', struct module {} bytes)", shipped.filename().string(),
+               built_abi.vermagic, built_abi.struct_module_size);
+}
+
 }  // namespace
 
 fs::path build_test_modules(ProcessRunner& runner, CacheDir& cache, const KernelArtifacts& kernel,
@@ -71,6 +87,7 @@ fs::path build_test_modules(ProcessRunner& runner, CacheDir& cache, const Kernel
       if (f.filename() != kNoImportSource) fs::copy_file(f, main / f.filename());
     write_file_atomically(main / "Kbuild", read_file(our_modules / "Kbuild") + "obj-m += test_kmod.o test_module.o\n");
     make_modules(runner, kernel, main, "");
+    check_against_shipped_modules(runner, kernel, main / "test_module.ko", out);
     // Pass 2: the namespace violator, against the namespace-less symvers.
     const fs::path noimport = out / "build-noimport";
     fs::create_directories(noimport);

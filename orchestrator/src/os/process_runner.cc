@@ -1,5 +1,6 @@
 #include "os/process_runner.h"
 
+#include <algorithm>
 #include <boost/process.hpp>
 #include <fstream>
 #include <sstream>
@@ -9,6 +10,8 @@
 
 namespace kmx {
 namespace bp = boost::process;
+
+std::string parallel_jobs_flag() { return "-j" + std::to_string(std::max(1u, std::thread::hardware_concurrency())); }
 
 std::string ProcessResult::describe(const std::vector<std::string>& argv) const {
   std::ostringstream out;

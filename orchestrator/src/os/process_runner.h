@@ -32,6 +32,9 @@ struct ProcessResult {
   std::string describe(const std::vector<std::string>& argv) const;
 };
 
+// "-jN" for make and ninja: one job per online CPU.
+std::string parallel_jobs_flag();
+
 class ProcessRunner {
  public:
   virtual ~ProcessRunner() = default;

@@ -46,6 +46,7 @@ json cell_json(const CellResult& c) {
           {"vcpus", c.cell.vcpus},
           {"memory_mib", c.cell.memory_mib},
           {"image", c.image_id},
+          {"test_modules_built_against", c.test_modules_built_against},
           {"guest_uname", c.guest_uname},
           {"guest_kmod_version", c.guest_kmod_version},
           {"boot_s", c.first_boot_seconds()},
@@ -107,6 +108,7 @@ std::map<std::string, CellResult> read_cell_results(const std::filesystem::path&
   for (const auto& c : doc.value("cells", json::array())) {
     CellResult cell;
     cell.image_id = c.value("image", "");
+    cell.test_modules_built_against = c.value("test_modules_built_against", "");
     cell.guest_uname = c.value("guest_uname", "");
     cell.guest_kmod_version = c.value("guest_kmod_version", "");
     for (const auto& t : c.value("tests", json::array())) {

@@ -41,6 +41,7 @@ struct TestResult {
 struct CellResult {
   Cell cell;
   std::string image_id;
+  std::string test_modules_built_against;
   std::string guest_uname;
   std::string guest_kmod_version;
   std::vector<TestResult> tests;  // in the cell's test order

@@ -88,6 +88,7 @@ class CellRun {
       : ctx_(ctx), cell_(cell), image_(image), on_progress_(on_progress), result_(previous) {
     result_.cell = cell;
     result_.image_id = image.id;
+    result_.test_modules_built_against = image.test_modules_built_against;
     result_.tests = in_cell_order(cell, previous.tests);  // drops tests the matrix no longer has
     next_boot_ = static_cast<int>(previous.boots.size()) + 1;
     cell_dir_ = ctx.run_dir / "cells" / cell.id();

@@ -190,6 +190,26 @@ TEST_F(EndToEnd, Kmod342FromDebianSourceOnDebian612) {
   EXPECT_EQ(storm["finit_ok"], storm["concurrency"]) << storm.dump();  // >= 6.5: every caller gets 0
 }
 
+TEST_F(EndToEnd, Debian72TestModulesBuiltFromLinuxSourceLoadWithKmod30) {
+  // sid's 7.2 headers want gcc-16 and glibc 2.38: the test modules are built
+  // against a tree prepared from linux-source-7.2 by the host's gcc-12, and
+  // must load into Debian's own kernel (test_kmod for kmod:0001, ours for
+  // ns:import).
+  RunOutcome out = run(
+      "tests = [\"kmod:0001\", \"ns:import\"]\nvcpus = [1]\nmemory_mib = [512]\n"
+      "[[kernel]]\nname = \"debian-7.2\"\npackage = \"linux-image-7.2.13+deb14-amd64\"\n"
+      "[[kmod]]\nname = \"kmod-30\"\nsource = \"debian-source\"\nversion = \"30+20221128-1\"\n");
+  EXPECT_EQ(out.exit_code, 0) << out.output;
+  ASSERT_FALSE(out.results.is_null()) << out.output;
+  const auto& cell = out.results["cells"][0];
+  EXPECT_EQ(cell["guest_uname"], "7.2.13+deb14-amd64");
+  EXPECT_EQ(cell["guest_kmod_version"], "kmod version 30");
+  EXPECT_TRUE(cell["test_modules_built_against"].get<std::string>().starts_with("prepared from linux-source-7.2"))
+      << cell["test_modules_built_against"];
+  EXPECT_EQ(test_of(out, "kmod:0001")["verdict"], "PASS") << test_of(out, "kmod:0001").dump();
+  EXPECT_EQ(test_of(out, "ns:import")["verdict"], "PASS") << test_of(out, "ns:import").dump();
+}
+
 TEST_F(EndToEnd, UnknownKmodSourceVersionFailsWithExit2) {
   RunOutcome out = run(
       "tests = [\"kmod:0001\"]\nvcpus = [1]\nmemory_mib = [512]\n"

@@ -1,5 +1,5 @@
-// images/: module closure, ldd parsing, Debian package names, the initramfs
-// writer and the content-addressed cache.
+// images/: module closure, ldd parsing, the initramfs writer, the
+// content-addressed cache and the test module builder.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -7,7 +7,6 @@
 
 #include "fakes.h"
 #include "images/cache_dir.h"
-#include "images/debian_kernel_provider.h"
 #include "images/initramfs_writer.h"
 #include "images/module_index.h"
 #include "images/shared_libs.h"
@@ -120,47 +119,6 @@ TEST(SharedLibs, StaticPieHasNoLibraries) {
   std::vector<std::string> missing;
   EXPECT_THAT(parse_ldd_output("\tstatically linked\n", missing), IsEmpty());
   EXPECT_THAT(missing, IsEmpty());
-}
-
-TEST(DebianKernelProvider, HeadersPackageMatchesTheImage) {
-  EXPECT_EQ(DebianKernelProvider::headers_package("linux-image-6.1.0-56-amd64"), "linux-headers-6.1.0-56-amd64");
-}
-
-TEST(DebianKernelProvider, HeadersPackageDropsUnsigned) {
-  EXPECT_EQ(DebianKernelProvider::headers_package("linux-image-6.12.57+deb12-amd64-unsigned"),
-            "linux-headers-6.12.57+deb12-amd64");
-}
-
-TEST(DebianKernelProvider, DependsNamesDropVersionsAndAlternatives) {
-  EXPECT_THAT(DebianKernelProvider::depends_names(
-                  "linux-headers-6.1.0-56-common (= 6.1.192-2), linux-kbuild-6.1 (>= 6.1.192-2), gcc-12 | gcc-11,\n"
-                  " libc6 (>= 2.34)"),
-              ElementsAre("linux-headers-6.1.0-56-common", "linux-kbuild-6.1", "gcc-12", "libc6"));
-}
-
-TEST(DebianKernelProvider, SourcePackageIsMajorMinor) {
-  EXPECT_EQ(DebianKernelProvider::source_package("6.1.192-2"), "linux-source-6.1");
-  EXPECT_EQ(DebianKernelProvider::source_package("6.12.57-1~deb12u1"), "linux-source-6.12");
-}
-
-TEST(DebianKernelProvider, SourcePackageRejectsNonVersions) {
-  EXPECT_THROW(DebianKernelProvider::source_package("unstable"), ImageError);
-}
-
-TEST(DebianKernelProvider, PackageAptDoesNotKnowIsUnknownInput) {
-  ScratchDir dir;
-  CacheDir cache(dir.path());
-  FakeProcessRunner runner;
-  runner.script("apt-cache", exited(100, "E: No packages found\n"));
-  DebianKernelProvider provider(runner, cache);
-  try {
-    provider.prepare(KernelSpec{"k", "debian", "linux-image-9.9.9-1-amd64", "m.toml:1:1"});
-    FAIL() << "no error";
-  } catch (const UnknownInputError& e) {
-    EXPECT_THAT(e.what(), HasSubstr("apt knows no package 'linux-image-9.9.9-1-amd64'"));
-  }
-  ASSERT_EQ(runner.calls.size(), 1u);  // nothing downloaded
-  EXPECT_THAT(runner.calls[0].argv, ElementsAre("apt-cache", "show", "--no-all-versions", "linux-image-9.9.9-1-amd64"));
 }
 
 // Files the writer tests put into an image.
@@ -281,6 +239,31 @@ TEST(TestModuleBuilder, NamespaceColumnIsEmptiedForTheNoImportPass) {
   EXPECT_THAT(runner.seen, HasSubstr("\tkmx_ns_value\t"));
   EXPECT_THAT(runner.seen, HasSubstr("EXPORT_SYMBOL_GPL\t\n"));
   EXPECT_THAT(runner.seen, Not(HasSubstr("KMX_TEST_NS")));
+}
+
+TEST(TestModuleBuilder, ModulesTheKernelWouldRefuseAreAnErrorBeforeAnyTest) {
+  ModuleBuildFixture f;
+  auto& [dir, kernel, ours, cache] = f;
+  kernel.modules_root = dir.path() / "root";
+  write_file_atomically(kernel.modules_root / "lib/modules/6.1.0-56-amd64/kernel/fs/xfs/xfs.ko", "elf");
+  // readelf sees a struct module of 0x380 bytes in the kernel's xfs.ko and
+  // 0x3c0 in the freshly built test_module.ko.
+  struct Readelf : FakeProcessRunner {
+    ProcessResult run(const std::vector<std::string>& argv, const ProcessOptions& o) override {
+      FakeProcessRunner::run(argv, o);
+      if (argv[0] != "readelf") return exited(0);
+      const std::string size = argv.back().ends_with("xfs.ko") ? "000380" : "0003c0";
+      return exited(0, "  [ 4] .gnu.linkonce.this_module PROGBITS 0000000000000000 0000c0 " + size +
+                           " 00 WA 0 0 64\n  [    0]  vermagic=6.1.0-56-amd64 SMP mod_unload modversions \n");
+    }
+  } runner;
+  try {
+    build_test_modules(runner, cache, kernel, ours);
+    FAIL() << "no error";
+  } catch (const ImageError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("would be refused by the kernel"));
+    EXPECT_THAT(e.what(), HasSubstr("struct module of 960 bytes"));
+  }
 }
 
 TEST(CacheDir, KeyNameIsSafeAndHashed) {

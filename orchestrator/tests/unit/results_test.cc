@@ -32,6 +32,7 @@ CellResult cell_result(int vcpus, int memory, std::vector<TestResult> tests, dou
   c.cell = Cell{0, KernelSpec{"debian-6.1", "debian", "linux-image-6.1.0-56-amd64", "m.toml:9:1"},
                 KmodSpec{"host", "host", "m.toml:14:1"}, vcpus, memory, {"kmod:0001", "kmod:0002"}};
   c.image_id = "6.1.0-56-amd64_host-0123-abcd";
+  c.test_modules_built_against = "Debian's linux-headers-6.1.0-56-amd64";
   c.tests = std::move(tests);
   if (boot_s >= 0) {
     BootSummary b;
@@ -76,6 +77,7 @@ TEST(ResultsJson, CellsCarryShapeAndBootTime) {
   EXPECT_DOUBLE_EQ(j["cells"][0]["boot_s"].get<double>(), 2.1);
   EXPECT_DOUBLE_EQ(j["cells"][1]["boot_s"].get<double>(), -1);  // never booted
   EXPECT_EQ(j["cells"][0]["kernel"]["package"], "linux-image-6.1.0-56-amd64");
+  EXPECT_EQ(j["cells"][0]["test_modules_built_against"], "Debian's linux-headers-6.1.0-56-amd64");
 }
 
 TEST(ResultsJson, TestsCarryVerdictEvidenceAndDuration) {
@@ -122,6 +124,7 @@ TEST(ResultsJson, CellResultsReadBackForResume) {
   EXPECT_EQ(c.tests[1].verdict, Verdict::kOom);
   EXPECT_EQ(c.tests[1].duration_s, run.cells.back().tests[1].duration_s);
   EXPECT_TRUE(c.tests[1].as_expected);
+  EXPECT_EQ(c.test_modules_built_against, "Debian's linux-headers-6.1.0-56-amd64");
 }
 
 TEST(ResultsJson, CorruptResultsFileIsAnErrorNamingIt) {
