@@ -87,6 +87,7 @@ std::vector<std::string> kconfig_changes(const std::map<std::string, std::string
 }
 
 std::string headers_unusable_reason(ProcessRunner& runner, const fs::path& headers_dir) {
+  if (!fs::exists(headers_dir / ".config")) return "it has no .config";
   const auto config = parse_kconfig(read_file(headers_dir / ".config"));
   if (auto it = config.find("CONFIG_CC_VERSION_TEXT"); it != config.end()) {
     std::istringstream words(unquote(it->second));
@@ -110,6 +111,11 @@ std::string headers_unusable_reason(ProcessRunner& runner, const fs::path& heade
 }
 
 void prepare_build_tree_from_source(ProcessRunner& runner, const BuildTreeRequest& request) {
+  for (const char* needed : {".config", "Module.symvers"})
+    if (!fs::exists(request.headers_dir / needed))
+      throw ImageError(request.headers_dir.string() + " has no " + needed +
+                       ", so no module build tree can be prepared for " + request.release +
+                       "\n  fix: use the build-dir or source kernel provider for this kernel");
   const fs::path src = request.work_dir / "linux";
   const fs::path obj = request.work_dir / "obj";
   fs::create_directories(src);
