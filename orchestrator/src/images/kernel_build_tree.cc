@@ -125,6 +125,12 @@ void prepare_build_tree_from_source(ProcessRunner& runner, const BuildTreeReques
   std::vector<std::string> argv = {"tar", "-xJf", request.source_tarball.string(), "-C", src.string(),
                                    "--strip-components=1"};
   run_image_step(runner, argv, {.timeout = std::chrono::seconds(900)}, "unpacking " + request.source_tarball.string());
+  // The kernel's own packer of module build trees (what its deb-pkg and
+  // rpm-pkg headers use); older kernels lack it.
+  if (!fs::exists(src / "scripts/package/install-extmod-build"))
+    throw ImageError("linux-source for " + request.release +
+                     " has no scripts/package/install-extmod-build, so no module build tree can be packed from it"
+                     "\n  fix: use the build-dir or source kernel provider for this kernel");
 
   const std::string kernel_config = read_file(request.headers_dir / ".config");
   write_file_atomically(obj / ".config", kernel_config);
@@ -143,11 +149,6 @@ void prepare_build_tree_from_source(ProcessRunner& runner, const BuildTreeReques
   run_image_step(runner, argv, {.timeout = std::chrono::seconds(1800)}, "make modules_prepare for " + request.release);
   fs::copy_file(request.headers_dir / "Module.symvers", obj / "Module.symvers", fs::copy_options::overwrite_existing);
 
-  const fs::path packer = src / "scripts/package/install-extmod-build";
-  if (!fs::exists(packer))
-    throw ImageError("linux-source for " + request.release +
-                     " has no scripts/package/install-extmod-build (added in Linux 6.8), so no module build tree "
-                     "can be packed from it\n  fix: use the build-dir or source kernel provider for this kernel");
   argv = {"make", "-C", obj.string(), "run-command",
           "KBUILD_RUN_COMMAND=$(srctree)/scripts/package/install-extmod-build " + request.out_dir.string()};
   run_image_step(runner, argv, {.timeout = std::chrono::seconds(300)}, "packing the module build tree");

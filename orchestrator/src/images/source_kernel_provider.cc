@@ -26,6 +26,17 @@ std::size_t compiled_objects(const fs::path& log) {
 
 }  // namespace
 
+std::vector<std::string> SourceKernelProvider::options_not_applied(const std::string& build_log) {
+  static const std::string kPrefix = "build-kernel: ";
+  static const std::string kSuffix = " not applied (unknown to this kernel?)";
+  std::vector<std::string> options;
+  std::istringstream in(build_log);
+  for (std::string line; std::getline(in, line);)
+    if (line.starts_with(kPrefix) && line.ends_with(kSuffix))
+      options.push_back(line.substr(kPrefix.size(), line.size() - kPrefix.size() - kSuffix.size()));
+  return options;
+}
+
 KernelArtifacts SourceKernelProvider::prepare(const KernelSpec& spec) {
   if (!fs::exists(spec.path / "Makefile") || !fs::exists(spec.path / "kernel"))
     throw UnknownInputError(spec.location + ": kernel '" + spec.name + "': " + spec.path.string() +
@@ -55,6 +66,9 @@ KernelArtifacts SourceKernelProvider::prepare(const KernelSpec& spec) {
     };
     ProcessResult r = runner_.run(argv, options);
     if (!r.ok()) throw ImageError("building kernel '" + spec.name + "' failed: " + r.describe(argv) + "\n  log: " + log.string());
+    for (const auto& option : options_not_applied(fs::exists(log) ? read_file(log) : std::string()))
+      spdlog::warn("kernel '{}': {} from the config fragments was not applied (this kernel does not have it)", spec.name,
+                   option);
     // Builds use relative paths below the O= dir; keep a link to the tree for kmod.sh.
     if (!fs::exists(tmp / "build/source")) fs::create_symlink(spec.path, tmp / "build/source");
   });

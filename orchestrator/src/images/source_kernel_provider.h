@@ -14,6 +14,9 @@ class SourceKernelProvider : public KernelProvider {
   SourceKernelProvider(ProcessRunner& runner, CacheDir& cache, std::filesystem::path data_dir)
       : runner_(runner), cache_(cache), data_dir_(std::move(data_dir)), build_dirs_(runner, cache) {}
   KernelArtifacts prepare(const KernelSpec& spec) override;
+  // Fragment options build-kernel.sh says the kernel did not take (e.g.
+  // CONFIG_MODULE_STATS=y on 6.1, which predates it), from its log.
+  static std::vector<std::string> options_not_applied(const std::string& build_log);
 
  private:
   ProcessRunner& runner_;

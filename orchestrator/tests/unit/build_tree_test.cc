@@ -95,6 +95,8 @@ TEST(BuildTreeFromSource, SourceWithoutThePackerIsAnErrorWithAFix) {
     EXPECT_THAT(e.what(), HasSubstr("install-extmod-build"));
     EXPECT_THAT(e.what(), HasSubstr("fix:"));
   }
+  ASSERT_EQ(runner.calls.size(), 1u);  // found out before any make
+  EXPECT_EQ(runner.calls[0].argv[0], "tar");
 }
 
 TEST(BuildTreeFromSource, ConfiguresWithTheKernelsReleaseAndPacksTheTree) {

@@ -104,6 +104,16 @@ TEST(SourceKernel, BuildsOnceWithTheDefaultFragmentThenReusesTheBuild) {
     EXPECT_FALSE(runner.calls[i].argv[0].ends_with("build-kernel.sh"));
 }
 
+TEST(SourceKernel, FragmentOptionsTheKernelDidNotTakeAreReadFromTheLog) {
+  // What build-kernel.sh printed for linux-source-6.1 with module-debug.config.
+  EXPECT_THAT(SourceKernelProvider::options_not_applied(
+                  "  CC      kernel/module/main.o\n"
+                  "build-kernel: CONFIG_MODULE_DEBUG=y not applied (unknown to this kernel?)\n"
+                  "build-kernel: CONFIG_MODULE_STATS=y not applied (unknown to this kernel?)\n"
+                  "  LD      vmlinux\n"),
+              ::testing::ElementsAre("CONFIG_MODULE_DEBUG=y", "CONFIG_MODULE_STATS=y"));
+}
+
 TEST(SourceKernel, IdentityChangesWhenAFileChanges) {
   ScratchDir dir;
   write_file_atomically(dir.path() / "linux/Makefile", "VERSION = 6\n");
