@@ -64,6 +64,7 @@ ModuleAbi read_module_abi(ProcessRunner& runner, const fs::path& module, const f
   }
   const std::vector<std::string> argv = {"readelf", "-SW", "-p", ".modinfo", elf.string()};
   const ProcessResult r = run_image_step(runner, argv, {.timeout = std::chrono::seconds(60)}, "reading " + module.string());
+  if (elf != module) fs::remove(elf);  // the decompressed copy has served
   const ModuleAbi abi = parse_module_abi(r.output);
   if (abi.vermagic.empty() || abi.struct_module_size == 0)
     throw ImageError(module.string() + " has no vermagic or no " + kThisModule + " section: not a kernel module?");

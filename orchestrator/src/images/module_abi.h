@@ -23,7 +23,7 @@ struct ModuleAbi {
 ModuleAbi parse_module_abi(const std::string& readelf_output);
 
 // Reads a module file, .ko or compressed (.ko.xz, .ko.zst, .ko.gz), using
-// scratch_dir for the decompressed copy. Throws ImageError.
+// scratch_dir for a decompressed copy it removes again. Throws ImageError.
 ModuleAbi read_module_abi(ProcessRunner& runner, const std::filesystem::path& module,
                           const std::filesystem::path& scratch_dir);
 

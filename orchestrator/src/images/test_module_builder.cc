@@ -62,7 +62,6 @@ void check_against_shipped_modules(ProcessRunner& runner, const KernelArtifacts&
   }
   const ModuleAbi built_abi = read_module_abi(runner, built, scratch);
   const ModuleAbi shipped_abi = read_module_abi(runner, shipped, scratch);
-  fs::remove(scratch / shipped.stem());
   require_same_module_abi(built_abi, shipped_abi, kernel.release, shipped);
   spdlog::info("test modules match {} (vermagic '{}', struct module {} bytes)", shipped.filename().string(),
                built_abi.vermagic, built_abi.struct_module_size);

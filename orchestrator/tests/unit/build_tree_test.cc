@@ -136,9 +136,15 @@ TEST(ModuleAbi, SingleDigitSectionNumbersAndRelaSectionsDoNotConfuseIt) {
 
 TEST(ModuleAbi, CompressedModulesAreDecompressedBeforeReadelf) {
   ScratchDir dir;
-  FakeProcessRunner runner;
+  struct Xz : FakeProcessRunner {  // xz leaves the decompressed copy where it was told
+    ProcessResult run(const std::vector<std::string>& argv, const ProcessOptions& o) override {
+      if (argv[0] == "xz") write_file_atomically(o.output_file, "elf");
+      return FakeProcessRunner::run(argv, o);
+    }
+  } runner;
   runner.script("readelf", exited(0, read_file(fs::path(KMX_TESTDATA) / "readelf/test_module-7.2.13.txt")));
   read_module_abi(runner, dir.path() / "xfs.ko.xz", dir.path());
+  EXPECT_FALSE(fs::exists(dir.path() / "xfs.ko"));  // the copy is removed once read
   ASSERT_EQ(runner.calls.size(), 2u);
   EXPECT_THAT(runner.calls[0].argv, ElementsAre("xz", "-dc", (dir.path() / "xfs.ko.xz").string()));
   EXPECT_EQ(runner.calls[0].options.output_file, dir.path() / "xfs.ko");
