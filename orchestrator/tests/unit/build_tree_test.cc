@@ -99,6 +99,21 @@ TEST(BuildTreeFromSource, SourceWithoutThePackerIsAnErrorWithAFix) {
   EXPECT_EQ(runner.calls[0].argv[0], "tar");
 }
 
+TEST(BuildTreeFromSource, HeadersWithoutModuleSymversAreAnErrorBeforeAnyWork) {
+  ScratchDir dir;
+  FakeProcessRunner runner;
+  const BuildTreeRequest request = request_in(dir.path());
+  fs::remove(request.headers_dir / "Module.symvers");
+  try {
+    prepare_build_tree_from_source(runner, request);
+    FAIL() << "no error";
+  } catch (const ImageError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("has no Module.symvers"));
+    EXPECT_THAT(e.what(), HasSubstr("fix:"));
+  }
+  EXPECT_TRUE(runner.calls.empty());
+}
+
 TEST(BuildTreeFromSource, ConfiguresWithTheKernelsReleaseAndPacksTheTree) {
   ScratchDir dir;
   struct Kbuild : FakeProcessRunner {
