@@ -13,6 +13,7 @@
 #include "event_channel.h"
 #include "finit_storm.h"
 #include "guest_system.h"
+#include "kmod_config_probe.h"
 #include "kmx/protocol.h"
 #include "suite_commands.h"
 #include "test_process.h"
@@ -73,7 +74,12 @@ int main(int argc, char** argv) {
   AgentConfig config = parse_kernel_cmdline(read_file_trimmed("/proc/cmdline"));
   utsname uts{};
   ::uname(&uts);
+  const KmodConfigProbe config_probe = probe_kmod_config();
   channel.emit(kmx::protocol::kEventBoot, {{"uname", uts.release},
+                                           {"modprobe_config", {{"available", config_probe.available},
+                                                                {"reads_etc_modprobe_d", config_probe.reads_etc_modprobe_d},
+                                                                {"dump", config_probe.dump},
+                                                                {"bytes", config_probe.dump_bytes}}},
                                            {"kmod_version", guest_kmod_version()},
                                            {"cpus", sysconf(_SC_NPROCESSORS_ONLN)},
                                            {"mem_kib", sysconf(_SC_PHYS_PAGES) * (sysconf(_SC_PAGESIZE) / 1024)},

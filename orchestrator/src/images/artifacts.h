@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace kmx {
 
@@ -30,6 +31,15 @@ struct KmodArtifacts {
   // busybox's modutils instead of kmod: /sbin/modprobe etc. are busybox
   // applets and there is no /bin/kmod (so kmod.sh SKIPs, as it should).
   bool busybox = false;
+  // The modprobe.d directories it searches, read from its binaries.
+  std::vector<std::string> config_dirs;
+  // How a built kmod was configured (empty for the host's and busybox):
+  // "autotools"/"meson", where the options came from, the options.
+  std::string build_system;
+  std::string build_origin;
+  std::vector<std::string> build_options;
+  // Host libraries libkmod loads at run time (-Ddlopen): the image carries them.
+  std::vector<std::filesystem::path> runtime_libraries;
 };
 
 // Problems preparing an image: the message says what failed and how to fix it.

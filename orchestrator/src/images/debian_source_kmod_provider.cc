@@ -11,7 +11,9 @@ namespace kmx {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr const char* kLayoutVersion = "kmod-debian-source-v1";
+// v2: configured with debian/rules' own options (v1 had autotools' default
+// sysconfdir, /usr/etc, for kmod <= 30).
+constexpr const char* kLayoutVersion = "kmod-debian-source-v2";
 
 fs::path find_one(const fs::path& dir, const std::string& infix) {
   for (const auto& e : fs::directory_iterator(dir))
@@ -57,12 +59,22 @@ KmodArtifacts DebianSourceKmodProvider::prepare(const KmodSpec& spec) {
     spdlog::info("building kmod {} from Debian source (cached after the first run)", spec.version);
     const fs::path src = out / "src";
     fetch_and_unpack(spec.version, src);
-    build_kmod_tree(runner_, src, out / "root");
-    installed_kmod(key, out / "root");  // fails the build when no binary was installed
+    const KmodBuildSystem system = build_system_of(src);
+    const fs::path rules = src / "debian/rules";
+    if (!fs::exists(rules)) throw ImageError("kmod " + spec.version + ": the Debian source has no debian/rules");
+    KmodBuildOptions options;
+    try {
+      options = options_from_debian_rules(read_file(rules), system);
+    } catch (const std::runtime_error& e) {
+      throw ImageError("kmod " + spec.version + ": " + e.what());
+    }
+    options.origin = "debian/rules of kmod " + spec.version + " (CONFFLAGS_deb)";
+    build_kmod_tree(runner_, src, out, options);
+    installed_kmod(key, out);  // fails the build when no binary was installed
     fs::remove_all(src);
     fs::remove_all(out / "download");
   });
-  return installed_kmod(key, entry / "root");
+  return installed_kmod(key, entry);
 }
 
 }  // namespace kmx

@@ -1,5 +1,6 @@
 #include "images/host_kmod_provider.h"
 
+#include "images/kmod_build.h"
 #include "os/files.h"
 
 namespace kmx {
@@ -17,7 +18,11 @@ KmodArtifacts HostKmodProvider::prepare(const KmodSpec& spec) {
   if (!std::filesystem::is_regular_file(binary_, ec))
     throw ImageError("kmod '" + spec.name + "': " + binary_.string() +
                      " does not exist\n  fix: apt-get install kmod, or declare another kmod source");
-  return KmodArtifacts{"host-" + sha256_file(binary_).substr(0, 16), binary_};
+  KmodArtifacts k{"host-" + sha256_file(binary_).substr(0, 16), binary_};
+  k.build_origin = "the host's " + binary_.string();
+  for (const char* lib : {"/lib/x86_64-linux-gnu/libkmod.so.2", "/usr/lib/x86_64-linux-gnu/libkmod.so.2"})
+    if (k.config_dirs.empty() && std::filesystem::exists(lib)) k.config_dirs = kmod_config_dirs(binary_, lib);
+  return k;
 }
 
 }  // namespace kmx

@@ -18,7 +18,7 @@ namespace fs = std::filesystem;
 namespace {
 
 // Bumped whenever what goes into an image changes.
-constexpr const char* kRecipeVersion = "image-recipe-v4";
+constexpr const char* kRecipeVersion = "image-recipe-v5";
 constexpr const char* kBusybox = "/bin/busybox";
 constexpr const char* kBash = "/bin/bash";
 constexpr const char* kCapsh = "/usr/sbin/capsh";
@@ -116,8 +116,13 @@ void ImageBuilder::assemble(const ImageInputs& in, const fs::path& out) {
   }
   for (const auto& lib : shared_libraries({kBash, kCapsh}, {})) w.add_file(lib, lib);
   // A built kmod's libkmod replaces the system's in the guest's library dir.
-  for (const auto& lib : in.kmod.busybox ? std::vector<std::string>{}
-                                         : shared_libraries({in.kmod.kmod_binary.string()}, in.kmod.library_dir)) {
+  std::vector<std::string> kmod_binaries = {in.kmod.kmod_binary.string()};
+  for (const auto& lib : in.kmod.runtime_libraries) kmod_binaries.push_back(lib.string());
+  std::set<std::string> kmod_libs;
+  for (const auto& lib : in.kmod.runtime_libraries) kmod_libs.insert(lib.string());
+  if (!in.kmod.busybox)
+    for (auto& lib : shared_libraries(kmod_binaries, in.kmod.library_dir)) kmod_libs.insert(std::move(lib));
+  for (const auto& lib : kmod_libs) {
     const bool ours = !in.kmod.library_dir.empty() && lib.starts_with(in.kmod.library_dir.string() + "/");
     w.add_file(ours ? kGuestLibDir + fs::path(lib).filename().string() : lib, lib);
   }
@@ -149,7 +154,13 @@ Image ImageBuilder::build(const ImageInputs& in) {
     spdlog::info("assembling initramfs for {} with kmod {}", in.kernel.release, in.kmod.id);
     assemble(in, out);
   });
-  return Image{key, in.kernel.release, in.kernel.vmlinuz, entry / "initrd.cpio", in.kernel.build_dir_origin};
+  Image image{key, in.kernel.release, in.kernel.vmlinuz, entry / "initrd.cpio", in.kernel.build_dir_origin};
+  image.kmod_build = {{"origin", in.kmod.build_origin}, {"config_dirs", in.kmod.config_dirs}};
+  if (!in.kmod.build_system.empty()) {
+    image.kmod_build["system"] = in.kmod.build_system;
+    image.kmod_build["options"] = in.kmod.build_options;
+  }
+  return image;
 }
 
 }  // namespace kmx

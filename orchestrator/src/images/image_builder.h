@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "images/artifacts.h"
 #include "images/cache_dir.h"
 #include "os/process_runner.h"
@@ -19,6 +21,8 @@ struct Image {
   std::filesystem::path vmlinuz;
   std::filesystem::path initrd;
   std::string test_modules_built_against;  // KernelArtifacts::build_dir_origin
+  // How the kmod under test was built and which modprobe.d it reads.
+  nlohmann::json kmod_build = nlohmann::json::object();
 };
 
 struct ImageInputs {

@@ -1,6 +1,8 @@
-// Building a kmod source tree into a DESTDIR: meson for kmod >= 31,
-// autotools (with a gtk-doc stub) for older trees. xz, zstd and openssl are
-// linked, never dlopen'ed, so ldd finds everything the guest needs.
+// Building a kmod source tree into a DESTDIR with the options the
+// distribution uses (kmod_build_options.h): meson where the tree has
+// meson.build (kmod >= 34), autotools (with a gtk-doc stub) before. What was
+// used is kept beside the install as build-info.json and travels with the
+// artifacts into results.json.
 #pragma once
 
 #include <filesystem>
@@ -9,6 +11,7 @@
 #include <vector>
 
 #include "images/artifacts.h"
+#include "images/kmod_build_options.h"
 #include "os/process_runner.h"
 
 namespace kmx {
@@ -17,10 +20,21 @@ namespace kmx {
 void run_kmod_build_step(ProcessRunner& runner, const std::vector<std::string>& argv, const std::filesystem::path& cwd,
                          const std::string& what, std::map<std::string, std::string> env = {});
 
-// Builds `src` in place and installs into `root`; throws ImageError.
-void build_kmod_tree(ProcessRunner& runner, const std::filesystem::path& src, const std::filesystem::path& root);
+KmodBuildSystem build_system_of(const std::filesystem::path& src);
 
-// The installed kmod of a DESTDIR root, and where its libkmod lives.
-KmodArtifacts installed_kmod(const std::string& id, const std::filesystem::path& root);
+// Builds `src` in place with `options` and installs into `entry`/root, then
+// checks the configuration directories compiled in (ImageError when the
+// result would read /usr/etc/modprobe.d) and writes `entry`/build-info.json.
+void build_kmod_tree(ProcessRunner& runner, const std::filesystem::path& src, const std::filesystem::path& entry,
+                     const KmodBuildOptions& options);
+
+// The installed kmod of a cache entry built by build_kmod_tree: binary,
+// libkmod, and the build record.
+KmodArtifacts installed_kmod(const std::string& id, const std::filesystem::path& entry);
+
+// The modprobe.d directories a kmod binary (and the libkmod it uses)
+// searches, read from their bytes.
+std::vector<std::string> kmod_config_dirs(const std::filesystem::path& kmod_binary,
+                                          const std::filesystem::path& libkmod);
 
 }  // namespace kmx

@@ -4,6 +4,7 @@
 
 #include "images/kmod_build.h"
 #include "images/tree_identity.h"
+#include "os/files.h"
 
 namespace kmx {
 namespace fs = std::filesystem;
@@ -13,7 +14,7 @@ KmodArtifacts SourceKmodProvider::prepare(const KmodSpec& spec) {
     throw UnknownInputError(spec.location + ": kmod '" + spec.name + "': " + spec.path.string() +
                             " is not a kmod source tree\n  fix: point path at a kmod checkout (libkmod/ and meson.build "
                             "or configure.ac)");
-  const std::string key = cache_key_name("kmod-" + spec.name, "kmod-source-v1\n" + tree_identity(runner_, spec.path));
+  const std::string key = cache_key_name("kmod-" + spec.name, "kmod-source-v2\n" + tree_identity(runner_, spec.path));
   const fs::path entry = cache_.ensure("kmod", key, [&](const fs::path& out) {
     spdlog::info("building kmod '{}' from {} (cached until the tree changes)", spec.name, spec.path.string());
     // A copy: autoreconf and in-tree builds must not touch the user's checkout.
@@ -21,11 +22,14 @@ KmodArtifacts SourceKmodProvider::prepare(const KmodSpec& spec) {
     fs::copy(spec.path, src, fs::copy_options::recursive | fs::copy_options::copy_symlinks);
     fs::remove_all(src / ".git");
     fs::remove_all(src / "build");
-    build_kmod_tree(runner_, src, out / "root");
-    installed_kmod(key, out / "root");
+    const KmodBuildSystem system = build_system_of(src);
+    const fs::path meson_options = src / "meson_options.txt";
+    build_kmod_tree(runner_, src, out,
+                    distribution_options(system, fs::exists(meson_options) ? read_file(meson_options) : ""));
+    installed_kmod(key, out);
     fs::remove_all(src);
   });
-  return installed_kmod(key, entry / "root");
+  return installed_kmod(key, entry);
 }
 
 }  // namespace kmx

@@ -49,6 +49,8 @@ json cell_json(const CellResult& c) {
           {"test_modules_built_against", c.test_modules_built_against},
           {"guest_uname", c.guest_uname},
           {"guest_kmod_version", c.guest_kmod_version},
+          {"kmod_build", c.kmod_build},
+          {"guest_modprobe_config", c.guest_modprobe_config},
           {"boot_s", c.first_boot_seconds()},
           {"tests", tests},
           {"boots", boots}};
@@ -111,6 +113,8 @@ std::map<std::string, CellResult> read_cell_results(const std::filesystem::path&
     cell.test_modules_built_against = c.value("test_modules_built_against", "");
     cell.guest_uname = c.value("guest_uname", "");
     cell.guest_kmod_version = c.value("guest_kmod_version", "");
+    cell.kmod_build = c.value("kmod_build", json::object());
+    cell.guest_modprobe_config = c.value("guest_modprobe_config", json::object());
     for (const auto& t : c.value("tests", json::array())) {
       TestResult r;
       r.test = t.value("id", "");

@@ -44,6 +44,11 @@ struct CellResult {
   std::string test_modules_built_against;
   std::string guest_uname;
   std::string guest_kmod_version;
+  // How the kmod under test was built and which modprobe.d it searches
+  // (Image::kmod_build), and what the guest saw: {available,
+  // reads_etc_modprobe_d, sha256, bytes} of `modprobe -c`.
+  nlohmann::json kmod_build = nlohmann::json::object();
+  nlohmann::json guest_modprobe_config = nlohmann::json::object();
   std::vector<TestResult> tests;  // in the cell's test order
   std::vector<BootSummary> boots;
 

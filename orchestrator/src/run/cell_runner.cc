@@ -89,6 +89,7 @@ class CellRun {
     result_.cell = cell;
     result_.image_id = image.id;
     result_.test_modules_built_against = image.test_modules_built_against;
+    result_.kmod_build = image.kmod_build;
     result_.tests = in_cell_order(cell, previous.tests);  // drops tests the matrix no longer has
     next_boot_ = static_cast<int>(previous.boots.size()) + 1;
     cell_dir_ = ctx.run_dir / "cells" / cell.id();
@@ -238,9 +239,26 @@ class CellRun {
         result_.guest_uname = info->uname;
         result_.guest_kmod_version = info->kmod_version;
       }
+      if (info->modprobe_config && result_.guest_modprobe_config.empty()) record_modprobe_config(*info->modprobe_config);
     }
     result_.boots.push_back(summary);
     return run;
+  }
+
+  // The dump goes to a fixed file name in the cell's directory; only its
+  // digest and size go into results.json.
+  void record_modprobe_config(const BootInfo::ModprobeConfig& config) {
+    auto& out = result_.guest_modprobe_config;
+    out = {{"available", config.available}, {"reads_etc_modprobe_d", config.reads_etc_modprobe_d}};
+    if (!config.available) return;
+    out["sha256"] = sha256_hex(config.dump);
+    out["bytes"] = config.bytes;
+    out["truncated"] = config.bytes > config.dump.size();
+    write_file_atomically(cell_dir_ / "modprobe-c.txt", config.dump);
+    out["dump"] = fs::relative(cell_dir_ / "modprobe-c.txt", ctx_.run_dir).string();
+    if (!config.reads_etc_modprobe_d)
+      spdlog::warn("[{}] the kmod under test ignores /etc/modprobe.d: verdicts that depend on it are not a "
+                   "distribution's", cell_.id());
   }
 
   const CellContext& ctx_;

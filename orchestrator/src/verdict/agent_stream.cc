@@ -106,6 +106,19 @@ void AgentStream::handle_line(std::string_view line) {
     if (auto it = j.find("problems"); it != j.end() && it->is_array())
       for (const auto& p : *it)
         if (p.is_string()) info.problems.push_back(sanitize_guest_text(p.get<std::string>()));
+    if (auto mc = j.find("modprobe_config"); mc != j.end() && mc->is_object()) {
+      BootInfo::ModprobeConfig config;
+      auto flag = [&](const char* key) {
+        auto f = mc->find(key);
+        return f != mc->end() && f->is_boolean() && f->get<bool>();
+      };
+      config.available = flag("available");
+      config.reads_etc_modprobe_d = flag("reads_etc_modprobe_d");
+      config.dump = string_field(*mc, "dump").value_or("");
+      if (config.dump.size() > kMaxModprobeConfigBytes) config.dump.resize(kMaxModprobeConfigBytes);
+      config.bytes = number_field<std::size_t>(*mc, "bytes", 0);
+      info.modprobe_config = std::move(config);
+    }
     log_.boot = info;
   } else if (*ev == protocol::kEventTestStart && test) {
     log_.started.push_back(*test);

@@ -18,7 +18,18 @@ struct BootInfo {
   long cpus = 0;
   long mem_kib = 0;
   std::vector<std::string> problems;  // what the agent could not set up
+  // The kmod's effective configuration (kmod_config_probe in the agent):
+  // unset for an agent that did not report it.
+  struct ModprobeConfig {
+    bool available = false;  // `modprobe -c` ran (busybox has no -c)
+    bool reads_etc_modprobe_d = false;
+    std::string dump;        // raw `modprobe -c`, at most kMaxModprobeConfigBytes
+    std::size_t bytes = 0;   // its size as the guest reported it
+  };
+  std::optional<ModprobeConfig> modprobe_config;
 };
+
+inline constexpr std::size_t kMaxModprobeConfigBytes = 256 * 1024;
 
 struct TestEndInfo {
   int exit_code = -1;

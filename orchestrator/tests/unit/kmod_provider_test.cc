@@ -16,6 +16,7 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::Contains;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using namespace kmx::testing;
 
 // Plays apt-get, tar and the build tools just enough for the provider: apt
@@ -35,11 +36,15 @@ class FakeKmodBuild : public FakeProcessRunner {
       write_file_atomically(fs::path(argv[4]) / (meson_ ? "meson.build" : "configure.ac"), "");
     } else if (tool == "tar") {
       write_file_atomically(fs::path(argv[4]) / "debian/patches/series", "# none\nfix.patch\n");
+      write_file_atomically(fs::path(argv[4]) / "debian/rules",
+                            meson_ ? "CONFFLAGS_deb = -D dlopen=all -D xz=enabled -D docs=true\n"
+                                   : "CONFFLAGS = --sysconfdir=/etc\nCONFFLAGS_deb = $(CONFFLAGS) --enable-gtk-doc "
+                                     "--with-xz --with-zstd\n");
     } else if ((tool == "ninja" && argv.back() == "install") || (tool == "make" && argv[1] == "install")) {
       const std::string destdir = meson_ ? o.env.at("DESTDIR") : argv[2].substr(std::string("DESTDIR=").size());
       write_file_atomically(fs::path(destdir) / "usr/share/bash-completion/completions/kmod", "# not the binary\n");
-      write_file_atomically(fs::path(destdir) / "usr/bin/kmod", "ELF");
-      if (!meson_) write_file_atomically(fs::path(destdir) / "usr/lib/libkmod.so.2", "ELF");
+      write_file_atomically(fs::path(destdir) / "usr/bin/kmod", meson_ ? kmod_strings : std::string("ELF"));
+      if (!meson_) write_file_atomically(fs::path(destdir) / "usr/lib/libkmod.so.2", kmod_strings);
     }
     return r;
   }
@@ -48,6 +53,9 @@ class FakeKmodBuild : public FakeProcessRunner {
     for (const auto& c : calls) out.push_back(c.argv[0] + (c.argv.size() > 1 ? " " + c.argv[1] : ""));
     return out;
   }
+
+  // What the built binary says about its configuration directories.
+  std::string kmod_strings = std::string("ELF\0/etc/modprobe.d\0/run/modprobe.d\0liblzma.so.5\0", 49);
 
  private:
   bool meson_;
@@ -65,10 +73,20 @@ TEST(DebianSourceKmod, MesonTreeBuildsWithLinkedCompressionAndDestdir) {
   EXPECT_EQ(k.kmod_binary.parent_path().filename(), "bin");  // not bash-completion's file
   EXPECT_TRUE(k.library_dir.empty());                        // meson links libkmod into the tools
   EXPECT_THAT(runner.tools(), Contains("patch -p1"));
+  bool configured = false;
   for (const auto& c : runner.calls)
     if (c.argv[0] == "meson") {
-      EXPECT_THAT(c.argv, Contains("-Ddlopen="));
+      configured = true;
+      EXPECT_THAT(c.argv, Contains("-Ddlopen=all"));  // debian/rules', not a list of ours
+      EXPECT_THAT(c.argv, Contains("--sysconfdir=/etc"));
+      EXPECT_THAT(c.argv, Contains("-Ddocs=false"));
     }
+  EXPECT_TRUE(configured);
+  EXPECT_EQ(k.build_system, "meson");
+  EXPECT_THAT(k.build_origin, HasSubstr("debian/rules of kmod 34.2-2"));
+  EXPECT_THAT(k.config_dirs, Contains("/etc/modprobe.d"));
+  // -Ddlopen: the library libkmod names is carried into the image.
+  EXPECT_THAT(k.runtime_libraries, Contains(fs::path("/lib/x86_64-linux-gnu/liblzma.so.5")));
   EXPECT_THAT(runner.tools(), Contains("ninja -C"));
   EXPECT_THAT(runner.tools(), ::testing::Not(Contains("autoreconf -fi")));
 }
@@ -86,9 +104,27 @@ TEST(DebianSourceKmod, AutotoolsTreeGetsTheGtkDocStubAndItsOwnLibkmod) {
       EXPECT_THAT(c.argv, Contains("--with-xz"));
       EXPECT_THAT(c.argv, Contains("--with-zstd"));
       EXPECT_THAT(c.argv, Contains("--disable-gtk-doc"));
+      EXPECT_THAT(c.argv, Contains("--sysconfdir=/etc"));
+      EXPECT_THAT(c.argv, Not(Contains("--enable-gtk-doc")));
     }
   EXPECT_TRUE(configured);
   EXPECT_EQ(k.library_dir.filename(), "lib");
+  EXPECT_EQ(k.build_system, "autotools");
+  EXPECT_THAT(k.build_options, Contains("--sysconfdir=/etc"));
+}
+
+TEST(DebianSourceKmod, ABuildThatWouldReadUsrEtcIsRefused) {
+  ScratchDir dir;
+  CacheDir cache(dir.path());
+  FakeKmodBuild runner(/*meson=*/false);
+  runner.kmod_strings = std::string("ELF\0/usr/etc/modprobe.d\0/run/modprobe.d\0/lib/modprobe.d\0", 56);
+  try {
+    DebianSourceKmodProvider(runner, cache).prepare(spec("30+20221128-1"));
+    FAIL() << "no error";
+  } catch (const ImageError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("/usr/etc/modprobe.d"));
+    EXPECT_THAT(e.what(), HasSubstr("fix: configure kmod with --sysconfdir=/etc"));
+  }
 }
 
 TEST(DebianSourceKmod, SecondPrepareBuildsNothing) {
@@ -169,7 +205,8 @@ TEST(SourceKmod, BuildsACopyAndLeavesTheCheckoutAlone) {
   struct FakeMeson : FakeProcessRunner {
     ProcessResult run(const std::vector<std::string>& argv, const ProcessOptions& o) override {
       if (argv[0] == "ninja" && argv.back() == "install")
-        write_file_atomically(std::filesystem::path(o.env.at("DESTDIR")) / "usr/bin/kmod", "ELF");
+        write_file_atomically(std::filesystem::path(o.env.at("DESTDIR")) / "usr/bin/kmod",
+                              std::string("ELF\0/etc/modprobe.d\0", 20));
       return FakeProcessRunner::run(argv, o);
     }
   } runner;
@@ -182,6 +219,35 @@ TEST(SourceKmod, BuildsACopyAndLeavesTheCheckoutAlone) {
       EXPECT_NE(c.options.cwd, spec.path) << "built inside the user's checkout";
     }
   EXPECT_FALSE(std::filesystem::exists(spec.path / "build"));
+  EXPECT_THAT(k.build_options, Contains("--sysconfdir=/etc"));
+  EXPECT_THAT(k.build_origin, HasSubstr("packaging profile"));
+}
+
+TEST(SourceKmod, AutotoolsCheckoutIsConfiguredForEtc) {
+  ScratchDir dir;
+  write_file_atomically(dir.path() / "kmod/configure.ac", "AC_INIT([kmod], [30])\n");
+  write_file_atomically(dir.path() / "kmod/libkmod/libkmod.c", "\n");
+  CacheDir cache(dir.path() / "cache");
+  struct FakeAutotools : FakeProcessRunner {
+    ProcessResult run(const std::vector<std::string>& argv, const ProcessOptions& o) override {
+      if (argv[0] == "make" && argv.size() > 2 && argv[1] == "install")
+        write_file_atomically(std::filesystem::path(argv[2].substr(8)) / "bin/kmod",
+                              std::string("ELF\0/etc/modprobe.d\0", 20));
+      return FakeProcessRunner::run(argv, o);
+    }
+  } runner;
+  KmodSpec spec{"tree", "source", "m.toml:7:1", ""};
+  spec.path = dir.path() / "kmod";
+  const KmodArtifacts k = SourceKmodProvider(runner, cache).prepare(spec);
+  bool configured = false;
+  for (const auto& c : runner.calls)
+    if (c.argv[0] == "./configure") {
+      configured = true;
+      EXPECT_THAT(c.argv, Contains("--sysconfdir=/etc"));
+      EXPECT_THAT(c.argv, Contains("--with-rootlibdir=/usr/lib/x86_64-linux-gnu"));
+    }
+  EXPECT_TRUE(configured);
+  EXPECT_EQ(k.kmod_binary.parent_path().filename(), "bin");
 }
 
 }  // namespace
