@@ -1,17 +1,14 @@
 #include "kmod_config_probe.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fstream>
-#include <vector>
 
 #include "test_process.h"
 
 namespace kmx::agent {
 namespace {
-
-constexpr const char* kSentinelFile = "/etc/modprobe.d/kmx-config-probe.conf";
-constexpr const char* kSentinelLine = "options kmx_config_probe seen=1";
 
 struct Dump {
   int exit_code = -1;
@@ -29,20 +26,35 @@ Dump modprobe_config() {
   return d;
 }
 
+// Distinct file names: kmod reads only the first of equally named files.
+std::string sentinel_file(std::size_t i) { return "/kmx-config-probe-" + std::to_string(i) + ".conf"; }
+std::string sentinel_line(std::size_t i) { return "options kmx_config_probe_" + std::to_string(i) + " seen=1"; }
+
 }  // namespace
 
 KmodConfigProbe probe_kmod_config() {
   KmodConfigProbe probe;
   if (::access("/bin/kmod", X_OK) != 0) return probe;  // busybox modutils
-  {
-    std::ofstream sentinel(kSentinelFile);
-    sentinel << kSentinelLine << "\n";
+  std::vector<std::string> created_dirs;
+  for (std::size_t i = 0; i < kCandidateConfigDirs.size(); ++i) {
+    const std::string& dir = kCandidateConfigDirs[i];
+    if (::access(dir.c_str(), F_OK) != 0) {
+      // Parents (/usr/local/lib ...) may be missing too; only the last level is removed again.
+      for (auto at = dir.find('/', 1); at != std::string::npos; at = dir.find('/', at + 1))
+        ::mkdir(dir.substr(0, at).c_str(), 0755);
+      if (::mkdir(dir.c_str(), 0755) == 0) created_dirs.push_back(dir);
+    }
+    std::ofstream(dir + sentinel_file(i)) << sentinel_line(i) << "\n";
   }
-  const Dump with_sentinel = modprobe_config();
-  ::unlink(kSentinelFile);
-  if (with_sentinel.exit_code != 0) return probe;
+  const Dump with_sentinels = modprobe_config();
+  for (std::size_t i = 0; i < kCandidateConfigDirs.size(); ++i) {
+    ::unlink((kCandidateConfigDirs[i] + sentinel_file(i)).c_str());
+    if (with_sentinels.text.find(sentinel_line(i)) != std::string::npos)
+      probe.searched_dirs.push_back(kCandidateConfigDirs[i]);
+  }
+  for (const auto& dir : created_dirs) ::rmdir(dir.c_str());
+  if (with_sentinels.exit_code != 0) return probe;
   probe.available = true;
-  probe.reads_etc_modprobe_d = with_sentinel.text.find(kSentinelLine) != std::string::npos;
   const Dump plain = modprobe_config();
   probe.dump = plain.text;
   probe.dump_bytes = plain.bytes;

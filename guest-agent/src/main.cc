@@ -77,7 +77,7 @@ int main(int argc, char** argv) {
   const KmodConfigProbe config_probe = probe_kmod_config();
   channel.emit(kmx::protocol::kEventBoot, {{"uname", uts.release},
                                            {"modprobe_config", {{"available", config_probe.available},
-                                                                {"reads_etc_modprobe_d", config_probe.reads_etc_modprobe_d},
+                                                                {"searched_dirs", config_probe.searched_dirs},
                                                                 {"dump", config_probe.dump},
                                                                 {"bytes", config_probe.dump_bytes}}},
                                            {"kmod_version", guest_kmod_version()},

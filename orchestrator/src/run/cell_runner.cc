@@ -249,14 +249,15 @@ class CellRun {
   // digest and size go into results.json.
   void record_modprobe_config(const BootInfo::ModprobeConfig& config) {
     auto& out = result_.guest_modprobe_config;
-    out = {{"available", config.available}, {"reads_etc_modprobe_d", config.reads_etc_modprobe_d}};
+    const bool reads_etc = std::count(config.searched_dirs.begin(), config.searched_dirs.end(), "/etc/modprobe.d") > 0;
+    out = {{"available", config.available}, {"searched_dirs", config.searched_dirs}};
     if (!config.available) return;
     out["sha256"] = sha256_hex(config.dump);
     out["bytes"] = config.bytes;
     out["truncated"] = config.bytes > config.dump.size();
     write_file_atomically(cell_dir_ / "modprobe-c.txt", config.dump);
     out["dump"] = fs::relative(cell_dir_ / "modprobe-c.txt", ctx_.run_dir).string();
-    if (!config.reads_etc_modprobe_d)
+    if (!reads_etc)
       spdlog::warn("[{}] the kmod under test ignores /etc/modprobe.d: verdicts that depend on it are not a "
                    "distribution's", cell_.id());
   }

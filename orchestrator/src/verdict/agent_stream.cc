@@ -108,12 +108,12 @@ void AgentStream::handle_line(std::string_view line) {
         if (p.is_string()) info.problems.push_back(sanitize_guest_text(p.get<std::string>()));
     if (auto mc = j.find("modprobe_config"); mc != j.end() && mc->is_object()) {
       BootInfo::ModprobeConfig config;
-      auto flag = [&](const char* key) {
-        auto f = mc->find(key);
-        return f != mc->end() && f->is_boolean() && f->get<bool>();
-      };
-      config.available = flag("available");
-      config.reads_etc_modprobe_d = flag("reads_etc_modprobe_d");
+      auto available = mc->find("available");
+      config.available = available != mc->end() && available->is_boolean() && available->get<bool>();
+      if (auto dirs = mc->find("searched_dirs"); dirs != mc->end() && dirs->is_array())
+        for (const auto& d : *dirs)
+          if (d.is_string() && config.searched_dirs.size() < 16)
+            config.searched_dirs.push_back(sanitize_guest_text(d.get<std::string>(), 120));
       config.dump = string_field(*mc, "dump").value_or("");
       if (config.dump.size() > kMaxModprobeConfigBytes) config.dump.resize(kMaxModprobeConfigBytes);
       config.bytes = number_field<std::size_t>(*mc, "bytes", 0);

@@ -22,7 +22,7 @@ struct BootInfo {
   // unset for an agent that did not report it.
   struct ModprobeConfig {
     bool available = false;  // `modprobe -c` ran (busybox has no -c)
-    bool reads_etc_modprobe_d = false;
+    std::vector<std::string> searched_dirs;  // modprobe.d dirs whose sentinel showed
     std::string dump;        // raw `modprobe -c`, at most kMaxModprobeConfigBytes
     std::size_t bytes = 0;   // its size as the guest reported it
   };

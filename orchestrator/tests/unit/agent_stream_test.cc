@@ -264,5 +264,29 @@ TEST(SanitizeGuestText, CutsAtMaxLenAndMarksTheCut) {
   EXPECT_EQ(sanitize_guest_text("abc", 3), "abc");
 }
 
+TEST(AgentStream, ModprobeConfigIsKeptBoundedWithItsSearchedDirs) {
+  nlohmann::json dirs = nlohmann::json::array({"/etc/modprobe.d", "/run/modprobe.d\x1b[2J"});
+  for (int i = 0; i < 40; ++i) dirs.push_back("/x" + std::to_string(i));
+  const AgentLog log = parse_whole(ev_boot({{"modprobe_config",
+                                             {{"available", true},
+                                              {"searched_dirs", dirs},
+                                              {"dump", std::string(300 * 1024, 'a')},
+                                              {"bytes", 307200}}}}));
+  ASSERT_TRUE(log.boot && log.boot->modprobe_config);
+  const auto& config = *log.boot->modprobe_config;
+  EXPECT_TRUE(config.available);
+  EXPECT_EQ(config.dump.size(), kMaxModprobeConfigBytes);
+  EXPECT_EQ(config.bytes, 307200u);
+  ASSERT_EQ(config.searched_dirs.size(), 16u);
+  EXPECT_EQ(config.searched_dirs[0], "/etc/modprobe.d");
+  EXPECT_THAT(config.searched_dirs[1], ::testing::Not(HasSubstr("\x1b")));
+}
+
+TEST(AgentStream, AgentWithoutConfigProbeLeavesItUnset) {
+  const AgentLog log = parse_whole(ev_boot() + ev_boot({{"modprobe_config", "not an object"}}));
+  ASSERT_TRUE(log.boot);
+  EXPECT_FALSE(log.boot->modprobe_config);
+}
+
 }  // namespace
 }  // namespace kmx

@@ -87,6 +87,23 @@ TEST_F(RunCell, AllTestsPassInOneBoot) {
   EXPECT_EQ(r.image_id, "img-1");
 }
 
+TEST_F(RunCell, EffectiveModprobeConfigIsRecordedAsDigestAndDump) {
+  ScriptedBoot boot = boot_running(cell_.tests);
+  boot.agent[0] = ev_boot({{"modprobe_config",
+                            {{"available", true},
+                             {"searched_dirs", {"/etc/modprobe.d", "/run/modprobe.d"}},
+                             {"dump", "options kmx_x y=1\n"},
+                             {"bytes", 18}}}});
+  driver_.add_boot(boot);
+  const CellResult r = run();
+  const auto& config = r.guest_modprobe_config;
+  EXPECT_EQ(config.value("sha256", ""), sha256_hex("options kmx_x y=1\n"));
+  EXPECT_EQ(config.value("bytes", 0), 18);
+  EXPECT_FALSE(config.value("truncated", true));
+  EXPECT_EQ(config["searched_dirs"], nlohmann::json::array({"/etc/modprobe.d", "/run/modprobe.d"}));
+  EXPECT_EQ(read_file(dir_.path() / config.value("dump", "")), "options kmx_x y=1\n");
+}
+
 TEST_F(RunCell, PanicInSecondTestBootsAgainForTheThird) {
   driver_.add_boot(boot_running(cell_.tests, "kmod:0002"));
   driver_.add_boot(boot_running({"kmod:0003"}));

@@ -149,9 +149,11 @@ inline std::string agent_line(nlohmann::json event) {
   event["v"] = protocol::kVersion;
   return event.dump() + "\n";
 }
-inline std::string ev_boot() {
-  return agent_line({{"ev", protocol::kEventBoot}, {"uname", "6.1.0-56-amd64"}, {"kmod_version", "kmod version 30"},
-                     {"cpus", 2}, {"mem_kib", 983744}, {"problems", nlohmann::json::array()}});
+inline std::string ev_boot(nlohmann::json extra = nlohmann::json::object()) {
+  nlohmann::json boot = {{"ev", protocol::kEventBoot}, {"uname", "6.1.0-56-amd64"}, {"kmod_version", "kmod version 30"},
+                         {"cpus", 2}, {"mem_kib", 983744}, {"problems", nlohmann::json::array()}};
+  boot.update(extra);
+  return agent_line(boot);
 }
 inline std::string ev_start(const std::string& test) {
   return agent_line({{"ev", protocol::kEventTestStart}, {"test", test}, {"timeout_s", 300}});
