@@ -159,8 +159,8 @@ std::vector<std::string> running_domains() {
 TEST_F(EndToEnd, ModuleLoadingSuitesRunBesideKmodSh) {
   RunOutcome out = run(read_file(fs::path(KMX_SOURCE_DIR) / "matrices/suites.toml"));
   EXPECT_EQ(out.exit_code, 0) << out.output;
-  for (const char* id : {"ns:import", "ns:missing-import", "ns:depmod", "softdep:pre-post", "softdep:modprobe.d",
-                         "dups:storm", "kmod:0001"})
+  for (const char* id : {"ns:import", "ns:missing-import", "ns:depmod", "softdep:pre-post", "softdep:circular",
+                         "softdep:modprobe.d", "dups:storm", "kmod:0001"})
     EXPECT_EQ(test_of(out, id)["verdict"], "PASS") << id << ": " << test_of(out, id).dump();
   EXPECT_EQ(test_of(out, "softdep:weakdep")["verdict"], "SKIP");  // 6.1 has no MODULE_WEAKDEP
   // Debian 6.1: one finit_module wins, every other concurrent caller gets EEXIST.
