@@ -5,5 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash ci/setup-host.sh
 bash ci/build.sh
-# E2E tests boot VMs and must not run in parallel on a 2-core host.
-ctest --test-dir build --output-on-failure --timeout 1800
+# E2E tests boot VMs and must not run in parallel on a 2-core host. Tests
+# labelled `slow` (an hour or more of VM time) are run by hand before an
+# issue is resolved: ctest --test-dir build -L slow
+ctest --test-dir build --output-on-failure --timeout 1800 -LE slow
