@@ -25,7 +25,7 @@ const std::vector<std::string> kTests = {"kmod:0001", "kmod:0002", "kmod:0003"};
 
 BootRecord record(const std::string& agent, const std::string& console, BootEnd end = BootEnd::kPoweredOff,
                   const std::string& detail = "") {
-  AgentStream stream;
+  AgentStream stream(kTests);
   stream.feed(agent);
   stream.finish();
   return BootRecord{kTests, stream.log(), console, end, detail};
@@ -55,41 +55,6 @@ const std::string kOomLine = "[   41.301122] Out of memory: Killed process 312 (
                              "file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:52kB oom_score_adj:0\n";
 const std::string kPanicLine = "[   42.000310] Kernel panic - not syncing: sysrq triggered crash\n";
 const std::string kHungLine = "[  245.118203] INFO: task modprobe:201 blocked for more than 120 seconds.\n";
-
-TEST(ConsoleScan, SplitsLinesAndDropsCarriageReturns) {
-  EXPECT_THAT(split_console_lines("a\r\nb\n\nc"), ElementsAre("a", "b", "", "c"));
-}
-
-TEST(ConsoleScan, SegmentsStartAtBeginMarkers) {
-  const auto segments = segment_console(split_console_lines(
-      "[    0.000000] Linux version 6.1.0-56-amd64\n" + begin_marker("kmod:0001") + "[    5.2] one\n" +
-      end_marker("kmod:0001") + "[    6.3] after one\n" + begin_marker("kmod:0002") + "[    7.1] two\n"));
-  EXPECT_THAT(segments.before_tests, ElementsAre("[    0.000000] Linux version 6.1.0-56-amd64"));
-  ASSERT_EQ(segments.per_test.size(), 2u);
-  EXPECT_EQ(segments.per_test.at("kmod:0001").size(), 4u);  // begin, one, end, and what followed before 0002
-  EXPECT_EQ(segments.per_test.at("kmod:0001").back(), "[    6.3] after one");
-  EXPECT_THAT(segments.per_test.at("kmod:0002"), ElementsAre(without_newline(begin_marker("kmod:0002")), "[    7.1] two"));
-}
-
-TEST(ConsoleScan, FindsFirstLineOfEachKind) {
-  const auto findings = scan_console(split_console_lines(
-      kOomLine + "[   41.4] bash invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0\n" +
-      kHungLine + kPanicLine + "[   43.0] BUG: unable to handle page fault for address: ffffffffc0a00000\n"));
-  ASSERT_EQ(findings.size(), 4u);
-  EXPECT_EQ(find_kind(findings, ConsoleEventKind::kOom)->line, without_newline(kOomLine));
-  EXPECT_THAT(find_kind(findings, ConsoleEventKind::kHang)->line, HasSubstr("blocked for more than 120 seconds"));
-  EXPECT_THAT(find_kind(findings, ConsoleEventKind::kPanic)->line, HasSubstr("sysrq triggered crash"));
-  EXPECT_THAT(find_kind(findings, ConsoleEventKind::kOops)->line, HasSubstr("unable to handle page fault"));
-}
-
-TEST(ConsoleScan, CleanConsoleHasNoFindings) {
-  EXPECT_THAT(scan_console(split_console_lines("[    3.3] reboot: Power down\n" + begin_marker("kmod:0001"))), IsEmpty());
-}
-
-TEST(ConsoleScan, EvidenceLineIsSanitized) {
-  const auto findings = scan_console({"Kernel panic - not syncing: \x1b[0m"});
-  EXPECT_EQ(find_kind(findings, ConsoleEventKind::kPanic)->line, "Kernel panic - not syncing: \\x1b[0m");
-}
 
 TEST(ClassifyBoot, ExitZeroIsPass) {
   const TestVerdict v = only(classify_boot(one_test(ev_end("kmod:0001", 0, 2.5))));
