@@ -48,8 +48,8 @@ class BootWatch {
     // The user's interrupt wins: the test cut short keeps no verdict.
     if (flooded() && run_.record.end != BootEnd::kInterrupted) describe_flood();
     run_.record.agent = stream_.log();
-    run_.record.console = console_.take();
     run_.console_bytes = console_.total_bytes();
+    run_.record.console = console_.take();
     run_.agent_bytes = agent_bytes_;
     run_.wall_seconds = seconds_between(start_, clock_.now());
     return run_;
