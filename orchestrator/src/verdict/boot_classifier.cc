@@ -129,8 +129,9 @@ void charge_flood(TestVerdict& v, const BootRecord& record, const ConsoleFinding
   }
   v.verdict = Verdict::kFail;
   v.evidence = "output flood: " + record.end_detail;
-  if (auto f = find_kind(findings, ConsoleEventKind::kHang)) v.evidence += "; console: " + f->line;
-  else if (auto f = find_kind(findings, ConsoleEventKind::kOops)) v.evidence += "; console: " + f->line;
+  auto telling = find_kind(findings, ConsoleEventKind::kHang);
+  if (!telling) telling = find_kind(findings, ConsoleEventKind::kOops);
+  if (telling) v.evidence += "; console: " + telling->line;
 }
 
 }  // namespace
