@@ -5,15 +5,10 @@
 #include <cstdint>
 #include <string_view>
 
+#include "fuzz_check.h"
 #include "verdict/agent_stream.h"
 
-namespace {
-
-void require(bool condition) {
-  if (!condition) __builtin_trap();
-}
-
-}  // namespace
+using kmx::fuzz::require;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;

@@ -6,13 +6,12 @@
 #include <string>
 #include <string_view>
 
+#include "fuzz_check.h"
 #include "verdict/console_scan.h"
 
-namespace {
+using kmx::fuzz::require;
 
-void require(bool condition) {
-  if (!condition) __builtin_trap();
-}
+namespace {
 
 void check(const kmx::ConsoleFindings& findings) {
   require(findings.size() <= 4);
