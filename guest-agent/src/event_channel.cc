@@ -1,6 +1,7 @@
 #include "event_channel.h"
 
 #include <fcntl.h>
+#include <sys/klog.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -11,6 +12,8 @@
 
 namespace kmx::agent {
 namespace {
+
+constexpr int kSyslogActionConsoleLevel = 8;  // SYSLOG_ACTION_CONSOLE_LEVEL in linux/syslog.h
 
 bool write_all(int fd, std::string_view data) {
   while (!data.empty()) {
@@ -56,6 +59,7 @@ void EventChannel::emit(std::string_view event, nlohmann::json fields) {
 
 void EventChannel::kernel_marker(std::string_view kind, const std::string& test) {
   if (kmsg_fd_ < 0) return;
+  ::klogctl(kSyslogActionConsoleLevel, nullptr, protocol::kConsoleLogLevel);
   const std::string nonce = random_marker_nonce();
   // /dev/kmsg takes one record per write(): a short write is a lost marker.
   if (!write_all(kmsg_fd_, kernel_marker_record(kind, test, nonce))) return;

@@ -30,6 +30,10 @@ inline constexpr std::string_view kMarkerEnd = "end ";
 inline constexpr std::string_view kMarkerKindBegin = "begin";  // "kind" of a marker event
 inline constexpr std::string_view kMarkerKindEnd = "end";
 inline constexpr std::size_t kMarkerNonceBytes = 8;  // 16 hex digits
+// The console log level the host asks for (loglevel= on the command line);
+// the agent restores it before each marker, so a test that lowered it cannot
+// keep the next markers off the console.
+inline constexpr int kConsoleLogLevel = 7;
 
 // Kernel command line parameters the agent reads.
 inline constexpr std::string_view kParamTests = "kmx.tests=";      // comma-separated test ids

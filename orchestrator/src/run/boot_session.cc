@@ -165,7 +165,10 @@ long long lifetime_limit_s(const BootPlan& plan) {
 std::string guest_cmdline(const std::vector<std::string>& tests, const std::function<int(const std::string&)>& timeout_s) {
   // panic=-1 reboots at once on panic and on_reboot=destroy ends the domain;
   // printk.devkmsg=on stops the kernel rate-limiting the agent's markers.
-  std::string cmdline = "console=ttyS0,115200 panic=-1 printk.devkmsg=on loglevel=7 rdinit=/init ";
+  // printk.devkmsg=on on the command line also locks the setting: a test
+  // cannot turn the agent's markers off through the sysctl.
+  std::string cmdline = "console=ttyS0,115200 panic=-1 printk.devkmsg=on loglevel=" +
+                        std::to_string(protocol::kConsoleLogLevel) + " rdinit=/init ";
   cmdline += protocol::kParamTests;
   for (size_t i = 0; i < tests.size(); ++i)
     cmdline += (i ? "," : "") + tests[i] + "@" + std::to_string(timeout_s(tests[i]));

@@ -169,7 +169,8 @@ void AgentStream::handle_line(std::string_view line) {
   } else if (*ev == protocol::kEventMarker && about_running) {
     const std::string kind = string_field(j, "kind").value_or("");
     const std::string nonce = string_field(j, "nonce").value_or("");
-    if (!is_marker_nonce(nonce) || (kind != protocol::kMarkerKindBegin && kind != protocol::kMarkerKindEnd)) return garbage("malformed marker report", line);
+    if (!is_marker_nonce(nonce) || (kind != protocol::kMarkerKindBegin && kind != protocol::kMarkerKindEnd))
+      return garbage("malformed marker report", line);
     if (kind == protocol::kMarkerKindBegin) {
       if (log_.begin_nonces.count(test)) return garbage("second begin marker for a test", line);
       log_.begin_nonces[test] = nonce;

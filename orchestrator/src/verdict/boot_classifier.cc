@@ -94,7 +94,8 @@ TestVerdict finished_test(const std::string& test, const TestEndInfo& end, const
 TestVerdict interrupted_test(const std::string& test, const BootRecord& record,
                              const ConsoleFindings& findings) {
   if (auto c = from_console(test, findings)) return *c;
-  if (record.end == BootEnd::kTestTimeout || record.end == BootEnd::kLifetimeCap) return timed_out(test, findings, "host watchdog: " + record.end_detail);
+  if (record.end == BootEnd::kTestTimeout || record.end == BootEnd::kLifetimeCap)
+    return timed_out(test, findings, "host watchdog: " + record.end_detail);
   return {test, Verdict::kError,
           "guest stopped during the test with no test-end event and no panic on the console" +
               (record.end_detail.empty() ? "" : " (" + record.end_detail + ")")};

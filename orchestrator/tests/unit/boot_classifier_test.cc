@@ -19,11 +19,6 @@ using ::testing::IsEmpty;
 using ::testing::Not;
 using namespace kmx::testing;
 
-std::string without_newline(std::string line) {
-  if (!line.empty() && line.back() == '\n') line.pop_back();
-  return line;
-}
-
 long peak_rss_kib() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
