@@ -57,6 +57,8 @@ BUILD_PACKAGES=(
   libcli11-dev nlohmann-json3-dev libsqlite3-dev libarchive-dev libssl-dev
   # kmod built from Debian source: autotools (<= 30) and meson (>= 31)
   autoconf automake libtool meson liblzma-dev libzstd-dev patch
+  # libFuzzer targets (ci/fuzz.sh): clang with its sanitizer and fuzzer runtimes
+  clang-14 libclang-rt-14-dev
 )
 RUNTIME_PACKAGES=(
   libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86

@@ -1,25 +1,30 @@
 #include "event_channel.h"
 
 #include <fcntl.h>
+#include <sys/klog.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include <cerrno>
 
+#include "kernel_marker.h"
 #include "kmx/protocol.h"
 
 namespace kmx::agent {
 namespace {
 
-void write_all(int fd, std::string_view data) {
+constexpr int kSyslogActionConsoleLevel = 8;  // SYSLOG_ACTION_CONSOLE_LEVEL in linux/syslog.h
+
+bool write_all(int fd, std::string_view data) {
   while (!data.empty()) {
     ssize_t n = ::write(fd, data.data(), data.size());
     if (n < 0) {
       if (errno == EINTR) continue;
-      return;  // nowhere left to report to
+      return false;  // nowhere left to report to
     }
     data.remove_prefix(static_cast<size_t>(n));
   }
+  return true;
 }
 
 }  // namespace
@@ -52,13 +57,13 @@ void EventChannel::emit(std::string_view event, nlohmann::json fields) {
   write_all(fd_, line);
 }
 
-void EventChannel::kernel_marker(std::string_view text) {
+void EventChannel::kernel_marker(std::string_view kind, const std::string& test) {
   if (kmsg_fd_ < 0) return;
-  std::string line = "<6>";
-  line += protocol::kConsoleMarker;
-  line += text;
-  line += '\n';
-  write_all(kmsg_fd_, line);
+  ::klogctl(kSyslogActionConsoleLevel, nullptr, protocol::kConsoleLogLevel);
+  const std::string nonce = random_marker_nonce();
+  // /dev/kmsg takes one record per write(): a short write is a lost marker.
+  if (!write_all(kmsg_fd_, kernel_marker_record(kind, test, nonce))) return;
+  emit(protocol::kEventMarker, {{"test", test}, {"kind", kind}, {"nonce", nonce}});
 }
 
 }  // namespace kmx::agent

@@ -1,5 +1,6 @@
 // JSON-lines event stream from the agent to the host (second serial port),
-// plus begin/end markers in the kernel log so the host can cut the console.
+// plus begin/end markers in the kernel log so the host can cut the console
+// (kernel_marker.h says why they carry nonces).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -19,7 +20,9 @@ class EventChannel {
 
   // Adds "v" and "ev" and writes one line.
   void emit(std::string_view event, nlohmann::json fields);
-  void kernel_marker(std::string_view text);
+  // Writes "kmod-matrix: <kind> <test> <nonce>" to /dev/kmsg and, once it is
+  // there, reports the nonce in a "marker" event. kind: protocol::kMarkerKind*.
+  void kernel_marker(std::string_view kind, const std::string& test);
 
  private:
   int fd_ = -1;

@@ -35,7 +35,7 @@ std::optional<std::string> read_module_stats() {
 bool run_one(EventChannel& channel, const std::string& test_id, int timeout_s) {
   channel.emit(protocol::kEventTestStart, {{"test", test_id}, {"timeout_s", timeout_s}});
   const auto stats_before = read_module_stats();
-  channel.kernel_marker(std::string(protocol::kMarkerBegin) + test_id);
+  channel.kernel_marker(protocol::kMarkerKindBegin, test_id);
   TestOutcome outcome;
   if (auto command = command_for_test(test_id)) {
     outcome = run_test_process(command->argv, command->cwd, timeout_s, [&](const std::string& line) {
@@ -44,7 +44,7 @@ bool run_one(EventChannel& channel, const std::string& test_id, int timeout_s) {
   } else {
     outcome.spawn_error = "the agent has no suite for test id '" + test_id + "'";
   }
-  channel.kernel_marker(std::string(protocol::kMarkerEnd) + test_id);
+  channel.kernel_marker(protocol::kMarkerKindEnd, test_id);
   nlohmann::json end = {{"test", test_id},
                         {"exit", outcome.exit_code},
                         {"signal", outcome.signal},

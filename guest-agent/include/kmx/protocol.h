@@ -8,7 +8,8 @@
 namespace kmx::protocol {
 
 // Bumped on any incompatible change to the event format.
-inline constexpr int kVersion = 1;
+// 2: begin/end markers carry a nonce, reported by a "marker" event.
+inline constexpr int kVersion = 2;
 
 // Event names ("ev" field of each JSON line on the agent channel).
 inline constexpr std::string_view kEventBoot = "boot";
@@ -16,12 +17,23 @@ inline constexpr std::string_view kEventTestStart = "test-start";
 inline constexpr std::string_view kEventOutput = "output";
 inline constexpr std::string_view kEventTestEnd = "test-end";
 inline constexpr std::string_view kEventDone = "done";
+inline constexpr std::string_view kEventMarker = "marker";  // {"test", "kind": "begin"|"end", "nonce"}
 inline constexpr std::string_view kEventError = "error";
 
-// Written to /dev/kmsg around every test so the console can be cut per test.
+// Written to /dev/kmsg around every test so the console can be cut per test:
+// "kmod-matrix: begin <test> <nonce>". The nonce is fresh from /dev/urandom
+// for each marker and reported on the agent channel only after the write, so
+// a test cannot forge a marker the host accepts.
 inline constexpr std::string_view kConsoleMarker = "kmod-matrix: ";
 inline constexpr std::string_view kMarkerBegin = "begin ";
 inline constexpr std::string_view kMarkerEnd = "end ";
+inline constexpr std::string_view kMarkerKindBegin = "begin";  // "kind" of a marker event
+inline constexpr std::string_view kMarkerKindEnd = "end";
+inline constexpr std::size_t kMarkerNonceBytes = 8;  // 16 hex digits
+// The console log level the host asks for (loglevel= on the command line);
+// the agent restores it before each marker, so a test that lowered it cannot
+// keep the next markers off the console.
+inline constexpr int kConsoleLogLevel = 7;
 
 // Kernel command line parameters the agent reads.
 inline constexpr std::string_view kParamTests = "kmx.tests=";      // comma-separated test ids

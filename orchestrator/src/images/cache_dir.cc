@@ -30,14 +30,31 @@ std::uintmax_t tree_bytes(const fs::path& dir) {
   return bytes;
 }
 
-// "<key>.tmp.<pid>" -> pid
+constexpr std::string_view kTmpInfix = ".tmp.";
+
+// "<key>.tmp.<pid>" -> pid. Only a name ending in decimal digits is one:
+// a finished entry may contain ".tmp." (cache_key_name keeps dots) but
+// always ends in its hash.
 std::optional<int> temporary_owner(const std::string& name) {
-  auto pos = name.rfind(".tmp.");
-  if (pos == std::string::npos) return std::nullopt;
-  try {
-    return std::stoi(name.substr(pos + 5));
-  } catch (const std::exception&) {
+  const auto pos = name.rfind(kTmpInfix);
+  if (pos == std::string::npos || pos == 0) return std::nullopt;
+  const std::string digits = name.substr(pos + kTmpInfix.size());
+  if (digits.empty() || digits.size() > 9 ||
+      !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
     return std::nullopt;
+  const int pid = std::stoi(digits);
+  return pid > 0 ? std::optional<int>(pid) : std::nullopt;
+}
+
+// Under the entry's lock no other builder of this key is alive: every
+// "<key>.tmp.<pid>" left there is a builder that was killed.
+void remove_stale_temporaries(const fs::path& kind_dir, const std::string& key) {
+  std::error_code ec;
+  const std::string prefix = key + std::string(kTmpInfix);
+  for (const auto& e : fs::directory_iterator(kind_dir, ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.starts_with(prefix) && temporary_owner(name) && name.substr(0, name.rfind(kTmpInfix)) == key)
+      fs::remove_all(e.path(), ec);
   }
 }
 
@@ -55,8 +72,8 @@ fs::path CacheDir::ensure(const std::string& kind, const std::string& key,
     mark_used(entry);
     return entry;
   }
-  const fs::path tmp = root_ / kind / (key + ".tmp." + std::to_string(::getpid()));
-  fs::remove_all(tmp);
+  remove_stale_temporaries(root_ / kind, key);
+  const fs::path tmp = root_ / kind / (key + std::string(kTmpInfix) + std::to_string(::getpid()));
   fs::create_directories(tmp);
   try {
     build(tmp);

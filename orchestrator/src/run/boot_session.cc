@@ -1,17 +1,25 @@
 #include "run/boot_session.h"
 
+#include <map>
+
 #include "kmx/protocol.h"
+#include "run/capped_text.h"
 
 namespace kmx {
 namespace {
 
-constexpr std::size_t kMaxConsoleBytes = 64 << 20;
 constexpr auto kPollInterval = std::chrono::milliseconds(200);
 
 class BootWatch {
  public:
   BootWatch(VmDriver& driver, Clock& clock, const BootPlan& plan)
-      : driver_(driver), clock_(clock), plan_(plan), start_(clock.now()), last_event_(start_) {}
+      : driver_(driver),
+        clock_(clock),
+        plan_(plan),
+        start_(clock.now()),
+        lifetime_s_(lifetime_limit_s(plan)),
+        console_(plan.spec.console_max_bytes),
+        stream_(plan.tests) {}
 
   BootRun run(const TestEndObserver& on_test_end) {
     run_.record.requested_tests = plan_.tests;
@@ -30,26 +38,73 @@ class BootWatch {
       // Everything is reported once the agent is done: waiting for the guest's
       // own power-off would only cost time (~1.5 s under TCG).
       if (log.done || !driver_.is_running(plan_.spec.name)) break;
-      if (watchdog_fired()) break;  // destroyed below, like every other end
+      if (flooded() || watchdog_fired()) break;  // destroyed below, like every other end
       clock_.sleep_for(kPollInterval);
     }
-    drain();
-    stream_.finish();
     driver_.destroy(plan_.spec.name);
+    drain_to_end();
+    stream_.finish();
     driver_.forget(plan_.spec.name);
+    // The user's interrupt wins: the test cut short keeps no verdict.
+    if (flooded() && run_.record.end != BootEnd::kInterrupted) describe_flood();
     run_.record.agent = stream_.log();
+    run_.console_bytes = console_.total_bytes();
+    run_.record.console = console_.take();
+    run_.agent_bytes = agent_bytes_;
     run_.wall_seconds = seconds_between(start_, clock_.now());
     return run_;
   }
 
  private:
-  void drain() {
-    std::string console = driver_.read_console(plan_.spec.name);
-    if (run_.record.console.size() + console.size() <= kMaxConsoleBytes) run_.record.console += console;
-    const std::size_t before = stream_.events_seen();
-    stream_.feed(driver_.read_agent(plan_.spec.name));
-    if (stream_.events_seen() != before) last_event_ = clock_.now();
-    if (run_.boot_seconds < 0 && stream_.log().boot) run_.boot_seconds = seconds_between(start_, clock_.now());
+  // Returns whether either channel had anything new.
+  bool drain() {
+    const std::string console = driver_.read_console(plan_.spec.name);
+    console_.append(console);
+    const std::string agent = driver_.read_agent(plan_.spec.name);
+    // Past the cap nothing more is parsed: the boot is ending anyway.
+    const std::size_t room = agent_bytes_ < plan_.spec.agent_max_bytes ? plan_.spec.agent_max_bytes - agent_bytes_ : 0;
+    stream_.feed(std::string_view(agent).substr(0, room));
+    agent_bytes_ += agent.size();
+    note_progress();
+    return !console.empty() || !agent.empty();
+  }
+
+  // After the VM is gone: everything it wrote, a poll's worth at a time.
+  // Bounded in case the hypervisor still writes while it tears the VM down.
+  void drain_to_end() {
+    const std::size_t limit = 2 * (plan_.spec.console_max_bytes + plan_.spec.agent_max_bytes) + (64 << 20);
+    const std::size_t before = console_.total_bytes() + agent_bytes_;
+    while (drain() && console_.total_bytes() + agent_bytes_ - before < limit) {
+    }
+  }
+
+  // Host-side times of the guest's progress: the only things deadlines count from.
+  void note_progress() {
+    const auto now = clock_.now();
+    const auto& log = stream_.log();
+    if (log.boot && run_.boot_seconds < 0) {
+      run_.boot_seconds = seconds_between(start_, now);
+      last_progress_ = now;
+    }
+    if (auto test = log.running_test(); test && !test_started_at_.count(*test)) test_started_at_[*test] = now;
+    if (log.ended.size() != ended_seen_) {
+      ended_seen_ = log.ended.size();
+      last_progress_ = now;
+    }
+  }
+
+  bool flooded() const { return console_.over_cap() || agent_bytes_ > plan_.spec.agent_max_bytes; }
+
+  void describe_flood() {
+    auto one = [](const char* port, std::size_t bytes, std::size_t cap) {
+      return std::string(port) + " " + std::to_string(bytes) + " bytes (cap " + std::to_string(cap) + ")";
+    };
+    std::string detail = "guest wrote " + one("console", console_.total_bytes(), console_.cap()) + ", " +
+                         one("agent", agent_bytes_, plan_.spec.agent_max_bytes) +
+                         "; truncated to the first and last part of each, VM destroyed";
+    if (!run_.record.end_detail.empty()) detail += " (also: " + run_.record.end_detail + ")";
+    run_.record.end = BootEnd::kOutputFlood;
+    run_.record.end_detail = detail;
   }
 
   bool watchdog_fired() {
@@ -61,23 +116,22 @@ class BootWatch {
       return true;
     };
     if (plan_.stop && *plan_.stop) return fire(BootEnd::kInterrupted, "run interrupted");
+    if (seconds_between(start_, now) > static_cast<double>(lifetime_s_))
+      return fire(BootEnd::kLifetimeCap, "VM alive for more than " + std::to_string(lifetime_s_) +
+                                             " s, everything its tests asked for plus margin; VM destroyed");
     if (!log.boot) {
       if (seconds_between(start_, now) > plan_.boot_timeout_s)
         return fire(BootEnd::kBootTimeout, "no agent event within " + std::to_string(plan_.boot_timeout_s) + " s of VM start");
       return false;
     }
     if (auto test = log.running_test()) {
-      if (*test != running_) {
-        running_ = *test;
-        running_since_ = now;
-      }
       const int limit = plan_.test_timeout_s(*test) + plan_.host_grace_s;
-      if (seconds_between(running_since_, now) > limit)
+      if (seconds_between(test_started_at_.at(*test), now) > limit)
         return fire(BootEnd::kTestTimeout, *test + " still running after " + std::to_string(limit) +
                                                " s (limit plus host grace); VM destroyed");
       return false;
     }
-    if (seconds_between(last_event_, now) > plan_.idle_timeout_s)
+    if (seconds_between(last_progress_, now) > plan_.idle_timeout_s)
       return fire(BootEnd::kTestTimeout, "agent silent for " + std::to_string(plan_.idle_timeout_s) + " s between tests");
     return false;
   }
@@ -86,11 +140,14 @@ class BootWatch {
   Clock& clock_;
   const BootPlan& plan_;
   const Clock::TimePoint start_;
-  Clock::TimePoint last_event_;
+  const long long lifetime_s_;
+  Clock::TimePoint last_progress_;  // boot event or the last test end, as the host saw them
+  std::map<std::string, Clock::TimePoint> test_started_at_;
+  std::size_t ended_seen_ = 0;
+  CappedText console_;
+  std::size_t agent_bytes_ = 0;
   AgentStream stream_;
   BootRun run_;
-  std::string running_;
-  Clock::TimePoint running_since_;
 };
 
 }  // namespace
@@ -99,10 +156,19 @@ BootRun run_boot(VmDriver& driver, Clock& clock, const BootPlan& plan, const Tes
   return BootWatch(driver, clock, plan).run(on_test_end);
 }
 
+long long lifetime_limit_s(const BootPlan& plan) {
+  long long limit = static_cast<long long>(plan.boot_timeout_s) + plan.lifetime_margin_s;
+  for (const auto& test : plan.tests) limit += static_cast<long long>(plan.test_timeout_s(test)) + plan.host_grace_s;
+  return limit;
+}
+
 std::string guest_cmdline(const std::vector<std::string>& tests, const std::function<int(const std::string&)>& timeout_s) {
   // panic=-1 reboots at once on panic and on_reboot=destroy ends the domain;
   // printk.devkmsg=on stops the kernel rate-limiting the agent's markers.
-  std::string cmdline = "console=ttyS0,115200 panic=-1 printk.devkmsg=on loglevel=7 rdinit=/init ";
+  // printk.devkmsg=on on the command line also locks the setting: a test
+  // cannot turn the agent's markers off through the sysctl.
+  std::string cmdline = "console=ttyS0,115200 panic=-1 printk.devkmsg=on loglevel=" +
+                        std::to_string(protocol::kConsoleLogLevel) + " rdinit=/init ";
   cmdline += protocol::kParamTests;
   for (size_t i = 0; i < tests.size(); ++i)
     cmdline += (i ? "," : "") + tests[i] + "@" + std::to_string(timeout_s(tests[i]));

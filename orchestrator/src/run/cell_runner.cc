@@ -21,6 +21,8 @@ std::string_view boot_end_name(BootEnd end) {
     case BootEnd::kBootTimeout: return "boot-timeout";
     case BootEnd::kTestTimeout: return "test-timeout";
     case BootEnd::kInterrupted: return "interrupted";
+    case BootEnd::kOutputFlood: return "output-flood";
+    case BootEnd::kLifetimeCap: return "lifetime-cap";
   }
   return "unknown";
 }
@@ -43,10 +45,9 @@ TestResult make_result(const Matrix& matrix, const Cell& cell, const TestVerdict
 void write_test_logs(const fs::path& cell_dir, const fs::path& run_dir, const AgentLog& agent,
                      std::vector<TestResult>& results, const std::string& suffix) {
   for (auto& r : results) {
-    auto it = agent.output.find(r.test);
-    if (it == agent.output.end()) continue;
+    if (!agent.output.count(r.test)) continue;
     std::string text;
-    for (const auto& line : it->second) text += line + "\n";
+    for (const auto& line : agent.output_lines(r.test)) text += line + "\n";
     const fs::path path = cell_dir / "tests" / (test_file_name(r.test) + suffix + ".log");
     write_file_atomically(path, text);
     r.log = fs::relative(path, run_dir).string();
@@ -212,7 +213,9 @@ class CellRun {
                        image_.initrd,
                        guest_cmdline(tests, timeout_for),
                        boot_dir / "console.log",
-                       boot_dir / "agent.log"};
+                       boot_dir / "agent.log",
+                       ctx_.console_max_bytes,
+                       ctx_.agent_max_bytes};
     plan.tests = tests;
     plan.test_timeout_s = timeout_for;
     plan.boot_timeout_s = ctx_.matrix.timeouts.boot_s;

@@ -27,6 +27,9 @@ struct CellContext {
   int max_start_attempts = 3;  // a VM that will not start is retried this often
   int max_infra_retries = 2;   // an ERROR verdict is rerun this often in a fresh boot
   int host_grace_s = 30;
+  // Per boot and port, in memory and on disk (VmSpec); far above a real run.
+  std::size_t console_max_bytes = 64 << 20;
+  std::size_t agent_max_bytes = 64 << 20;
   const std::atomic<bool>* stop = nullptr;
 };
 

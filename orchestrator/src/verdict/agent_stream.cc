@@ -1,5 +1,7 @@
 #include "verdict/agent_stream.h"
 
+#include <algorithm>
+#include <cmath>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <type_traits>
@@ -31,6 +33,18 @@ T number_field(const json& j, const char* key, T fallback) {
   return it->get<T>();
 }
 
+bool bool_field(const json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_boolean() && it->get<bool>();
+}
+
+// Later code formats durations as integers: keep them finite and small.
+double duration_field(const json& j) {
+  const double d = number_field<double>(j, "duration_s", 0);
+  if (!std::isfinite(d) || d < 0) return 0;
+  return std::min(d, AgentStream::kMaxDurationS);
+}
+
 }  // namespace
 
 std::string sanitize_guest_text(std::string_view text, std::size_t max_len) {
@@ -52,23 +66,44 @@ std::string sanitize_guest_text(std::string_view text, std::size_t max_len) {
   return out;
 }
 
+bool is_marker_nonce(std::string_view text) {
+  return text.size() >= 16 && text.size() <= 64 &&
+         std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+std::vector<std::string> TestOutput::lines() const {
+  std::vector<std::string> all = head;
+  if (dropped > 0) all.push_back("[kmod-matrix: " + std::to_string(dropped) + " output lines dropped here]");
+  all.insert(all.end(), tail.begin(), tail.end());
+  return all;
+}
+
 std::optional<std::string> AgentLog::running_test() const {
   if (started.empty() || ended.count(started.back())) return std::nullopt;
   return started.back();
 }
 
+std::vector<std::string> AgentLog::output_lines(const std::string& test) const {
+  auto it = output.find(test);
+  return it == output.end() ? std::vector<std::string>{} : it->second.lines();
+}
+
+AgentStream::AgentStream(std::vector<std::string> requested, AgentLimits limits)
+    : requested_(std::move(requested)), limits_(limits) {}
+
 void AgentStream::feed(std::string_view bytes) {
-  for (char c : bytes) {
-    if (c == '\n') {
-      if (overlong_) garbage("line longer than 1 MiB", pending_);
-      else handle_line(pending_);
-      pending_.clear();
-      overlong_ = false;
-    } else if (pending_.size() < kMaxLineBytes) {
-      pending_ += c;
-    } else {
-      overlong_ = true;
-    }
+  while (!bytes.empty()) {
+    const auto newline = bytes.find('\n');
+    const std::string_view piece = bytes.substr(0, newline);
+    const std::size_t room = kMaxLineBytes - pending_.size();
+    pending_.append(piece.substr(0, room));
+    if (piece.size() > room) overlong_ = true;
+    if (newline == std::string_view::npos) return;
+    if (overlong_) garbage("line longer than 1 MiB", pending_);
+    else handle_line(pending_);
+    pending_.clear();
+    overlong_ = false;
+    bytes.remove_prefix(newline + 1);
   }
 }
 
@@ -87,6 +122,24 @@ void AgentStream::garbage(std::string_view why, std::string_view line) {
     log_.garbage_samples.push_back(std::string(why) + ": " + sanitize_guest_text(line, 120));
 }
 
+void AgentStream::keep_output(const std::string& test, std::string text) {
+  if (text.size() > protocol::kMaxOutputLine) text.resize(protocol::kMaxOutputLine);
+  TestOutput& out = log_.output[test];
+  const std::size_t cost = text.size() + AgentLimits::kLineOverheadBytes;
+  if (kept_output_lines_ < limits_.max_kept_output_lines && kept_output_bytes_ + cost <= limits_.max_kept_output_bytes) {
+    kept_output_bytes_ += cost;
+    ++kept_output_lines_;
+    out.head.push_back(std::move(text));
+    return;
+  }
+  out.tail.push_back(std::move(text));
+  if (out.tail.size() > limits_.tail_lines_per_test) {
+    out.tail.pop_front();
+    ++out.dropped;
+    ++log_.dropped_output_lines;
+  }
+}
+
 void AgentStream::handle_line(std::string_view line) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   if (line.empty()) return;
@@ -95,9 +148,11 @@ void AgentStream::handle_line(std::string_view line) {
   if (number_field<long>(j, "v", -1) != protocol::kVersion) return garbage("wrong protocol version", line);
   auto ev = string_field(j, "ev");
   if (!ev) return garbage("no event name", line);
-  auto test = string_field(j, "test");
+  const std::string test = string_field(j, "test").value_or("");
+  const std::optional<std::string> running = log_.running_test();
+  const bool about_running = running && *running == test;
 
-  if (*ev == protocol::kEventBoot) {
+  if (*ev == protocol::kEventBoot && !log_.boot) {
     BootInfo info;
     info.uname = sanitize_guest_text(string_field(j, "uname").value_or(""), 120);
     info.kmod_version = sanitize_guest_text(string_field(j, "kmod_version").value_or(""), 120);
@@ -105,7 +160,7 @@ void AgentStream::handle_line(std::string_view line) {
     info.mem_kib = number_field<long>(j, "mem_kib", 0);
     if (auto it = j.find("problems"); it != j.end() && it->is_array())
       for (const auto& p : *it)
-        if (p.is_string()) info.problems.push_back(sanitize_guest_text(p.get<std::string>()));
+        if (p.is_string() && info.problems.size() < 20) info.problems.push_back(sanitize_guest_text(p.get<std::string>()));
     if (auto mc = j.find("modprobe_config"); mc != j.end() && mc->is_object()) {
       BootInfo::ModprobeConfig config;
       auto available = mc->find("available");
@@ -120,36 +175,38 @@ void AgentStream::handle_line(std::string_view line) {
       info.modprobe_config = std::move(config);
     }
     log_.boot = info;
-  } else if (*ev == protocol::kEventTestStart && test) {
-    log_.started.push_back(*test);
-  } else if (*ev == protocol::kEventOutput && test) {
-    std::string text = string_field(j, "line").value_or("");
-    if (kept_output_bytes_ + text.size() > kMaxKeptOutputBytes) {
-      ++log_.dropped_output_lines;
-    } else {
-      kept_output_bytes_ += text.size();
-      log_.output[*test].push_back(std::move(text));
+  } else if (*ev == protocol::kEventTestStart && log_.boot && !running &&
+             log_.started.size() < requested_.size() && requested_[log_.started.size()] == test) {
+    // The agent runs the requested tests in order, one at a time.
+    log_.started.push_back(test);
+  } else if (*ev == protocol::kEventMarker && about_running) {
+    const std::string kind = string_field(j, "kind").value_or("");
+    const std::string nonce = string_field(j, "nonce").value_or("");
+    if (!is_marker_nonce(nonce) || (kind != protocol::kMarkerKindBegin && kind != protocol::kMarkerKindEnd))
+      return garbage("malformed marker report", line);
+    if (kind == protocol::kMarkerKindBegin) {
+      if (log_.begin_nonces.count(test)) return garbage("second begin marker for a test", line);
+      log_.begin_nonces[test] = nonce;
     }
-  } else if (*ev == protocol::kEventTestEnd && test) {
+  } else if (*ev == protocol::kEventOutput && about_running) {
+    keep_output(test, string_field(j, "line").value_or(""));
+  } else if (*ev == protocol::kEventTestEnd && about_running) {
     TestEndInfo end;
     end.exit_code = number_field<int>(j, "exit", -1);
     end.signal = number_field<int>(j, "signal", 0);
-    auto timed_out = j.find("timed_out");
-    end.timed_out = timed_out != j.end() && timed_out->is_boolean() && timed_out->get<bool>();
-    auto unkillable = j.find("unkillable");
-    end.unkillable = unkillable != j.end() && unkillable->is_boolean() && unkillable->get<bool>();
-    end.duration_s = number_field<double>(j, "duration_s", 0);
+    end.timed_out = bool_field(j, "timed_out");
+    end.unkillable = bool_field(j, "unkillable");
+    end.duration_s = duration_field(j);
     end.error = sanitize_guest_text(string_field(j, "error").value_or(""));
     end.modstats_absent = string_field(j, "modstats").value_or("") == "absent";
     end.modstats_before = string_field(j, "modstats_before").value_or("").substr(0, protocol::kMaxModuleStatsBytes);
     end.modstats_after = string_field(j, "modstats_after").value_or("").substr(0, protocol::kMaxModuleStatsBytes);
-    log_.ended[*test] = end;
-  } else if (*ev == protocol::kEventDone) {
+    log_.ended[test] = end;
+  } else if (*ev == protocol::kEventDone && !log_.done) {
     log_.done = true;
   } else {
-    return garbage("unknown or incomplete event", line);
+    return garbage("unknown, repeated, out-of-order or unrequested event", line);
   }
-  ++events_;
 }
 
 }  // namespace kmx

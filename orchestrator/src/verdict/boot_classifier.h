@@ -18,12 +18,14 @@ enum class BootEnd {
   kBootTimeout,    // host watchdog: no boot event in time
   kTestTimeout,    // host watchdog: a test ran past its limit and grace
   kInterrupted,    // the run was stopped (SIGINT/SIGTERM)
+  kOutputFlood,    // the guest wrote more than a channel's cap: the flood is the evidence
+  kLifetimeCap,    // host watchdog: the VM outlived everything its tests asked for
 };
 
 struct BootRecord {
   std::vector<std::string> requested_tests;
   AgentLog agent;
-  std::string console;
+  std::string console;  // capped: first and last part, see end_detail
   BootEnd end = BootEnd::kPoweredOff;
   std::string end_detail;  // human text: start error, watchdog limit
 };
@@ -42,6 +44,8 @@ struct BootVerdicts {
   std::vector<std::string> not_run;        // requested, never started: boot again for them
 };
 
+// Linear in the size of record.console; memory beyond the record is bounded
+// by the number of requested tests.
 BootVerdicts classify_boot(const BootRecord& record);
 
 }  // namespace kmx

@@ -31,55 +31,61 @@ constexpr std::array<Pattern, 13> kPatterns{{
     {ConsoleEventKind::kOops, "kernel BUG at"},
 }};
 
-std::optional<std::string> marker_test(std::string_view line, std::string_view kind) {
-  std::string needle = std::string(protocol::kConsoleMarker) + std::string(kind);
-  auto pos = line.find(needle);
+// The test whose begin marker this line is, if it carries the nonce the
+// agent reported for that test.
+std::optional<std::string> begin_marker_test(std::string_view line,
+                                             const std::map<std::string, std::string>& begin_nonces) {
+  static const std::string kNeedle = std::string(protocol::kConsoleMarker) + std::string(protocol::kMarkerBegin);
+  const auto pos = line.find(kNeedle);
   if (pos == std::string_view::npos) return std::nullopt;
-  std::string_view rest = line.substr(pos + needle.size());
-  auto end = rest.find_first_of(" \t\r");
-  return std::string(rest.substr(0, end));
+  std::string_view rest = line.substr(pos + kNeedle.size());
+  const auto space = rest.find(' ');
+  if (space == std::string_view::npos) return std::nullopt;
+  const std::string test(rest.substr(0, space));
+  std::string_view nonce = rest.substr(space + 1);
+  nonce = nonce.substr(0, nonce.find_first_of(" \t\r"));
+  auto it = begin_nonces.find(test);
+  if (it == begin_nonces.end() || it->second != nonce) return std::nullopt;
+  return test;
+}
+
+void record_finding(std::string_view line, ConsoleFindings& findings) {
+  for (const auto& p : kPatterns) {
+    if (line.find(p.needle) == std::string_view::npos) continue;
+    if (!find_kind(findings, p.kind)) findings.push_back({p.kind, sanitize_guest_text(line)});
+    return;
+  }
 }
 
 }  // namespace
 
-std::vector<std::string> split_console_lines(std::string_view console) {
-  std::vector<std::string> lines;
-  size_t start = 0;
+ConsoleReport scan_console(std::string_view console, const std::map<std::string, std::string>& begin_nonces) {
+  ConsoleReport report;
+  ConsoleFindings* current = &report.before_tests;
+  std::size_t start = 0;
   while (start < console.size()) {
-    size_t end = console.find('\n', start);
+    std::size_t end = console.find('\n', start);
     if (end == std::string_view::npos) end = console.size();
     std::string_view line = console.substr(start, end - start);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    lines.emplace_back(line);
     start = end + 1;
+    ++report.lines;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty()) continue;
+    if (auto test = begin_marker_test(line, begin_nonces); test && !report.per_test.count(*test))
+      current = &report.per_test[*test];
+    record_finding(line, *current);
+    record_finding(line, report.whole);
   }
-  return lines;
+  return report;
 }
 
-ConsoleSegments segment_console(const std::vector<std::string>& lines) {
-  ConsoleSegments segments;
-  std::vector<std::string>* current = &segments.before_tests;
-  for (const auto& line : lines) {
-    if (auto test = marker_test(line, protocol::kMarkerBegin)) current = &segments.per_test[*test];
-    current->push_back(line);
-  }
-  return segments;
+const ConsoleFindings& findings_of(const ConsoleReport& report, const std::string& test) {
+  static const ConsoleFindings kNone;
+  auto it = report.per_test.find(test);
+  return it == report.per_test.end() ? kNone : it->second;
 }
 
-std::vector<ConsoleFinding> scan_console(const std::vector<std::string>& lines) {
-  std::vector<ConsoleFinding> findings;
-  for (const auto& line : lines) {
-    for (const auto& p : kPatterns) {
-      if (line.find(p.needle) == std::string::npos) continue;
-      if (find_kind(findings, p.kind)) break;  // keep the first of each kind
-      findings.push_back({p.kind, sanitize_guest_text(line)});
-      break;
-    }
-  }
-  return findings;
-}
-
-std::optional<ConsoleFinding> find_kind(const std::vector<ConsoleFinding>& findings, ConsoleEventKind kind) {
+std::optional<ConsoleFinding> find_kind(const ConsoleFindings& findings, ConsoleEventKind kind) {
   for (const auto& f : findings)
     if (f.kind == kind) return f;
   return std::nullopt;

@@ -1,5 +1,7 @@
 // Reads the kernel console: cuts it into per-test segments at the agent's
 // markers and finds the lines that decide a verdict (panic, OOM, hang, oops).
+// One pass over the text, no copy of its lines: time and memory are linear in
+// the (capped) console whatever the guest printed.
 #pragma once
 
 #include <map>
@@ -17,20 +19,29 @@ struct ConsoleFinding {
   std::string line;  // sanitized evidence
 };
 
-struct ConsoleSegments {
-  std::vector<std::string> before_tests;  // boot messages
+// The first finding of each kind, in console order.
+using ConsoleFindings = std::vector<ConsoleFinding>;
+
+struct ConsoleReport {
+  ConsoleFindings before_tests;  // boot messages, before the first accepted marker
   // From a test's begin marker up to the next test's begin marker (or the
-  // end), so a crash right after a test ends is charged to that test.
-  std::map<std::string, std::vector<std::string>> per_test;
+  // end), so a crash right after a test ends, or after the agent died, is
+  // charged to that test.
+  std::map<std::string, ConsoleFindings> per_test;
+  ConsoleFindings whole;  // over the whole console, ignoring markers
+  std::size_t lines = 0;
 };
 
-std::vector<std::string> split_console_lines(std::string_view console);
-ConsoleSegments segment_console(const std::vector<std::string>& lines);
+// begin_nonces: test id -> the nonce the agent reported for its begin
+// marker. A line is a boundary only if it carries "kmod-matrix: begin <id>
+// <nonce>" with the reported nonce, and only the first such line counts: a
+// test that echoes a marker it read from the kernel log moves nothing.
+ConsoleReport scan_console(std::string_view console, const std::map<std::string, std::string>& begin_nonces);
 
-// The first finding of each kind, in console order.
-std::vector<ConsoleFinding> scan_console(const std::vector<std::string>& lines);
+// The findings of one segment (empty when the test has no segment).
+const ConsoleFindings& findings_of(const ConsoleReport& report, const std::string& test);
 
 // The first finding of the given kind, if any.
-std::optional<ConsoleFinding> find_kind(const std::vector<ConsoleFinding>& findings, ConsoleEventKind kind);
+std::optional<ConsoleFinding> find_kind(const ConsoleFindings& findings, ConsoleEventKind kind);
 
 }  // namespace kmx

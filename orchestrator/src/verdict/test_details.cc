@@ -82,8 +82,12 @@ nlohmann::json module_stats_json(bool absent, std::string_view before, std::stri
   const ModuleStats b = parse_module_stats(before);
   const ModuleStats a = parse_module_stats(after);
   nlohmann::json delta = nlohmann::json::object();
-  for (const auto& [k, v] : a.fields)
-    if (auto it = b.fields.find(k); it != b.fields.end()) delta[k] = v - it->second;
+  for (const auto& [k, v] : a.fields) {
+    // Guest numbers span all of long long: a difference that does not fit is left out.
+    long long difference = 0;
+    if (auto it = b.fields.find(k); it != b.fields.end() && !__builtin_sub_overflow(v, it->second, &difference))
+      delta[k] = difference;
+  }
   return {{"present", true}, {"before", to_json(b)}, {"after", to_json(a)}, {"delta", delta}};
 }
 

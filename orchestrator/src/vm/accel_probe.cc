@@ -9,6 +9,16 @@ namespace {
 
 constexpr std::string_view kMarker = "KMX-KVM-OK";
 
+// QEMU splits option values at commas; a literal comma is written twice.
+std::string qemu_option_value(std::string_view value) {
+  std::string out;
+  for (char c : value) {
+    out += c;
+    if (c == ',') out += ',';
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string kvm_probe_boot_sector() {
@@ -37,7 +47,7 @@ std::string kvm_probe_boot_sector() {
 std::vector<std::string> probe_command(const std::string& accel, const std::filesystem::path& image) {
   return {"qemu-system-x86_64", "-accel", accel, "-m", "16", "-nodefaults", "-display", "none",
           "-no-reboot", "-serial", "stdio", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
-          "-drive", "file=" + image.string() + ",format=raw,if=ide"};
+          "-drive", "file=" + qemu_option_value(image.string()) + ",format=raw,if=ide"};
 }
 
 bool probe_output_has_marker(const std::string& output) { return output.find(kMarker) != std::string::npos; }

@@ -24,6 +24,12 @@ struct DomainHandle {
   }
 };
 
+std::uintmax_t fs_size(const std::filesystem::path& path) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  return ec ? 0 : size;
+}
+
 }  // namespace
 
 LibvirtDriver::LibvirtDriver(const std::string& uri) {
@@ -48,7 +54,7 @@ std::string LibvirtDriver::start(const VmSpec& spec) {
   {
     std::lock_guard lock(mutex_);
     streams_.erase(spec.name);
-    streams_.emplace(spec.name, Streams{FileTail(spec.console_log), FileTail(spec.agent_log)});
+    streams_.emplace(spec.name, Streams{FileTail(spec.console_log), FileTail(spec.agent_log), spec});
   }
   DomainHandle dom{virDomainCreateXML(conn_, domain_xml(spec).c_str(), 0)};
   if (!dom.ptr) return "libvirt could not start " + spec.name + ": " + last_error();
@@ -102,7 +108,21 @@ std::string LibvirtDriver::read_agent(const std::string& name) {
 
 void LibvirtDriver::forget(const std::string& name) {
   std::lock_guard lock(mutex_);
+  Streams* s = streams(name);
+  if (!s) return;
+  const VmSpec spec = s->spec;
   streams_.erase(name);
+  const bool console_over = fs_size(spec.console_log) > spec.console_max_bytes;
+  const bool agent_over = fs_size(spec.agent_log) > spec.agent_max_bytes;
+  if (!console_over && !agent_over) return;
+  // A flooding guest: once QEMU is gone (the destroy may still be under way),
+  // cut its logs to their caps, first and last part kept.
+  destroyers_.emplace_back([this, spec] {
+    DomainHandle dom{virDomainLookupByName(conn_, spec.name.c_str())};
+    if (dom.ptr && virDomainIsActive(dom.ptr) == 1) virDomainDestroy(dom.ptr);
+    cap_log_file(spec.console_log, spec.console_max_bytes);
+    cap_log_file(spec.agent_log, spec.agent_max_bytes);
+  });
 }
 
 }  // namespace kmx

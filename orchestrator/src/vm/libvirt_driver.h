@@ -31,6 +31,7 @@ class LibvirtDriver : public VmDriver {
   struct Streams {
     FileTail console;
     FileTail agent;
+    VmSpec spec;  // log paths and caps
   };
   Streams* streams(const std::string& name);
 

@@ -2,6 +2,7 @@
 // scripted fake. Callers never learn which backend runs.
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -21,6 +22,10 @@ struct VmSpec {
   std::string cmdline;
   std::filesystem::path console_log;  // ttyS0: kernel console
   std::filesystem::path agent_log;    // ttyS1: agent events
+  // What the guest may write on each port in one boot, in memory and on
+  // disk; a real run stays far below (the host ends a boot that gets there).
+  std::size_t console_max_bytes = 64 << 20;
+  std::size_t agent_max_bytes = 64 << 20;
 };
 
 class VmDriver {
@@ -36,7 +41,8 @@ class VmDriver {
   // What the guest wrote on each channel since the previous call.
   virtual std::string read_console(const std::string& name) = 0;
   virtual std::string read_agent(const std::string& name) = 0;
-  // Drops per-VM bookkeeping once the caller is done with it.
+  // Drops per-VM bookkeeping once the caller is done with it, and leaves the
+  // VM's logs within their caps once it is gone.
   virtual void forget(const std::string& name) = 0;
 };
 

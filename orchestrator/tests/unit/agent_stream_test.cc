@@ -27,12 +27,18 @@ std::string describe(const AgentLog& log) {
   for (const auto& [t, e] : log.ended)
     out << "end " << t << " " << e.exit_code << " " << e.signal << " " << e.timed_out << " " << e.duration_s << " "
         << e.error << "\n";
-  for (const auto& [t, lines] : log.output)
-    for (const auto& l : lines) out << "out " << t << " " << l << "\n";
+  for (const auto& [t, output] : log.output)
+    for (const auto& l : output.lines()) out << "out " << t << " " << l << "\n";
+  for (const auto& [t, nonce] : log.begin_nonces) out << "marker " << t << " " << nonce << "\n";
   out << "done " << log.done << " garbage " << log.garbage_lines << " dropped " << log.dropped_output_lines << "\n";
   for (const auto& g : log.garbage_samples) out << "sample " << g << "\n";
   return out.str();
 }
+
+const std::vector<std::string> kRequested = {"kmod:0001", "kmod:0002", "kmod:0003"};
+
+// A boot whose first requested test is running.
+std::string running_0001() { return ev_boot() + ev_start("kmod:0001"); }
 
 std::string transcript() {
   return ev_boot() + ev_start("kmod:0001") + ev_output("kmod:0001", "Test 0001 - modprobe of a missing module") +
@@ -42,7 +48,7 @@ std::string transcript() {
 }
 
 AgentLog parse_whole(std::string_view bytes) {
-  AgentStream s;
+  AgentStream s(kRequested);
   s.feed(bytes);
   s.finish();
   return s.log();
@@ -65,7 +71,7 @@ TEST(AgentStream, ParsesACompleteTranscript) {
 
 TEST(AgentStream, ByteAtATimeGivesTheSameLog) {
   const std::string bytes = transcript();
-  AgentStream s;
+  AgentStream s(kRequested);
   for (char c : bytes) s.feed(std::string_view(&c, 1));
   s.finish();
   EXPECT_EQ(describe(s.log()), describe(parse_whole(bytes)));
@@ -76,7 +82,7 @@ TEST(AgentStream, RandomChunkBoundariesGiveTheSameLog) {
   const std::string expected = describe(parse_whole(bytes));
   for (unsigned seed = 1; seed <= 20; ++seed) {
     std::mt19937 rng(seed);
-    AgentStream s;
+    AgentStream s(kRequested);
     for (std::size_t pos = 0; pos < bytes.size();) {
       const std::size_t n = std::uniform_int_distribution<std::size_t>(0, 40)(rng);
       s.feed(std::string_view(bytes).substr(pos, n));
@@ -88,7 +94,7 @@ TEST(AgentStream, RandomChunkBoundariesGiveTheSameLog) {
 }
 
 TEST(AgentStream, FinishTreatsTrailingPartialLineAsComplete) {
-  AgentStream s;
+  AgentStream s(kRequested);
   std::string done = ev_done();
   done.pop_back();  // no newline: the guest powered off mid-write
   s.feed(done);
@@ -117,14 +123,13 @@ void PrintTo(const GarbageCase& c, std::ostream* os) { *os << c.name; }
 class AgentStreamGarbage : public ::testing::TestWithParam<GarbageCase> {};
 
 TEST_P(AgentStreamGarbage, IsCountedAndSampledAndParsingGoesOn) {
-  AgentStream s;
-  ASSERT_NO_THROW(s.feed(GetParam().line + "\n" + ev_start("kmod:0003")));
+  AgentStream s(kRequested);
+  ASSERT_NO_THROW(s.feed(ev_boot() + GetParam().line + "\n" + ev_start("kmod:0001")));
   const AgentLog& log = s.log();
   EXPECT_EQ(log.garbage_lines, 1u);
   ASSERT_EQ(log.garbage_samples.size(), 1u);
   EXPECT_THAT(log.garbage_samples[0], StartsWith(GetParam().reason));
-  EXPECT_THAT(log.started, ElementsAre("kmod:0003"));  // the next line still counts
-  EXPECT_EQ(s.events_seen(), 1u);
+  EXPECT_THAT(log.started, ElementsAre("kmod:0001"));  // the next line still counts
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -134,13 +139,13 @@ INSTANTIATE_TEST_SUITE_P(
         GarbageCase{"TruncatedJson", R"({"v":1,"ev":"test-st)", "not a JSON object"},
         GarbageCase{"JsonArray", R"([{"v":1,"ev":"done"}])", "not a JSON object"},
         GarbageCase{"JsonString", R"("done")", "not a JSON object"},
-        GarbageCase{"WrongVersion", R"({"v":2,"ev":"done"})", "wrong protocol version"},
+        GarbageCase{"WrongVersion", R"({"v":1,"ev":"done"})", "wrong protocol version"},
         GarbageCase{"VersionAsString", R"({"v":"1","ev":"done"})", "wrong protocol version"},
         GarbageCase{"NoVersion", R"({"ev":"done"})", "wrong protocol version"},
-        GarbageCase{"NoEventName", R"({"v":1,"test":"kmod:0001"})", "no event name"},
-        GarbageCase{"UnknownEvent", R"({"v":1,"ev":"reboot-now"})", "unknown or incomplete event"},
-        GarbageCase{"TestStartWithoutTest", R"({"v":1,"ev":"test-start"})", "unknown or incomplete event"},
-        GarbageCase{"TestIdNotAString", R"({"v":1,"ev":"test-end","test":7,"exit":0})", "unknown or incomplete event"},
+        GarbageCase{"NoEventName", R"({"v":2,"test":"kmod:0001"})", "no event name"},
+        GarbageCase{"UnknownEvent", R"({"v":2,"ev":"reboot-now"})", "unknown, repeated, out-of-order or unrequested event"},
+        GarbageCase{"TestStartWithoutTest", R"({"v":2,"ev":"test-start"})", "unknown, repeated, out-of-order or unrequested event"},
+        GarbageCase{"TestIdNotAString", R"({"v":2,"ev":"test-end","test":7,"exit":0})", "unknown, repeated, out-of-order or unrequested event"},
         GarbageCase{"DeeplyNestedArray", std::string(400000, '[') + std::string(400000, ']'), "not a JSON object"}),
     [](const auto& test_info) { return std::string(test_info.param.name); });
 
@@ -161,7 +166,7 @@ TEST(AgentStream, KeepsOnlyFiveGarbageSamplesButCountsAll) {
 }
 
 TEST(AgentStream, TwoMebibyteLineWithoutNewlineIsOneGarbageLine) {
-  AgentStream s;
+  AgentStream s(kRequested);
   const std::string chunk(64 << 10, 'x');
   for (int i = 0; i < 32; ++i) s.feed(chunk);  // 2 MiB, never a newline
   EXPECT_EQ(s.log().garbage_lines, 0u);       // undecided until the line ends
@@ -172,7 +177,7 @@ TEST(AgentStream, TwoMebibyteLineWithoutNewlineIsOneGarbageLine) {
 }
 
 TEST(AgentStream, EventAfterAnOverlongLineIsParsed) {
-  AgentStream s;
+  AgentStream s(kRequested);
   s.feed(std::string(2 << 20, '{'));
   s.feed("\n" + ev_done());
   EXPECT_EQ(s.log().garbage_lines, 1u);
@@ -180,7 +185,7 @@ TEST(AgentStream, EventAfterAnOverlongLineIsParsed) {
 }
 
 TEST(AgentStream, RunningTestIsTheLastStartedThatHasNotEnded) {
-  AgentStream s;
+  AgentStream s(kRequested);
   EXPECT_EQ(s.log().running_test(), std::nullopt);
   s.feed(ev_boot() + ev_start("kmod:0001"));
   EXPECT_EQ(s.log().running_test(), "kmod:0001");
@@ -191,25 +196,33 @@ TEST(AgentStream, RunningTestIsTheLastStartedThatHasNotEnded) {
 }
 
 TEST(AgentStream, OutputIsKeptPerTestInOrder) {
-  const AgentLog log = parse_whole(ev_output("kmod:0001", "first") + ev_output("kmod:0002", "other") +
-                                   ev_output("kmod:0001", "second"));
-  EXPECT_THAT(log.output.at("kmod:0001"), ElementsAre("first", "second"));
-  EXPECT_THAT(log.output.at("kmod:0002"), ElementsAre("other"));
+  const AgentLog log = parse_whole(running_0001() + ev_output("kmod:0001", "first") + ev_output("kmod:0001", "second") +
+                                   ev_end("kmod:0001", 0) + ev_start("kmod:0002") + ev_output("kmod:0002", "other"));
+  EXPECT_THAT(log.output_lines("kmod:0001"), ElementsAre("first", "second"));
+  EXPECT_THAT(log.output_lines("kmod:0002"), ElementsAre("other"));
 }
 
-TEST(AgentStream, OutputBeyondTheKeptBudgetIsCountedAsDropped) {
-  AgentStream s;
-  const std::string line(1000000, 'o');
-  for (int i = 0; i < 17; ++i) s.feed(ev_output("kmod:0006", line));  // 17 MB > 16 MiB
-  EXPECT_EQ(s.log().output.at("kmod:0006").size(), 16u);
-  EXPECT_EQ(s.log().dropped_output_lines, 1u);
+TEST(AgentStream, OutputBeyondTheKeptBudgetKeepsTheLastLinesOfEachTest) {
+  AgentLimits limits;
+  limits.max_kept_output_bytes = 10 * (100 + AgentLimits::kLineOverheadBytes);
+  limits.tail_lines_per_test = 3;
+  AgentStream s(kRequested, limits);
+  s.feed(running_0001());
+  for (int i = 0; i < 20; ++i) s.feed(ev_output("kmod:0001", std::to_string(i) + std::string(98, 'o')));
+  const TestOutput& out = s.log().output.at("kmod:0001");
+  EXPECT_EQ(out.head.size(), 10u);
+  EXPECT_EQ(out.tail.size(), 3u);
+  EXPECT_TRUE(out.tail.back().starts_with("19"));
+  EXPECT_EQ(out.dropped, 7u);
+  EXPECT_EQ(s.log().dropped_output_lines, 7u);
   EXPECT_EQ(s.log().garbage_lines, 0u);
+  EXPECT_THAT(s.log().output_lines("kmod:0001")[10], HasSubstr("7 output lines dropped"));
 }
 
 TEST(AgentStream, TestEndCarriesSignalTimeoutAndSanitizedError) {
-  const AgentLog log = parse_whole(agent_line({{"ev", "test-end"}, {"test", "kmod:0008"}, {"exit", -1}, {"signal", 9},
+  const AgentLog log = parse_whole(running_0001() + agent_line({{"ev", "test-end"}, {"test", "kmod:0001"}, {"exit", -1}, {"signal", 9},
                                                {"timed_out", true}, {"duration_s", 900.5}, {"error", "bad\x1b"}}));
-  const TestEndInfo& end = log.ended.at("kmod:0008");
+  const TestEndInfo& end = log.ended.at("kmod:0001");
   EXPECT_EQ(end.signal, 9);
   EXPECT_TRUE(end.timed_out);
   EXPECT_DOUBLE_EQ(end.duration_s, 900.5);
@@ -218,7 +231,7 @@ TEST(AgentStream, TestEndCarriesSignalTimeoutAndSanitizedError) {
 
 TEST(AgentStream, MissingOrMistypedTestEndFieldsFallBackToDefaults) {
   const AgentLog log =
-      parse_whole(agent_line({{"ev", "test-end"}, {"test", "kmod:0001"}, {"exit", "zero"}, {"timed_out", "yes"}}));
+      parse_whole(running_0001() + agent_line({{"ev", "test-end"}, {"test", "kmod:0001"}, {"exit", "zero"}, {"timed_out", "yes"}}));
   const TestEndInfo& end = log.ended.at("kmod:0001");
   EXPECT_EQ(end.exit_code, -1);
   EXPECT_FALSE(end.timed_out);
@@ -227,7 +240,7 @@ TEST(AgentStream, MissingOrMistypedTestEndFieldsFallBackToDefaults) {
 
 TEST(AgentStream, OutOfRangeNumbersFallBackToDefaults) {
   const AgentLog log = parse_whole(
-      agent_line({{"ev", "boot"}, {"cpus", 1e300}, {"mem_kib", -1e19}}) +
+      agent_line({{"ev", "boot"}, {"cpus", 1e300}, {"mem_kib", -1e19}}) + ev_start("kmod:0001") +
       agent_line({{"ev", "test-end"}, {"test", "kmod:0001"}, {"exit", 1e300}, {"signal", 4294967296.0}}));
   ASSERT_TRUE(log.boot);
   EXPECT_EQ(log.boot->cpus, 0);
@@ -237,7 +250,7 @@ TEST(AgentStream, OutOfRangeNumbersFallBackToDefaults) {
 }
 
 TEST(AgentStream, HugeVersionIsWrongVersion) {
-  const AgentLog log = parse_whole(R"({"v":1e300,"ev":"done"})" "\n");
+  const AgentLog log = parse_whole(R"({"v":2e300,"ev":"done"})" "\n");
   EXPECT_FALSE(log.done);
   EXPECT_EQ(log.garbage_lines, 1u);
 }
@@ -248,6 +261,83 @@ TEST(AgentStream, BootFieldsFromTheGuestAreSanitized) {
   ASSERT_TRUE(log.boot);
   EXPECT_EQ(log.boot->uname, "6.1\\x1b[2J");
   EXPECT_THAT(log.boot->problems, ElementsAre("mount debugfs: \\x01"));
+}
+
+// Issue 14: 5 million empty output lines were all kept (548 MB RSS): the
+// budget counted text bytes only. Each kept line now costs its overhead too.
+TEST(AgentStream, MillionsOfEmptyOutputLinesStayWithinTheBudget) {
+  AgentStream s(kRequested);
+  s.feed(running_0001());
+  const std::string empty = ev_output("kmod:0001", "");
+  std::string batch;
+  for (int i = 0; i < 10000; ++i) batch += empty;
+  for (int i = 0; i < 50; ++i) s.feed(batch);  // 500k lines
+  const TestOutput& out = s.log().output.at("kmod:0001");
+  EXPECT_LE(out.head.size() * AgentLimits::kLineOverheadBytes, AgentLimits{}.max_kept_output_bytes);
+  EXPECT_LE(out.head.size(), AgentLimits{}.max_kept_output_lines);
+  EXPECT_EQ(out.tail.size(), AgentLimits{}.tail_lines_per_test);
+  EXPECT_EQ(out.head.size() + out.tail.size() + out.dropped, 500000u);
+}
+
+// Issue 14: 100k test-start/test-end events for ids the host never asked
+// for were all kept (161 MB). They are garbage now, and cost a counter.
+TEST(AgentStream, EventsForTestsTheHostDidNotRequestAreGarbage) {
+  AgentStream s(kRequested);
+  s.feed(ev_boot());
+  for (int i = 0; i < 1000; ++i) {
+    const std::string id = "evil:" + std::to_string(i);
+    s.feed(ev_start(id) + ev_output(id, "x") + ev_end(id, 0));
+  }
+  EXPECT_TRUE(s.log().started.empty());
+  EXPECT_TRUE(s.log().ended.empty());
+  EXPECT_TRUE(s.log().output.empty());
+  EXPECT_TRUE(s.log().begin_nonces.empty());
+  EXPECT_EQ(s.log().garbage_lines, 4000u);
+  EXPECT_EQ(s.log().garbage_samples.size(), 5u);
+}
+
+// The agent runs the requested tests in order, one at a time: a guest that
+// restarts tests, skips ahead or talks about a test that is not running
+// cannot reset the host's per-test clock or muddle the record.
+TEST(AgentStream, OnlyTheNextRequestedTestMayStartAndOnlyTheRunningOneReports) {
+  AgentStream s(kRequested);
+  s.feed(ev_start("kmod:0001"));  // before boot
+  s.feed(ev_boot() + ev_start("kmod:0002"));  // out of order
+  s.feed(ev_start("kmod:0001") + ev_start("kmod:0001"));  // twice
+  s.feed(ev_output("kmod:0002", "not running") + ev_end("kmod:0002", 0));
+  s.feed(ev_end("kmod:0001", 1) + ev_end("kmod:0001", 0));  // ends twice
+  s.feed(ev_output("kmod:0001", "after its end") + ev_start("kmod:0001"));
+  EXPECT_THAT(s.log().started, ElementsAre("kmod:0001"));
+  EXPECT_EQ(s.log().ended.at("kmod:0001").exit_code, 1);
+  EXPECT_TRUE(s.log().output.empty());
+  EXPECT_EQ(s.log().garbage_lines, 12u);  // ev_start() is two lines: test-start and its marker
+}
+
+TEST(AgentStream, KeepsTheFirstBeginMarkerNonceOfTheRunningTest) {
+  AgentStream s(kRequested);
+  s.feed(running_0001() + ev_marker("kmod:0001", "begin", "ffffffffffffffff") +
+         ev_marker("kmod:0001", "begin", "XYZ") + ev_marker("kmod:0002", "begin", "0000000000000000") +
+         ev_marker("kmod:0001", "end", "1111111111111111"));
+  EXPECT_EQ(s.log().begin_nonces.at("kmod:0001"), test_nonce("kmod:0001"));
+  EXPECT_EQ(s.log().begin_nonces.size(), 1u);
+  EXPECT_EQ(s.log().garbage_lines, 3u);
+}
+
+// Issue 14: duration_s 1e300 with timed_out became "-2147483648 s limit"
+// through an undefined conversion. The parser keeps durations finite.
+TEST(AgentStream, ExtremeDurationsAreClamped) {
+  for (const double d : {1e300, -5.0}) {
+    const AgentLog log = parse_whole(running_0001() + agent_line({{"ev", "test-end"}, {"test", "kmod:0001"},
+                                                                  {"timed_out", true}, {"duration_s", d}}));
+    const double kept = log.ended.at("kmod:0001").duration_s;
+    EXPECT_GE(kept, 0);
+    EXPECT_LE(kept, AgentStream::kMaxDurationS);
+  }
+}
+
+TEST(AgentStream, OutputLinesAreCutToTheProtocolLength) {
+  const AgentLog log = parse_whole(running_0001() + ev_output("kmod:0001", std::string(100000, 'y')));
+  EXPECT_EQ(log.output.at("kmod:0001").head.at(0).size(), protocol::kMaxOutputLine);
 }
 
 TEST(SanitizeGuestText, EscapesControlAndHighBytes) {

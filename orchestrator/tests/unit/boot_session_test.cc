@@ -200,6 +200,127 @@ TEST(RunBoot, PassesTheSpecToTheDriver) {
   EXPECT_EQ(driver.started[0].cmdline, p.spec.cmdline);
 }
 
+// A guest that writes `chunk` on both ports at every poll, forever.
+ScriptedBoot flooding_boot(const std::string& agent_prefix, const std::string& console_chunk,
+                           const std::string& agent_chunk, int polls) {
+  ScriptedBoot boot;
+  boot.agent.push_back(agent_prefix);
+  boot.console.push_back(begin_marker("kmod:0001"));
+  for (int i = 0; i < polls; ++i) {
+    boot.agent.push_back(agent_chunk);
+    boot.console.push_back(console_chunk);
+  }
+  return boot;
+}
+
+// Issue 14: console and agent output had no per-boot cap in memory; the
+// flood must end the boot with at most the caps kept and a verdict.
+TEST(RunBoot, GuestFloodingBothPortsIsStoppedAtTheCapsWithAVerdict) {
+  FakeVmDriver driver;
+  FakeClock clock;
+  const std::string console_chunk = std::string(1 << 20, '\n');
+  std::string agent_chunk;
+  while (agent_chunk.size() < (1 << 20)) agent_chunk += ev_output("kmod:0001", "");
+  driver.add_boot(flooding_boot(ev_boot() + ev_start("kmod:0001"), console_chunk, agent_chunk, 40));
+  BootPlan p = plan({"kmod:0001"});
+  p.spec.console_max_bytes = 8 << 20;
+  p.spec.agent_max_bytes = 16 << 20;
+  const BootRun run = run_boot(driver, clock, p);
+  EXPECT_EQ(run.record.end, BootEnd::kOutputFlood);
+  EXPECT_THAT(run.record.end_detail, HasSubstr("cap 8388608"));
+  EXPECT_LE(run.record.console.size(), (8u << 20) + 200);
+  EXPECT_GT(run.console_bytes, 8u << 20);
+  EXPECT_LT(clock.elapsed_s(), 10.0);  // long before the 330 s limit
+  EXPECT_THAT(driver.destroyed, Contains("kmx-100-run-c0-b1"));
+  const BootVerdicts verdicts = classify_boot(run.record);
+  ASSERT_EQ(verdicts.verdicts.size(), 1u);
+  EXPECT_EQ(verdicts.verdicts[0].verdict, Verdict::kFail);
+  EXPECT_THAT(verdicts.verdicts[0].evidence, HasSubstr("output flood"));
+}
+
+// Issue 14: the chunk crossing the console cap was dropped whole, so the
+// panic at the end of a flood could be lost.
+TEST(RunBoot, PanicAtTheEndOfAConsoleFloodIsKept) {
+  FakeVmDriver driver;
+  FakeClock clock;
+  ScriptedBoot boot;
+  boot.agent = {ev_boot() + ev_start("kmod:0001")};
+  boot.console = {begin_marker("kmod:0001") + std::string(5 << 20, 'x'),
+                  std::string(4 << 20, 'y') + "\n[  99.0] Kernel panic - not syncing: Fatal exception\n"};
+  boot.running_polls = 2;
+  driver.add_boot(boot);
+  BootPlan p = plan({"kmod:0001"});
+  p.spec.console_max_bytes = 8 << 20;
+  const BootRun run = run_boot(driver, clock, p);
+  EXPECT_EQ(run.record.end, BootEnd::kOutputFlood);
+  const TestVerdict v = classify_boot(run.record).verdicts.at(0);
+  EXPECT_EQ(v.verdict, Verdict::kPanic);
+  EXPECT_THAT(v.evidence, HasSubstr("Fatal exception"));
+}
+
+// Issue 14: any agent event within 120 s reset the host watchdog, so a
+// guest chattering between tests kept its VM forever.
+TEST(RunBoot, EventsBetweenTestsDoNotExtendTheIdleDeadline) {
+  FakeVmDriver driver;
+  FakeClock clock;
+  ScriptedBoot boot = flooding_boot(ev_boot() + ev_start("kmod:0001") + ev_end("kmod:0001", 0), "",
+                                    ev_output("kmod:0001", "still here") + ev_start("kmod:0003"), 20000);
+  driver.add_boot(boot);
+  const BootRun run = run_boot(driver, clock, plan());
+  EXPECT_EQ(run.record.end, BootEnd::kTestTimeout);
+  EXPECT_THAT(run.record.end_detail, HasSubstr("between tests"));
+  EXPECT_LT(clock.elapsed_s(), 121.0);
+}
+
+// Issue 14: a change of the running test id reset the test's clock; a guest
+// alternating test-starts kept its VM alive forever.
+TEST(RunBoot, RestartingTestsDoesNotExtendTheTestDeadline) {
+  FakeVmDriver driver;
+  FakeClock clock;
+  ScriptedBoot boot;
+  boot.agent.push_back(ev_boot() + ev_start("kmod:0001"));
+  for (int i = 0; i < 10000; ++i) {  // the running test changes at every poll
+    boot.agent.push_back(ev_start("kmod:0002"));
+    boot.agent.push_back(ev_start("kmod:0001") + ev_output("kmod:0001", "x"));
+  }
+  driver.add_boot(boot);
+  const BootRun run = run_boot(driver, clock, plan());
+  EXPECT_EQ(run.record.end, BootEnd::kTestTimeout);
+  EXPECT_THAT(run.record.end_detail, HasSubstr("kmod:0001 still running after 330 s"));
+  EXPECT_LT(clock.elapsed_s(), 331.0);
+}
+
+TEST(RunBoot, VmLifetimeIsCappedByWhatItsTestsAskedFor) {
+  FakeVmDriver driver;
+  FakeClock clock;
+  ScriptedBoot boot;
+  boot.agent = {ev_boot()};
+  driver.add_boot(boot);
+  BootPlan p = plan();
+  p.idle_timeout_s = 1000000;  // a careless configuration: only the lifetime cap is left
+  EXPECT_EQ(lifetime_limit_s(p), 120 + 120 + 2 * 330);
+  const BootRun run = run_boot(driver, clock, p);
+  EXPECT_EQ(run.record.end, BootEnd::kLifetimeCap);
+  EXPECT_GT(clock.elapsed_s(), 900.0);
+  EXPECT_LT(clock.elapsed_s(), 901.0);
+}
+
+// Issue 14: after the VM stopped, one final read (8 MiB with libvirt's
+// FileTail) lost what followed: here the test-end and done events.
+TEST(RunBoot, AfterTheVmStopsBothPortsAreReadToTheEnd) {
+  FakeVmDriver driver;
+  FakeClock clock;
+  ScriptedBoot boot;
+  const std::string noise(8 << 20, '\n');
+  boot.agent = {ev_boot() + ev_start("kmod:0001"), noise, noise, noise + ev_end("kmod:0001", 0) + ev_done()};
+  boot.running_polls = 1;
+  driver.add_boot(boot);
+  const BootRun run = run_boot(driver, clock, plan({"kmod:0001"}));
+  EXPECT_EQ(run.record.end, BootEnd::kPoweredOff);
+  EXPECT_TRUE(run.record.agent.done);
+  EXPECT_EQ(run.record.agent.ended.count("kmod:0001"), 1u);
+}
+
 TEST(GuestCmdline, ListsEachTestWithItsTimeout) {
   const std::string cmdline =
       guest_cmdline({"kmod:0001", "kmod:0008", "kmod:0013"}, [](const std::string& t) { return t == "kmod:0008" ? 900 : 300; });

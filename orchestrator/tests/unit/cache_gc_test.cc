@@ -73,5 +73,30 @@ TEST(CacheGc, MissingCacheIsEmptyNotAnError) {
   EXPECT_TRUE(cache.collect_garbage(std::chrono::hours(1), [](int) { return false; }).removed.empty());
 }
 
+// Issue 14: an entry whose name merely contained ".tmp.<digits>" was taken
+// for the temporary of a dead builder and deleted, however fresh.
+TEST(CacheGc, EntryWhoseNameLooksLikeATemporaryIsAnEntry) {
+  ScratchDir dir;
+  CacheDir cache(dir.path());
+  const std::string key = cache_key_name("linux.tmp.5", "source");  // "linux.tmp.5-<hash>"
+  make_entry(cache, "kernels", key, 10);
+  const auto result = cache.collect_garbage(std::chrono::hours(24), [](int) { return false; });
+  EXPECT_TRUE(result.removed.empty());
+  EXPECT_TRUE(fs::exists(dir.path() / "kernels" / key));
+}
+
+// Issue 14: a builder killed mid-build left "<key>.tmp.<pid>" behind for
+// good. The next build of that key, holding its lock, removes it.
+TEST(CacheDir, NextBuildOfAKeyRemovesTheTemporaryOfAKilledBuilder) {
+  ScratchDir dir;
+  CacheDir cache(dir.path());
+  fs::create_directories(dir.path() / "images/k1.tmp.999999/half");
+  fs::create_directories(dir.path() / "images/k10.tmp.999999");  // another key's: not ours to judge
+  make_entry(cache, "images", "k1", 10);
+  EXPECT_FALSE(fs::exists(dir.path() / "images/k1.tmp.999999"));
+  EXPECT_TRUE(fs::exists(dir.path() / "images/k10.tmp.999999"));
+  EXPECT_TRUE(fs::exists(dir.path() / "images/k1/blob"));
+}
+
 }  // namespace
 }  // namespace kmx

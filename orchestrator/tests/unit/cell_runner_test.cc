@@ -62,6 +62,7 @@ class RunCell : public ::testing::Test {
 
   CellResult run() {
     CellContext ctx{driver_, clock_, matrix_, "20261122-233800-100", 100, dir_.path(), Accel::kTcg};
+    ctx.console_max_bytes = console_max_bytes_;
     return run_cell(ctx, cell_, Image{"img-1", "6.1.0-56-amd64", "/cache/vmlinuz", "/cache/initrd.cpio"});
   }
   std::vector<std::string> verdicts(const CellResult& r) const {
@@ -70,12 +71,32 @@ class RunCell : public ::testing::Test {
     return out;
   }
 
+  std::size_t console_max_bytes_ = 64 << 20;
   ScratchDir dir_;
   FakeVmDriver driver_;
   FakeClock clock_;
   Matrix matrix_;
   Cell cell_;
 };
+
+// Issue 14: a flood is the test's verdict (never ERROR for the harness, so
+// no infrastructure retry); the cell goes on in a fresh boot.
+TEST_F(RunCell, FloodingTestFailsAndTheRestRunInAFreshBoot) {
+  console_max_bytes_ = 2 << 20;
+  ScriptedBoot flood;
+  flood.agent = {ev_boot() + ev_start("kmod:0001")};
+  flood.console = {begin_marker("kmod:0001")};
+  for (int i = 0; i < 5; ++i) flood.console.push_back(std::string(1 << 20, 'z') + "\n");
+  driver_.add_boot(flood);
+  driver_.add_boot(boot_running({"kmod:0002", "kmod:0003"}));
+  const CellResult r = run();
+  EXPECT_THAT(verdicts(r), ElementsAre("kmod:0001 FAIL", "kmod:0002 PASS", "kmod:0003 PASS"));
+  EXPECT_THAT(r.tests[0].evidence, HasSubstr("output flood: guest wrote console"));
+  ASSERT_EQ(r.boots.size(), 2u);
+  EXPECT_EQ(r.boots[0].end, "output-flood");
+  EXPECT_THAT(r.boots[0].end_detail, HasSubstr("(cap 2097152)"));
+  EXPECT_EQ(driver_.started[0].console_max_bytes, 2u << 20);
+}
 
 TEST_F(RunCell, AllTestsPassInOneBoot) {
   driver_.add_boot(boot_running(cell_.tests));

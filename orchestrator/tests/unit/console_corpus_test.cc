@@ -60,6 +60,20 @@ std::string agent_end_event(const std::string& test, const std::string& agent) {
   throw std::runtime_error("unknown AGENT: " + agent);
 }
 
+// The samples were recorded with protocol 1, whose markers had no nonce: add
+// the one ev_start() reports, as a protocol 2 agent would have written it.
+std::string with_marker_nonces(const std::string& console) {
+  static const std::regex kBeginLine(R"(kmod-matrix: begin (\S+)$)");
+  std::string out;
+  std::istringstream in(console);
+  for (std::string line; std::getline(in, line);) {
+    std::smatch m;
+    if (std::regex_search(line, m, kBeginLine)) line += " " + test_nonce(m[1]);
+    out += line + "\n";
+  }
+  return out;
+}
+
 // The boot the sample stands for: tests begun before TEST passed, TEST ended
 // as AGENT says, the VM stopped as END says.
 BootRecord record_of(const Sample& s) {
@@ -79,11 +93,11 @@ BootRecord record_of(const Sample& s) {
       events += ev_start(r.requested_tests[i]) + ev_end(r.requested_tests[i], 0);
     events += ev_start(test) + agent_end_event(test, agent);
   }
-  AgentStream stream;
+  AgentStream stream(r.requested_tests);
   stream.feed(events);
   stream.finish();
   r.agent = stream.log();
-  r.console = s.console;
+  r.console = with_marker_nonces(s.console);
 
   const std::string end = field(s, "END", "powered-off");
   if (end == "test-timeout") {

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -155,8 +156,24 @@ inline std::string ev_boot(nlohmann::json extra = nlohmann::json::object()) {
   boot.update(extra);
   return agent_line(boot);
 }
+// A fixed nonce per test id, standing in for the agent's random one.
+inline std::string test_nonce(const std::string& test) {
+  static const char* kHex = "0123456789abcdef";
+  std::string nonce;
+  std::size_t h = std::hash<std::string>{}(test);
+  for (int i = 0; i < 16; ++i, h >>= 4) nonce += kHex[h & 15];
+  return nonce;
+}
+// The agent's report of a marker it wrote to /dev/kmsg.
+inline std::string ev_marker(const std::string& test, const std::string& kind = "begin",
+                             const std::string& nonce = "") {
+  return agent_line({{"ev", protocol::kEventMarker}, {"test", test}, {"kind", kind},
+                     {"nonce", nonce.empty() ? test_nonce(test) : nonce}});
+}
+// What the agent sends as a test begins: test-start, then the report of
+// the begin marker it wrote (begin_marker() below is that console line).
 inline std::string ev_start(const std::string& test) {
-  return agent_line({{"ev", protocol::kEventTestStart}, {"test", test}, {"timeout_s", 300}});
+  return agent_line({{"ev", protocol::kEventTestStart}, {"test", test}, {"timeout_s", 300}}) + ev_marker(test);
 }
 inline std::string ev_output(const std::string& test, const std::string& line) {
   return agent_line({{"ev", protocol::kEventOutput}, {"test", test}, {"line", line}});
@@ -167,12 +184,13 @@ inline std::string ev_end(const std::string& test, int exit_code, double duratio
 }
 inline std::string ev_done() { return agent_line({{"ev", protocol::kEventDone}}); }
 
-// The console lines the agent writes to /dev/kmsg around a test.
+// The console lines the agent writes to /dev/kmsg around a test, with the
+// nonce ev_start() reports.
 inline std::string begin_marker(const std::string& test, const std::string& stamp = "    5.100000") {
-  return "[" + stamp + "] kmod-matrix: begin " + test + "\n";
+  return "[" + stamp + "] kmod-matrix: begin " + test + " " + test_nonce(test) + "\n";
 }
 inline std::string end_marker(const std::string& test, const std::string& stamp = "    6.200000") {
-  return "[" + stamp + "] kmod-matrix: end " + test + "\n";
+  return "[" + stamp + "] kmod-matrix: end " + test + " " + test_nonce(test + "/end") + "\n";
 }
 
 }  // namespace kmx::testing

@@ -63,5 +63,16 @@ TEST(ModuleStats, AbsentIsRecordedNotFailed) {
   EXPECT_NE(j["why"].get<std::string>().find("CONFIG_MODULE_STATS"), std::string::npos);
 }
 
+// Issue 14: after - before overflowed (undefined) on extreme guest values.
+// A difference that does not fit is left out; the others stay.
+TEST(ModuleStats, DeltaThatWouldOverflowIsLeftOut) {
+  const std::string before = "Mods ever loaded\t-9223372036854775807\nMods failed\t1\n";
+  const std::string after = "Mods ever loaded\t9223372036854775807\nMods failed\t3\n";
+  const auto j = module_stats_json(false, before, after);
+  EXPECT_FALSE(j["delta"].contains("Mods ever loaded"));
+  EXPECT_EQ(j["delta"]["Mods failed"], 2);
+  EXPECT_EQ(j["after"]["fields"]["Mods ever loaded"], 9223372036854775807LL);
+}
+
 }  // namespace
 }  // namespace kmx

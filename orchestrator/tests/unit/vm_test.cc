@@ -1,15 +1,11 @@
-// vm/: the libvirt domain XML, domain names that carry their owner, file
-// tails, and the KVM probe's pieces.
+// vm/: the libvirt domain XML and domain names that carry their owner
+// (file_tail_test.cc and accel_probe_test.cc hold the rest of vm/).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <fstream>
-
 #include "fakes.h"
-#include "vm/accel_probe.h"
 #include "vm/domain_name.h"
 #include "vm/domain_xml.h"
-#include "vm/file_tail.h"
 
 namespace kmx {
 namespace {
@@ -99,55 +95,6 @@ TEST(DomainName, RejectsMissingRestAndZeroPid) {
   EXPECT_EQ(domain_owner_pid("kmx-4821"), std::nullopt);
   EXPECT_EQ(domain_owner_pid("kmx-0-run-c0-b1"), std::nullopt);
   EXPECT_EQ(domain_owner_pid("kmx--5-run-c0-b1"), std::nullopt);
-}
-
-TEST(FileTail, MissingFileGivesNothing) {
-  ScratchDir dir;
-  FileTail tail(dir.path() / "console.log");
-  EXPECT_EQ(tail.read_new(), "");
-}
-
-TEST(FileTail, ReturnsOnlyBytesAppendedSinceLastRead) {
-  ScratchDir dir;
-  const fs::path path = dir.path() / "console.log";
-  FileTail tail(path);
-  std::ofstream out(path, std::ios::binary);
-  out << "[    0.000000] Linux version" << std::flush;
-  EXPECT_EQ(tail.read_new(), "[    0.000000] Linux version");
-  EXPECT_EQ(tail.read_new(), "");
-  out << " 6.1.0-56-amd64\n" << std::flush;
-  EXPECT_EQ(tail.read_new(), " 6.1.0-56-amd64\n");
-}
-
-TEST(FileTail, MaxBytesSplitsALargeAppendAcrossReads) {
-  ScratchDir dir;
-  const fs::path path = dir.path() / "agent.log";
-  std::ofstream(path, std::ios::binary) << "0123456789";
-  FileTail tail(path);
-  EXPECT_EQ(tail.read_new(4), "0123");
-  EXPECT_EQ(tail.read_new(4), "4567");
-  EXPECT_EQ(tail.read_new(4), "89");
-}
-
-TEST(AccelProbe, BootSectorIsBootableAndCarriesTheMarker) {
-  const std::string sector = kvm_probe_boot_sector();
-  ASSERT_EQ(sector.size(), 512u);
-  EXPECT_EQ(sector.substr(510), "\x55\xaa");
-  EXPECT_NE(sector.find("KMX-KVM-OK\n"), std::string::npos);
-}
-
-TEST(AccelProbe, CommandRunsTheImageUnderTheGivenAccelerator) {
-  const auto argv = probe_command("tcg", "/tmp/probe.img");
-  ASSERT_GE(argv.size(), 3u);
-  EXPECT_EQ(argv[0], "qemu-system-x86_64");
-  EXPECT_EQ(argv[1], "-accel");
-  EXPECT_EQ(argv[2], "tcg");
-  EXPECT_EQ(argv.back(), "file=/tmp/probe.img,format=raw,if=ide");
-}
-
-TEST(AccelProbe, MarkerDecidesSuccess) {
-  EXPECT_TRUE(probe_output_has_marker("SeaBIOS (version 1.16.2)\nKMX-KVM-OK\n"));
-  EXPECT_FALSE(probe_output_has_marker("qemu-system-x86_64: failed to initialize kvm: Permission denied\n"));
 }
 
 }  // namespace
