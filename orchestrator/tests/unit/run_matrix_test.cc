@@ -175,6 +175,20 @@ TEST_F(RunMatrix, AVmThatWillNotStartIsRetriedBeforeItCountsAsError) {
   EXPECT_EQ(r.cells[1].tests.at(0).verdict, Verdict::kPass);
 }
 
+TEST_F(RunMatrix, AVmThatNeverStartsIsErrorAfterEveryRetryIsCounted) {
+  // No scripted boot: every start fails. 3 start attempts, then 2
+  // infrastructure retries of 3 attempts each, per cell.
+  const RunResult r = run();
+  ASSERT_EQ(r.cells.size(), 2u);
+  for (const auto& cell : r.cells) {
+    EXPECT_EQ(cell.tests.at(0).verdict, Verdict::kError);
+    EXPECT_THAT(cell.tests.at(0).evidence, HasSubstr("no scripted boot left"));
+    EXPECT_EQ(cell.boots.size(), 9u);
+  }
+  EXPECT_EQ(driver_.started.size(), 18u);
+  EXPECT_EQ(r.unexpected_count(), 2u);
+}
+
 // The pool starts cells side by side while they fit, and no more.
 class CellPoolTest : public ::testing::Test {
  protected:
