@@ -11,9 +11,9 @@ namespace kmx {
 
 CommandRun setup_check_command(CLI::App& command, ContextOptions&) {
   auto path = std::make_shared<std::string>();
-  command.add_option("matrix", *path, "matrix file")->required();
+  command.add_option("matrix", *path, "matrix file, or the name of a shipped one (smoke)")->required();
   return [path](Context& ctx) {
-    Matrix matrix = parse_matrix_file(*path, ctx.sources().readers());
+    Matrix matrix = parse_matrix_file(ctx.installation().find_matrix(*path), ctx.sources().readers());
     for (const auto& cell : expand_cells(matrix)) std::cout << cell.id() << "  " << cell.tests.size() << " tests\n";
     std::string problem = check_host_limits(matrix, HostLimits::detect());
     if (!problem.empty()) {

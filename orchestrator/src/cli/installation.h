@@ -15,6 +15,11 @@ struct Installation {
   std::filesystem::path data_dir;  // images/: modules/, suites/, config/, build-kernel.sh
   std::filesystem::path matrices;  // shipped matrices
 
+  // A matrix argument as given when that file exists, else the shipped
+  // matrix it names ("smoke", "smoke.toml" or "matrices/smoke.toml"), else
+  // as given (the parser then reports it missing).
+  std::filesystem::path find_matrix(const std::filesystem::path& given) const;
+
   static Installation locate();
   // The same, for a binary at `self` (testable without moving binaries).
   static Installation locate_from(const std::filesystem::path& self);

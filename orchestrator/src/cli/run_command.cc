@@ -47,7 +47,7 @@ std::filesystem::path accel_cache_file(const std::filesystem::path& cache_root) 
 int run_command(Context& ctx, const RunArgs& args) {
   const int pid = static_cast<int>(::getpid());
   RunSettings settings;
-  std::filesystem::path matrix_file = args.matrix;
+  std::filesystem::path matrix_file = ctx.installation().find_matrix(args.matrix);
   if (!args.resume.empty()) {
     if (!args.matrix.empty()) throw std::runtime_error("give a matrix or --resume RUN_ID, not both: a resumed run uses its own matrix copy");
     settings.run_id = args.resume;
@@ -97,7 +97,7 @@ int run_command(Context& ctx, const RunArgs& args) {
 
 CommandRun setup_run_command(CLI::App& command, ContextOptions& shared) {
   auto args = std::make_shared<RunArgs>();
-  command.add_option("matrix", args->matrix, "matrix file, e.g. matrices/smoke.toml");
+  command.add_option("matrix", args->matrix, "matrix file, or the name of a shipped one, e.g. matrices/smoke.toml or smoke");
   command.add_option("--resume", args->resume, "finish an interrupted run: only tests without a verdict run");
   command.add_option("--results", args->results, "directory for results/<run-id>/")->capture_default_str();
   command.add_option("--cache", shared.cache, "cache directory (default: $KMX_CACHE or /var/cache/kmod-matrix)");

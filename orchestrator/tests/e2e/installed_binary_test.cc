@@ -49,6 +49,10 @@ TEST_F(InstalledBinary, PutsBinaryAgentAndDataInStandardPlaces) {
   ProcessResult r = runner_.run({installed(std::string(KMX_INSTALL_BINDIR) + "/kmod-matrix").string(), "check",
                                  (data / "matrices/smoke.toml").string()});
   EXPECT_EQ(r.exit_code, 0) << r.output;
+  // A shipped matrix by name, from a directory without matrices/.
+  r = runner_.run({installed(std::string(KMX_INSTALL_BINDIR) + "/kmod-matrix").string(), "check", "smoke"}, {.cwd = dir_});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("debian-6.1.host.1cpu.512M"), std::string::npos) << r.output;
 }
 
 TEST_F(InstalledBinary, RunsACellWithItsOwnAgentAndSuites) {

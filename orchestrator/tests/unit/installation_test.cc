@@ -64,5 +64,27 @@ TEST(Installation, EnvironmentOverridesAgentAndData) {
   EXPECT_EQ(in.data_dir, fs::path("/opt/data"));
 }
 
+TEST(Installation, ShippedMatricesAreFoundByName) {
+  ScratchDir dir;
+  Installation in;
+  in.matrices = dir.path() / "matrices";
+  // A name no working directory has, so that only the shipped one can match.
+  write_file_atomically(in.matrices / "kmx-unit-only.toml", "");
+  EXPECT_EQ(in.find_matrix("kmx-unit-only"), in.matrices / "kmx-unit-only.toml");
+  EXPECT_EQ(in.find_matrix("kmx-unit-only.toml"), in.matrices / "kmx-unit-only.toml");
+  EXPECT_EQ(in.find_matrix("matrices/kmx-unit-only.toml"), in.matrices / "kmx-unit-only.toml");
+}
+
+TEST(Installation, AnExistingOrAbsoluteMatrixIsTakenAsGiven) {
+  ScratchDir dir;
+  Installation in;
+  in.matrices = dir.path() / "matrices";
+  write_file_atomically(in.matrices / "smoke.toml", "");
+  write_file_atomically(dir.path() / "mine/smoke.toml", "");
+  EXPECT_EQ(in.find_matrix(dir.path() / "mine/smoke.toml"), dir.path() / "mine/smoke.toml");
+  EXPECT_EQ(in.find_matrix("/nonexistent/smoke.toml"), fs::path("/nonexistent/smoke.toml"));
+  EXPECT_EQ(in.find_matrix("nightly"), fs::path("nightly"));
+}
+
 }  // namespace
 }  // namespace kmx
