@@ -1,7 +1,8 @@
 // The commands of kmod-matrix, as a table (name, help, options, function),
-// like ninja's kTools[]. A new command is one entry in commands.cc plus its
-// own <name>_command.cc; it takes the shared Context, never builds its own
-// runner, cache or driver.
+// like ninja's kTools[]. A new command is its own <name>_command.cc
+// (defining setup_<name>_command) plus its declaration and entry in
+// commands.cc; it takes the shared Context, never builds its own runner,
+// cache or driver.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -24,11 +25,5 @@ struct Command {
 };
 
 std::span<const Command> commands();
-
-// One setup per command file.
-CommandRun setup_run_command(CLI::App& command, ContextOptions& shared);
-CommandRun setup_check_command(CLI::App& command, ContextOptions& shared);
-CommandRun setup_cache_command(CLI::App& command, ContextOptions& shared);
-CommandRun setup_cleanup_command(CLI::App& command, ContextOptions& shared);
 
 }  // namespace kmx

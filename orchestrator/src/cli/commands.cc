@@ -1,6 +1,13 @@
 #include "cli/command.h"
 
 namespace kmx {
+
+// Each defined in its <name>_command.cc.
+CommandRun setup_run_command(CLI::App& command, ContextOptions& shared);
+CommandRun setup_check_command(CLI::App& command, ContextOptions& shared);
+CommandRun setup_cache_command(CLI::App& command, ContextOptions& shared);
+CommandRun setup_cleanup_command(CLI::App& command, ContextOptions& shared);
+
 namespace {
 
 constexpr Command kCommands[] = {
