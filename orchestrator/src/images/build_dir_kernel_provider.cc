@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "matrix/source_table.h"
 #include "os/files.h"
 
 namespace kmx {
@@ -23,7 +24,7 @@ fs::path BuildDirKernelProvider::source_tree(const fs::path& build) {
   return build;
 }
 
-KernelArtifacts BuildDirKernelProvider::prepare(const KernelSpec& spec) {
+KernelArtifacts BuildDirKernelProvider::prepare(const BuildDirKernelSpec& spec) {
   const fs::path build = spec.path;
   const fs::path bzimage = build / "arch/x86/boot/bzImage";
   for (const fs::path& needed : {build / ".config", bzimage, build / "Module.symvers", build / "include/config/kernel.release"})
@@ -59,6 +60,23 @@ KernelArtifacts BuildDirKernelProvider::prepare(const KernelSpec& spec) {
   k.sources = src;
   k.build_dir_origin = "the kernel's own build directory";
   return k;
+}
+
+namespace {
+
+BuildDirKernelSpec read_build_dir_kernel(SourceTable& table) {
+  BuildDirKernelSpec k{table.name(), table.location()};
+  k.path = table.required_path("path", "\"/home/me/linux/build\"");
+  if (table.paths("config", "config entries must be paths", "write config = [\"images/config/module-debug.config\"]"))
+    table.fail_at("config", "config fragments apply to source = \"source\" only", "remove config");
+  return k;
+}
+
+}  // namespace
+
+KernelSource BuildDirKernelProvider::source() {
+  return {{"build-dir", "\"build-dir\" (path = an O= build)", reader_of(read_build_dir_kernel)},
+          [](const ProviderContext& ctx) { return std::make_unique<BuildDirKernelProvider>(ctx.runner, ctx.cache); }};
 }
 
 }  // namespace kmx

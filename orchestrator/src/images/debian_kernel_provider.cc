@@ -9,6 +9,7 @@
 
 #include "images/image_step.h"
 #include "images/kernel_build_tree.h"
+#include "matrix/source_table.h"
 #include "os/files.h"
 
 namespace kmx {
@@ -157,7 +158,7 @@ void DebianKernelProvider::unpack_kernel(const std::string& package, const std::
   }
 }
 
-KernelArtifacts DebianKernelProvider::prepare(const KernelSpec& spec) {
+KernelArtifacts DebianKernelProvider::prepare(const DebianKernelSpec& spec) {
   const std::string version = candidate_version(spec.package);
   const std::string key = cache_key_name(spec.package + "_" + version, std::string(kLayoutVersion) + spec.package + version);
   const fs::path entry = cache_.ensure("kernels", key, [&](const fs::path& tmp) {
@@ -219,6 +220,28 @@ KernelArtifacts DebianKernelProvider::prepare(const KernelSpec& spec) {
   }
   k.sources = entry / "sources";
   return k;
+}
+
+namespace {
+
+DebianKernelSpec read_debian_kernel(SourceTable& table) {
+  DebianKernelSpec k{table.name(), table.location()};
+  k.package = table.required_string("package", "\"linux-image-6.1.0-56-amd64\"");
+  static const std::regex kDebianName("[a-z0-9][a-z0-9+.-]+");
+  if (!std::regex_match(k.package, kDebianName))
+    table.fail_at("package", "'" + k.package + "' is not a Debian package name",
+                  "use lowercase letters, digits and + . - only, e.g. linux-image-6.1.0-56-amd64");
+  if (!k.package.starts_with("linux-image-"))
+    table.fail_at("package", "package '" + k.package + "' is not a linux-image package",
+                  "name the binary kernel package, e.g. linux-image-6.1.0-56-amd64 (apt-cache search linux-image lists them)");
+  return k;
+}
+
+}  // namespace
+
+KernelSource DebianKernelProvider::source() {
+  return {{"debian", "\"debian\" (package = ...)", reader_of(read_debian_kernel)},
+          [](const ProviderContext& ctx) { return std::make_unique<DebianKernelProvider>(ctx.runner, ctx.cache); }};
 }
 
 }  // namespace kmx

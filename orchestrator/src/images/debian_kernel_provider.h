@@ -4,15 +4,24 @@
 #pragma once
 
 #include "images/cache_dir.h"
-#include "images/kernel_provider.h"
+#include "images/source_registry.h"
 #include "os/process_runner.h"
 
 namespace kmx {
 
-class DebianKernelProvider : public KernelProvider {
+// What [[kernel]] source = "debian" declares.
+struct DebianKernelSpec {
+  std::string name;
+  std::string location;
+  std::string package;  // linux-image-<abi>-<flavour>
+};
+
+class DebianKernelProvider : public KernelProviderOf<DebianKernelSpec> {
  public:
   DebianKernelProvider(ProcessRunner& runner, CacheDir& cache) : runner_(runner), cache_(cache) {}
-  KernelArtifacts prepare(const KernelSpec& spec) override;
+  KernelArtifacts prepare(const DebianKernelSpec& spec) override;
+  // "debian": its reader and factory, for the registry.
+  static KernelSource source();
 
   // "linux-image-6.1.0-56-amd64[-unsigned]" -> "6.1.0-56-amd64"
   static std::string kernel_abi(const std::string& image_package);

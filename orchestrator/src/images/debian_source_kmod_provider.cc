@@ -2,9 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <regex>
 #include <sstream>
 
 #include "images/kmod_build.h"
+#include "matrix/source_table.h"
 #include "os/files.h"
 
 namespace kmx {
@@ -53,7 +55,7 @@ void DebianSourceKmodProvider::fetch_and_unpack(const std::string& version, cons
   }
 }
 
-KmodArtifacts DebianSourceKmodProvider::prepare(const KmodSpec& spec) {
+KmodArtifacts DebianSourceKmodProvider::prepare(const DebianSourceKmodSpec& spec) {
   const std::string key = cache_key_name("kmod-" + spec.version, std::string(kLayoutVersion) + spec.version);
   const fs::path entry = cache_.ensure("kmod", key, [&](const fs::path& out) {
     spdlog::info("building kmod {} from Debian source (cached after the first run)", spec.version);
@@ -75,6 +77,24 @@ KmodArtifacts DebianSourceKmodProvider::prepare(const KmodSpec& spec) {
     fs::remove_all(out / "download");
   });
   return installed_kmod(key, entry);
+}
+
+namespace {
+
+DebianSourceKmodSpec read_debian_source_kmod(SourceTable& table) {
+  DebianSourceKmodSpec k{table.name(), table.location()};
+  k.version = table.required_string("version", "\"34.2-2\" (apt-cache showsrc kmod lists versions)");
+  static const std::regex kDebianVersion("[0-9][A-Za-z0-9.+~:-]*");
+  if (!std::regex_match(k.version, kDebianVersion))
+    table.fail_at("version", "'" + k.version + "' is not a Debian version", "write it as apt shows it, e.g. 30+20221128-1");
+  return k;
+}
+
+}  // namespace
+
+KmodSource DebianSourceKmodProvider::source() {
+  return {{"debian-source", "\"debian-source\" (version = ...)", reader_of(read_debian_source_kmod)},
+          [](const ProviderContext& ctx) { return std::make_unique<DebianSourceKmodProvider>(ctx.runner, ctx.cache); }};
 }
 
 }  // namespace kmx

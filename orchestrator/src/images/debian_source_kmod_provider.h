@@ -5,15 +5,24 @@
 #pragma once
 
 #include "images/cache_dir.h"
-#include "images/kernel_provider.h"
+#include "images/source_registry.h"
 #include "os/process_runner.h"
 
 namespace kmx {
 
-class DebianSourceKmodProvider : public KmodProvider {
+// What [[kmod]] source = "debian-source" declares.
+struct DebianSourceKmodSpec {
+  std::string name;
+  std::string location;
+  std::string version;  // a Debian source version, e.g. "34.2-2"
+};
+
+class DebianSourceKmodProvider : public KmodProviderOf<DebianSourceKmodSpec> {
  public:
   DebianSourceKmodProvider(ProcessRunner& runner, CacheDir& cache) : runner_(runner), cache_(cache) {}
-  KmodArtifacts prepare(const KmodSpec& spec) override;
+  KmodArtifacts prepare(const DebianSourceKmodSpec& spec) override;
+  // "debian-source": its reader and factory, for the registry.
+  static KmodSource source();
 
  private:
   void fetch_and_unpack(const std::string& version, const std::filesystem::path& src);

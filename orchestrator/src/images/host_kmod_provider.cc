@@ -1,19 +1,12 @@
 #include "images/host_kmod_provider.h"
 
 #include "images/kmod_build.h"
+#include "matrix/source_table.h"
 #include "os/files.h"
 
 namespace kmx {
 
-KmodArtifacts BusyboxModutilsProvider::prepare(const KmodSpec& spec) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(busybox_, ec))
-    throw ImageError("kmod '" + spec.name + "': " + busybox_.string() + " does not exist\n  fix: apt-get install busybox-static");
-  KmodArtifacts k{"busybox-" + sha256_file(busybox_).substr(0, 16), busybox_, {}, true};
-  return k;
-}
-
-KmodArtifacts HostKmodProvider::prepare(const KmodSpec& spec) {
+KmodArtifacts HostKmodProvider::prepare(const HostKmodSpec& spec) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(binary_, ec))
     throw ImageError("kmod '" + spec.name + "': " + binary_.string() +
@@ -23,6 +16,11 @@ KmodArtifacts HostKmodProvider::prepare(const KmodSpec& spec) {
   for (const char* lib : {"/lib/x86_64-linux-gnu/libkmod.so.2", "/usr/lib/x86_64-linux-gnu/libkmod.so.2"})
     if (k.config_dirs.empty() && std::filesystem::exists(lib)) k.config_dirs = kmod_config_dirs(binary_, lib);
   return k;
+}
+
+KmodSource HostKmodProvider::source() {
+  return {{"host", "\"host\"", reader_of(+[](SourceTable& t) { return HostKmodSpec{t.name(), t.location()}; })},
+          [](const ProviderContext&) { return std::make_unique<HostKmodProvider>(); }};
 }
 
 }  // namespace kmx

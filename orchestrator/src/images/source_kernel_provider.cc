@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "images/tree_identity.h"
+#include "matrix/source_table.h"
 #include "os/clock.h"
 #include "os/files.h"
 
@@ -37,7 +38,7 @@ std::vector<std::string> SourceKernelProvider::options_not_applied(const std::st
   return options;
 }
 
-KernelArtifacts SourceKernelProvider::prepare(const KernelSpec& spec) {
+KernelArtifacts SourceKernelProvider::prepare(const SourceKernelSpec& spec) {
   if (!fs::exists(spec.path / "Makefile") || !fs::exists(spec.path / "kernel"))
     throw UnknownInputError(spec.location + ": kernel '" + spec.name + "': " + spec.path.string() +
                             " is not a kernel source tree\n  fix: point path at a tree with Makefile and kernel/");
@@ -72,9 +73,26 @@ KernelArtifacts SourceKernelProvider::prepare(const KernelSpec& spec) {
     // Builds use relative paths below the O= dir; keep a link to the tree for kmod.sh.
     if (!fs::exists(tmp / "build/source")) fs::create_symlink(spec.path, tmp / "build/source");
   });
-  KernelSpec built = spec;
-  built.path = entry / "build";
-  return build_dirs_.prepare(built);
+  return build_dirs_.prepare(BuildDirKernelSpec{spec.name, spec.location, entry / "build"});
+}
+
+namespace {
+
+SourceKernelSpec read_source_kernel(SourceTable& table) {
+  SourceKernelSpec k{table.name(), table.location()};
+  k.path = table.required_path("path", "\"/home/me/linux/build\"");
+  k.config = table.paths("config", "config entries must be paths", "write config = [\"images/config/module-debug.config\"]")
+                 .value_or(std::vector<fs::path>{});
+  return k;
+}
+
+}  // namespace
+
+KernelSource SourceKernelProvider::source() {
+  return {{"source", "\"source\" (path = a source tree)", reader_of(read_source_kernel)},
+          [](const ProviderContext& ctx) {
+            return std::make_unique<SourceKernelProvider>(ctx.runner, ctx.cache, ctx.data_dir);
+          }};
 }
 
 }  // namespace kmx

@@ -9,11 +9,21 @@
 
 namespace kmx {
 
-class SourceKernelProvider : public KernelProvider {
+// What [[kernel]] source = "source" declares.
+struct SourceKernelSpec {
+  std::string name;
+  std::string location;
+  std::filesystem::path path;                 // the source tree
+  std::vector<std::filesystem::path> config;  // fragments, relative to the matrix file; empty: module-debug.config
+};
+
+class SourceKernelProvider : public KernelProviderOf<SourceKernelSpec> {
  public:
   SourceKernelProvider(ProcessRunner& runner, CacheDir& cache, std::filesystem::path data_dir)
       : runner_(runner), cache_(cache), data_dir_(std::move(data_dir)), build_dirs_(runner, cache) {}
-  KernelArtifacts prepare(const KernelSpec& spec) override;
+  KernelArtifacts prepare(const SourceKernelSpec& spec) override;
+  // "source": its reader and factory, for the registry.
+  static KernelSource source();
   // Fragment options build-kernel.sh says the kernel did not take (e.g.
   // CONFIG_MODULE_STATS=y on 6.1, which predates it), from its log.
   static std::vector<std::string> options_not_applied(const std::string& build_log);

@@ -5,11 +5,12 @@
 #include "images/kmod_build.h"
 #include "images/tree_identity.h"
 #include "os/files.h"
+#include "matrix/source_table.h"
 
 namespace kmx {
 namespace fs = std::filesystem;
 
-KmodArtifacts SourceKmodProvider::prepare(const KmodSpec& spec) {
+KmodArtifacts SourceKmodProvider::prepare(const SourceKmodSpec& spec) {
   if (!fs::exists(spec.path / "libkmod") || !(fs::exists(spec.path / "meson.build") || fs::exists(spec.path / "configure.ac")))
     throw UnknownInputError(spec.location + ": kmod '" + spec.name + "': " + spec.path.string() +
                             " is not a kmod source tree\n  fix: point path at a kmod checkout (libkmod/ and meson.build "
@@ -30,6 +31,19 @@ KmodArtifacts SourceKmodProvider::prepare(const KmodSpec& spec) {
     fs::remove_all(src);
   });
   return installed_kmod(key, entry);
+}
+
+namespace {
+
+SourceKmodSpec read_source_kmod(SourceTable& table) {
+  return {table.name(), table.location(), table.required_path("path", "\"../kmod\" (a kmod checkout)")};
+}
+
+}  // namespace
+
+KmodSource SourceKmodProvider::source() {
+  return {{"source", "\"source\" (path = a kmod tree)", reader_of(read_source_kmod)},
+          [](const ProviderContext& ctx) { return std::make_unique<SourceKmodProvider>(ctx.runner, ctx.cache); }};
 }
 
 }  // namespace kmx

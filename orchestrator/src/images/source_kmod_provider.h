@@ -4,15 +4,24 @@
 #pragma once
 
 #include "images/cache_dir.h"
-#include "images/kernel_provider.h"
+#include "images/source_registry.h"
 #include "os/process_runner.h"
 
 namespace kmx {
 
-class SourceKmodProvider : public KmodProvider {
+// What [[kmod]] source = "source" declares.
+struct SourceKmodSpec {
+  std::string name;
+  std::string location;
+  std::filesystem::path path;  // a kmod source tree
+};
+
+class SourceKmodProvider : public KmodProviderOf<SourceKmodSpec> {
  public:
   SourceKmodProvider(ProcessRunner& runner, CacheDir& cache) : runner_(runner), cache_(cache) {}
-  KmodArtifacts prepare(const KmodSpec& spec) override;
+  KmodArtifacts prepare(const SourceKmodSpec& spec) override;
+  // "source": its reader and factory, for the registry.
+  static KmodSource source();
 
  private:
   ProcessRunner& runner_;

@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
 
+#include "matrix/source_table.h"
+#include "matrix/table_reader.h"
 #include "matrix/test_catalog.h"
 
 namespace kmx {
@@ -16,112 +16,6 @@ constexpr int kMinMemoryMib = 96;         // below this the kernel and initramfs
 constexpr int kMaxMemoryMib = 4 << 20;    // 4 TiB, QEMU's own ceiling is near
 constexpr int kMaxVcpus = 288;
 
-// Edit distance of at most two: "vcpu" for "vcpus", "memroy_mib" for "memory_mib".
-bool similar(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t substitute = diagonal + (a[i - 1] == b[j - 1] ? 0 : 1);
-      diagonal = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, substitute});
-    }
-  }
-  return row[b.size()] <= 2;
-}
-
-std::string where(const std::string& file, const toml::source_region& region) {
-  std::ostringstream out;
-  out << file << ":" << region.begin.line << ":" << region.begin.column;
-  return out.str();
-}
-
-// Reads one TOML table, remembering which keys were consumed so that a
-// misspelt key is an error instead of being silently ignored.
-class TableReader {
- public:
-  TableReader(const toml::table& table, std::string file, std::string context)
-      : table_(table), file_(std::move(file)), context_(std::move(context)) {}
-
-  [[noreturn]] void fail(const toml::node& node, const std::string& problem, const std::string& fix) const {
-    throw MatrixError(where(file_, node.source()) + ": " + problem + "\n  fix: " + fix);
-  }
-  [[noreturn]] void fail_table(const std::string& problem, const std::string& fix) const {
-    fail(table_, problem, fix);
-  }
-
-  // A required key is absent. A key not read yet and spelt like it is the
-  // likelier mistake, so the error points there.
-  [[noreturn]] void fail_missing(const std::string& key, const std::string& problem, const std::string& fix) const {
-    for (const auto& [k, node] : table_)
-      if (seen_.count(std::string(k.str())) == 0 && similar(k.str(), key))
-        fail(node, "unknown key '" + std::string(k.str()) + "' in " + context_, "did you mean '" + key + "'?");
-    fail_table(problem, fix);
-  }
-
-  const toml::node* get(const std::string& key) {
-    seen_.insert(key);
-    return table_.get(key);
-  }
-
-  std::optional<std::string> string(const std::string& key) {
-    const toml::node* node = get(key);
-    if (!node) return std::nullopt;
-    if (!node->is_string()) fail(*node, context_ + "." + key + " must be a string", "quote the value: " + key + " = \"...\"");
-    return node->value<std::string>();
-  }
-
-  std::string required_string(const std::string& key, const std::string& example) {
-    auto value = string(key);
-    if (!value || value->empty())
-      fail_missing(key, context_ + " has no '" + key + "'", "add " + key + " = " + example);
-    return *value;
-  }
-
-  std::optional<int> integer(const std::string& key, int min, int max, const std::string& unit) {
-    const toml::node* node = get(key);
-    if (!node) return std::nullopt;
-    return checked_int(*node, context_ + "." + key, min, max, unit);
-  }
-
-  int checked_int(const toml::node& node, const std::string& what, int min, int max, const std::string& unit) const {
-    if (!node.is_integer()) fail(node, what + " must be an integer", "write a whole number of " + unit);
-    int64_t v = *node.value<int64_t>();
-    if (v < min || v > max)
-      fail(node, what + " = " + std::to_string(v) + " is out of range",
-           "use " + std::to_string(min) + " to " + std::to_string(max) + " " + unit);
-    return static_cast<int>(v);
-  }
-
-  const toml::array* array(const std::string& key) {
-    const toml::node* node = get(key);
-    if (!node) return nullptr;
-    if (!node->is_array()) fail(*node, context_ + "." + key + " must be an array", "write " + key + " = [ ... ]");
-    return node->as_array();
-  }
-
-  void reject_unknown_keys() const {
-    for (const auto& [key, node] : table_) {
-      if (seen_.count(std::string(key.str())) == 0) {
-        std::string known;
-        for (const auto& k : seen_) known += (known.empty() ? "" : ", ") + k;
-        fail(node, "unknown key '" + std::string(key.str()) + "' in " + context_,
-             "remove it or use one of: " + known);
-      }
-    }
-  }
-
-  const std::string& file() const { return file_; }
-
- private:
-  const toml::table& table_;
-  std::string file_;
-  std::string context_;
-  std::set<std::string> seen_;
-};
-
 std::string location_of(const std::string& file, const toml::node& node) { return where(file, node.source()); }
 
 void read_name_unique(TableReader& reader, std::string& name, std::set<std::string>& names, const std::string& what) {
@@ -129,59 +23,27 @@ void read_name_unique(TableReader& reader, std::string& name, std::set<std::stri
   if (!names.insert(name).second) reader.fail_table("duplicate " + what + " name '" + name + "'", "give every " + what + " a distinct name");
 }
 
-KernelSpec read_kernel(const toml::table& table, const std::string& file, std::set<std::string>& names) {
-  TableReader r(table, file, "[[kernel]]");
-  KernelSpec k;
-  read_name_unique(r, k.name, names, "kernel");
-  k.source = r.string("source").value_or("debian");
-  k.location = location_of(file, table);
-  if (k.source == "debian") {
-    k.package = r.required_string("package", "\"linux-image-6.1.0-56-amd64\"");
-    static const std::regex kDebianName("[a-z0-9][a-z0-9+.-]+");
-    if (!std::regex_match(k.package, kDebianName))
-      r.fail(*table.get("package"), "'" + k.package + "' is not a Debian package name",
-             "use lowercase letters, digits and + . - only, e.g. linux-image-6.1.0-56-amd64");
-    if (!k.package.starts_with("linux-image-"))
-      r.fail(*table.get("package"), "package '" + k.package + "' is not a linux-image package",
-             "name the binary kernel package, e.g. linux-image-6.1.0-56-amd64 (apt-cache search linux-image lists them)");
-  } else if (k.source == "build-dir" || k.source == "source") {
-    const std::filesystem::path base = std::filesystem::path(file).parent_path();
-    k.path = std::filesystem::absolute(base / r.required_string("path", "\"/home/me/linux/build\""));
-    if (const toml::array* fragments = r.array("config")) {
-      if (k.source != "source") r.fail(*table.get("config"), "config fragments apply to source = \"source\" only", "remove config");
-      for (const auto& node : *fragments) {
-        if (!node.is_string()) r.fail(node, "config entries must be paths", "write config = [\"images/config/module-debug.config\"]");
-        k.config.push_back(std::filesystem::absolute(base / *node.value<std::string>()));
-      }
-    }
-  } else {
-    r.fail(*table.get("source"), "kernel source '" + k.source + "' is not supported",
-           "use \"debian\" (package = ...), \"build-dir\" (path = an O= build) or \"source\" (path = a source tree)");
+// Name, source and location are common; the source's reader takes the rest.
+template <class Spec>
+Spec read_source(const toml::table& table, const std::string& file, std::set<std::string>& names,
+                 const std::string& kind, const std::string& default_source, const std::vector<SourceReader>& readers) {
+  TableReader r(table, file, "[[" + kind + "]]");
+  Spec spec;
+  read_name_unique(r, spec.name, names, kind);
+  spec.source = r.string("source").value_or(default_source);
+  spec.location = location_of(file, table);
+  auto reader = std::find_if(readers.begin(), readers.end(), [&](const SourceReader& s) { return s.name == spec.source; });
+  if (reader == readers.end()) {
+    const std::string problem = kind + " source '" + spec.source + "' is not supported";
+    const std::string fix = "use " + usage_list(readers);
+    if (const toml::node* node = r.find("source")) r.fail(*node, problem, fix);
+    r.fail_table(problem, fix);
   }
+  SourceTable own_keys(r, spec.name, spec.location, std::filesystem::path(file).parent_path());
+  spec.settings = reader->read(own_keys);
+  spec.record = own_keys.record();
   r.reject_unknown_keys();
-  return k;
-}
-
-KmodSpec read_kmod(const toml::table& table, const std::string& file, std::set<std::string>& names) {
-  TableReader r(table, file, "[[kmod]]");
-  KmodSpec k;
-  read_name_unique(r, k.name, names, "kmod");
-  k.source = r.string("source").value_or("host");
-  k.location = location_of(file, table);
-  if (k.source == "debian-source") {
-    k.version = r.required_string("version", "\"34.2-2\" (apt-cache showsrc kmod lists versions)");
-    static const std::regex kDebianVersion("[0-9][A-Za-z0-9.+~:-]*");
-    if (!std::regex_match(k.version, kDebianVersion))
-      r.fail(*table.get("version"), "'" + k.version + "' is not a Debian version", "write it as apt shows it, e.g. 30+20221128-1");
-  } else if (k.source == "source") {
-    k.path = std::filesystem::absolute(std::filesystem::path(file).parent_path() /
-                                       r.required_string("path", "\"../kmod\" (a kmod checkout)"));
-  } else if (k.source != "host" && k.source != "busybox") {
-    r.fail(*table.get("source"), "kmod source '" + k.source + "' is not supported",
-           "use \"host\", \"debian-source\" (version = ...), \"source\" (path = a kmod tree) or \"busybox\"");
-  }
-  r.reject_unknown_keys();
-  return k;
+  return spec;
 }
 
 std::vector<int> read_int_axis(TableReader& r, const std::string& key, int min, int max, const std::string& unit,
@@ -262,7 +124,7 @@ Expectation read_expectation(const toml::table& table, const std::string& file, 
   return e;
 }
 
-Matrix build_matrix(const toml::table& root, const std::string& file) {
+Matrix build_matrix(const toml::table& root, const std::string& file, const SourceReaders& sources) {
   Matrix m;
   TableReader r(root, file, "the matrix");
   m.name = r.string("name").value_or(std::filesystem::path(file).stem().string());
@@ -273,9 +135,13 @@ Matrix build_matrix(const toml::table& root, const std::string& file) {
     if (!node->is_array_of_tables()) r.fail(*node, key + " must be an array of tables", "write it as [[" + key + "]]");
     for (const auto& entry : *node->as_array()) fn(*entry.as_table());
   };
-  each_table("kernel", [&](const toml::table& t) { m.kernels.push_back(read_kernel(t, file, names)); });
+  each_table("kernel", [&](const toml::table& t) {
+    m.kernels.push_back(read_source<KernelSpec>(t, file, names, "kernel", sources.kernel_default, sources.kernel));
+  });
   names.clear();
-  each_table("kmod", [&](const toml::table& t) { m.kmods.push_back(read_kmod(t, file, names)); });
+  each_table("kmod", [&](const toml::table& t) {
+    m.kmods.push_back(read_source<KmodSpec>(t, file, names, "kmod", sources.kmod_default, sources.kmod));
+  });
   m.vcpus = read_int_axis(r, "vcpus", 1, kMaxVcpus, "vCPUs", "[1, 2]");
   m.memory_mib = read_int_axis(r, "memory_mib", kMinMemoryMib, kMaxMemoryMib, "MiB", "[512, 1024]");
   m.tests = read_tests(r);
@@ -303,7 +169,7 @@ std::string Cell::id() const {
   return kernel.name + "." + kmod.name + "." + std::to_string(vcpus) + "cpu." + std::to_string(memory_mib) + "M";
 }
 
-Matrix parse_matrix_text(std::string_view text, const std::string& source_name) {
+Matrix parse_matrix_text(std::string_view text, const std::string& source_name, const SourceReaders& sources) {
   toml::table root;
   try {
     root = toml::parse(text, source_name);
@@ -311,18 +177,18 @@ Matrix parse_matrix_text(std::string_view text, const std::string& source_name) 
     throw MatrixError(where(source_name, e.source()) + ": " + std::string(e.description()) +
                       "\n  fix: correct the TOML syntax at that position");
   }
-  Matrix m = build_matrix(root, source_name);
+  Matrix m = build_matrix(root, source_name, sources);
   m.file = source_name;
   return m;
 }
 
-Matrix parse_matrix_file(const std::filesystem::path& path) {
+Matrix parse_matrix_file(const std::filesystem::path& path, const SourceReaders& sources) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec))
     throw MatrixError(path.string() + ": no such matrix file\n  fix: pass a path such as matrices/smoke.toml");
   std::ifstream in(path);
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return parse_matrix_text(text, path.string());
+  return parse_matrix_text(text, path.string(), sources);
 }
 
 std::vector<Cell> expand_cells(const Matrix& m) {

@@ -1,6 +1,7 @@
 // A test matrix as declared in matrices/*.toml, and its expansion into cells.
 #pragma once
 
+#include <any>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -8,28 +9,33 @@
 #include <string>
 #include <vector>
 
+#include "matrix/source_readers.h"
 #include "verdict/verdict.h"
 
 namespace kmx {
 
-// Where a kernel comes from. Only "debian" is implemented so far; the
-// provider seam in images/ takes the others.
-struct KernelSpec {
+// What one [[kernel]] or [[kmod]] table declares. Each source (the
+// providers registered in images/source_registry.h) reads its own keys:
+// `settings` holds them as its reader parsed them (e.g. DebianKernelSpec in
+// images/debian_kernel_provider.h), `record` the same keys as text for
+// results.json.
+struct SourceSpec {
   std::string name;      // label used in the matrix and the results
-  std::string source;    // "debian", "build-dir" or "source"
-  std::string package;   // debian: linux-image-<abi>-<flavour>
+  std::string source;    // a registered source name: "debian", "host", ...
   std::string location;  // "file:line:col" of the declaration, for later errors
-  std::filesystem::path path;  // build-dir: the O= (or in-tree) build; source: the source tree
-  std::vector<std::filesystem::path> config;  // source: config fragments, relative to the matrix file
+  std::vector<std::pair<std::string, std::string>> record;
+  std::any settings;
+
+  // The settings as the source's own type; a mismatch is a programming error.
+  template <class Settings>
+  const Settings& settings_as() const {
+    if (const auto* s = std::any_cast<Settings>(&settings)) return *s;
+    throw std::logic_error("'" + name + "' (source " + source + ") carries no settings of the type its provider reads");
+  }
 };
 
-struct KmodSpec {
-  std::string name;
-  std::string source;   // "host" or "debian-source"
-  std::string location;
-  std::string version;  // debian-source: a Debian source version, e.g. "34.2-2"
-  std::filesystem::path path;  // source: a kmod source tree
-};
+struct KernelSpec : SourceSpec {};
+struct KmodSpec : SourceSpec {};
 
 struct Expectation {
   std::string test;
@@ -80,8 +86,9 @@ class MatrixError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-Matrix parse_matrix_file(const std::filesystem::path& path);
-Matrix parse_matrix_text(std::string_view text, const std::string& source_name);
+// `sources` reads each [[kernel]] and [[kmod]] by its source name.
+Matrix parse_matrix_file(const std::filesystem::path& path, const SourceReaders& sources);
+Matrix parse_matrix_text(std::string_view text, const std::string& source_name, const SourceReaders& sources);
 
 // Every combination of kernel x kmod x vcpus x memory, in that order.
 std::vector<Cell> expand_cells(const Matrix& matrix);

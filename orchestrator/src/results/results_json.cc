@@ -22,6 +22,13 @@ json boot_json(const BootSummary& b) {
           {"agent_problems", b.agent_problems}};
 }
 
+// Name and source, then the keys the source declared (package, path, version, ...).
+json source_json(const SourceSpec& spec) {
+  json out = {{"name", spec.name}, {"source", spec.source}};
+  for (const auto& [key, value] : spec.record) out[key] = value;
+  return out;
+}
+
 json cell_json(const CellResult& c) {
   json tests = json::array();
   for (const auto& t : c.tests)
@@ -39,10 +46,8 @@ json cell_json(const CellResult& c) {
   json boots = json::array();
   for (const auto& b : c.boots) boots.push_back(boot_json(b));
   return {{"id", c.cell.id()},
-          {"kernel", {{"name", c.cell.kernel.name}, {"source", c.cell.kernel.source}, {"package", c.cell.kernel.package},
-                      {"path", c.cell.kernel.path.string()}}},
-          {"kmod", {{"name", c.cell.kmod.name}, {"source", c.cell.kmod.source}, {"version", c.cell.kmod.version},
-                    {"path", c.cell.kmod.path.string()}}},
+          {"kernel", source_json(c.cell.kernel)},
+          {"kmod", source_json(c.cell.kmod)},
           {"vcpus", c.cell.vcpus},
           {"memory_mib", c.cell.memory_mib},
           {"image", c.image_id},
@@ -97,18 +102,57 @@ std::vector<Verdict> verdicts_from(const json& list) {
 
 }  // namespace
 
-std::map<std::string, CellResult> read_cell_results(const std::filesystem::path& run_dir) {
+namespace {
+
+// Name and source; every other key is what the source declared.
+template <class Spec>
+Spec source_from(const json& j) {
+  Spec spec;
+  if (!j.is_object()) return spec;
+  for (const auto& [key, value] : j.items()) {
+    if (key == "name") spec.name = value.is_string() ? value.template get<std::string>() : "";
+    else if (key == "source") spec.source = value.is_string() ? value.template get<std::string>() : "";
+    else if (value.is_string()) spec.record.emplace_back(key, value.template get<std::string>());
+  }
+  return spec;
+}
+
+Cell cell_from(const json& c, int index) {
+  Cell cell;
+  cell.index = index;
+  cell.kernel = source_from<KernelSpec>(c.value("kernel", json::object()));
+  cell.kmod = source_from<KmodSpec>(c.value("kmod", json::object()));
+  cell.vcpus = c.value("vcpus", 0);
+  cell.memory_mib = c.value("memory_mib", 0);
+  for (const auto& t : c.value("tests", json::array())) cell.tests.push_back(t.value("id", ""));
+  return cell;
+}
+
+}  // namespace
+
+RunResult read_run_result(const std::filesystem::path& run_dir) {
   const auto path = run_dir / "results.json";
-  if (!std::filesystem::exists(path)) return {};  // killed before any boot finished
+  if (!std::filesystem::exists(path))
+    throw std::runtime_error(path.string() + " does not exist\n  fix: name a run directory, e.g. results/<run-id>");
   json doc;
   try {
     doc = json::parse(read_file(path));
   } catch (const json::exception& e) {
     throw std::runtime_error(path.string() + " is not valid JSON (" + e.what() + ")\n  fix: resume a run whose results.json is intact");
   }
-  std::map<std::string, CellResult> cells;
+  RunResult run;
+  run.run_id = doc.value("run_id", "");
+  const json matrix = doc.value("matrix", json::object());
+  run.matrix_name = matrix.value("name", "");
+  run.matrix_file = matrix.value("file", "");
+  const json host = doc.value("host", json::object());
+  run.accel = host.value("accel", "");
+  run.accel_reason = host.value("accel_reason", "");
+  run.started_at = doc.value("started_at", "");
+  run.finished_at = doc.value("finished_at", "");
   for (const auto& c : doc.value("cells", json::array())) {
     CellResult cell;
+    cell.cell = cell_from(c, static_cast<int>(run.cells.size()));
     cell.image_id = c.value("image", "");
     cell.test_modules_built_against = c.value("test_modules_built_against", "");
     cell.guest_uname = c.value("guest_uname", "");
@@ -143,10 +187,19 @@ std::map<std::string, CellResult> read_cell_results(const std::filesystem::path&
       s.console_log = b.value("console_log", "");
       s.agent_log = b.value("agent_log", "");
       s.garbage_lines = b.value("agent_garbage_lines", std::size_t{0});
+      s.garbage_samples = b.value("agent_garbage_samples", std::vector<std::string>{});
+      s.agent_problems = b.value("agent_problems", std::vector<std::string>{});
       cell.boots.push_back(s);
     }
-    cells[c.value("id", "")] = cell;
+    run.cells.push_back(cell);
   }
+  return run;
+}
+
+std::map<std::string, CellResult> read_cell_results(const std::filesystem::path& run_dir) {
+  if (!std::filesystem::exists(run_dir / "results.json")) return {};  // killed before any boot finished
+  std::map<std::string, CellResult> cells;
+  for (auto& cell : read_run_result(run_dir).cells) cells[cell.cell.id()] = std::move(cell);
   return cells;
 }
 

@@ -6,11 +6,9 @@
 #include <memory>
 #include <mutex>
 
-#include "images/cache_dir.h"
 #include "images/image_builder.h"
-#include "images/kernel_provider.h"
+#include "images/source_registry.h"
 #include "matrix/matrix.h"
-#include "os/process_runner.h"
 
 namespace kmx {
 
@@ -21,27 +19,24 @@ class ImageSource {
   virtual Image image_for(const Cell& cell) = 0;
 };
 
+// Providers come from the registry by source name, one of each per run,
+// made on first use; kernels are prepared once per kernel name.
 class BuiltImageSource : public ImageSource {
  public:
-  // data_dir: the repository's images/ (test module sources, suite scripts).
-  BuiltImageSource(ProcessRunner& runner, CacheDir& cache, std::filesystem::path agent_binary,
-                   std::filesystem::path data_dir);
+  // ctx.data_dir: the installed data (test module sources, suite scripts).
+  BuiltImageSource(const SourceRegistry& sources, ProviderContext ctx, std::filesystem::path agent_binary);
   Image image_for(const Cell& cell) override;
 
  private:
   Image build(const Cell& cell);
+  KernelProvider& kernel_provider(const std::string& source);
+  KmodProvider& kmod_provider(const std::string& source);
 
-  ProcessRunner& runner_;
-  CacheDir& cache_;
+  const SourceRegistry& sources_;
+  ProviderContext ctx_;
   std::filesystem::path agent_;
-  std::filesystem::path data_dir_;
-  std::unique_ptr<KernelProvider> debian_kernels_;
-  std::unique_ptr<KernelProvider> build_dir_kernels_;
-  std::unique_ptr<KernelProvider> source_kernels_;
-  std::unique_ptr<KmodProvider> host_kmod_;
-  std::unique_ptr<KmodProvider> debian_source_kmod_;
-  std::unique_ptr<KmodProvider> tree_kmod_;
-  std::unique_ptr<KmodProvider> busybox_kmod_;
+  std::map<std::string, std::unique_ptr<KernelProvider>> kernel_providers_;  // by source name
+  std::map<std::string, std::unique_ptr<KmodProvider>> kmod_providers_;
   std::mutex mutex_;
   std::map<std::string, KernelArtifacts> kernels_;  // by kernel name, once per run
   std::map<std::string, Image> images_;             // by kernel+kmod name

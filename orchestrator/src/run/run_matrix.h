@@ -1,20 +1,22 @@
-// A whole run: images for every cell, stale-domain cleanup, cells on a pool
-// of workers, results written after every cell.
+// A whole run: stale-domain cleanup, images for every cell, the
+// accelerator, cells on a pool of workers; every result goes to the
+// writers (run_matrix writes no results file itself).
 #pragma once
 
 #include <atomic>
 #include <filesystem>
 #include <functional>
 #include <map>
-
-#include "vm/accel_probe.h"
 #include <string>
+#include <vector>
 
 #include "matrix/matrix.h"
 #include "os/clock.h"
 #include "results/run_result.h"
+#include "results/run_writer.h"
 #include "run/cell_scheduler.h"
 #include "run/image_source.h"
+#include "vm/accel_probe.h"
 #include "vm/vm_driver.h"
 
 namespace kmx {
@@ -30,9 +32,11 @@ struct RunSettings {
   // --resume: what the interrupted run already decided, by cell id.
   std::map<std::string, CellResult> previous;
   const std::atomic<bool>* stop = nullptr;  // set by SIGINT/SIGTERM
+  std::vector<RunWriter*> writers;          // told of every boot and of the end
 };
 
-// Thrown before any VM boots when the input names things that do not exist.
+// Throws UnknownInputError before any VM boots when the input names things
+// that do not exist.
 RunResult run_matrix(const Matrix& matrix, ImageSource& images, VmDriver& driver, Clock& clock,
                      const RunSettings& settings);
 

@@ -1,6 +1,7 @@
 // run/cell_runner and run/stale_domains: every test of a cell reaches a
 // verdict across as many boots as crashes demand; leftovers of dead runs go.
 #include "run/cell_runner.h"
+#include "builtin_matrix.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

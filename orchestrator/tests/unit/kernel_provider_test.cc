@@ -1,6 +1,7 @@
 // images/build_dir_kernel_provider and source_kernel_provider with a fake
 // process runner and a fake build directory.
 #include "images/build_dir_kernel_provider.h"
+#include "builtin_matrix.h"
 #include "images/source_kernel_provider.h"
 #include "images/tree_identity.h"
 
@@ -28,8 +29,8 @@ fs::path fake_build(const fs::path& at, const std::string& release = "6.12.95-km
   return at;
 }
 
-KernelSpec build_dir_spec(const fs::path& path) {
-  KernelSpec k{"mine", "build-dir", "", "m.toml:3:1"};
+BuildDirKernelSpec build_dir_spec(const fs::path& path) {
+  BuildDirKernelSpec k{"mine", "m.toml:3:1"};
   k.path = path;
   return k;
 }
@@ -90,7 +91,7 @@ TEST(SourceKernel, BuildsOnceWithTheDefaultFragmentThenReusesTheBuild) {
   const fs::path data = fs::path(KMX_TESTDATA) / "../../../images";
   CacheDir cache(dir.path() / "cache");
   FakeKernelBuild runner;
-  KernelSpec spec{"src", "source", "", "m.toml:5:1"};
+  SourceKernelSpec spec{"src", "m.toml:5:1"};
   spec.path = dir.path() / "linux";
   SourceKernelProvider provider(runner, cache, data);
   const KernelArtifacts first = provider.prepare(spec);
@@ -127,7 +128,7 @@ TEST(SourceKernel, NotAKernelTreeIsBadInput) {
   ScratchDir dir;
   FakeProcessRunner runner;
   CacheDir cache(dir.path() / "cache");
-  KernelSpec spec{"src", "source", "", "m.toml:5:1"};
+  SourceKernelSpec spec{"src", "m.toml:5:1"};
   spec.path = dir.path();
   EXPECT_THROW(SourceKernelProvider(runner, cache, dir.path()).prepare(spec), UnknownInputError);
 }
@@ -139,10 +140,11 @@ TEST(MatrixKernelSources, BuildDirAndSourcePathsAreRelativeToTheMatrix) {
       "[[kernel]]\nname = \"src\"\nsource = \"source\"\npath = \"/src/linux\"\nconfig = [\"frag.config\"]\n"
       "[[kmod]]\nname = \"host\"\n",
       "/work/matrices/m.toml");
-  EXPECT_EQ(m.kernels[0].path, fs::path("/work/matrices/../linux/build"));
-  EXPECT_EQ(m.kernels[1].path, fs::path("/src/linux"));
-  ASSERT_EQ(m.kernels[1].config.size(), 1u);
-  EXPECT_EQ(m.kernels[1].config[0], fs::path("/work/matrices/frag.config"));
+  EXPECT_EQ(m.kernels[0].settings_as<BuildDirKernelSpec>().path, fs::path("/work/matrices/../linux/build"));
+  const auto& source = m.kernels[1].settings_as<SourceKernelSpec>();
+  EXPECT_EQ(source.path, fs::path("/src/linux"));
+  ASSERT_EQ(source.config.size(), 1u);
+  EXPECT_EQ(source.config[0], fs::path("/work/matrices/frag.config"));
 }
 
 TEST(MatrixKernelSources, ConfigOnABuildDirIsAnError) {

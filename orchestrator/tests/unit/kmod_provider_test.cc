@@ -1,5 +1,6 @@
 // images/debian_source_kmod_provider and host_kmod_provider with a fake
 // process runner: which commands run for which kmod generation.
+#include "images/busybox_kmod_provider.h"
 #include "images/debian_source_kmod_provider.h"
 #include "images/host_kmod_provider.h"
 #include "images/source_kmod_provider.h"
@@ -62,7 +63,7 @@ class FakeKmodBuild : public FakeProcessRunner {
   bool tarballs_;
 };
 
-KmodSpec spec(const std::string& version) { return KmodSpec{"kmod-x", "debian-source", "m.toml:1:1", version}; }
+DebianSourceKmodSpec spec(const std::string& version) { return DebianSourceKmodSpec{"kmod-x", "m.toml:1:1", version}; }
 
 TEST(DebianSourceKmod, MesonTreeBuildsWithLinkedCompressionAndDestdir) {
   ScratchDir dir;
@@ -154,7 +155,7 @@ TEST(DebianSourceKmod, UnknownVersionIsBadInputWithAFix) {
 
 TEST(HostKmod, MissingBinaryIsAnErrorWithAFix) {
   try {
-    HostKmodProvider("/nonexistent/kmod").prepare(KmodSpec{"host", "host", "m.toml:1:1", ""});
+    HostKmodProvider("/nonexistent/kmod").prepare(HostKmodSpec{"host", "m.toml:1:1"});
     FAIL() << "no error";
   } catch (const ImageError& e) {
     EXPECT_THAT(e.what(), HasSubstr("/nonexistent/kmod"));
@@ -176,7 +177,7 @@ namespace kmx {
 namespace {
 
 TEST(BusyboxModutils, UsesBusyboxAsTheModutils) {
-  const KmodArtifacts k = BusyboxModutilsProvider("/bin/busybox").prepare(KmodSpec{"bb", "busybox", "m.toml:1:1", ""});
+  const KmodArtifacts k = BusyboxModutilsProvider("/bin/busybox").prepare(BusyboxKmodSpec{"bb", "m.toml:1:1"});
   EXPECT_TRUE(k.busybox);
   EXPECT_EQ(k.kmod_binary, "/bin/busybox");
   EXPECT_TRUE(k.id.starts_with("busybox-"));
@@ -186,7 +187,7 @@ TEST(SourceKmod, NotAKmodTreeIsBadInput) {
   ScratchDir dir;
   CacheDir cache(dir.path() / "cache");
   FakeProcessRunner runner;
-  KmodSpec spec{"tree", "source", "m.toml:7:1", ""};
+  SourceKmodSpec spec{"tree", "m.toml:7:1"};
   spec.path = dir.path();
   try {
     SourceKmodProvider(runner, cache).prepare(spec);
@@ -210,7 +211,7 @@ TEST(SourceKmod, BuildsACopyAndLeavesTheCheckoutAlone) {
       return FakeProcessRunner::run(argv, o);
     }
   } runner;
-  KmodSpec spec{"tree", "source", "m.toml:7:1", ""};
+  SourceKmodSpec spec{"tree", "m.toml:7:1"};
   spec.path = dir.path() / "kmod";
   const KmodArtifacts k = SourceKmodProvider(runner, cache).prepare(spec);
   EXPECT_EQ(k.kmod_binary.filename(), "kmod");
@@ -236,7 +237,7 @@ TEST(SourceKmod, AutotoolsCheckoutIsConfiguredForEtc) {
       return FakeProcessRunner::run(argv, o);
     }
   } runner;
-  KmodSpec spec{"tree", "source", "m.toml:7:1", ""};
+  SourceKmodSpec spec{"tree", "m.toml:7:1"};
   spec.path = dir.path() / "kmod";
   const KmodArtifacts k = SourceKmodProvider(runner, cache).prepare(spec);
   bool configured = false;

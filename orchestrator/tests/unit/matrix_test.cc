@@ -1,5 +1,7 @@
 // matrix/: TOML text -> Matrix -> cells, errors that point at the culprit.
 #include "matrix/matrix.h"
+#include "builtin_matrix.h"
+#include "images/debian_kernel_provider.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -68,7 +70,7 @@ TEST(Matrix, ParsesNameAxesAndKernel) {
   EXPECT_THAT(m.memory_mib, ElementsAre(512, 1024));
   ASSERT_EQ(m.kernels.size(), 1u);
   EXPECT_EQ(m.kernels[0].source, "debian");
-  EXPECT_EQ(m.kernels[0].package, "linux-image-6.1.0-56-amd64");
+  EXPECT_EQ(m.kernels[0].settings_as<DebianKernelSpec>().package, "linux-image-6.1.0-56-amd64");
   EXPECT_EQ(m.kernels[0].location, "unit.toml:6:1");
   ASSERT_EQ(m.kmods.size(), 1u);
   EXPECT_EQ(m.kmods[0].source, "host");

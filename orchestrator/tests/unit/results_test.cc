@@ -6,6 +6,8 @@
 #include "os/files.h"
 #include "results/matrix_report.h"
 #include "results/results_json.h"
+#include "results/matrix_text_writer.h"
+#include "results/results_json_writer.h"
 
 namespace kmx {
 namespace {
@@ -29,8 +31,8 @@ TestResult test_result(const std::string& id, Verdict v, bool as_expected, doubl
 
 CellResult cell_result(int vcpus, int memory, std::vector<TestResult> tests, double boot_s) {
   CellResult c;
-  c.cell = Cell{0, KernelSpec{"debian-6.1", "debian", "linux-image-6.1.0-56-amd64", "m.toml:9:1"},
-                KmodSpec{"host", "host", "m.toml:14:1"}, vcpus, memory, {"kmod:0001", "kmod:0002"}};
+  c.cell = Cell{0, KernelSpec{{"debian-6.1", "debian", "m.toml:9:1", {{"package", "linux-image-6.1.0-56-amd64"}}}},
+                KmodSpec{{"host", "host", "m.toml:14:1"}}, vcpus, memory, {"kmod:0001", "kmod:0002"}};
   c.image_id = "6.1.0-56-amd64_host-0123-abcd";
   c.test_modules_built_against = "Debian's linux-headers-6.1.0-56-amd64";
   c.tests = std::move(tests);
@@ -125,6 +127,47 @@ TEST(ResultsJson, CellResultsReadBackForResume) {
   EXPECT_EQ(c.tests[1].duration_s, run.cells.back().tests[1].duration_s);
   EXPECT_TRUE(c.tests[1].as_expected);
   EXPECT_EQ(c.test_modules_built_against, "Debian's linux-headers-6.1.0-56-amd64");
+}
+
+TEST(ResultsJson, AWholeRunReadsBackAsItWasWritten) {
+  ScratchDir dir;
+  RunResult run = sample_run();
+  run.started_at = "2026-11-22T23:38:00Z";
+  run.finished_at = "2026-11-22T23:40:00Z";
+  run.cells[0].boots[0].garbage_samples = {"\x01junk"};
+  run.cells[0].boots[0].agent_problems = {"no /dev/kmsg"};
+  run.cells[0].tests[0].details["metrics"] = {{"rounds", 150}};
+  write_results_json(run, dir.path());
+  const RunResult back = read_run_result(dir.path());
+  EXPECT_EQ(to_json(back), to_json(run));
+  ASSERT_EQ(back.cells.size(), 2u);
+  EXPECT_EQ(back.cells[1].cell.id(), "debian-6.1.host.2cpu.160M");
+  EXPECT_EQ(back.cells[1].cell.index, 1);
+  EXPECT_EQ(back.cells[0].cell.kernel.source, "debian");
+}
+
+TEST(ResultsJson, MissingRunIsAnErrorNamingTheFile) {
+  ScratchDir dir;
+  try {
+    read_run_result(dir.path() / "nowhere");
+    FAIL() << "expected an error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("nowhere/results.json does not exist"));
+    EXPECT_THAT(e.what(), HasSubstr("fix:"));
+  }
+}
+
+TEST(RunWriters, ResultsJsonAfterEveryCellAndMatrixTextAtTheEnd) {
+  ScratchDir dir;
+  const RunResult run = sample_run();
+  ResultsJsonWriter json_writer(dir.path());
+  MatrixTextWriter text_writer(dir.path());
+  json_writer.on_cell(run, run.cells[0]);
+  text_writer.on_cell(run, run.cells[0]);
+  EXPECT_EQ(nlohmann::json::parse(read_file(dir.path() / "results.json")), to_json(run));
+  EXPECT_FALSE(fs::exists(dir.path() / "matrix.txt"));
+  text_writer.on_finish(run);
+  EXPECT_EQ(read_file(dir.path() / "matrix.txt"), render_matrix(run));
 }
 
 TEST(ResultsJson, CorruptResultsFileIsAnErrorNamingIt) {

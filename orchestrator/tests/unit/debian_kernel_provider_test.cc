@@ -52,7 +52,7 @@ TEST(DebianKernelProvider, PackageAptDoesNotKnowIsUnknownInput) {
   runner.script("apt-cache", exited(100, "E: No packages found\n"));
   DebianKernelProvider provider(runner, cache);
   try {
-    provider.prepare(KernelSpec{"k", "debian", "linux-image-9.9.9-1-amd64", "m.toml:1:1"});
+    provider.prepare(DebianKernelSpec{"k", "m.toml:1:1", "linux-image-9.9.9-1-amd64"});
     FAIL() << "no error";
   } catch (const UnknownInputError& e) {
     EXPECT_THAT(e.what(), HasSubstr("apt knows no package 'linux-image-9.9.9-1-amd64'"));
@@ -158,7 +158,7 @@ TEST(DebianKernelProvider, SplitMergedUsrKernelWithUnusableHeadersGetsATreeBuilt
   CacheDir cache(dir.path() / "cache");
   FakeDebian72 runner;
   const KernelArtifacts k =
-      DebianKernelProvider(runner, cache).prepare(KernelSpec{"k", "debian", "linux-image-7.2.13+deb14-amd64", "m:1:1"});
+      DebianKernelProvider(runner, cache).prepare(DebianKernelSpec{"k", "m:1:1", "linux-image-7.2.13+deb14-amd64"});
 
   EXPECT_THAT(runner.downloaded, Contains("linux-binary-7.2.13+deb14-amd64"));
   EXPECT_THAT(runner.downloaded, Contains("linux-modules-7.2.13+deb14-amd64"));
@@ -187,7 +187,7 @@ TEST(DebianKernelProvider, UsableHeadersAreTheBuildDirectory) {
   ScratchDir dir;
   CacheDir cache(dir.path() / "cache");
   const KernelArtifacts k =
-      DebianKernelProvider(runner, cache).prepare(KernelSpec{"k", "debian", "linux-image-7.2.13+deb14-amd64", "m:1:1"});
+      DebianKernelProvider(runner, cache).prepare(DebianKernelSpec{"k", "m:1:1", "linux-image-7.2.13+deb14-amd64"});
   EXPECT_EQ(k.build_dir.filename(), "linux-headers-7.2.13+deb14-amd64");
   EXPECT_EQ(k.build_dir_origin, "Debian's linux-headers-7.2.13+deb14-amd64");
   EXPECT_FALSE(runner.ran("make", "modules_prepare"));

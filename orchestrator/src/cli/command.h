@@ -1,0 +1,29 @@
+// The commands of kmod-matrix, as a table (name, help, options, function),
+// like ninja's kTools[]. A new command is its own <name>_command.cc
+// (defining setup_<name>_command) plus its declaration and entry in
+// commands.cc; it takes the shared Context, never builds its own runner,
+// cache or driver.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <span>
+
+#include "cli/context.h"
+
+namespace kmx {
+
+// What runs a command once the command line is parsed; returns the exit status.
+using CommandRun = std::function<int(Context&)>;
+
+struct Command {
+  const char* name;
+  const char* help;
+  // Declares the command's options on its subcommand (binding the shared
+  // ones to `shared`) and returns what runs it.
+  CommandRun (*setup)(CLI::App& command, ContextOptions& shared);
+};
+
+std::span<const Command> commands();
+
+}  // namespace kmx

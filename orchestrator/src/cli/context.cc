@@ -1,0 +1,50 @@
+#include "cli/context.h"
+
+#include "images/builtin_sources.h"
+#include "results/matrix_text_writer.h"
+#include "results/results_json_writer.h"
+#include "vm/libvirt_driver.h"
+
+namespace kmx {
+
+Context::Context(ContextOptions options, const std::atomic<bool>& stop)
+    : options_(std::move(options)),
+      stop_(stop),
+      runner_(std::make_unique<BoostProcessRunner>()),
+      clock_(std::make_unique<SystemClock>()),
+      installation_(Installation::locate()) {
+  register_builtin_sources(sources_);
+  if (!options_.agent.empty()) installation_.agent = options_.agent;
+}
+
+Context::~Context() = default;
+
+CacheDir& Context::cache() {
+  if (!cache_)
+    cache_ = std::make_unique<CacheDir>(options_.cache.empty() ? CacheDir::default_root()
+                                                               : std::filesystem::path(options_.cache));
+  return *cache_;
+}
+
+VmDriver& Context::driver() {
+  if (!driver_) driver_ = std::make_unique<LibvirtDriver>(options_.connect);
+  return *driver_;
+}
+
+ImageSource& Context::images() {
+  if (!images_)
+    images_ = std::make_unique<BuiltImageSource>(sources_, ProviderContext{runner(), cache(), installation_.data_dir},
+                                                 installation_.agent);
+  return *images_;
+}
+
+std::vector<RunWriter*> Context::writers_for(const std::filesystem::path& run_dir) {
+  writers_.clear();
+  writers_.push_back(std::make_unique<ResultsJsonWriter>(run_dir));
+  writers_.push_back(std::make_unique<MatrixTextWriter>(run_dir));
+  std::vector<RunWriter*> out;
+  for (const auto& w : writers_) out.push_back(w.get());
+  return out;
+}
+
+}  // namespace kmx

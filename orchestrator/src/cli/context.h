@@ -1,0 +1,63 @@
+// What every command shares, built once per process: the process runner,
+// clock, registered sources, installation, cache, VM driver, image source,
+// output writers and the stop flag. A part is made on first use, so a
+// command never builds what it does not need (check opens no libvirt
+// connection, cleanup creates no cache).
+#pragma once
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/installation.h"
+#include "images/cache_dir.h"
+#include "images/source_registry.h"
+#include "os/clock.h"
+#include "os/process_runner.h"
+#include "results/run_writer.h"
+#include "run/image_source.h"
+#include "vm/vm_driver.h"
+
+namespace kmx {
+
+// Options several commands take; each command binds the ones it offers.
+struct ContextOptions {
+  std::string cache;                       // empty: $KMX_CACHE or /var/cache/kmod-matrix
+  std::string connect = "qemu:///system";  // libvirt URI
+  std::string agent;                       // empty: the installed one
+};
+
+class Context {
+ public:
+  Context(ContextOptions options, const std::atomic<bool>& stop);
+  ~Context();
+
+  const ContextOptions& options() const { return options_; }
+  const std::atomic<bool>& stop() const { return stop_; }
+  ProcessRunner& runner() { return *runner_; }
+  Clock& clock() { return *clock_; }
+  const SourceRegistry& sources() const { return sources_; }
+  const Installation& installation() const { return installation_; }
+
+  CacheDir& cache();
+  VmDriver& driver();       // connects on first use
+  ImageSource& images();    // providers from sources(), built on first use
+  // The files of a run directory: results.json, matrix.txt.
+  std::vector<RunWriter*> writers_for(const std::filesystem::path& run_dir);
+
+ private:
+  ContextOptions options_;
+  const std::atomic<bool>& stop_;
+  std::unique_ptr<ProcessRunner> runner_;
+  std::unique_ptr<Clock> clock_;
+  SourceRegistry sources_;
+  Installation installation_;
+  std::unique_ptr<CacheDir> cache_;
+  std::unique_ptr<VmDriver> driver_;
+  std::unique_ptr<ImageSource> images_;
+  std::vector<std::unique_ptr<RunWriter>> writers_;
+};
+
+}  // namespace kmx

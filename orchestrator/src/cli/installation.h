@@ -1,0 +1,28 @@
+// Where kmod-matrix's own files are: the guest agent and the data (suite
+// scripts, test-module sources, config fragments, build-kernel.sh, shipped
+// matrices). Found from the binary's own location, installed
+// (<prefix>/bin -> <prefix>/share/kmod-matrix, <prefix>/libexec/kmod-matrix)
+// or in a build tree (the source checkout it was built from);
+// $KMX_AGENT and $KMX_DATA_DIR override.
+#pragma once
+
+#include <filesystem>
+
+namespace kmx {
+
+struct Installation {
+  std::filesystem::path agent;     // the static kmx-agent
+  std::filesystem::path data_dir;  // images/: modules/, suites/, config/, build-kernel.sh
+  std::filesystem::path matrices;  // shipped matrices
+
+  // A matrix argument as given when that file exists, else the shipped
+  // matrix it names ("smoke", "smoke.toml" or "matrices/smoke.toml"), else
+  // as given (the parser then reports it missing).
+  std::filesystem::path find_matrix(const std::filesystem::path& given) const;
+
+  static Installation locate();
+  // The same, for a binary at `self` (testable without moving binaries).
+  static Installation locate_from(const std::filesystem::path& self);
+};
+
+}  // namespace kmx

@@ -1,0 +1,115 @@
+// run: every cell of a matrix (or the rest of an interrupted run) to a
+// verdict. stdout carries only the matrix and the results path; logs go to
+// stderr.
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <iostream>
+#include <memory>
+#include <spdlog/spdlog.h>
+
+#include "cli/command.h"
+#include "cli/exit_codes.h"
+#include "cli/host_limits.h"
+#include "os/files.h"
+#include "results/matrix_report.h"
+#include "results/results_json.h"
+#include "run/accel_selection.h"
+#include "run/run_matrix.h"
+#include "vm/domain_name.h"
+
+namespace kmx {
+namespace {
+
+struct RunArgs {
+  std::string matrix;
+  std::string results = "results";
+  std::string accel = "auto";
+  int jobs = 1;
+  std::string resume;
+};
+
+constexpr const char* kMatrixCopy = "matrix.toml";
+
+// The probe's verdict holds while the host kernel and QEMU stay the same.
+std::filesystem::path accel_cache_file(const std::filesystem::path& cache_root) {
+  utsname uts{};
+  ::uname(&uts);
+  std::string qemu_id;
+  try {
+    qemu_id = sha256_file("/usr/bin/qemu-system-x86_64");
+  } catch (const std::exception&) {
+    return {};
+  }
+  return cache_root / "accel" / (sha256_hex(std::string(uts.release) + uts.version + qemu_id).substr(0, 16) + ".txt");
+}
+
+int run_command(Context& ctx, const RunArgs& args) {
+  const int pid = static_cast<int>(::getpid());
+  RunSettings settings;
+  std::filesystem::path matrix_file = ctx.installation().find_matrix(args.matrix);
+  if (!args.resume.empty()) {
+    if (!args.matrix.empty()) throw std::runtime_error("give a matrix or --resume RUN_ID, not both: a resumed run uses its own matrix copy");
+    settings.run_id = args.resume;
+    settings.run_dir = std::filesystem::absolute(args.results) / args.resume;
+    matrix_file = settings.run_dir / kMatrixCopy;
+    if (!std::filesystem::exists(matrix_file))
+      throw std::runtime_error("no run " + args.resume + " under " + args.results +
+                               " (missing " + matrix_file.string() + ")\n  fix: pass the run id printed by the interrupted run, and the same --results");
+    settings.previous = read_cell_results(settings.run_dir);
+  } else if (args.matrix.empty()) {
+    throw std::runtime_error("no matrix given\n  fix: kmod-matrix run matrices/smoke.toml, or --resume RUN_ID");
+  } else {
+    settings.run_id = new_run_id(pid);
+    settings.run_dir = std::filesystem::absolute(args.results) / settings.run_id;
+  }
+  Matrix matrix = parse_matrix_file(matrix_file, ctx.sources().readers());
+  const HostLimits host = HostLimits::detect();
+  if (std::string problem = check_host_limits(matrix, host); !problem.empty()) {
+    std::cerr << "kmod-matrix: " << problem << "\n";
+    return kExitBadInput;
+  }
+  // Keep a tenth of the host's memory (at least 1 GiB) for the host itself.
+  settings.budget = {host.cpus, host.memory_mib - std::max(1024L, host.memory_mib / 10), args.jobs};
+  settings.owner_pid = pid;
+  settings.stop = &ctx.stop();
+  std::filesystem::create_directories(settings.run_dir);
+  if (args.resume.empty()) write_file_atomically(settings.run_dir / kMatrixCopy, read_file(matrix_file));
+
+  std::filesystem::create_directories(ctx.cache().root());
+  spdlog::info("run {}: {} cells; results go to {}", settings.run_id, expand_cells(matrix).size(),
+               settings.run_dir.string());
+  AccelProbeContext probe{ctx.runner(), ctx.driver(), ctx.clock(), settings.run_dir / "accel-probe",
+                          accel_cache_file(ctx.cache().root()), domain_name(pid, settings.run_id, 999, 0)};
+  settings.choose_accel = [&](const Image& image) { return select_accel(args.accel, probe, image); };
+  settings.writers = ctx.writers_for(settings.run_dir);
+  RunResult result = run_matrix(matrix, ctx.images(), ctx.driver(), ctx.clock(), settings);
+
+  std::cout << "\n" << render_matrix(result) << "results: " << (settings.run_dir / "results.json").string() << "\n";
+  if (ctx.stop()) {
+    std::cerr << "kmod-matrix: interrupted; finished cells are in " << settings.run_dir.string() << "\n";
+    return kExitInterrupted;
+  }
+  return result.unexpected_count() == 0 ? kExitOk : kExitUnexpected;
+}
+
+}  // namespace
+
+CommandRun setup_run_command(CLI::App& command, ContextOptions& shared) {
+  auto args = std::make_shared<RunArgs>();
+  command.add_option("matrix", args->matrix, "matrix file, or the name of a shipped one, e.g. matrices/smoke.toml or smoke");
+  command.add_option("--resume", args->resume, "finish an interrupted run: only tests without a verdict run");
+  command.add_option("--results", args->results, "directory for results/<run-id>/")->capture_default_str();
+  command.add_option("--cache", shared.cache, "cache directory (default: $KMX_CACHE or /var/cache/kmod-matrix)");
+  command.add_option("--connect", shared.connect, "libvirt URI")->capture_default_str();
+  command.add_option("--accel", args->accel, "auto probes KVM with a real guest, else TCG")
+      ->check(CLI::IsMember({"auto", "kvm", "tcg"}))
+      ->capture_default_str();
+  command.add_option("--agent", shared.agent, "static guest agent binary (default: the one installed with this tool)");
+  command.add_option("--jobs,-j", args->jobs, "cells to run at once, within the host's CPUs and memory")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  return [args](Context& ctx) { return run_command(ctx, *args); };
+}
+
+}  // namespace kmx

@@ -1,0 +1,21 @@
+// Where a run's results go: results.json, matrix.txt, later JUnit, HTML or
+// SQLite. run_matrix publishes to every writer and writes no file itself;
+// an offline command (report, compare) feeds the same writers a run read
+// back with read_run_result().
+#pragma once
+
+#include "results/run_result.h"
+
+namespace kmx {
+
+class RunWriter {
+ public:
+  virtual ~RunWriter() = default;
+  // After every boot of a cell, and when the cell ends: `run` holds every
+  // cell so far, `cell` the one that changed. Calls are serialized.
+  virtual void on_cell(const RunResult& run, const CellResult& cell) = 0;
+  // Once, when the run has ended or stopped.
+  virtual void on_finish(const RunResult& run) = 0;
+};
+
+}  // namespace kmx

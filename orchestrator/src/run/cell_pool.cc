@@ -1,0 +1,44 @@
+#include "run/cell_pool.h"
+
+#include <spdlog/spdlog.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+namespace kmx {
+
+std::size_t run_cell_pool(CellScheduler& scheduler, const std::vector<std::string>& cell_ids,
+                          const std::function<void(std::size_t)>& run_one, Clock& clock,
+                          const std::atomic<bool>* stop) {
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::size_t done = 0;
+  const auto started = clock.now();
+  std::vector<std::thread> threads;
+  std::unique_lock lock(mutex);
+  while (!scheduler.all_started() || scheduler.running() > 0) {
+    while (!(stop && *stop)) {
+      auto next = scheduler.start_next();
+      if (!next) break;
+      spdlog::info("progress: {} done, {} running, {} queued, {:.0f} s elapsed; starting {}", done,
+                   scheduler.running() - 1, cell_ids.size() - done - scheduler.running(),
+                   seconds_between(started, clock.now()), cell_ids[*next]);
+      threads.emplace_back([&, index = *next] {
+        run_one(index);
+        std::lock_guard finished(mutex);
+        scheduler.finished(index);
+        ++done;
+        changed.notify_all();
+      });
+    }
+    if (scheduler.running() == 0) break;  // stopped, or nothing left
+    changed.wait(lock);
+  }
+  lock.unlock();
+  for (auto& t : threads) t.join();
+  spdlog::info("progress: {} of {} cells done in {:.0f} s", done, cell_ids.size(), seconds_between(started, clock.now()));
+  return done;
+}
+
+}  // namespace kmx

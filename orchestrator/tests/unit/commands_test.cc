@@ -1,0 +1,88 @@
+// cli/commands: the command table behind kmod-matrix's subcommands.
+#include "cli/command.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "cli/exit_codes.h"
+#include "fakes.h"
+
+namespace kmx {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+// Sets up every command, parses `args` (in order) and runs the one given.
+int run_command_line(std::vector<std::string> args, ContextOptions shared = {}) {
+  CLI::App app;
+  std::map<CLI::App*, CommandRun> runs;
+  for (const auto& c : commands()) {
+    CLI::App* sub = app.add_subcommand(c.name, c.help);
+    runs[sub] = c.setup(*sub, shared);
+  }
+  std::reverse(args.begin(), args.end());
+  app.parse(args);
+  std::atomic<bool> stop{false};
+  Context ctx(shared, stop);
+  for (const auto& [sub, run] : runs)
+    if (sub->parsed()) return run(ctx);
+  return -1;
+}
+
+TEST(Commands, TableListsEveryCommandOnceWithHelp) {
+  std::vector<std::string> names;
+  for (const auto& c : commands()) {
+    names.push_back(c.name);
+    EXPECT_STRNE(c.help, "") << c.name;
+    EXPECT_NE(c.setup, nullptr) << c.name;
+  }
+  EXPECT_THAT(names, ElementsAre("run", "check", "cache", "cleanup"));
+}
+
+TEST(Commands, SharedOptionsBindToTheContextOptions) {
+  CLI::App app;
+  ContextOptions shared;
+  for (const auto& c : commands()) c.setup(*app.add_subcommand(c.name, c.help), shared);
+  app.parse(std::vector<std::string>{"/var/kmx", "--cache", "tcg", "--accel", "run"});  // CLI11 parses reversed
+  EXPECT_EQ(shared.cache, "/var/kmx");
+  EXPECT_EQ(shared.connect, "qemu:///system");
+}
+
+TEST(Commands, CheckRequiresAMatrix) {
+  CLI::App app;
+  ContextOptions shared;
+  for (const auto& c : commands()) c.setup(*app.add_subcommand(c.name, c.help), shared);
+  EXPECT_THROW(app.parse(std::vector<std::string>{"check"}), CLI::RequiredError);
+}
+
+TEST(Commands, CheckListsTheCellsOfAShippedMatrix) {
+  ::testing::internal::CaptureStdout();
+  const int code = run_command_line({"check", std::string(KMX_TESTDATA) + "/../../../matrices/smoke.toml"});
+  const std::string out = ::testing::internal::GetCapturedStdout();
+  EXPECT_EQ(code, kExitOk);
+  EXPECT_THAT(out, HasSubstr("debian-6.1.host.1cpu.512M  7 tests\n"));
+}
+
+TEST(Commands, CheckOfABadMatrixThrowsItsError) {
+  EXPECT_THROW(run_command_line({"check", "/nonexistent/m.toml"}), MatrixError);
+}
+
+TEST(Commands, CacheReportsSizesPerKind) {
+  kmx::testing::ScratchDir dir;
+  std::filesystem::create_directories(dir.path() / "kernels/k1");
+  ::testing::internal::CaptureStdout();
+  const int code = run_command_line({"cache", "--cache", dir.path().string()});
+  const std::string out = ::testing::internal::GetCapturedStdout();
+  EXPECT_EQ(code, kExitOk);
+  EXPECT_THAT(out, HasSubstr("cache " + dir.path().string() + "\n"));
+  EXPECT_THAT(out, HasSubstr("kernels"));
+  EXPECT_THAT(out, HasSubstr("total"));
+}
+
+}  // namespace
+}  // namespace kmx

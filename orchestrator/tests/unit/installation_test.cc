@@ -1,0 +1,90 @@
+// cli/installation: the installed binary finds its agent and data from its
+// own location; a build tree uses the checkout; the environment overrides.
+#include "cli/installation.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <optional>
+
+#include "fakes.h"
+#include "os/files.h"
+
+namespace kmx {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace kmx::testing;
+
+// Unsets a variable for the test's duration.
+class WithoutEnv {
+ public:
+  explicit WithoutEnv(const char* name) : name_(name) {
+    if (const char* v = std::getenv(name)) saved_ = v;
+    ::unsetenv(name);
+  }
+  ~WithoutEnv() {
+    if (saved_) ::setenv(name_, saved_->c_str(), 1);
+  }
+
+ private:
+  const char* name_;
+  std::optional<std::string> saved_;
+};
+
+TEST(Installation, InstalledBinaryFindsShareAndLibexecBesideItsPrefix) {
+  WithoutEnv agent("KMX_AGENT"), data("KMX_DATA_DIR");
+  ScratchDir prefix;
+  fs::create_directories(prefix.path() / KMX_INSTALL_DATADIR / "kmod-matrix/images/suites");
+  const Installation in = Installation::locate_from(prefix.path() / KMX_INSTALL_BINDIR / "kmod-matrix");
+  EXPECT_EQ(in.agent, prefix.path() / KMX_INSTALL_LIBEXECDIR / "kmod-matrix/kmx-agent");
+  EXPECT_EQ(in.data_dir, prefix.path() / KMX_INSTALL_DATADIR / "kmod-matrix/images");
+  EXPECT_EQ(in.matrices, prefix.path() / KMX_INSTALL_DATADIR / "kmod-matrix/matrices");
+}
+
+TEST(Installation, BuildTreeUsesTheCheckoutsData) {
+  WithoutEnv agent("KMX_AGENT"), data("KMX_DATA_DIR");
+  ScratchDir build;
+  write_file_atomically(build.path() / "guest-agent/kmx-agent", "");
+  const Installation in = Installation::locate_from(build.path() / "orchestrator/kmod-matrix");
+  EXPECT_EQ(in.agent, build.path() / "guest-agent/kmx-agent");
+  EXPECT_TRUE(fs::exists(in.data_dir / "suites")) << in.data_dir;
+  EXPECT_TRUE(fs::exists(in.matrices / "smoke.toml")) << in.matrices;
+}
+
+TEST(Installation, EnvironmentOverridesAgentAndData) {
+  WithoutEnv agent("KMX_AGENT"), data("KMX_DATA_DIR");
+  ::setenv("KMX_AGENT", "/opt/agent", 1);
+  ::setenv("KMX_DATA_DIR", "/opt/data", 1);
+  const Installation in = Installation::locate_from("/usr/bin/kmod-matrix");
+  ::unsetenv("KMX_AGENT");
+  ::unsetenv("KMX_DATA_DIR");
+  EXPECT_EQ(in.agent, fs::path("/opt/agent"));
+  EXPECT_EQ(in.data_dir, fs::path("/opt/data"));
+}
+
+TEST(Installation, ShippedMatricesAreFoundByName) {
+  ScratchDir dir;
+  Installation in;
+  in.matrices = dir.path() / "matrices";
+  // A name no working directory has, so that only the shipped one can match.
+  write_file_atomically(in.matrices / "kmx-unit-only.toml", "");
+  EXPECT_EQ(in.find_matrix("kmx-unit-only"), in.matrices / "kmx-unit-only.toml");
+  EXPECT_EQ(in.find_matrix("kmx-unit-only.toml"), in.matrices / "kmx-unit-only.toml");
+  EXPECT_EQ(in.find_matrix("matrices/kmx-unit-only.toml"), in.matrices / "kmx-unit-only.toml");
+}
+
+TEST(Installation, AnExistingOrAbsoluteMatrixIsTakenAsGiven) {
+  ScratchDir dir;
+  Installation in;
+  in.matrices = dir.path() / "matrices";
+  write_file_atomically(in.matrices / "smoke.toml", "");
+  write_file_atomically(dir.path() / "mine/smoke.toml", "");
+  EXPECT_EQ(in.find_matrix(dir.path() / "mine/smoke.toml"), dir.path() / "mine/smoke.toml");
+  EXPECT_EQ(in.find_matrix("/nonexistent/smoke.toml"), fs::path("/nonexistent/smoke.toml"));
+  EXPECT_EQ(in.find_matrix("nightly"), fs::path("nightly"));
+}
+
+}  // namespace
+}  // namespace kmx

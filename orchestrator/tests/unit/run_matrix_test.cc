@@ -1,0 +1,239 @@
+// run/run_matrix, run/run_recorder and run/cell_pool: the whole run over a
+// fake image source and a fake hypervisor; results reach the writers only.
+#include "run/run_matrix.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "builtin_matrix.h"
+#include "fakes.h"
+#include "run/cell_pool.h"
+
+namespace kmx {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using namespace kmx::testing;
+
+constexpr std::string_view kTwoKernels =
+    "tests = [\"kmod:0001\"]\nvcpus = [1]\nmemory_mib = [512]\n"
+    "[[kernel]]\nname = \"k1\"\npackage = \"linux-image-6.1.0-56-amd64\"\n"
+    "[[kernel]]\nname = \"k2\"\npackage = \"linux-image-6.12.57+deb12-amd64\"\n"
+    "[[kmod]]\nname = \"host\"\n";
+
+class FakeImageSource : public ImageSource {
+ public:
+  Image image_for(const Cell& cell) override {
+    ++calls;
+    if (auto it = errors.find(cell.kernel.name); it != errors.end()) throw ImageError(it->second);
+    if (cell.kernel.name == unknown) throw UnknownInputError("no such kernel " + unknown);
+    return Image{"img-" + cell.kernel.name, "6.1.0-56-amd64", "/cache/vmlinuz", "/cache/initrd.cpio"};
+  }
+  std::map<std::string, std::string> errors;  // by kernel name: ImageError
+  std::string unknown;                         // this kernel: UnknownInputError
+  int calls = 0;
+};
+
+class RecordingWriter : public RunWriter {
+ public:
+  void on_cell(const RunResult& run, const CellResult& cell) override {
+    updates.push_back(cell.cell.id() + " " + std::to_string(run.cells.size()));
+  }
+  void on_finish(const RunResult& run) override {
+    ++finished;
+    final_cells = run.cells.size();
+  }
+  std::vector<std::string> updates;
+  int finished = 0;
+  std::size_t final_cells = 0;
+};
+
+ScriptedBoot passing_boot(const std::string& test) {
+  ScriptedBoot boot;
+  boot.agent = {ev_boot(), ev_start(test) + ev_end(test, 0), ev_done()};
+  boot.console = {"[    1.0] Run /init as init process\n", begin_marker(test) + end_marker(test)};
+  boot.running_polls = 3;
+  return boot;
+}
+
+class RunMatrix : public ::testing::Test {
+ protected:
+  RunMatrix() : matrix_(parse_matrix_text(kTwoKernels, "run.toml")) {
+    settings_.run_id = "20261122-233800-100";
+    settings_.run_dir = dir_.path();
+    settings_.owner_pid = 100;
+    settings_.choose_accel = [](const Image&) { return AccelChoice{Accel::kTcg, "test"}; };
+    settings_.budget = {4, 8192, 1};
+    settings_.writers = {&writer_};
+  }
+  RunResult run() { return run_matrix(matrix_, images_, driver_, clock_, settings_); }
+
+  ScratchDir dir_;
+  Matrix matrix_;
+  FakeImageSource images_;
+  FakeVmDriver driver_;
+  FakeClock clock_;
+  RecordingWriter writer_;
+  RunSettings settings_;
+};
+
+TEST_F(RunMatrix, EveryCellRunsAndEveryBootReachesTheWriters) {
+  driver_.add_boot(passing_boot("kmod:0001"));
+  driver_.add_boot(passing_boot("kmod:0001"));
+  const RunResult r = run();
+  ASSERT_EQ(r.cells.size(), 2u);
+  EXPECT_EQ(r.cells[0].tests.at(0).verdict, Verdict::kPass);
+  EXPECT_EQ(r.cells[1].tests.at(0).verdict, Verdict::kPass);
+  EXPECT_EQ(r.accel, "tcg");
+  EXPECT_EQ(writer_.finished, 1);
+  EXPECT_EQ(writer_.final_cells, 2u);
+  // One update after the boot, one at the cell's end, for each cell.
+  EXPECT_THAT(writer_.updates, ElementsAre("k1.host.1cpu.512M 1", "k1.host.1cpu.512M 1", "k2.host.1cpu.512M 2",
+                                           "k2.host.1cpu.512M 2"));
+}
+
+TEST_F(RunMatrix, WritesNoResultsFileItself) {
+  driver_.add_boot(passing_boot("kmod:0001"));
+  driver_.add_boot(passing_boot("kmod:0001"));
+  run();
+  EXPECT_FALSE(fs::exists(dir_.path() / "results.json"));
+  EXPECT_FALSE(fs::exists(dir_.path() / "matrix.txt"));
+}
+
+TEST_F(RunMatrix, UnknownInputStopsTheRunBeforeAnyBoot) {
+  images_.unknown = "k2";
+  EXPECT_THROW(run(), UnknownInputError);
+  EXPECT_THAT(driver_.started, IsEmpty());
+  EXPECT_EQ(writer_.finished, 0);
+}
+
+TEST_F(RunMatrix, ACellWithoutImageIsErrorAndTheOthersStillRun) {
+  images_.errors["k1"] = "apt-get download failed";
+  driver_.add_boot(passing_boot("kmod:0001"));
+  const RunResult r = run();
+  ASSERT_EQ(r.cells.size(), 2u);
+  EXPECT_EQ(r.cells[0].tests.at(0).verdict, Verdict::kError);
+  EXPECT_THAT(r.cells[0].tests.at(0).evidence, HasSubstr("apt-get download failed"));
+  EXPECT_EQ(r.cells[1].tests.at(0).verdict, Verdict::kPass);
+  EXPECT_EQ(driver_.started.size(), 1u);
+}
+
+TEST_F(RunMatrix, StopBeforeStartBootsNothingAndStillFinishes) {
+  std::atomic<bool> stop{true};
+  settings_.stop = &stop;
+  const RunResult r = run();
+  EXPECT_THAT(driver_.started, IsEmpty());
+  EXPECT_THAT(r.cells, IsEmpty());
+  EXPECT_EQ(writer_.finished, 1);
+}
+
+TEST_F(RunMatrix, ResumeKeepsDecidedCellsAndBootsOnlyTheRest) {
+  CellResult done;
+  TestResult t;
+  t.test = "kmod:0001";
+  t.verdict = Verdict::kPass;
+  t.as_expected = true;
+  done.tests = {t};
+  settings_.previous["k1.host.1cpu.512M"] = done;
+  driver_.add_boot(passing_boot("kmod:0001"));
+  const RunResult r = run();
+  ASSERT_EQ(r.cells.size(), 2u);
+  EXPECT_EQ(r.cells[0].cell.kernel.name, "k1");  // the resumed cell gets its Cell back
+  EXPECT_EQ(r.cells[0].tests.at(0).verdict, Verdict::kPass);
+  ASSERT_EQ(driver_.started.size(), 1u);
+  EXPECT_THAT(driver_.started[0].name, HasSubstr("-c1-"));
+}
+
+TEST_F(RunMatrix, ResumedCellsSurviveAStopBeforeAnyCellRuns) {
+  CellResult done;
+  settings_.previous["k1.host.1cpu.512M"] = done;
+  std::atomic<bool> stop{true};
+  settings_.stop = &stop;
+  const RunResult r = run();
+  EXPECT_EQ(writer_.final_cells, 1u);
+  EXPECT_EQ(r.cells.size(), 1u);
+}
+
+TEST_F(RunMatrix, AVmThatWillNotStartIsRetriedBeforeItCountsAsError) {
+  ScriptedBoot refuses;
+  refuses.start_error = "internal error: process exited while connecting to monitor";
+  driver_.add_boot(refuses);
+  driver_.add_boot(passing_boot("kmod:0001"));
+  driver_.add_boot(passing_boot("kmod:0001"));
+  const RunResult r = run();
+  EXPECT_EQ(driver_.started.size(), 3u);
+  EXPECT_EQ(r.cells[0].tests.at(0).verdict, Verdict::kPass);
+  EXPECT_EQ(r.cells[1].tests.at(0).verdict, Verdict::kPass);
+}
+
+TEST_F(RunMatrix, AVmThatNeverStartsIsErrorAfterEveryRetryIsCounted) {
+  // No scripted boot: every start fails. 3 start attempts, then 2
+  // infrastructure retries of 3 attempts each, per cell.
+  const RunResult r = run();
+  ASSERT_EQ(r.cells.size(), 2u);
+  for (const auto& cell : r.cells) {
+    EXPECT_EQ(cell.tests.at(0).verdict, Verdict::kError);
+    EXPECT_THAT(cell.tests.at(0).evidence, HasSubstr("no scripted boot left"));
+    EXPECT_EQ(cell.boots.size(), 9u);
+  }
+  EXPECT_EQ(driver_.started.size(), 18u);
+  EXPECT_EQ(r.unexpected_count(), 2u);
+}
+
+// The pool starts cells side by side while they fit, and no more.
+class CellPoolTest : public ::testing::Test {
+ protected:
+  // Runs `cells` cells of 1 vCPU each under `budget`; each waits until
+  // `together` are running (or 2 s pass) so overlap is observable.
+  int max_running(HostBudget budget, std::size_t cells, int together) {
+    CellScheduler scheduler(budget, std::vector<CellDemand>(cells, CellDemand{1, 512}));
+    std::vector<std::string> ids(cells, "cell");
+    std::mutex mutex;
+    std::condition_variable changed;
+    int running = 0, peak = 0;
+    run_cell_pool(scheduler, ids,
+                  [&](std::size_t) {
+                    std::unique_lock lock(mutex);
+                    peak = std::max(peak, ++running);
+                    changed.notify_all();
+                    changed.wait_for(lock, std::chrono::seconds(2), [&] { return peak >= together; });
+                    --running;
+                  },
+                  clock_, nullptr);
+    return peak;
+  }
+  FakeClock clock_;
+};
+
+TEST_F(CellPoolTest, CellsThatFitRunTogether) { EXPECT_EQ(max_running({4, 4096, 2}, 4, 2), 2); }
+
+TEST_F(CellPoolTest, JobsOneRunsCellsOneAfterAnother) { EXPECT_EQ(max_running({4, 4096, 1}, 3, 1), 1); }
+
+TEST_F(CellPoolTest, MemoryBudgetLimitsTheOverlap) { EXPECT_EQ(max_running({4, 1024, 4}, 4, 2), 2); }
+
+TEST_F(CellPoolTest, StopStartsNoFurtherCell) {
+  CellScheduler scheduler({4, 4096, 1}, std::vector<CellDemand>(3, CellDemand{1, 512}));
+  std::atomic<bool> stop{false};
+  std::vector<std::size_t> ran;
+  const std::size_t done = run_cell_pool(
+      scheduler, {"a", "b", "c"},
+      [&](std::size_t index) {
+        ran.push_back(index);
+        stop = true;
+      },
+      clock_, &stop);
+  EXPECT_EQ(done, 1u);
+  EXPECT_EQ(ran.size(), 1u);
+}
+
+}  // namespace
+}  // namespace kmx
