@@ -40,7 +40,7 @@ json cell_json(const CellResult& c) {
   for (const auto& b : c.boots) boots.push_back(boot_json(b));
   return {{"id", c.cell.id()},
           {"kernel", {{"name", c.cell.kernel.name}, {"source", c.cell.kernel.source}, {"package", c.cell.kernel.package},
-                      {"path", c.cell.kernel.path.string()}}},
+                      {"debian_version", c.kernel_debian_version}, {"path", c.cell.kernel.path.string()}}},
           {"kmod", {{"name", c.cell.kmod.name}, {"source", c.cell.kmod.source}, {"version", c.cell.kmod.version},
                     {"path", c.cell.kmod.path.string()}}},
           {"vcpus", c.cell.vcpus},
@@ -70,8 +70,16 @@ json to_json(const RunResult& run) {
   for (const auto& c : run.cells) cells.push_back(cell_json(c));
   return {{"format", kResultsFormatVersion},
           {"run_id", run.run_id},
-          {"matrix", {{"name", run.matrix_name}, {"file", run.matrix_file}}},
-          {"host", {{"accel", run.accel}, {"accel_reason", run.accel_reason}}},
+          {"tool_version", run.tool_version},
+          {"matrix", {{"name", run.matrix_name}, {"file", run.matrix_file}, {"sha256", run.matrix_sha256}}},
+          {"host", {{"accel", run.accel},
+                    {"accel_reason", run.accel_reason},
+                    {"hostname", run.host.hostname},
+                    {"cpus", run.host.cpus},
+                    {"memory_mib", run.host.memory_mib},
+                    {"kernel", run.host.kernel},
+                    {"qemu_version", run.host.qemu_version},
+                    {"libvirt_version", run.host.libvirt_version}}},
           {"started_at", run.started_at},
           {"finished_at", run.finished_at},
           {"unexpected", run.unexpected_count()},
@@ -112,6 +120,7 @@ std::map<std::string, CellResult> read_cell_results(const std::filesystem::path&
     cell.image_id = c.value("image", "");
     cell.test_modules_built_against = c.value("test_modules_built_against", "");
     cell.guest_uname = c.value("guest_uname", "");
+    if (auto k = c.find("kernel"); k != c.end() && k->is_object()) cell.kernel_debian_version = k->value("debian_version", "");
     cell.guest_kmod_version = c.value("guest_kmod_version", "");
     cell.kmod_build = c.value("kmod_build", json::object());
     cell.guest_modprobe_config = c.value("guest_modprobe_config", json::object());
