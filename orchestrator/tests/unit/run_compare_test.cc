@@ -104,7 +104,7 @@ TEST(RunCompare, ChangedModprobeConfigDigestIsAConfigurationChange) {
   const auto c = compare_runs(old_run(), n);
   ASSERT_EQ(c.configuration_changes.size(), 1u);
   EXPECT_EQ(c.configuration_changes[0].field, "guest_modprobe_config.sha256");
-  EXPECT_EQ(c.configuration_changes[0].old_value, "ab12");
+  EXPECT_EQ(c.configuration_changes[0].old_value, kSampleModprobeSha256);
   EXPECT_EQ(c.configuration_changes[0].new_value, "cd34");
 }
 
@@ -130,7 +130,8 @@ TEST(RunCompare, TextNamesEachSectionAndSummarizes) {
   const std::string text = render_comparison_text(compare_runs(old_run(), n));
   EXPECT_THAT(text, HasSubstr("regressions (1):\n  kmod:0009 on debian-6.12.kmod-30.2cpu.1024M: PASS -> FAIL\n"));
   EXPECT_THAT(text, HasSubstr("      agent: exit status 1\n"));
-  EXPECT_THAT(text, HasSubstr("debian-6.1.kmod-30.1cpu.512M: guest_modprobe_config.sha256 \"ab12\" -> \"cd34\""));
+  EXPECT_THAT(text, HasSubstr("debian-6.1.kmod-30.1cpu.512M: guest_modprobe_config.sha256 \"" + kSampleModprobeSha256 +
+                              "\" -> \"cd34\""));
   EXPECT_TRUE(text.ends_with("1 regressions, 0 fixes, 0 other changes, 0 only old, 0 only new, 1 configuration changes\n"))
       << text;
 }

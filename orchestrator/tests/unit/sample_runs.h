@@ -11,6 +11,8 @@
 
 namespace kmx::testing {
 
+inline const std::string kSampleModprobeSha256(64, 'a');
+
 inline TestResult sample_test(const std::string& id, Verdict verdict, std::string evidence = "agent: exit status 0") {
   TestResult t;
   t.test = id;
@@ -36,8 +38,16 @@ inline CellResult sample_cell(const std::string& kernel, const std::string& kmod
   c.guest_uname = "6.1.0-56-amd64";
   c.guest_kmod_version = "kmod version 30";
   c.image_id = "6.1.0-56-amd64_" + kmod + "-0123";
-  c.kmod_build = {{"system", "autotools"}, {"options", {"--with-zstd", "--with-xz"}}, {"sysconfdir", "/etc"}};
-  c.guest_modprobe_config = {{"available", true}, {"reads_etc_modprobe_d", true}, {"sha256", "ab12"}, {"bytes", 4096}};
+  c.kmod_build = {{"origin", "debian/rules of kmod 30+20221128-1"},
+                  {"config_dirs", {"/etc/modprobe.d", "/run/modprobe.d", "/lib/modprobe.d"}},
+                  {"system", "autotools"},
+                  {"options", {"--sysconfdir=/etc", "--with-zstd", "--with-xz"}}};
+  c.guest_modprobe_config = {{"available", true},
+                             {"searched_dirs", {"/etc/modprobe.d", "/lib/modprobe.d"}},
+                             {"sha256", kSampleModprobeSha256},
+                             {"bytes", 4096},
+                             {"truncated", false},
+                             {"dump", "cells/" + c.cell.id() + "/modprobe-c.txt"}};
   c.tests = std::move(tests);
   BootSummary boot;
   boot.index = 1;
