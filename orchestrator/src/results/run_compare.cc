@@ -25,13 +25,16 @@ const TestResult* find_test(const CellResult& cell, const std::string& id) {
   return nullptr;
 }
 
+// Only when both runs recorded the field: a results.json from before it
+// existed says nothing about the configuration, so it is not a change.
 void compare_configuration(const CellResult& old_cell, const CellResult& new_cell, RunComparison& out) {
   const std::string cell = new_cell.cell.id();
-  if (old_cell.kmod_build != new_cell.kmod_build)
+  const auto recorded = [](const json& value) { return !value.is_null() && !value.empty(); };
+  if (recorded(old_cell.kmod_build) && recorded(new_cell.kmod_build) && old_cell.kmod_build != new_cell.kmod_build)
     out.configuration_changes.push_back({cell, "kmod_build", old_cell.kmod_build, new_cell.kmod_build});
   const json old_sha = old_cell.guest_modprobe_config.value("sha256", json());
   const json new_sha = new_cell.guest_modprobe_config.value("sha256", json());
-  if (old_sha != new_sha)
+  if (recorded(old_sha) && recorded(new_sha) && old_sha != new_sha)
     out.configuration_changes.push_back({cell, "guest_modprobe_config.sha256", old_sha, new_sha});
 }
 

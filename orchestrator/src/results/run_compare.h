@@ -28,7 +28,8 @@ struct VerdictChange {
 };
 
 // A matched cell whose kmod build options or guest modprobe configuration
-// differ: its verdict changes are listed, flagged, and this says why.
+// differ (both runs recorded them): its verdict changes are listed, flagged,
+// and this says why.
 struct ConfigurationChange {
   std::string cell;
   std::string field;  // "kmod_build" or "guest_modprobe_config.sha256"

@@ -108,6 +108,13 @@ TEST(RunCompare, ChangedModprobeConfigDigestIsAConfigurationChange) {
   EXPECT_EQ(c.configuration_changes[0].new_value, "cd34");
 }
 
+TEST(RunCompare, ConfigurationNotRecordedByTheOldRunIsNoChange) {
+  RunResult o = old_run();
+  o.cells[0].kmod_build = nlohmann::json::object();  // results.json from before kmod_build existed
+  o.cells[1].guest_modprobe_config = nlohmann::json::object();
+  EXPECT_TRUE(compare_runs(o, new_run()).configuration_changes.empty());
+}
+
 TEST(RunCompare, JsonHasTheFiveListsWithCellTestAndBothSides) {
   RunResult n = new_run();
   n.cells[1].tests[1] = sample_test("kmod:0009", Verdict::kHang, "console: INFO: task modprobe blocked");
