@@ -67,6 +67,9 @@ RUNTIME_PACKAGES=(
   # pahole: a build tree prepared from linux-source keeps CONFIG_DEBUG_INFO_BTF,
   # which shapes struct module (Debian 7.x, whose own headers need a newer libc).
   dwarves
+  # Integration tests hand reports to real consumers: JUnit (junitparser),
+  # KCIDB and results.json (jsonschema), CI templates (yaml), HTML (chromium).
+  python3 python3-junitparser python3-jsonschema python3-yaml chromium
 )
 
 install_packages() {

@@ -26,6 +26,13 @@ struct SourceSpec {
   std::vector<std::pair<std::string, std::string>> record;
   std::any settings;
 
+  // A recorded key ("package", "version", "path"), or "" when the source has none.
+  std::string recorded(std::string_view key) const {
+    for (const auto& [k, v] : record)
+      if (k == key) return v;
+    return {};
+  }
+
   // The settings as the source's own type; a mismatch is a programming error.
   template <class Settings>
   const Settings& settings_as() const {

@@ -29,6 +29,13 @@ json source_json(const SourceSpec& spec) {
   return out;
 }
 
+// The kernel as the matrix declared it, plus the Debian version it resolved to.
+json kernel_json(const CellResult& c) {
+  json out = source_json(c.cell.kernel);
+  if (!c.kernel_debian_version.empty()) out["debian_version"] = c.kernel_debian_version;
+  return out;
+}
+
 json cell_json(const CellResult& c) {
   json tests = json::array();
   for (const auto& t : c.tests)
@@ -46,7 +53,7 @@ json cell_json(const CellResult& c) {
   json boots = json::array();
   for (const auto& b : c.boots) boots.push_back(boot_json(b));
   return {{"id", c.cell.id()},
-          {"kernel", source_json(c.cell.kernel)},
+          {"kernel", kernel_json(c)},
           {"kmod", source_json(c.cell.kmod)},
           {"vcpus", c.cell.vcpus},
           {"memory_mib", c.cell.memory_mib},
@@ -75,8 +82,16 @@ json to_json(const RunResult& run) {
   for (const auto& c : run.cells) cells.push_back(cell_json(c));
   return {{"format", kResultsFormatVersion},
           {"run_id", run.run_id},
-          {"matrix", {{"name", run.matrix_name}, {"file", run.matrix_file}}},
-          {"host", {{"accel", run.accel}, {"accel_reason", run.accel_reason}}},
+          {"tool_version", run.tool_version},
+          {"matrix", {{"name", run.matrix_name}, {"file", run.matrix_file}, {"sha256", run.matrix_sha256}}},
+          {"host", {{"accel", run.accel},
+                    {"accel_reason", run.accel_reason},
+                    {"hostname", run.host.hostname},
+                    {"cpus", run.host.cpus},
+                    {"memory_mib", run.host.memory_mib},
+                    {"kernel", run.host.kernel},
+                    {"qemu_version", run.host.qemu_version},
+                    {"libvirt_version", run.host.libvirt_version}}},
           {"started_at", run.started_at},
           {"finished_at", run.finished_at},
           {"unexpected", run.unexpected_count()},
@@ -156,6 +171,7 @@ RunResult read_run_result(const std::filesystem::path& run_dir) {
     cell.image_id = c.value("image", "");
     cell.test_modules_built_against = c.value("test_modules_built_against", "");
     cell.guest_uname = c.value("guest_uname", "");
+    if (auto k = c.find("kernel"); k != c.end() && k->is_object()) cell.kernel_debian_version = k->value("debian_version", "");
     cell.guest_kmod_version = c.value("guest_kmod_version", "");
     cell.kmod_build = c.value("kmod_build", json::object());
     cell.guest_modprobe_config = c.value("guest_modprobe_config", json::object());

@@ -40,6 +40,7 @@ struct TestResult {
 
 struct CellResult {
   Cell cell;
+  std::string kernel_debian_version;  // the kernel package's Debian version; "" when not from Debian
   std::string image_id;
   std::string test_modules_built_against;
   std::string guest_uname;
@@ -55,10 +56,24 @@ struct CellResult {
   double first_boot_seconds() const { return boots.empty() ? -1 : boots.front().boot_seconds; }
 };
 
+// The machine a run ran on: what tells two nights apart when the code did
+// not change. Empty or 0 when unknown (results.json written before them).
+struct HostFacts {
+  std::string hostname;
+  int cpus = 0;
+  long long memory_mib = 0;
+  std::string kernel;  // the host's uname -r
+  std::string qemu_version;
+  std::string libvirt_version;
+};
+
 struct RunResult {
   std::string run_id;
+  std::string tool_version;  // kmod-matrix's own version
   std::string matrix_name;
   std::string matrix_file;
+  std::string matrix_sha256;  // of the matrix file as run
+  HostFacts host;
   std::string accel;
   std::string accel_reason;
   std::string started_at;

@@ -1,0 +1,347 @@
+#include "results/history_store.h"
+
+#include <sqlite3.h>
+
+#include <functional>
+#include <utility>
+
+namespace kmx {
+namespace {
+
+using nlohmann::json;
+
+// Migration N brings the schema from version N to N+1. Never edit a
+// shipped step: add one, so databases written by older builds move forward.
+const char* const kMigrations[] = {
+    R"sql(
+CREATE TABLE runs (
+  run_id TEXT PRIMARY KEY,
+  started_at TEXT NOT NULL DEFAULT '',
+  finished_at TEXT NOT NULL DEFAULT '',
+  tool_version TEXT NOT NULL DEFAULT '',
+  matrix_name TEXT NOT NULL DEFAULT '',
+  matrix_file TEXT NOT NULL DEFAULT '',
+  matrix_sha256 TEXT NOT NULL DEFAULT '',
+  hostname TEXT NOT NULL DEFAULT '',
+  host_cpus INTEGER NOT NULL DEFAULT 0,
+  host_memory_mib INTEGER NOT NULL DEFAULT 0,
+  host_kernel TEXT NOT NULL DEFAULT '',
+  qemu_version TEXT NOT NULL DEFAULT '',
+  libvirt_version TEXT NOT NULL DEFAULT '',
+  accel TEXT NOT NULL DEFAULT '',
+  accel_reason TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX runs_by_matrix ON runs (matrix_name, started_at);
+CREATE TABLE cells (
+  run_id TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+  cell_id TEXT NOT NULL,
+  kernel_name TEXT NOT NULL,
+  kernel_package TEXT NOT NULL DEFAULT '',
+  kernel_debian_version TEXT NOT NULL DEFAULT '',
+  guest_uname TEXT NOT NULL DEFAULT '',
+  kmod_name TEXT NOT NULL,
+  kmod_version TEXT NOT NULL DEFAULT '',
+  guest_kmod_version TEXT NOT NULL DEFAULT '',
+  vcpus INTEGER NOT NULL,
+  memory_mib INTEGER NOT NULL,
+  kmod_build TEXT NOT NULL DEFAULT '{}',
+  modprobe_config_sha256 TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (run_id, cell_id)
+);
+CREATE TABLE test_results (
+  run_id TEXT NOT NULL,
+  cell_id TEXT NOT NULL,
+  test_id TEXT NOT NULL,
+  verdict TEXT NOT NULL,
+  duration_s REAL NOT NULL DEFAULT 0,
+  evidence TEXT NOT NULL DEFAULT '',
+  expected TEXT NOT NULL DEFAULT '[]',
+  as_expected INTEGER NOT NULL DEFAULT 0,
+  details TEXT NOT NULL DEFAULT '{}',
+  PRIMARY KEY (run_id, cell_id, test_id),
+  FOREIGN KEY (run_id, cell_id) REFERENCES cells (run_id, cell_id) ON DELETE CASCADE
+);
+CREATE INDEX test_results_by_test ON test_results (test_id);
+)sql",
+};
+static_assert(std::size(kMigrations) == kHistorySchemaVersion);
+
+// A prepared statement with positional binds; finalized on scope exit.
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql, const std::filesystem::path& path) : db_(db), path_(path) {
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) fail("prepare");
+  }
+  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  Statement& bind(int index, const std::string& text) {
+    sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Statement& bind(int index, long long number) {
+    sqlite3_bind_int64(stmt_, index, number);
+    return *this;
+  }
+  Statement& bind(int index, double number) {
+    sqlite3_bind_double(stmt_, index, number);
+    return *this;
+  }
+  // True while a row is available.
+  bool step() {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc != SQLITE_DONE) fail("step");
+    return false;
+  }
+  void run() {
+    while (step()) {
+    }
+  }
+  // Ready to run again with new binds.
+  void reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  std::string text(int column) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))) : std::string();
+  }
+  long long integer(int column) const { return sqlite3_column_int64(stmt_, column); }
+  double real(int column) const { return sqlite3_column_double(stmt_, column); }
+
+ private:
+  [[noreturn]] void fail(const char* what) const {
+    throw HistoryError(path_.string() + ": SQLite " + what + " failed: " + sqlite3_errmsg(db_));
+  }
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+  const std::filesystem::path& path_;
+};
+
+// BEGIN IMMEDIATE takes the write lock up front, so two writers queue on
+// the busy timeout instead of one failing halfway through its transaction.
+class WriteTransaction {
+ public:
+  explicit WriteTransaction(std::function<void(const std::string&)> exec) : exec_(std::move(exec)) {
+    exec_("BEGIN IMMEDIATE");
+  }
+  ~WriteTransaction() {
+    if (!committed_) try {
+        exec_("ROLLBACK");
+      } catch (...) {  // a destructor must not throw; the original error is on its way
+      }
+  }
+  void commit() {
+    exec_("COMMIT");
+    committed_ = true;
+  }
+
+ private:
+  std::function<void(const std::string&)> exec_;
+  bool committed_ = false;
+};
+
+RecordedRun run_from_row(const Statement& s) {
+  return RecordedRun{s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6)};
+}
+
+constexpr const char* kRunColumns =
+    "run_id, started_at, finished_at, matrix_name, matrix_sha256, tool_version, accel";
+
+}  // namespace
+
+std::string RecordedCellKey::label() const {
+  return kernel + "/" + kmod + " " + std::to_string(vcpus) + "cpu " + std::to_string(memory_mib) + "M";
+}
+
+HistoryStore::HistoryStore(sqlite3* db, std::filesystem::path path) : db_(db), path_(std::move(path)) {}
+
+HistoryStore::HistoryStore(HistoryStore&& other) noexcept
+    : db_(std::exchange(other.db_, nullptr)), path_(std::move(other.path_)) {}
+
+HistoryStore& HistoryStore::operator=(HistoryStore&& other) noexcept {
+  if (this != &other) {
+    sqlite3_close(db_);
+    db_ = std::exchange(other.db_, nullptr);
+    path_ = std::move(other.path_);
+  }
+  return *this;
+}
+
+HistoryStore::~HistoryStore() { sqlite3_close(db_); }
+
+HistoryStore HistoryStore::open(const std::filesystem::path& db_path) {
+  std::error_code ec;
+  if (db_path.has_parent_path()) std::filesystem::create_directories(db_path.parent_path(), ec);
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  HistoryStore store(db, db_path);  // closes db on every path below
+  if (rc != SQLITE_OK)
+    throw HistoryError(db_path.string() + ": cannot open the history database: " +
+                       (db ? sqlite3_errmsg(db) : "out of memory") +
+                       "\n  fix: check the results directory is writable");
+  // A nightly run can hold the write lock for a whole cell's insert; wait.
+  sqlite3_busy_timeout(db, 30000);
+  store.exec("PRAGMA journal_mode=WAL");
+  store.exec("PRAGMA synchronous=NORMAL");  // WAL keeps committed rows across a process crash
+  store.exec("PRAGMA foreign_keys=ON");
+  store.migrate();
+  return store;
+}
+
+void HistoryStore::exec(const std::string& sql) const {
+  char* message = nullptr;
+  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+    std::string text = message ? message : sqlite3_errmsg(db_);
+    sqlite3_free(message);
+    throw HistoryError(path_.string() + ": " + text);
+  }
+}
+
+int HistoryStore::schema_version() const {
+  Statement s(db_, "PRAGMA user_version", path_);
+  return s.step() ? static_cast<int>(s.integer(0)) : 0;
+}
+
+void HistoryStore::migrate() {
+  // Read the version inside the write transaction: another process may have
+  // migrated between our open and our lock.
+  WriteTransaction tx([this](const std::string& sql) { exec(sql); });
+  const int current = schema_version();
+  if (current > kHistorySchemaVersion)
+    throw HistoryError(path_.string() + ": schema version " + std::to_string(current) +
+                       " is newer than this kmod-matrix knows (" + std::to_string(kHistorySchemaVersion) +
+                       ")\n  fix: use a newer kmod-matrix, or another --results directory");
+  for (int version = current; version < kHistorySchemaVersion; ++version) exec(kMigrations[version]);
+  exec("PRAGMA user_version=" + std::to_string(kHistorySchemaVersion));
+  tx.commit();
+}
+
+namespace {
+
+void upsert_run(sqlite3* db, const std::filesystem::path& path, const RunResult& run) {
+  Statement s(db,
+              "INSERT INTO runs (run_id, started_at, finished_at, tool_version, matrix_name, matrix_file,"
+              " matrix_sha256, hostname, host_cpus, host_memory_mib, host_kernel, qemu_version, libvirt_version,"
+              " accel, accel_reason) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)"
+              " ON CONFLICT (run_id) DO UPDATE SET started_at=excluded.started_at, finished_at=excluded.finished_at,"
+              " tool_version=excluded.tool_version, matrix_name=excluded.matrix_name,"
+              " matrix_file=excluded.matrix_file, matrix_sha256=excluded.matrix_sha256,"
+              " hostname=excluded.hostname, host_cpus=excluded.host_cpus,"
+              " host_memory_mib=excluded.host_memory_mib, host_kernel=excluded.host_kernel,"
+              " qemu_version=excluded.qemu_version, libvirt_version=excluded.libvirt_version,"
+              " accel=excluded.accel, accel_reason=excluded.accel_reason",
+              path);
+  s.bind(1, run.run_id).bind(2, run.started_at).bind(3, run.finished_at).bind(4, run.tool_version);
+  s.bind(5, run.matrix_name).bind(6, run.matrix_file).bind(7, run.matrix_sha256).bind(8, run.host.hostname);
+  s.bind(9, static_cast<long long>(run.host.cpus)).bind(10, run.host.memory_mib).bind(11, run.host.kernel);
+  s.bind(12, run.host.qemu_version).bind(13, run.host.libvirt_version).bind(14, run.accel).bind(15, run.accel_reason);
+  s.run();
+}
+
+void replace_cell(sqlite3* db, const std::filesystem::path& path, const std::string& run_id, const CellResult& c) {
+  const std::string cell_id = c.cell.id();
+  // Deleting the cell cascades to its verdicts: a rerun test or a resumed
+  // boot leaves exactly the latest record, never a duplicate.
+  Statement(db, "DELETE FROM cells WHERE run_id=?1 AND cell_id=?2", path).bind(1, run_id).bind(2, cell_id).run();
+  Statement cell(db,
+                 "INSERT INTO cells (run_id, cell_id, kernel_name, kernel_package, kernel_debian_version,"
+                 " guest_uname, kmod_name, kmod_version, guest_kmod_version, vcpus, memory_mib, kmod_build,"
+                 " modprobe_config_sha256) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)",
+                 path);
+  cell.bind(1, run_id).bind(2, cell_id).bind(3, c.cell.kernel.name).bind(4, c.cell.kernel.recorded("package"));
+  cell.bind(5, c.kernel_debian_version).bind(6, c.guest_uname).bind(7, c.cell.kmod.name);
+  cell.bind(8, c.cell.kmod.recorded("version")).bind(9, c.guest_kmod_version).bind(10, static_cast<long long>(c.cell.vcpus));
+  cell.bind(11, static_cast<long long>(c.cell.memory_mib)).bind(12, c.kmod_build.dump(-1, ' ', false, json::error_handler_t::replace));
+  cell.bind(13, c.guest_modprobe_config.value("sha256", std::string()));
+  cell.run();
+  Statement test(db,
+                 "INSERT INTO test_results (run_id, cell_id, test_id, verdict, duration_s, evidence, expected,"
+                 " as_expected, details) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
+                 path);
+  for (const auto& t : c.tests) {
+    json expected = json::array();
+    for (Verdict v : t.expected) expected.push_back(to_string(v));
+    test.bind(1, run_id).bind(2, cell_id).bind(3, t.test).bind(4, std::string(to_string(t.verdict)));
+    test.bind(5, t.duration_s).bind(6, t.evidence).bind(7, expected.dump());
+    test.bind(8, static_cast<long long>(t.as_expected));
+    test.bind(9, t.details.dump(-1, ' ', false, json::error_handler_t::replace));
+    test.run();
+    test.reset();
+  }
+}
+
+}  // namespace
+
+void HistoryStore::record_run_header(const RunResult& run) {
+  WriteTransaction tx([this](const std::string& sql) { exec(sql); });
+  upsert_run(db_, path_, run);
+  tx.commit();
+}
+
+void HistoryStore::record_cell(const RunResult& run, const CellResult& cell) {
+  WriteTransaction tx([this](const std::string& sql) { exec(sql); });
+  upsert_run(db_, path_, run);  // a cell never lands without its run's row
+  replace_cell(db_, path_, run.run_id, cell);
+  tx.commit();
+}
+
+void HistoryStore::record_run(const RunResult& run) {
+  WriteTransaction tx([this](const std::string& sql) { exec(sql); });
+  upsert_run(db_, path_, run);
+  for (const auto& cell : run.cells) replace_cell(db_, path_, run.run_id, cell);
+  tx.commit();
+}
+
+std::vector<RecordedRun> HistoryStore::runs_of_matrix(const std::string& matrix_name) const {
+  Statement s(db_,
+              (std::string("SELECT ") + kRunColumns +
+               " FROM runs WHERE matrix_name=?1 ORDER BY started_at, run_id")
+                  .c_str(),
+              path_);
+  s.bind(1, matrix_name);
+  std::vector<RecordedRun> runs;
+  while (s.step()) runs.push_back(run_from_row(s));
+  return runs;
+}
+
+std::optional<RecordedRun> HistoryStore::previous_run(const std::string& run_id) const {
+  Statement s(db_,
+              (std::string("SELECT ") + kRunColumns +
+               " FROM runs WHERE run_id<>?1 AND matrix_name=(SELECT matrix_name FROM runs WHERE run_id=?1)"
+               " AND (started_at, run_id) < (SELECT started_at, run_id FROM runs WHERE run_id=?1)"
+               " ORDER BY started_at DESC, run_id DESC LIMIT 1")
+                  .c_str(),
+              path_);
+  s.bind(1, run_id);
+  if (!s.step()) return std::nullopt;
+  return run_from_row(s);
+}
+
+std::vector<RecordedVerdict> HistoryStore::verdict_timeline(const TimelineFilter& filter) const {
+  Statement s(db_,
+              "SELECT r.run_id, r.started_at, c.kernel_name, c.kmod_name, c.vcpus, c.memory_mib,"
+              " t.verdict, t.evidence, t.duration_s"
+              " FROM test_results t JOIN cells c ON c.run_id=t.run_id AND c.cell_id=t.cell_id"
+              " JOIN runs r ON r.run_id=t.run_id"
+              " WHERE t.test_id=?1 AND (?2='' OR c.kernel_name=?2) AND (?3='' OR c.kmod_name=?3)"
+              " ORDER BY c.kernel_name, c.kmod_name, c.vcpus, c.memory_mib, r.started_at, r.run_id",
+              path_);
+  s.bind(1, filter.test).bind(2, filter.kernel).bind(3, filter.kmod);
+  std::vector<RecordedVerdict> out;
+  while (s.step()) {
+    RecordedVerdict v;
+    v.run_id = s.text(0);
+    v.started_at = s.text(1);
+    v.cell = RecordedCellKey{s.text(2), s.text(3), static_cast<int>(s.integer(4)), static_cast<int>(s.integer(5))};
+    v.verdict = parse_verdict(s.text(6)).value_or(Verdict::kError);
+    v.evidence = s.text(7);
+    v.duration_s = s.real(8);
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+}  // namespace kmx

@@ -1,0 +1,111 @@
+// <results>/history.db: every run's header, cells and verdicts in SQLite, so
+// compare and history can look across nights without reading every
+// results.json. WAL mode with a busy timeout: concurrent runs writing the
+// same file wait for each other instead of losing rows.
+#pragma once
+
+#include <compare>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "results/run_result.h"
+
+struct sqlite3;
+
+namespace kmx {
+
+// Thrown for any database problem; what() names the file and how to fix it.
+class HistoryError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// One row of the runs table: what runs_of_matrix and previous_run return.
+struct RecordedRun {
+  std::string run_id;
+  std::string started_at;
+  std::string finished_at;
+  std::string matrix_name;
+  std::string matrix_sha256;
+  std::string tool_version;
+  std::string accel;
+};
+
+// The cell a verdict belongs to, as compare and history match cells.
+struct RecordedCellKey {
+  std::string kernel;
+  std::string kmod;
+  int vcpus = 0;
+  int memory_mib = 0;
+
+  std::string label() const;  // "debian-6.12/kmod-30 2cpu 1024M"
+  auto operator<=>(const RecordedCellKey&) const = default;
+};
+
+// One verdict of one test in one cell of one run.
+struct RecordedVerdict {
+  std::string run_id;
+  std::string started_at;
+  RecordedCellKey cell;
+  Verdict verdict = Verdict::kError;
+  std::string evidence;
+  double duration_s = 0;
+};
+
+struct TimelineFilter {
+  std::string test;    // required: the test id, e.g. "kmod:0009"
+  std::string kernel;  // "" = every kernel
+  std::string kmod;    // "" = every kmod
+};
+
+class HistoryStore {
+ public:
+  // Creates the file and its directory when missing, enables WAL and
+  // applies pending schema migrations. Throws HistoryError.
+  static HistoryStore open(const std::filesystem::path& db_path);
+
+  HistoryStore(HistoryStore&& other) noexcept;
+  HistoryStore& operator=(HistoryStore&& other) noexcept;
+  HistoryStore(const HistoryStore&) = delete;
+  HistoryStore& operator=(const HistoryStore&) = delete;
+  ~HistoryStore();
+
+  // The schema version after migrations (kHistorySchemaVersion).
+  int schema_version() const;
+
+  // Inserts or updates the run's row (id, times, tool, matrix, host). Call
+  // when the run starts and again when it finishes.
+  void record_run_header(const RunResult& run);
+
+  // Replaces everything recorded for this cell of this run (cell facts and
+  // all its verdicts) in one transaction: call it after every boot; calling
+  // it twice with the same data changes nothing.
+  void record_cell(const RunResult& run, const CellResult& cell);
+
+  // Header and every cell: what `import` of an old results.json needs.
+  void record_run(const RunResult& run);
+
+  // Oldest first.
+  std::vector<RecordedRun> runs_of_matrix(const std::string& matrix_name) const;
+
+  // The latest run of the same matrix that started before this one.
+  std::optional<RecordedRun> previous_run(const std::string& run_id) const;
+
+  // Every recorded verdict of a test, ordered by cell, then run start time.
+  std::vector<RecordedVerdict> verdict_timeline(const TimelineFilter& filter) const;
+
+ private:
+  HistoryStore(sqlite3* db, std::filesystem::path path);
+  void exec(const std::string& sql) const;
+  void migrate();
+
+  sqlite3* db_ = nullptr;
+  std::filesystem::path path_;
+};
+
+inline constexpr int kHistorySchemaVersion = 1;
+
+}  // namespace kmx

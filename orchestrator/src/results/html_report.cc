@@ -1,0 +1,191 @@
+#include "results/html_report.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <optional>
+#include <sstream>
+
+#include "results/run_compare.h"
+
+namespace kmx {
+namespace {
+
+constexpr const char* kStyle = R"css(
+body { font: 14px/1.4 system-ui, sans-serif; margin: 24px; color: #1b1b1b; }
+h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 24px 0 8px; }
+.summary { color: #444; margin-bottom: 12px; }
+table { border-collapse: collapse; }
+th, td { border: 1px solid #d0d0d0; padding: 4px 8px; text-align: left; white-space: nowrap; }
+th { background: #f2f2f2; }
+#matrix td.verdict { text-align: center; font-weight: 600; cursor: pointer; min-width: 70px; }
+#matrix td.verdict a { color: inherit; text-decoration: none; }
+.v-PASS { background: #c8e6c9; } .v-FAIL { background: #ef9a9a; } .v-OOM { background: #ffcc80; }
+.v-PANIC { background: #e57373; color: #fff; } .v-TIMEOUT { background: #ce93d8; } .v-HANG { background: #ba68c8; color: #fff; }
+.v-SKIP { background: #e0e0e0; } .v-ERROR { background: #fff59d; } .v-FLAKY { background: #ffe0b2; }
+td.unexpected { outline: 3px solid #b71c1c; outline-offset: -3px; }
+td.regression { box-shadow: inset 0 0 0 3px #b71c1c; } td.fix { box-shadow: inset 0 0 0 3px #1b5e20; }
+td.change { box-shadow: inset 0 0 0 3px #0d47a1; }
+.marker { font-size: 11px; font-weight: 400; display: block; }
+#detail { margin-top: 12px; padding: 8px 12px; border: 1px solid #bbb; background: #fafafa; white-space: pre-wrap;
+          font-family: ui-monospace, monospace; font-size: 12px; min-height: 1.4em; max-width: 1200px; }
+ul.changes li.regression { color: #b71c1c; } ul.changes li.fix { color: #1b5e20; }
+.env th { width: 160px; }
+)css";
+
+// Click a verdict: its evidence goes to the detail box (hover shows it too).
+constexpr const char* kScript = R"js(
+document.getElementById('matrix').addEventListener('click', function (e) {
+  var td = e.target.closest('td.verdict');
+  if (!td || e.target.tagName === 'A') return;
+  document.getElementById('detail').textContent = td.dataset.cell + ' ' + td.dataset.test + ': ' + td.title;
+});
+document.documentElement.dataset.interactive = 'yes';  // a headless browser test sees the script ran
+)js";
+
+std::string seconds(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f s", s);
+  return buf;
+}
+
+using ChangeKey = std::pair<std::string, std::string>;  // cell id, test
+
+std::map<ChangeKey, std::string> change_classes(const RunComparison& c) {
+  std::map<ChangeKey, std::string> classes;
+  for (const auto& r : c.regressions) classes[{r.cell, r.test}] = "regression";
+  for (const auto& f : c.fixes) classes[{f.cell, f.test}] = "fix";
+  for (const auto& x : c.changes) classes[{x.cell, x.test}] = "change";
+  for (const auto& n : c.only_new) classes[{n.cell, n.test}] = "change";
+  return classes;
+}
+
+void write_environment(std::ostringstream& out, const RunResult& run) {
+  const std::pair<const char*, std::string> rows[] = {
+      {"run", run.run_id},
+      {"matrix", run.matrix_name + " (" + run.matrix_file + (run.matrix_sha256.empty() ? "" : ", sha256 " + run.matrix_sha256) + ")"},
+      {"kmod-matrix", run.tool_version},
+      {"started", run.started_at},
+      {"finished", run.finished_at},
+      {"host", run.host.hostname},
+      {"host CPUs / memory", run.host.cpus ? std::to_string(run.host.cpus) + " CPUs, " + std::to_string(run.host.memory_mib) + " MiB" : ""},
+      {"host kernel", run.host.kernel},
+      {"QEMU / libvirt", run.host.qemu_version + " / " + run.host.libvirt_version},
+      {"accelerator", run.accel + (run.accel_reason.empty() ? "" : " (" + run.accel_reason + ")")}};
+  out << "<h2>Environment</h2>\n<table class=\"env\" id=\"environment\">\n";
+  for (const auto& [name, value] : rows) out << "<tr><th>" << name << "</th><td>" << escape_markup(value) << "</td></tr>\n";
+  out << "</table>\n";
+}
+
+void write_change_list(std::ostringstream& out, const char* css_class, const std::vector<VerdictChange>& changes) {
+  for (const auto& c : changes) {
+    const std::string old_v = c.old_verdict ? std::string(to_string(*c.old_verdict)) : "-";
+    const std::string new_v = c.new_verdict ? std::string(to_string(*c.new_verdict)) : "-";
+    out << "<li class=\"" << css_class << "\">" << css_class << ": " << escape_markup(c.test.empty() ? "(whole cell)" : c.test)
+        << " on " << escape_markup(c.cell) << ": " << old_v << " &rarr; " << new_v
+        << (c.configuration_changed ? " (configuration changed)" : "") << "</li>\n";
+  }
+}
+
+void write_changes(std::ostringstream& out, const RunComparison& c) {
+  out << "<h2>Changes since " << escape_markup(c.old_run_id) << "</h2>\n<ul class=\"changes\" id=\"changes\">\n";
+  write_change_list(out, "regression", c.regressions);
+  write_change_list(out, "fix", c.fixes);
+  write_change_list(out, "change", c.changes);
+  write_change_list(out, "only-old", c.only_old);
+  write_change_list(out, "only-new", c.only_new);
+  for (const auto& cc : c.configuration_changes)
+    out << "<li class=\"configuration\">configuration: " << escape_markup(cc.cell) << " " << escape_markup(cc.field)
+        << " changed</li>\n";
+  if (c.regressions.empty() && c.fixes.empty() && c.changes.empty() && c.only_old.empty() && c.only_new.empty() &&
+      c.configuration_changes.empty())
+    out << "<li>no changes</li>\n";
+  out << "</ul>\n";
+}
+
+// A bar of verdict counts: the night at a glance, without a chart library.
+void write_summary_bar(std::ostringstream& out, const std::map<Verdict, int>& totals, int all) {
+  static const std::map<Verdict, const char*> colours = {
+      {Verdict::kPass, "#66bb6a"}, {Verdict::kFail, "#e53935"},  {Verdict::kOom, "#fb8c00"},
+      {Verdict::kPanic, "#b71c1c"}, {Verdict::kTimeout, "#ab47bc"}, {Verdict::kHang, "#7b1fa2"},
+      {Verdict::kSkip, "#9e9e9e"}, {Verdict::kError, "#fdd835"},  {Verdict::kFlaky, "#ffb74d"}};
+  if (all == 0) return;
+  out << "<svg id=\"summary-bar\" width=\"600\" height=\"18\" role=\"img\" aria-label=\"verdict counts\">";
+  double x = 0;
+  for (const auto& [verdict, count] : totals) {
+    const double width = 600.0 * count / all;
+    out << "<rect x=\"" << x << "\" y=\"0\" width=\"" << width << "\" height=\"18\" fill=\"" << colours.at(verdict)
+        << "\"><title>" << count << " " << to_string(verdict) << "</title></rect>";
+    x += width;
+  }
+  out << "</svg>\n";
+}
+
+}  // namespace
+
+std::string render_html(const RunResult& run, const ReportContext& context) {
+  std::vector<std::string> columns;
+  for (const auto& cell : run.cells)
+    for (const auto& t : cell.tests)
+      if (std::find(columns.begin(), columns.end(), t.test) == columns.end()) columns.push_back(t.test);
+  std::map<ChangeKey, std::string> changed;
+  std::optional<RunComparison> comparison;
+  if (context.previous) {
+    comparison = compare_runs(*context.previous, run);
+    changed = change_classes(*comparison);
+  }
+  std::map<Verdict, int> totals;
+  int all = 0;
+  std::ostringstream table;
+  table << "<table id=\"matrix\">\n<tr><th>cell</th><th>guest</th><th>boot</th>";
+  for (const auto& c : columns) table << "<th>" << escape_markup(c) << "</th>";
+  table << "</tr>\n";
+  for (const auto& cell : run.cells) {
+    const std::string cell_id = cell.cell.id();
+    table << "<tr data-cell=\"" << escape_markup(cell_id) << "\"><th>" << escape_markup(cell.cell.kernel.name) << " / "
+          << escape_markup(cell.cell.kmod.name) << " / " << cell.cell.vcpus << " vCPU / " << cell.cell.memory_mib
+          << " MiB</th><td>" << escape_markup(cell.guest_uname) << "<br>" << escape_markup(cell.guest_kmod_version)
+          << "</td><td>" << (cell.first_boot_seconds() >= 0 ? seconds(cell.first_boot_seconds()) : "-") << "</td>";
+    for (const auto& column : columns) {
+      const auto it = std::find_if(cell.tests.begin(), cell.tests.end(), [&](const TestResult& t) { return t.test == column; });
+      if (it == cell.tests.end()) {
+        table << "<td class=\"missing\">-</td>";
+        continue;
+      }
+      ++totals[it->verdict];
+      ++all;
+      const std::string verdict(to_string(it->verdict));
+      std::string classes = "verdict v-" + verdict + (it->as_expected ? "" : " unexpected");
+      const auto change = changed.find({cell_id, column});
+      if (change != changed.end()) classes += " " + change->second;
+      table << "<td class=\"" << classes << "\" data-cell=\"" << escape_markup(cell_id) << "\" data-test=\""
+            << escape_markup(column) << "\" data-verdict=\"" << verdict << "\" title=\""
+            << escape_markup(shorten(verdict + " in " + seconds(it->duration_s) + ": " + it->evidence, 2000)) << "\">";
+      if (!it->log.empty()) table << "<a href=\"" << escape_markup(it->log) << "\">" << verdict << "</a>";
+      else table << verdict;
+      if (!it->as_expected) table << "<span class=\"marker\">unexpected</span>";
+      if (change != changed.end()) table << "<span class=\"marker\">" << change->second << "</span>";
+      table << "</td>";
+    }
+    table << "</tr>\n";
+  }
+  table << "</table>\n";
+
+  std::ostringstream out;
+  out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>kmod-matrix "
+      << escape_markup(run.matrix_name) << " " << escape_markup(run.run_id) << "</title>\n<style>" << kStyle
+      << "</style>\n</head>\n<body>\n";
+  out << "<h1>kmod-matrix: " << escape_markup(run.matrix_name) << " run " << escape_markup(run.run_id) << "</h1>\n";
+  out << "<div class=\"summary\" id=\"summary\">" << run.cells.size() << " cells, " << all << " verdicts";
+  for (const auto& [verdict, count] : totals) out << ", " << count << " " << to_string(verdict);
+  out << "; " << run.unexpected_count() << " unexpected</div>\n";
+  write_summary_bar(out, totals, all);
+  if (comparison) write_changes(out, *comparison);
+  out << "<h2>Matrix</h2>\n" << table.str();
+  out << "<div id=\"detail\">Click a verdict for its evidence; the verdict links to the test's log.</div>\n";
+  write_environment(out, run);
+  out << "<script>" << kScript << "</script>\n</body>\n</html>\n";
+  return out.str();
+}
+
+}  // namespace kmx

@@ -1,0 +1,76 @@
+#include "results/report_context.h"
+
+#include "os/files.h"
+
+namespace kmx {
+
+std::string read_test_log(const ReportContext& context, const TestResult& test) {
+  if (context.run_dir.empty() || test.log.empty()) return "";
+  const auto path = context.run_dir / test.log;
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec) return "";
+  std::string tail = read_file_tail(path, context.max_log_bytes);
+  if (size <= context.max_log_bytes) return tail;
+  return "[... first " + std::to_string(size - tail.size()) + " bytes of " + test.log + " left out ...]\n" + tail;
+}
+
+namespace {
+
+// Length of the valid UTF-8 sequence at text[i] and its code point, or 0.
+std::size_t utf8_sequence(std::string_view text, std::size_t i, char32_t& code_point) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char lead = byte(i);
+  std::size_t length = 0;
+  char32_t min = 0;
+  if (lead < 0x80) return code_point = lead, 1;
+  if ((lead & 0xE0) == 0xC0) length = 2, code_point = lead & 0x1F, min = 0x80;
+  else if ((lead & 0xF0) == 0xE0) length = 3, code_point = lead & 0x0F, min = 0x800;
+  else if ((lead & 0xF8) == 0xF0) length = 4, code_point = lead & 0x07, min = 0x10000;
+  else return 0;
+  if (i + length > text.size()) return 0;
+  for (std::size_t k = 1; k < length; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+    code_point = (code_point << 6) | (byte(i + k) & 0x3F);
+  }
+  // Overlong forms, surrogates and values past Unicode are not UTF-8.
+  if (code_point < min || code_point > 0x10FFFF || (code_point >= 0xD800 && code_point <= 0xDFFF)) return 0;
+  return length;
+}
+
+}  // namespace
+
+std::string escape_markup(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + text.size() / 8);
+  for (std::size_t i = 0; i < text.size();) {
+    char32_t cp = 0;
+    const std::size_t length = utf8_sequence(text, i, cp);
+    if (length == 0) {
+      out += "\xEF\xBF\xBD";  // U+FFFD for a byte that is not UTF-8
+      ++i;
+      continue;
+    }
+    const std::string_view sequence = text.substr(i, length);
+    i += length;
+    if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0xFFFE || cp == 0xFFFF) continue;
+    switch (cp) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += sequence;
+    }
+  }
+  return out;
+}
+
+std::string shorten(std::string_view text, std::size_t max_chars) {
+  if (text.size() <= max_chars) return std::string(text);
+  std::size_t cut = max_chars;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
+  return std::string(text.substr(0, cut)) + "...";
+}
+
+}  // namespace kmx

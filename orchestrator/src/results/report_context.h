@@ -1,0 +1,38 @@
+// What every report renderer takes besides the run itself, and the helpers
+// they share: bounded test logs and text made safe for XML and HTML.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "results/run_result.h"
+
+namespace kmx {
+
+struct ReportContext {
+  // The run's directory: test logs are read from it, and links in the
+  // report are relative to it (reports are written inside it).
+  std::filesystem::path run_dir;
+  // When set, HTML highlights the changes since this run. Not owned.
+  const RunResult* previous = nullptr;
+  // A test log larger than this is cut to its tail: the end is where the
+  // failure is, and CI servers choke on megabyte reports.
+  std::size_t max_log_bytes = 64 * 1024;
+};
+
+// The tail of a test's log ("" without run_dir, log or file), with a note
+// on the first line when it was cut.
+std::string read_test_log(const ReportContext& context, const TestResult& test);
+
+// Text safe inside XML/HTML elements and quoted attributes: & < > " '
+// escaped, invalid UTF-8 replaced by U+FFFD, and the characters XML 1.0
+// forbids (controls other than tab/newline/return, U+FFFE, U+FFFF) dropped.
+std::string escape_markup(std::string_view text);
+
+// Guest text bounded for one line: the first max_chars bytes, cut at a
+// UTF-8 boundary, with "..." when something was left out.
+std::string shorten(std::string_view text, std::size_t max_chars);
+
+}  // namespace kmx

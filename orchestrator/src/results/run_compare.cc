@@ -1,0 +1,161 @@
+#include "results/run_compare.h"
+
+#include <map>
+#include <sstream>
+#include <tuple>
+
+namespace kmx {
+namespace {
+
+using nlohmann::json;
+using CellKey = std::tuple<std::string, std::string, int, int>;
+
+CellKey key_of(const Cell& c) { return {c.kernel.name, c.kmod.name, c.vcpus, c.memory_mib}; }
+
+bool is_crash(Verdict v) { return v == Verdict::kOom || v == Verdict::kPanic || v == Verdict::kHang; }
+
+// A verdict that blames the kernel or the kmod under test.
+bool is_failure(Verdict v) {
+  return v == Verdict::kFail || v == Verdict::kTimeout || v == Verdict::kFlaky || is_crash(v);
+}
+
+const TestResult* find_test(const CellResult& cell, const std::string& id) {
+  for (const auto& t : cell.tests)
+    if (t.test == id) return &t;
+  return nullptr;
+}
+
+// Only when both runs recorded the field: a results.json from before it
+// existed says nothing about the configuration, so it is not a change.
+void compare_configuration(const CellResult& old_cell, const CellResult& new_cell, RunComparison& out) {
+  const std::string cell = new_cell.cell.id();
+  const auto recorded = [](const json& value) { return !value.is_null() && !value.empty(); };
+  if (recorded(old_cell.kmod_build) && recorded(new_cell.kmod_build) && old_cell.kmod_build != new_cell.kmod_build)
+    out.configuration_changes.push_back({cell, "kmod_build", old_cell.kmod_build, new_cell.kmod_build});
+  const json old_sha = old_cell.guest_modprobe_config.value("sha256", json());
+  const json new_sha = new_cell.guest_modprobe_config.value("sha256", json());
+  if (recorded(old_sha) && recorded(new_sha) && old_sha != new_sha)
+    out.configuration_changes.push_back({cell, "guest_modprobe_config.sha256", old_sha, new_sha});
+}
+
+void compare_cell(const CellResult& old_cell, const CellResult& new_cell, RunComparison& out) {
+  const std::size_t config_changes_before = out.configuration_changes.size();
+  compare_configuration(old_cell, new_cell, out);
+  const bool reconfigured = out.configuration_changes.size() != config_changes_before;
+  const std::string cell = new_cell.cell.id();
+  for (const auto& n : new_cell.tests) {
+    const TestResult* o = find_test(old_cell, n.test);
+    if (!o) {
+      out.only_new.push_back({cell, n.test, std::nullopt, n.verdict, "", n.evidence, reconfigured});
+      continue;
+    }
+    if (o->verdict == n.verdict) continue;
+    VerdictChange change{cell, n.test, o->verdict, n.verdict, o->evidence, n.evidence, reconfigured};
+    if (is_regression(o->verdict, n.verdict)) out.regressions.push_back(change);
+    else if (is_fix(o->verdict, n.verdict)) out.fixes.push_back(change);
+    else out.changes.push_back(change);
+  }
+  for (const auto& o : old_cell.tests)
+    if (!find_test(new_cell, o.test))
+      out.only_old.push_back({cell, o.test, o.verdict, std::nullopt, o.evidence, "", reconfigured});
+}
+
+json side_json(const std::optional<Verdict>& verdict, const std::string& evidence) {
+  if (!verdict) return nullptr;
+  return {{"verdict", to_string(*verdict)}, {"evidence", evidence}};
+}
+
+json changes_json(const std::vector<VerdictChange>& changes) {
+  json list = json::array();
+  for (const auto& c : changes)
+    list.push_back({{"cell", c.cell},
+                    {"test", c.test.empty() ? json(nullptr) : json(c.test)},
+                    {"old", side_json(c.old_verdict, c.old_evidence)},
+                    {"new", side_json(c.new_verdict, c.new_evidence)},
+                    {"configuration_changed", c.configuration_changed}});
+  return list;
+}
+
+std::string verdict_text(const std::optional<Verdict>& v) { return v ? std::string(to_string(*v)) : "-"; }
+
+void render_section(std::ostringstream& out, const std::string& title, const std::vector<VerdictChange>& changes) {
+  if (changes.empty()) return;
+  out << title << " (" << changes.size() << "):\n";
+  for (const auto& c : changes) {
+    out << "  " << (c.test.empty() ? "(whole cell)" : c.test) << " on " << c.cell << ": " << verdict_text(c.old_verdict)
+        << " -> " << verdict_text(c.new_verdict) << (c.configuration_changed ? "  [configuration changed]" : "")
+        << "\n";
+    const std::string& evidence = c.new_verdict ? c.new_evidence : c.old_evidence;
+    if (!evidence.empty()) out << "      " << evidence << "\n";
+  }
+}
+
+}  // namespace
+
+bool is_regression(Verdict old_verdict, Verdict new_verdict) {
+  if (old_verdict == new_verdict) return false;
+  if (old_verdict == Verdict::kPass && is_failure(new_verdict)) return true;
+  return is_crash(new_verdict) && !is_crash(old_verdict) && old_verdict != Verdict::kError;
+}
+
+bool is_fix(Verdict old_verdict, Verdict new_verdict) {
+  return new_verdict == Verdict::kPass && is_failure(old_verdict);
+}
+
+RunComparison compare_runs(const RunResult& old_run, const RunResult& new_run) {
+  RunComparison out;
+  out.old_run_id = old_run.run_id;
+  out.new_run_id = new_run.run_id;
+  std::map<CellKey, const CellResult*> old_cells;
+  for (const auto& c : old_run.cells) old_cells[key_of(c.cell)] = &c;
+  std::map<CellKey, bool> matched;
+  for (const auto& n : new_run.cells) {
+    const auto it = old_cells.find(key_of(n.cell));
+    if (it == old_cells.end()) {
+      out.only_new.push_back({n.cell.id(), "", std::nullopt, std::nullopt, "", "", false});
+      continue;
+    }
+    matched[it->first] = true;
+    compare_cell(*it->second, n, out);
+  }
+  for (const auto& o : old_run.cells)
+    if (!matched.count(key_of(o.cell))) out.only_old.push_back({o.cell.id(), "", std::nullopt, std::nullopt, "", "", false});
+  return out;
+}
+
+json comparison_to_json(const RunComparison& c) {
+  json config = json::array();
+  for (const auto& change : c.configuration_changes)
+    config.push_back({{"cell", change.cell}, {"field", change.field}, {"old", change.old_value}, {"new", change.new_value}});
+  return {{"old_run", c.old_run_id},
+          {"new_run", c.new_run_id},
+          {"regressions", changes_json(c.regressions)},
+          {"fixes", changes_json(c.fixes)},
+          {"changes", changes_json(c.changes)},
+          {"only_old", changes_json(c.only_old)},
+          {"only_new", changes_json(c.only_new)},
+          {"configuration_changes", config}};
+}
+
+std::string render_comparison_text(const RunComparison& c) {
+  std::ostringstream out;
+  out << "compare " << c.old_run_id << " -> " << c.new_run_id << "\n";
+  if (!c.configuration_changes.empty()) {
+    out << "configuration changes (" << c.configuration_changes.size()
+        << "): verdicts of these cells are not like for like\n";
+    for (const auto& change : c.configuration_changes)
+      out << "  " << change.cell << ": " << change.field << " " << change.old_value.dump() << " -> "
+          << change.new_value.dump() << "\n";
+  }
+  render_section(out, "regressions", c.regressions);
+  render_section(out, "fixes", c.fixes);
+  render_section(out, "other changes", c.changes);
+  render_section(out, "only in " + c.old_run_id, c.only_old);
+  render_section(out, "only in " + c.new_run_id, c.only_new);
+  out << c.regressions.size() << " regressions, " << c.fixes.size() << " fixes, " << c.changes.size()
+      << " other changes, " << c.only_old.size() << " only old, " << c.only_new.size() << " only new, "
+      << c.configuration_changes.size() << " configuration changes\n";
+  return out.str();
+}
+
+}  // namespace kmx

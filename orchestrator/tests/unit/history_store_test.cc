@@ -1,0 +1,216 @@
+// results/history_store: runs, cells and verdicts in SQLite, idempotent
+// per-cell upserts, migrations, and concurrent writers losing nothing.
+#include "results/history_store.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <thread>
+
+#include "fakes.h"
+#include "sample_runs.h"
+
+namespace kmx {
+namespace {
+
+using namespace kmx::testing;
+using ::testing::HasSubstr;
+
+long long count_rows(const std::filesystem::path& db_path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open(db_path.c_str(), &db);
+  sqlite3_stmt* stmt = nullptr;
+  sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr);
+  const long long n = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : -1;
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return n;
+}
+
+TEST(HistoryStore, OpenCreatesTheFileAtTheCurrentSchemaInWalMode) {
+  ScratchDir dir;
+  const auto path = dir.path() / "results" / "history.db";
+  auto store = HistoryStore::open(path);
+  EXPECT_TRUE(std::filesystem::exists(path));
+  EXPECT_EQ(store.schema_version(), kHistorySchemaVersion);
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  sqlite3_stmt* stmt = nullptr;
+  sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &stmt, nullptr);
+  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)), "wal");
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+}
+
+TEST(HistoryStore, ReopeningKeepsDataAndDoesNotMigrateTwice) {
+  ScratchDir dir;
+  const auto path = dir.path() / "history.db";
+  HistoryStore::open(path).record_run(sample_nightly("n1", "2026-11-20T23:00:00Z"));
+  auto store = HistoryStore::open(path);
+  EXPECT_EQ(store.runs_of_matrix("nightly").size(), 1u);
+  EXPECT_EQ(store.schema_version(), kHistorySchemaVersion);
+}
+
+TEST(HistoryStore, DatabaseFromANewerToolIsRefusedWithAFix) {
+  ScratchDir dir;
+  const auto path = dir.path() / "history.db";
+  HistoryStore::open(path);
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  sqlite3_exec(db, "PRAGMA user_version=99", nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  try {
+    HistoryStore::open(path);
+    FAIL() << "expected HistoryError";
+  } catch (const HistoryError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("newer"));
+    EXPECT_THAT(e.what(), HasSubstr("fix:"));
+  }
+}
+
+TEST(HistoryStore, UnopenablePathIsAnErrorNamingIt) {
+  ScratchDir dir;
+  std::filesystem::create_directories(dir.path() / "history.db");  // a directory, not a file
+  EXPECT_THROW(HistoryStore::open(dir.path() / "history.db"), HistoryError);
+}
+
+TEST(HistoryStore, RecordCellTwiceKeepsOneCopy) {
+  ScratchDir dir;
+  const auto path = dir.path() / "history.db";
+  auto store = HistoryStore::open(path);
+  RunResult run = sample_nightly("n1", "2026-11-20T23:00:00Z");
+  store.record_run_header(run);
+  store.record_cell(run, run.cells[0]);
+  store.record_cell(run, run.cells[0]);
+  EXPECT_EQ(count_rows(path, "SELECT count(*) FROM cells"), 1);
+  EXPECT_EQ(count_rows(path, "SELECT count(*) FROM test_results"), 2);
+}
+
+TEST(HistoryStore, RecordCellReplacesAVerdictDecidedAgain) {
+  ScratchDir dir;
+  auto store = HistoryStore::open(dir.path() / "history.db");
+  RunResult run = sample_nightly("n1", "2026-11-20T23:00:00Z");
+  run.cells[0].tests.resize(1);  // first boot decided one test
+  store.record_cell(run, run.cells[0]);
+  run = sample_nightly("n1", "2026-11-20T23:00:00Z");
+  run.cells[0].tests[1].verdict = Verdict::kFail;
+  store.record_cell(run, run.cells[0]);
+  const auto timeline = store.verdict_timeline({"kmod:0009", "debian-6.1", ""});
+  ASSERT_EQ(timeline.size(), 1u);
+  EXPECT_EQ(timeline[0].verdict, Verdict::kFail);
+}
+
+TEST(HistoryStore, KeepsHostCellAndTestFacts) {
+  ScratchDir dir;
+  const auto path = dir.path() / "history.db";
+  HistoryStore::open(path).record_run(sample_nightly("n1", "2026-11-20T23:00:00Z"));
+  EXPECT_EQ(count_rows(path, "SELECT host_cpus FROM runs WHERE hostname='ci-runner-3' AND qemu_version='7.2.0'"), 2);
+  EXPECT_EQ(count_rows(path, "SELECT count(*) FROM cells WHERE kernel_debian_version='6.1.158-1'"
+                             " AND guest_uname='6.1.0-56-amd64' AND kmod_version='30+20221128-1'"),
+            2);
+  EXPECT_EQ(count_rows(path, "SELECT count(*) FROM test_results WHERE expected='[\"PASS\"]' AND as_expected=1"), 4);
+}
+
+TEST(HistoryStore, RunsOfMatrixOldestFirstAndPreviousRun) {
+  ScratchDir dir;
+  auto store = HistoryStore::open(dir.path() / "history.db");
+  store.record_run(sample_nightly("n3", "2026-11-22T23:00:00Z"));
+  store.record_run(sample_nightly("n1", "2026-11-20T23:00:00Z"));
+  store.record_run(sample_nightly("n2", "2026-11-21T23:00:00Z"));
+  RunResult other = sample_nightly("s1", "2026-11-21T12:00:00Z");
+  other.matrix_name = "smoke";
+  store.record_run(other);
+  const auto runs = store.runs_of_matrix("nightly");
+  ASSERT_EQ(runs.size(), 3u);
+  EXPECT_EQ(runs[0].run_id, "n1");
+  EXPECT_EQ(runs[2].run_id, "n3");
+  EXPECT_EQ(runs[2].matrix_sha256, "5f1d");
+  ASSERT_TRUE(store.previous_run("n3").has_value());
+  EXPECT_EQ(store.previous_run("n3")->run_id, "n2");  // not the smoke run in between
+  EXPECT_FALSE(store.previous_run("n1").has_value());
+  EXPECT_FALSE(store.previous_run("unknown").has_value());
+}
+
+TEST(HistoryStore, TimelineIsPerCellInRunOrderAndFiltered) {
+  ScratchDir dir;
+  auto store = HistoryStore::open(dir.path() / "history.db");
+  for (int night = 1; night <= 3; ++night) {
+    RunResult run = sample_nightly("n" + std::to_string(night), "2026-11-2" + std::to_string(night) + "T23:00:00Z");
+    if (night == 3) run.cells[1].tests[1] = sample_test("kmod:0009", Verdict::kFail, "agent: exit status 1");
+    store.record_run(run);
+  }
+  const auto all = store.verdict_timeline({"kmod:0009", "", ""});
+  ASSERT_EQ(all.size(), 6u);
+  EXPECT_EQ(all[0].cell.kernel, "debian-6.1");
+  EXPECT_EQ(all[3].cell.kernel, "debian-6.12");
+  EXPECT_EQ(all[5].run_id, "n3");
+  EXPECT_EQ(all[5].verdict, Verdict::kFail);
+  EXPECT_EQ(all[5].evidence, "agent: exit status 1");
+  EXPECT_EQ(store.verdict_timeline({"kmod:0009", "debian-6.12", ""}).size(), 3u);
+  EXPECT_EQ(store.verdict_timeline({"kmod:0009", "", "kmod-31"}).size(), 0u);
+}
+
+// Each writer has its own connection, as two kmod-matrix processes would.
+RunResult writer_run(int writer, int index) {
+  return sample_nightly("w" + std::to_string(writer) + "-" + std::to_string(index),
+                        "2026-11-20T23:00:" + std::to_string(10 + index) + "Z");
+}
+
+TEST(HistoryStore, TwoThreadsWritingTheSameDatabaseLoseNothing) {
+  ScratchDir dir;
+  const auto path = dir.path() / "history.db";
+  HistoryStore::open(path);
+  constexpr int kRunsPerWriter = 25;
+  auto writer = [&](int id) {
+    auto store = HistoryStore::open(path);
+    for (int i = 0; i < kRunsPerWriter; ++i) {
+      RunResult run = writer_run(id, i);
+      for (const auto& cell : run.cells) store.record_cell(run, cell);
+    }
+  };
+  std::thread a(writer, 1), b(writer, 2);
+  a.join();
+  b.join();
+  EXPECT_EQ(count_rows(path, "SELECT count(*) FROM runs"), 2 * kRunsPerWriter);
+  EXPECT_EQ(count_rows(path, "SELECT count(*) FROM test_results"), 2 * kRunsPerWriter * 4);
+}
+
+TEST(HistoryStore, TwoProcessesWritingTheSameDatabaseLoseNothing) {
+  ScratchDir dir;
+  const auto path = dir.path() / "history.db";
+  HistoryStore::open(path);
+  constexpr int kRunsPerWriter = 20;
+  std::vector<pid_t> children;
+  for (int id = 1; id <= 2; ++id) {
+    const pid_t pid = fork();
+    ASSERT_NE(pid, -1);
+    if (pid == 0) {
+      int status = 0;
+      try {
+        auto store = HistoryStore::open(path);
+        for (int i = 0; i < kRunsPerWriter; ++i) {
+          RunResult run = writer_run(id, i);
+          for (const auto& cell : run.cells) store.record_cell(run, cell);
+        }
+      } catch (...) {
+        status = 1;
+      }
+      _exit(status);  // no gtest teardown in the child
+    }
+    children.push_back(pid);
+  }
+  for (pid_t pid : children) {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  }
+  EXPECT_EQ(count_rows(path, "SELECT count(*) FROM runs"), 2 * kRunsPerWriter);
+  EXPECT_EQ(count_rows(path, "SELECT count(*) FROM test_results"), 2 * kRunsPerWriter * 4);
+}
+
+}  // namespace
+}  // namespace kmx

@@ -1,0 +1,116 @@
+// results/kcidb_report: KCIDB v5 checkouts, builds and tests; statuses and
+// the verdicts kept in misc; validated as an Integration test against
+// docs/kcidb-v5-subset.schema.json with Debian's python3-jsonschema.
+#include "results/kcidb_report.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "fakes.h"
+#include "os/files.h"
+#include "report_test_support.h"
+#include "sample_runs.h"
+
+namespace kmx {
+namespace {
+
+using namespace kmx::testing;
+using ::testing::HasSubstr;
+using nlohmann::json;
+
+RunResult sample() {
+  RunResult run = sample_nightly("20261121-230000-77", "2026-11-21T23:00:00Z");
+  run.cells[1].tests[1] = sample_test("kmod:0009", Verdict::kHang, "console: INFO: task modprobe:81 blocked");
+  run.cells[1].cell.tests.push_back("kmod:0010");  // planned, never decided
+  return run;
+}
+
+const json* find_test(const json& doc, const std::string& id) {
+  for (const auto& t : doc["tests"])
+    if (t["id"] == id) return &t;
+  return nullptr;
+}
+
+TEST(KcidbReport, VersionFiveWithACheckoutAndBuildPerKernel) {
+  const json doc = kcidb_json(sample(), {});
+  EXPECT_EQ(doc["version"], json({{"major", 5}, {"minor", 0}}));
+  ASSERT_EQ(doc["checkouts"].size(), 2u);
+  ASSERT_EQ(doc["builds"].size(), 2u);
+  EXPECT_EQ(doc["builds"][1]["checkout_id"], doc["checkouts"][1]["id"]);
+  EXPECT_EQ(doc["checkouts"][0]["id"], "kmod_matrix:20261121-230000-77:debian-6.1");
+}
+
+TEST(KcidbReport, StatusMapping) {
+  EXPECT_EQ(kcidb_status(Verdict::kPass), "PASS");
+  EXPECT_EQ(kcidb_status(Verdict::kSkip), "SKIP");
+  EXPECT_EQ(kcidb_status(Verdict::kError), "ERROR");
+  for (Verdict v : {Verdict::kFail, Verdict::kOom, Verdict::kPanic, Verdict::kTimeout, Verdict::kHang, Verdict::kFlaky})
+    EXPECT_EQ(kcidb_status(v), "FAIL") << to_string(v);
+}
+
+TEST(KcidbReport, CrashKeepsItsVerdictAndTheCellShapeInMisc) {
+  const json doc = kcidb_json(sample(), {});
+  const json* t = find_test(doc, "kmod_matrix:20261121-230000-77:debian-6.12.kmod-30.2cpu.1024M:kmod:0009");
+  ASSERT_NE(t, nullptr);
+  EXPECT_EQ((*t)["status"], "FAIL");
+  EXPECT_EQ((*t)["path"], "kmod.0009");
+  EXPECT_EQ((*t)["misc"]["verdict"], "HANG");
+  EXPECT_EQ((*t)["misc"]["evidence"], "console: INFO: task modprobe:81 blocked");
+  EXPECT_EQ((*t)["environment"]["misc"]["vcpus"], 2);
+  EXPECT_EQ((*t)["environment"]["misc"]["memory_mib"], 1024);
+  EXPECT_EQ((*t)["environment"]["misc"]["kmod_version"], "kmod version 30");
+  EXPECT_EQ((*t)["environment"]["misc"]["accel"], "tcg");
+  EXPECT_EQ((*t)["build_id"], "kmod_matrix:20261121-230000-77:debian-6.12");
+}
+
+TEST(KcidbReport, PlannedTestWithoutVerdictIsMiss) {
+  const json doc = kcidb_json(sample(), {});
+  const json* t = find_test(doc, "kmod_matrix:20261121-230000-77:debian-6.12.kmod-30.2cpu.1024M:kmod:0010");
+  ASSERT_NE(t, nullptr);
+  EXPECT_EQ((*t)["status"], "MISS");
+  EXPECT_FALSE(t->contains("duration"));
+}
+
+TEST(KcidbReport, NoPropertyIsNull) {
+  const std::string text = render_kcidb(sample(), {});
+  EXPECT_THAT(text, ::testing::Not(HasSubstr("null")));
+}
+
+constexpr const char* kValidate = R"py(
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+doc = json.load(open(sys.argv[2]))
+jsonschema.Draft7Validator.check_schema(schema)
+errors = list(jsonschema.Draft7Validator(schema).iter_errors(doc))
+for e in errors:
+    print("invalid:", list(e.absolute_path), e.message)
+print("tests", len(doc.get("tests", [])))
+sys.exit(1 if errors else 0)
+)py";
+
+TEST(IntegrationKcidb, OutputValidatesAgainstTheV5SubsetSchema) {
+  ScratchDir dir;
+  RunResult run = sample();
+  run.cells[0].tests[0].evidence = "\xff invalid UTF-8 from a guest";
+  const auto file = dir.path() / "kcidb.json";
+  write_file_atomically(file, render_kcidb(run, {}));
+  const ProcessResult r = run_debian_python(kValidate, {(kSourceDir / "docs/kcidb-v5-subset.schema.json").string(), file.string()});
+  EXPECT_TRUE(r.ok()) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("tests 5"));
+}
+
+TEST(IntegrationKcidb, SchemaRejectsWhatKcidbWouldReject) {
+  ScratchDir dir;
+  json doc = kcidb_json(sample(), {});
+  doc["tests"][0]["id"] = "no-origin-prefix";
+  doc["tests"][1]["status"] = "PANIC";
+  const auto file = dir.path() / "kcidb.json";
+  write_file_atomically(file, doc.dump());
+  const ProcessResult r = run_debian_python(kValidate, {(kSourceDir / "docs/kcidb-v5-subset.schema.json").string(), file.string()});
+  EXPECT_FALSE(r.ok());
+  EXPECT_THAT(r.output, HasSubstr("'no-origin-prefix' does not match"));
+  EXPECT_THAT(r.output, HasSubstr("'PANIC' is not one of"));
+}
+
+}  // namespace
+}  // namespace kmx

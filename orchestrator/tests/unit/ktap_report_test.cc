@@ -1,0 +1,70 @@
+// results/ktap_report: KTAP version 1 header, plan, one nested subtest per
+// cell, ok / not ok / # SKIP.
+#include "results/ktap_report.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "sample_runs.h"
+
+namespace kmx {
+namespace {
+
+using namespace kmx::testing;
+using ::testing::HasSubstr;
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+RunResult sample() {
+  RunResult run = sample_nightly("n2", "2026-11-21T23:00:00Z");
+  run.cells[1].tests[1] = sample_test("kmod:0009", Verdict::kPanic, "console: Kernel panic # not syncing\nsecond line");
+  run.cells[1].tests.push_back(sample_test("kmod:0011", Verdict::kSkip, "agent: test_kmod not built"));
+  return run;
+}
+
+TEST(KtapReport, StartsWithVersionThenPlanOfCells) {
+  const auto lines = lines_of(render_ktap(sample(), {}));
+  ASSERT_GE(lines.size(), 3u);
+  EXPECT_EQ(lines[0], "KTAP version 1");
+  EXPECT_TRUE(lines[1].starts_with("# kmod-matrix run n2 of matrix nightly"));
+  EXPECT_EQ(lines[2], "1..2");
+}
+
+TEST(KtapReport, EachCellIsAnIndentedKtapDocumentWithItsOwnPlan) {
+  const std::string ktap = render_ktap(sample(), {});
+  EXPECT_THAT(ktap, HasSubstr("    KTAP version 1\n    # Subtest: debian-6.1.kmod-30.1cpu.512M\n"));
+  EXPECT_THAT(ktap, HasSubstr("    1..2\n    ok 1 kmod:0001\n    ok 2 kmod:0009\nok 1 debian-6.1.kmod-30.1cpu.512M\n"));
+  EXPECT_THAT(ktap, HasSubstr("    1..3\n    ok 1 kmod:0001\n"));
+}
+
+TEST(KtapReport, FailuresAreNotOkWithVerdictDiagnosticsAndSkipsAreDirectives) {
+  const std::string ktap = render_ktap(sample(), {});
+  EXPECT_THAT(ktap, HasSubstr("    # kmod:0009: PANIC: console: Kernel panic # not syncing second line\n"
+                              "    not ok 2 kmod:0009\n"));
+  EXPECT_THAT(ktap, HasSubstr("    ok 3 kmod:0011 # SKIP agent: test_kmod not built\n"));
+  EXPECT_TRUE(ktap.ends_with("not ok 2 debian-6.12.kmod-30.2cpu.1024M\n")) << ktap;
+}
+
+TEST(KtapReport, EveryLineIsAVersionPlanResultOrDiagnostic) {
+  for (const auto& line : lines_of(render_ktap(sample(), {}))) {
+    const std::string body = line.starts_with("    ") ? line.substr(4) : line;
+    const bool known = body == "KTAP version 1" || body.starts_with("1..") || body.starts_with("ok ") ||
+                       body.starts_with("not ok ") || body.starts_with("#");
+    EXPECT_TRUE(known) << line;
+  }
+}
+
+TEST(KtapReport, EmptyRunHasAnEmptyPlan) {
+  RunResult run;
+  EXPECT_THAT(render_ktap(run, {}), HasSubstr("\n1..0\n"));
+}
+
+}  // namespace
+}  // namespace kmx

@@ -1,0 +1,65 @@
+// results/report_context: bounded test logs and markup escaping shared by
+// the report renderers.
+#include "results/report_context.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "fakes.h"
+#include "os/files.h"
+#include "sample_runs.h"
+
+namespace kmx {
+namespace {
+
+using namespace kmx::testing;
+using ::testing::HasSubstr;
+
+TEST(EscapeMarkup, EscapesTheFiveSpecialCharacters) {
+  EXPECT_EQ(escape_markup("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&#39;");
+}
+
+TEST(EscapeMarkup, DropsCharactersXmlForbidsAndKeepsWhitespace) {
+  EXPECT_EQ(escape_markup(std::string("a\x01\x1b[0mb\tc\nd\re\0f", 15)), "a[0mb\tc\nd\ref");
+  EXPECT_EQ(escape_markup("x\xEF\xBF\xBEy\xEF\xBF\xBFz"), "xyz");  // U+FFFE, U+FFFF
+}
+
+TEST(EscapeMarkup, ReplacesInvalidUtf8AndKeepsValid) {
+  EXPECT_EQ(escape_markup("caf\xC3\xA9"), "caf\xC3\xA9");
+  EXPECT_EQ(escape_markup("a\xFF" "b"), "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(escape_markup("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");  // overlong '/'
+  EXPECT_EQ(escape_markup("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // a surrogate
+  EXPECT_EQ(escape_markup("trunc\xE2\x82"), "trunc\xEF\xBF\xBD\xEF\xBF\xBD");
+}
+
+TEST(Shorten, CutsAtACharacterBoundary) {
+  EXPECT_EQ(shorten("short", 10), "short");
+  EXPECT_EQ(shorten("\xC3\xA9\xC3\xA9", 3), "\xC3\xA9...");
+}
+
+TEST(ReadTestLog, SmallLogWhole) {
+  ScratchDir dir;
+  TestResult t = sample_test("kmod:0001", Verdict::kFail);
+  write_file_atomically(dir.path() / t.log, "line 1\nline 2\n");
+  EXPECT_EQ(read_test_log({dir.path(), nullptr}, t), "line 1\nline 2\n");
+}
+
+TEST(ReadTestLog, LargeLogKeepsItsTailAndSaysSo) {
+  ScratchDir dir;
+  TestResult t = sample_test("kmod:0001", Verdict::kFail);
+  write_file_atomically(dir.path() / t.log, std::string(100000, 'x') + "the end\n");
+  ReportContext context{dir.path(), nullptr, 1000};
+  const std::string log = read_test_log(context, t);
+  EXPECT_LT(log.size(), 1200u);
+  EXPECT_THAT(log, HasSubstr("bytes of cells/kmod:0001.log left out"));
+  EXPECT_TRUE(log.ends_with("the end\n"));
+}
+
+TEST(ReadTestLog, MissingLogOrRunDirIsEmpty) {
+  ScratchDir dir;
+  EXPECT_EQ(read_test_log({dir.path(), nullptr}, sample_test("kmod:0001", Verdict::kFail)), "");
+  EXPECT_EQ(read_test_log({}, sample_test("kmod:0001", Verdict::kFail)), "");
+}
+
+}  // namespace
+}  // namespace kmx

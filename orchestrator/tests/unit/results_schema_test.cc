@@ -1,0 +1,120 @@
+// docs/results.schema.json is the contract of results.json: what
+// write_results_json produces validates against it (Integration, with
+// Debian's python3-jsonschema), and so does a file from before the optional
+// fields existed.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "fakes.h"
+#include "os/files.h"
+#include "report_test_support.h"
+#include "results/results_json.h"
+#include "sample_runs.h"
+
+namespace kmx {
+namespace {
+
+using namespace kmx::testing;
+using ::testing::HasSubstr;
+using nlohmann::json;
+
+const std::filesystem::path kSchema = kSourceDir / "docs/results.schema.json";
+
+RunResult realistic_run() {
+  RunResult run = sample_nightly("20261121-230000-4821", "2026-11-21T23:00:00Z");
+  auto& t = run.cells[0].tests[0];
+  t.details["metrics"] = {{"load_ms", 12.5}, {"modules_loaded", 4}};
+  t.details["module_stats"] = {{"present", true}, {"before", {{"fields", {{"Mods ever loaded", 66}}}, {"duplicates", json::array()}}},
+                               {"after", {{"fields", {{"Mods ever loaded", 70}}}, {"duplicates", json::array()}}},
+                               {"delta", {{"Mods ever loaded", 4}}}};
+  run.cells[1].tests[1] = sample_test("kmod:0009", Verdict::kPanic, "console: Kernel panic - not syncing");
+  run.cells[1].boots.back().garbage_lines = 2;
+  run.cells[1].boots.back().garbage_samples = {"\x01\x02 noise"};
+  run.cells[1].boots.back().agent_problems = {"agent: line 14 is not JSON"};
+  return run;
+}
+
+// An early format-1 file: no tool version, host facts, matrix hash, kernel
+// Debian version, kmod_build or guest_modprobe_config.
+const char* kOldResults = R"json({
+  "format": 1, "run_id": "20261101-010000-1", "matrix": {"name": "smoke", "file": "matrices/smoke.toml"},
+  "host": {"accel": "tcg", "accel_reason": "forced"}, "started_at": "2026-11-01T01:00:00Z",
+  "finished_at": "2026-11-01T01:05:00Z", "unexpected": 0,
+  "cells": [{"id": "debian-6.1.host.1cpu.512M",
+             "kernel": {"name": "debian-6.1", "source": "debian", "package": "linux-image-6.1.0-56-amd64", "path": ""},
+             "kmod": {"name": "host", "source": "host", "version": "", "path": ""},
+             "vcpus": 1, "memory_mib": 512, "image": "x", "test_modules_built_against": "", "guest_uname": "6.1.0-56-amd64",
+             "guest_kmod_version": "kmod version 30", "boot_s": 5.0,
+             "tests": [{"id": "kmod:0001", "verdict": "PASS", "duration_s": 1.0, "evidence": "agent: exit status 0",
+                        "expected": ["PASS"], "expected_reason": "", "as_expected": true, "boot": 1, "log": "",
+                        "metrics": {}, "module_stats": {}}],
+             "boots": [{"index": 1, "domain": "kmx-1-r-c0-b1", "boot_s": 5.0, "wall_s": 9.0, "end": "done",
+                        "end_detail": "", "console_log": "c.log", "agent_log": "a.log", "agent_garbage_lines": 0,
+                        "agent_garbage_samples": [], "agent_problems": []}]}]
+})json";
+
+constexpr const char* kValidate = R"py(
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+jsonschema.Draft7Validator.check_schema(schema)
+validator = jsonschema.Draft7Validator(schema)
+bad = 0
+for path in sys.argv[2:]:
+    for e in validator.iter_errors(json.load(open(path))):
+        bad += 1
+        print("invalid:", path, list(e.absolute_path), e.message)
+print("checked", len(sys.argv) - 2)
+sys.exit(1 if bad else 0)
+)py";
+
+TEST(ResultsSchema, FormatVersionMatchesTheSchema) {
+  const json schema = json::parse(read_file(kSchema));
+  EXPECT_EQ(schema["properties"]["format"]["const"], kResultsFormatVersion)
+      << "bump both together, and say in docs/results-format.md what changed";
+}
+
+TEST(ResultsSchema, EveryWrittenTopLevelAndCellFieldIsDocumented) {
+  const json schema = json::parse(read_file(kSchema));
+  const json doc = to_json(realistic_run());
+  for (const auto& [key, value] : doc.items()) EXPECT_TRUE(schema["properties"].contains(key)) << key;
+  for (const auto& [key, value] : doc["cells"][0].items())
+    EXPECT_TRUE(schema["definitions"]["cell"]["properties"].contains(key)) << key;
+  const std::string prose = read_file(kSourceDir / "docs/results-format.md");
+  for (const auto& [key, value] : doc["cells"][0]["tests"][0].items()) EXPECT_THAT(prose, HasSubstr("`" + key + "`")) << key;
+  for (const auto& [key, value] : doc["cells"][0]["boots"][0].items()) EXPECT_THAT(prose, HasSubstr("`" + key + "`")) << key;
+  for (const auto& [key, value] : doc["host"].items()) EXPECT_THAT(prose, HasSubstr("`" + key + "`")) << key;
+}
+
+TEST(ResultsSchema, OldFileStillLoads) {
+  ScratchDir dir;
+  write_file_atomically(dir.path() / "results.json", kOldResults);
+  const auto cells = read_cell_results(dir.path());
+  ASSERT_EQ(cells.size(), 1u);
+  EXPECT_EQ(cells.at("debian-6.1.host.1cpu.512M").tests.at(0).verdict, Verdict::kPass);
+  EXPECT_EQ(cells.at("debian-6.1.host.1cpu.512M").kernel_debian_version, "");
+}
+
+TEST(IntegrationResultsSchema, WrittenAndOldResultsValidate) {
+  ScratchDir dir;
+  write_results_json(realistic_run(), dir.path() / "new");
+  write_file_atomically(dir.path() / "old.json", kOldResults);
+  const ProcessResult r = run_debian_python(
+      kValidate, {kSchema.string(), (dir.path() / "new/results.json").string(), (dir.path() / "old.json").string()});
+  EXPECT_TRUE(r.ok()) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("checked 2"));
+}
+
+TEST(IntegrationResultsSchema, SchemaCatchesAnUnknownVerdictAndAnUndocumentedField) {
+  ScratchDir dir;
+  json doc = to_json(realistic_run());
+  doc["cells"][0]["tests"][0]["verdict"] = "MAYBE";
+  doc["cells"][0]["surprise"] = 1;
+  write_file_atomically(dir.path() / "bad.json", doc.dump());
+  const ProcessResult r = run_debian_python(kValidate, {kSchema.string(), (dir.path() / "bad.json").string()});
+  EXPECT_FALSE(r.ok());
+  EXPECT_THAT(r.output, HasSubstr("'MAYBE' is not one of"));
+  EXPECT_THAT(r.output, HasSubstr("'surprise' was unexpected"));
+}
+
+}  // namespace
+}  // namespace kmx

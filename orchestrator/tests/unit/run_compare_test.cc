@@ -1,0 +1,147 @@
+// results/run_compare: regressions, fixes, changes, one-sided cells and
+// tests, and cells whose build or modprobe configuration changed.
+#include "results/run_compare.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "sample_runs.h"
+
+namespace kmx {
+namespace {
+
+using namespace kmx::testing;
+using ::testing::HasSubstr;
+
+RunResult old_run() { return sample_nightly("n1", "2026-11-20T23:00:00Z"); }
+RunResult new_run() { return sample_nightly("n2", "2026-11-21T23:00:00Z"); }
+
+TEST(RunCompare, IdenticalRunsHaveNothingToSay) {
+  const auto c = compare_runs(old_run(), new_run());
+  EXPECT_FALSE(c.has_regressions());
+  EXPECT_TRUE(c.fixes.empty() && c.changes.empty() && c.only_old.empty() && c.only_new.empty());
+  EXPECT_TRUE(c.configuration_changes.empty());
+}
+
+TEST(RunCompare, PassToFailIsARegressionWithBothEvidences) {
+  RunResult n = new_run();
+  n.cells[1].tests[1] = sample_test("kmod:0009", Verdict::kFail, "agent: exit status 1");
+  const auto c = compare_runs(old_run(), n);
+  ASSERT_EQ(c.regressions.size(), 1u);
+  EXPECT_EQ(c.regressions[0].cell, "debian-6.12.kmod-30.2cpu.1024M");
+  EXPECT_EQ(c.regressions[0].test, "kmod:0009");
+  EXPECT_EQ(c.regressions[0].old_verdict, Verdict::kPass);
+  EXPECT_EQ(c.regressions[0].new_verdict, Verdict::kFail);
+  EXPECT_EQ(c.regressions[0].new_evidence, "agent: exit status 1");
+  EXPECT_EQ(c.regressions[0].old_evidence, "agent: exit status 0");
+}
+
+TEST(RunCompare, RegressionRules) {
+  EXPECT_TRUE(is_regression(Verdict::kPass, Verdict::kTimeout));
+  EXPECT_TRUE(is_regression(Verdict::kPass, Verdict::kFlaky));
+  EXPECT_TRUE(is_regression(Verdict::kFail, Verdict::kPanic));  // a new crash, even from a failure
+  EXPECT_TRUE(is_regression(Verdict::kTimeout, Verdict::kHang));
+  EXPECT_TRUE(is_regression(Verdict::kSkip, Verdict::kOom));
+  EXPECT_FALSE(is_regression(Verdict::kOom, Verdict::kPanic));  // already crashing
+  EXPECT_FALSE(is_regression(Verdict::kPass, Verdict::kError));  // the harness, not the kernel
+  EXPECT_FALSE(is_regression(Verdict::kError, Verdict::kPanic));  // nothing known before
+  EXPECT_FALSE(is_regression(Verdict::kPass, Verdict::kSkip));
+  EXPECT_TRUE(is_fix(Verdict::kHang, Verdict::kPass));
+  EXPECT_FALSE(is_fix(Verdict::kError, Verdict::kPass));
+  EXPECT_FALSE(is_fix(Verdict::kSkip, Verdict::kPass));
+}
+
+TEST(RunCompare, FixesAndOtherChangesAreSeparated) {
+  RunResult o = old_run();
+  o.cells[0].tests[0].verdict = Verdict::kOom;
+  o.cells[0].tests[1].verdict = Verdict::kError;
+  const auto c = compare_runs(o, new_run());
+  ASSERT_EQ(c.fixes.size(), 1u);
+  EXPECT_EQ(c.fixes[0].test, "kmod:0001");
+  ASSERT_EQ(c.changes.size(), 1u);
+  EXPECT_EQ(c.changes[0].old_verdict, Verdict::kError);
+  EXPECT_FALSE(c.has_regressions());
+}
+
+TEST(RunCompare, CellsMatchByKernelKmodVcpusAndMemory) {
+  RunResult n = new_run();
+  n.cells[1].cell.memory_mib = 2048;  // a different cell now
+  const auto c = compare_runs(old_run(), n);
+  ASSERT_EQ(c.only_old.size(), 1u);
+  EXPECT_EQ(c.only_old[0].cell, "debian-6.12.kmod-30.2cpu.1024M");
+  EXPECT_TRUE(c.only_old[0].test.empty());
+  ASSERT_EQ(c.only_new.size(), 1u);
+  EXPECT_EQ(c.only_new[0].cell, "debian-6.12.kmod-30.2cpu.2048M");
+}
+
+TEST(RunCompare, TestsOnOneSideOnly) {
+  RunResult n = new_run();
+  n.cells[0].tests.pop_back();
+  n.cells[0].tests.push_back(sample_test("kmod:0010", Verdict::kPanic, "console: Kernel panic"));
+  const auto c = compare_runs(old_run(), n);
+  ASSERT_EQ(c.only_old.size(), 1u);
+  EXPECT_EQ(c.only_old[0].test, "kmod:0009");
+  EXPECT_EQ(c.only_old[0].old_verdict, Verdict::kPass);
+  ASSERT_EQ(c.only_new.size(), 1u);
+  EXPECT_EQ(c.only_new[0].new_verdict, Verdict::kPanic);
+}
+
+TEST(RunCompare, ChangedKmodBuildIsAConfigurationChangeAndFlagsItsVerdicts) {
+  RunResult n = new_run();
+  n.cells[0].kmod_build["options"] = {"--with-zstd"};
+  n.cells[0].tests[1].verdict = Verdict::kFail;
+  const auto c = compare_runs(old_run(), n);
+  ASSERT_EQ(c.configuration_changes.size(), 1u);
+  EXPECT_EQ(c.configuration_changes[0].field, "kmod_build");
+  EXPECT_EQ(c.configuration_changes[0].cell, "debian-6.1.kmod-30.1cpu.512M");
+  ASSERT_EQ(c.regressions.size(), 1u);
+  EXPECT_TRUE(c.regressions[0].configuration_changed);
+}
+
+TEST(RunCompare, ChangedModprobeConfigDigestIsAConfigurationChange) {
+  RunResult n = new_run();
+  n.cells[1].guest_modprobe_config["sha256"] = "cd34";
+  const auto c = compare_runs(old_run(), n);
+  ASSERT_EQ(c.configuration_changes.size(), 1u);
+  EXPECT_EQ(c.configuration_changes[0].field, "guest_modprobe_config.sha256");
+  EXPECT_EQ(c.configuration_changes[0].old_value, kSampleModprobeSha256);
+  EXPECT_EQ(c.configuration_changes[0].new_value, "cd34");
+}
+
+TEST(RunCompare, ConfigurationNotRecordedByTheOldRunIsNoChange) {
+  RunResult o = old_run();
+  o.cells[0].kmod_build = nlohmann::json::object();  // results.json from before kmod_build existed
+  o.cells[1].guest_modprobe_config = nlohmann::json::object();
+  EXPECT_TRUE(compare_runs(o, new_run()).configuration_changes.empty());
+}
+
+TEST(RunCompare, JsonHasTheFiveListsWithCellTestAndBothSides) {
+  RunResult n = new_run();
+  n.cells[1].tests[1] = sample_test("kmod:0009", Verdict::kHang, "console: INFO: task modprobe blocked");
+  n.cells[0].tests.pop_back();
+  const auto j = comparison_to_json(compare_runs(old_run(), n));
+  for (const char* key : {"regressions", "fixes", "changes", "only_old", "only_new"}) EXPECT_TRUE(j[key].is_array()) << key;
+  const auto& r = j["regressions"][0];
+  EXPECT_EQ(r["cell"], "debian-6.12.kmod-30.2cpu.1024M");
+  EXPECT_EQ(r["test"], "kmod:0009");
+  EXPECT_EQ(r["old"]["verdict"], "PASS");
+  EXPECT_EQ(r["new"]["verdict"], "HANG");
+  EXPECT_EQ(r["new"]["evidence"], "console: INFO: task modprobe blocked");
+  EXPECT_TRUE(j["only_old"][0]["new"].is_null());
+}
+
+TEST(RunCompare, TextNamesEachSectionAndSummarizes) {
+  RunResult n = new_run();
+  n.cells[1].tests[1] = sample_test("kmod:0009", Verdict::kFail, "agent: exit status 1");
+  n.cells[0].guest_modprobe_config["sha256"] = "cd34";
+  const std::string text = render_comparison_text(compare_runs(old_run(), n));
+  EXPECT_THAT(text, HasSubstr("regressions (1):\n  kmod:0009 on debian-6.12.kmod-30.2cpu.1024M: PASS -> FAIL\n"));
+  EXPECT_THAT(text, HasSubstr("      agent: exit status 1\n"));
+  EXPECT_THAT(text, HasSubstr("debian-6.1.kmod-30.1cpu.512M: guest_modprobe_config.sha256 \"" + kSampleModprobeSha256 +
+                              "\" -> \"cd34\""));
+  EXPECT_TRUE(text.ends_with("1 regressions, 0 fixes, 0 other changes, 0 only old, 0 only new, 1 configuration changes\n"))
+      << text;
+}
+
+}  // namespace
+}  // namespace kmx

@@ -1,0 +1,83 @@
+// Realistic RunResults for the results/ tests: a nightly of two kernels x
+// one kmod x two shapes, built in a line per cell so each test can say
+// exactly what differs.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "results/run_result.h"
+
+namespace kmx::testing {
+
+inline const std::string kSampleModprobeSha256(64, 'a');
+
+inline TestResult sample_test(const std::string& id, Verdict verdict, std::string evidence = "agent: exit status 0") {
+  TestResult t;
+  t.test = id;
+  t.verdict = verdict;
+  t.evidence = std::move(evidence);
+  t.duration_s = 1.5;
+  t.expected = {Verdict::kPass};
+  t.as_expected = verdict == Verdict::kPass;
+  t.boot = 1;
+  t.log = "cells/" + id + ".log";
+  return t;
+}
+
+inline CellResult sample_cell(const std::string& kernel, const std::string& kmod, int vcpus, int memory_mib,
+                              std::vector<TestResult> tests) {
+  CellResult c;
+  c.cell.kernel = KernelSpec{{kernel, "debian", "nightly.toml:3:1", {{"package", "linux-image-" + kernel + "-amd64"}}}};
+  c.cell.kmod = KmodSpec{{kmod, "debian-source", "nightly.toml:9:1", {{"version", "30+20221128-1"}}}};
+  c.cell.vcpus = vcpus;
+  c.cell.memory_mib = memory_mib;
+  for (const auto& t : tests) c.cell.tests.push_back(t.test);
+  c.kernel_debian_version = "6.1.158-1";
+  c.guest_uname = "6.1.0-56-amd64";
+  c.guest_kmod_version = "kmod version 30";
+  c.image_id = "6.1.0-56-amd64_" + kmod + "-0123";
+  c.kmod_build = {{"origin", "debian/rules of kmod 30+20221128-1"},
+                  {"config_dirs", {"/etc/modprobe.d", "/run/modprobe.d", "/lib/modprobe.d"}},
+                  {"system", "autotools"},
+                  {"options", {"--sysconfdir=/etc", "--with-zstd", "--with-xz"}}};
+  c.guest_modprobe_config = {{"available", true},
+                             {"searched_dirs", {"/etc/modprobe.d", "/lib/modprobe.d"}},
+                             {"sha256", kSampleModprobeSha256},
+                             {"bytes", 4096},
+                             {"truncated", false},
+                             {"dump", "cells/" + c.cell.id() + "/modprobe-c.txt"}};
+  c.tests = std::move(tests);
+  BootSummary boot;
+  boot.index = 1;
+  boot.domain = "kmx-4242-n1-c0-b1";
+  boot.boot_seconds = 4.2;
+  boot.wall_seconds = 31;
+  boot.end = "done";
+  boot.console_log = "cells/" + c.cell.id() + "/boot-1/console.log";
+  boot.agent_log = "cells/" + c.cell.id() + "/boot-1/agent.log";
+  c.boots.push_back(boot);
+  return c;
+}
+
+inline RunResult sample_nightly(const std::string& run_id, const std::string& started_at) {
+  RunResult run;
+  run.run_id = run_id;
+  run.tool_version = "0.1.0";
+  run.matrix_name = "nightly";
+  run.matrix_file = "matrices/nightly.toml";
+  run.matrix_sha256 = "5f1d";
+  run.host = HostFacts{"ci-runner-3", 2, 24576, "6.1.0-56-amd64", "7.2.0", "9.0.0"};
+  run.accel = "tcg";
+  run.accel_reason = "/dev/kvm cannot run a guest";
+  run.started_at = started_at;
+  run.finished_at = started_at;
+  run.cells.push_back(sample_cell("debian-6.1", "kmod-30", 1, 512,
+                                  {sample_test("kmod:0001", Verdict::kPass), sample_test("kmod:0009", Verdict::kPass)}));
+  run.cells.push_back(sample_cell("debian-6.12", "kmod-30", 2, 1024,
+                                  {sample_test("kmod:0001", Verdict::kPass), sample_test("kmod:0009", Verdict::kPass)}));
+  return run;
+}
+
+}  // namespace kmx::testing
