@@ -51,7 +51,7 @@ PIN
 }
 
 BUILD_PACKAGES=(
-  cmake g++ make pkg-config ninja-build
+  cmake g++ make pkg-config ninja-build clang-format
   libvirt-dev libtomlplusplus-dev libspdlog-dev libfmt-dev
   libboost-dev libboost-filesystem-dev libgtest-dev libgmock-dev
   libcli11-dev nlohmann-json3-dev libsqlite3-dev libarchive-dev libssl-dev
