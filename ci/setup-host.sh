@@ -55,7 +55,7 @@ BUILD_PACKAGES=(
   libvirt-dev libtomlplusplus-dev libspdlog-dev libfmt-dev
   libboost-dev libboost-filesystem-dev libgtest-dev libgmock-dev
   libcli11-dev nlohmann-json3-dev libsqlite3-dev libarchive-dev libssl-dev
-  # kmod built from Debian source: autotools (<= 30) and meson (>= 31)
+  # kmod built from Debian source: autotools (<= 33) and meson (>= 34)
   autoconf automake libtool meson liblzma-dev libzstd-dev patch
   # libFuzzer targets (ci/fuzz.sh): clang with its sanitizer and fuzzer runtimes
   clang-14 libclang-rt-14-dev
