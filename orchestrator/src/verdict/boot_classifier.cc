@@ -87,6 +87,9 @@ TestVerdict finished_test(const std::string& test, const TestEndInfo& end, const
     v.verdict = Verdict::kFail;
     v.evidence = "agent: exit status " + std::to_string(end.exit_code) + last_output(agent, test);
   }
+  if (v.verdict == Verdict::kFail)
+    if (auto throttle = find_kind(findings, ConsoleEventKind::kKmodThrottle))
+      v.evidence += "; kernel: " + throttle->line;
   return v;
 }
 

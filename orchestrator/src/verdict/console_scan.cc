@@ -15,7 +15,7 @@ struct Pattern {
 
 // Substrings the kernel prints verbatim (mm/oom_kill.c, kernel/panic.c,
 // kernel/hung_task.c, kernel/watchdog.c, arch/x86/mm/fault.c, kernel/rcu).
-constexpr std::array<Pattern, 13> kPatterns{{
+constexpr std::array<Pattern, 14> kPatterns{{
     {ConsoleEventKind::kPanic, "Kernel panic - not syncing"},
     {ConsoleEventKind::kOom, "invoked oom-killer"},
     {ConsoleEventKind::kOom, "Out of memory: Killed process"},
@@ -29,6 +29,7 @@ constexpr std::array<Pattern, 13> kPatterns{{
     {ConsoleEventKind::kOops, "BUG: kernel NULL pointer dereference"},  // x86 prints this, not the above, below PAGE_SIZE
     {ConsoleEventKind::kOops, "general protection fault"},
     {ConsoleEventKind::kOops, "kernel BUG at"},
+    {ConsoleEventKind::kKmodThrottle, "cannot be processed, kmod busy with"},
 }};
 
 // The test whose begin marker this line is, if it carries the nonce the

@@ -74,6 +74,25 @@ TEST(ClassifyBoot, ExitOneIsFailWithLastOutputInEvidence) {
   EXPECT_THAT(v.evidence, HasSubstr("modprobe: FATAL: Module test_kmod not found"));
 }
 
+// The kernel's request_module throttle (kmod.c: 50 at once, 5 s wait) is
+// what fails kmod.sh 0008/0009 on a slow guest: quoted beside the failure.
+const std::string kThrottle =
+    "[  439.241856] request_module: modprobe fs-xfs cannot be processed, kmod busy with 50 threads for more than 5 "
+    "seconds now\n";
+
+TEST(ClassifyBoot, FailWithTheRequestModuleThrottleQuotesIt) {
+  const TestVerdict v = only(classify_boot(one_test(ev_end("kmod:0001", 1, 2.0), kThrottle)));
+  EXPECT_EQ(v.verdict, Verdict::kFail);
+  EXPECT_THAT(v.evidence, HasSubstr("agent: exit status 1"));
+  EXPECT_THAT(v.evidence, HasSubstr("; kernel: [  439.241856] request_module: modprobe fs-xfs cannot be processed"));
+}
+
+TEST(ClassifyBoot, ThrottleAloneDoesNotFailAPassingTest) {
+  const TestVerdict v = only(classify_boot(one_test(ev_end("kmod:0001", 0, 2.0), kThrottle)));
+  EXPECT_EQ(v.verdict, Verdict::kPass);
+  EXPECT_THAT(v.evidence, Not(HasSubstr("kmod busy")));
+}
+
 TEST(ClassifyBoot, ExitFourIsSkip) {
   EXPECT_EQ(only(classify_boot(one_test(ev_end("kmod:0001", 4)))).verdict, Verdict::kSkip);
 }
