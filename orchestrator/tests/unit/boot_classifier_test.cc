@@ -180,6 +180,23 @@ TEST(ClassifyBoot, WarningWithPanicOnWarnIsPanic) {
   EXPECT_EQ(v.verdict, Verdict::kPanic);
 }
 
+// The scanner matches nonce-less (protocol 1) markers only for the empty
+// nonce, which AgentStream refuses: a protocol 2 boot whose test prints a
+// nonce-less marker of another test, and reports an empty nonce, moves nothing.
+TEST(ClassifyBoot, NonceLessMarkerAndEmptyNonceReportMoveNothingInProtocol2) {
+  const std::string empty_nonce = agent_line(
+      {{"ev", protocol::kEventMarker}, {"test", "kmod:0002"}, {"kind", "begin"}, {"nonce", ""}});
+  const BootRecord r = record(ev_boot() + ev_start("kmod:0001") + ev_end("kmod:0001", 0) + ev_start("kmod:0002") +
+                                  empty_nonce + ev_end("kmod:0002", 0),
+                              begin_marker("kmod:0001") + "[    5.0] kmod-matrix: begin kmod:0002\n" + kWarningLine +
+                                  begin_marker("kmod:0002"));
+  EXPECT_EQ(r.agent.begin_nonces.at("kmod:0002"), test_nonce("kmod:0002"));
+  const BootVerdicts result = classify_boot(r);
+  ASSERT_EQ(result.verdicts.size(), 2u);
+  EXPECT_EQ(result.verdicts[0].verdict, Verdict::kFail);
+  EXPECT_EQ(result.verdicts[1].verdict, Verdict::kPass);
+}
+
 TEST(ClassifyBoot, PanicDuringUnfinishedTestIsPanicAndLaterTestsAreNotRun) {
   const BootVerdicts result = classify_boot(
       record(ev_boot() + ev_start("kmod:0001") + ev_end("kmod:0001", 0) + ev_start("kmod:0002"),
