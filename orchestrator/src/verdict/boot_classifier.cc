@@ -37,6 +37,22 @@ TestVerdict timed_out(const std::string& test, const ConsoleFindings& findings, 
   return {test, Verdict::kTimeout, what};
 }
 
+// How evidence names a kernel bug report that did not stop the kernel.
+std::string_view bug_phrase(ConsoleEventKind kind) {
+  switch (kind) {
+    case ConsoleEventKind::kWarning: return "the kernel printed a WARNING";
+    case ConsoleEventKind::kKasan: return "KASAN reported a memory error";
+    case ConsoleEventKind::kUbsan: return "UBSAN reported undefined behaviour";
+    default: return "the kernel oopsed";
+  }
+}
+
+// A failing test's evidence, plus the kernel bug report of its segment if any.
+std::string with_bug_report(std::string evidence, const ConsoleFindings& findings) {
+  if (auto bug = first_bug_report(findings)) evidence += "; " + std::string(bug_phrase(bug->kind)) + ", console: " + bug->line;
+  return evidence;
+}
+
 nlohmann::json details_of(const std::string& test, const TestEndInfo& end, const AgentLog& agent) {
   nlohmann::json details = nlohmann::json::object();
   if (agent.output.count(test)) {
@@ -71,11 +87,14 @@ TestVerdict finished_test(const std::string& test, const TestEndInfo& end, const
     v.evidence = t.evidence;
   } else if (end.signal != 0) {
     v.verdict = Verdict::kFail;
-    v.evidence = "agent: test killed by signal " + std::to_string(end.signal) + last_output(agent, test);
+    v.evidence = with_bug_report("agent: test killed by signal " + std::to_string(end.signal) + last_output(agent, test),
+                                 findings);
   } else if (end.exit_code == 0) {
-    if (auto oops = find_kind(findings, ConsoleEventKind::kOops)) {
+    // An oops, WARNING, KASAN or UBSAN report in the test's segment fails a
+    // test that otherwise passed: the kernel went on, the test did not see it.
+    if (auto bug = first_bug_report(findings)) {
       v.verdict = Verdict::kFail;
-      v.evidence = "exit status 0 but the kernel oopsed; console: " + oops->line;
+      v.evidence = "exit status 0 but " + std::string(bug_phrase(bug->kind)) + "; console: " + bug->line;
     } else {
       v.verdict = Verdict::kPass;
       v.evidence = "agent: exit status 0";
@@ -85,7 +104,7 @@ TestVerdict finished_test(const std::string& test, const TestEndInfo& end, const
     v.evidence = "agent: exit status 4 (kselftest skip)" + last_output(agent, test);
   } else {
     v.verdict = Verdict::kFail;
-    v.evidence = "agent: exit status " + std::to_string(end.exit_code) + last_output(agent, test);
+    v.evidence = with_bug_report("agent: exit status " + std::to_string(end.exit_code) + last_output(agent, test), findings);
   }
   if (v.verdict == Verdict::kFail)
     if (auto throttle = find_kind(findings, ConsoleEventKind::kKmodThrottle))
@@ -134,7 +153,7 @@ void charge_flood(TestVerdict& v, const BootRecord& record, const ConsoleFinding
   v.verdict = Verdict::kFail;
   v.evidence = "output flood: " + record.end_detail;
   auto telling = find_kind(findings, ConsoleEventKind::kHang);
-  if (!telling) telling = find_kind(findings, ConsoleEventKind::kOops);
+  if (!telling) telling = first_bug_report(findings);
   if (telling) v.evidence += "; console: " + telling->line;
 }
 

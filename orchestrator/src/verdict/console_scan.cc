@@ -8,14 +8,24 @@
 namespace kmx {
 namespace {
 
+enum class Match {
+  kAnywhere,   // the needle anywhere in the line
+  kWordStart,  // the needle not preceded by a letter, digit or '_' ("BUG:" but not "DEBUG:")
+  kWarnSplat,  // kWordStart, and the rest of the line names a source location (file.c:123)
+};
+
 struct Pattern {
   ConsoleEventKind kind;
   std::string_view needle;
+  Match match = Match::kAnywhere;
 };
 
 // Substrings the kernel prints verbatim (mm/oom_kill.c, kernel/panic.c,
-// kernel/hung_task.c, kernel/watchdog.c, arch/x86/mm/fault.c, kernel/rcu).
-constexpr std::array<Pattern, 14> kPatterns{{
+// kernel/hung_task.c, kernel/watchdog.c, kernel/workqueue.c,
+// arch/x86/mm/fault.c, kernel/rcu, lib/bug.c, kernel/panic.c __warn(),
+// mm/kasan/report.c, lib/ubsan.c). A line counts once, for the first pattern
+// it matches: lockups before KASAN before any other "BUG:".
+constexpr std::array<Pattern, 19> kPatterns{{
     {ConsoleEventKind::kPanic, "Kernel panic - not syncing"},
     {ConsoleEventKind::kOom, "invoked oom-killer"},
     {ConsoleEventKind::kOom, "Out of memory: Killed process"},
@@ -25,12 +35,48 @@ constexpr std::array<Pattern, 14> kPatterns{{
     {ConsoleEventKind::kHang, "BUG: soft lockup"},
     {ConsoleEventKind::kHang, "self-detected stall on CPU"},  // rcu_sched, or rcu_preempt on PREEMPT kernels
     {ConsoleEventKind::kHang, "detected stalls on CPUs"},
+    {ConsoleEventKind::kHang, "BUG: workqueue lockup"},
+    {ConsoleEventKind::kKasan, "BUG: KASAN:", Match::kWordStart},
+    {ConsoleEventKind::kUbsan, "UBSAN:", Match::kWordStart},
     {ConsoleEventKind::kOops, "BUG: unable to handle"},
     {ConsoleEventKind::kOops, "BUG: kernel NULL pointer dereference"},  // x86 prints this, not the above, below PAGE_SIZE
     {ConsoleEventKind::kOops, "general protection fault"},
     {ConsoleEventKind::kOops, "kernel BUG at"},
+    // "BUG: scheduling while atomic", "BUG: sleeping function called from
+    // invalid context", "BUG: Bad page state", "BUG: KFENCE: ...".
+    {ConsoleEventKind::kOops, "BUG:", Match::kWordStart},
+    // "WARNING: CPU: 1 PID: 42 at lib/foo.c:12 f+0x1/0x2 [mod]", the older
+    // "WARNING: at lib/foo.c:12 f()", and "WARNING: lib/foo.c:12 at f+0x1/0x2"
+    // all name file:line; lockdep's "WARNING: possible ... detected" does not.
+    {ConsoleEventKind::kWarning, "WARNING:", Match::kWarnSplat},
     {ConsoleEventKind::kKmodThrottle, "cannot be processed, kmod busy with"},
 }};
+
+bool is_word_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+// "name.c:123" (or .h, .rs, .S) somewhere in text.
+bool names_source_location(std::string_view text) {
+  for (std::size_t colon = text.find(':'); colon != std::string_view::npos; colon = text.find(':', colon + 1)) {
+    if (colon + 1 >= text.size() || text[colon + 1] < '0' || text[colon + 1] > '9') continue;
+    const std::string_view before = text.substr(0, colon);
+    for (std::string_view ext : {".c", ".h", ".rs", ".S"})
+      if (before.ends_with(ext) && before.size() > ext.size() && is_word_char(before[before.size() - ext.size() - 1]))
+        return true;
+  }
+  return false;
+}
+
+bool matches(std::string_view line, const Pattern& p) {
+  for (std::size_t pos = line.find(p.needle); pos != std::string_view::npos; pos = line.find(p.needle, pos + 1)) {
+    if (p.match == Match::kAnywhere) return true;
+    if (pos > 0 && is_word_char(line[pos - 1])) continue;
+    if (p.match == Match::kWordStart) return true;
+    if (names_source_location(line.substr(pos + p.needle.size()))) return true;
+  }
+  return false;
+}
 
 // The test whose begin marker this line is, if it carries the nonce the
 // agent reported for that test.
@@ -40,10 +86,10 @@ std::optional<std::string> begin_marker_test(std::string_view line,
   const auto pos = line.find(kNeedle);
   if (pos == std::string_view::npos) return std::nullopt;
   std::string_view rest = line.substr(pos + kNeedle.size());
+  // Protocol 1 markers end after the id: their nonce is kProtocol1Nonce.
   const auto space = rest.find(' ');
-  if (space == std::string_view::npos) return std::nullopt;
   const std::string test(rest.substr(0, space));
-  std::string_view nonce = rest.substr(space + 1);
+  std::string_view nonce = space == std::string_view::npos ? kProtocol1Nonce : rest.substr(space + 1);
   nonce = nonce.substr(0, nonce.find_first_of(" \t\r"));
   auto it = begin_nonces.find(test);
   if (it == begin_nonces.end() || it->second != nonce) return std::nullopt;
@@ -52,7 +98,7 @@ std::optional<std::string> begin_marker_test(std::string_view line,
 
 void record_finding(std::string_view line, ConsoleFindings& findings) {
   for (const auto& p : kPatterns) {
-    if (line.find(p.needle) == std::string_view::npos) continue;
+    if (!matches(line, p)) continue;
     if (!find_kind(findings, p.kind)) findings.push_back({p.kind, sanitize_guest_text(line)});
     return;
   }
@@ -84,6 +130,31 @@ const ConsoleFindings& findings_of(const ConsoleReport& report, const std::strin
   static const ConsoleFindings kNone;
   auto it = report.per_test.find(test);
   return it == report.per_test.end() ? kNone : it->second;
+}
+
+std::string_view to_string(ConsoleEventKind kind) {
+  switch (kind) {
+    case ConsoleEventKind::kPanic: return "panic";
+    case ConsoleEventKind::kOom: return "OOM";
+    case ConsoleEventKind::kHang: return "hang";
+    case ConsoleEventKind::kOops: return "oops";
+    case ConsoleEventKind::kWarning: return "WARNING";
+    case ConsoleEventKind::kKasan: return "KASAN report";
+    case ConsoleEventKind::kUbsan: return "UBSAN report";
+    case ConsoleEventKind::kKmodThrottle: return "request_module throttle";
+  }
+  return "?";
+}
+
+bool is_kernel_bug_report(ConsoleEventKind kind) {
+  return kind == ConsoleEventKind::kOops || kind == ConsoleEventKind::kWarning || kind == ConsoleEventKind::kKasan ||
+         kind == ConsoleEventKind::kUbsan;
+}
+
+std::optional<ConsoleFinding> first_bug_report(const ConsoleFindings& findings) {
+  for (const auto& f : findings)
+    if (is_kernel_bug_report(f.kind)) return f;
+  return std::nullopt;
 }
 
 std::optional<ConsoleFinding> find_kind(const ConsoleFindings& findings, ConsoleEventKind kind) {

@@ -12,10 +12,26 @@
 
 namespace kmx {
 
-// kKmodThrottle is no crash: the kernel refused a request_module() because
-// 50 were already running for 5 s. It explains a FAIL (kmod.sh 0008/0009 on
-// slow guests) and is quoted beside the test's own evidence.
-enum class ConsoleEventKind { kPanic, kOom, kHang, kOops, kKmodThrottle };
+enum class ConsoleEventKind {
+  kPanic,
+  kOom,
+  kHang,
+  kOops,     // "BUG: ..." (other than KASAN and lockups), "kernel BUG at", general protection fault
+  kWarning,  // a WARN() splat: "WARNING: CPU: 1 PID: 2 at lib/foo.c:12 ..." (not a panic unless panic_on_warn)
+  kKasan,    // "BUG: KASAN: slab-out-of-bounds in ..."
+  kUbsan,    // "UBSAN: array-index-out-of-bounds in ..."
+  // No crash: the kernel refused a request_module() because 50 were already
+  // running for 5 s. It explains a FAIL (kmod.sh 0008/0009 on slow guests)
+  // and is quoted beside the test's own evidence.
+  kKmodThrottle,
+};
+
+// A short name for evidence ("oops", "WARNING", "KASAN report", ...).
+std::string_view to_string(ConsoleEventKind kind);
+
+// True for the kinds that report a kernel bug without stopping the kernel
+// (oops, WARNING, KASAN, UBSAN): a test that otherwise passed FAILs.
+bool is_kernel_bug_report(ConsoleEventKind kind);
 
 struct ConsoleFinding {
   ConsoleEventKind kind;
@@ -39,6 +55,11 @@ struct ConsoleReport {
 // marker. A line is a boundary only if it carries "kmod-matrix: begin <id>
 // <nonce>" with the reported nonce, and only the first such line counts: a
 // test that echoes a marker it read from the kernel log moves nothing.
+// kProtocol1Nonce (empty) stands for a protocol 1 marker, which ended after
+// the id: AgentStream never reports it (is_marker_nonce rejects it), only
+// callers replaying logs recorded with protocol 1 pass it (the corpus).
+inline constexpr std::string_view kProtocol1Nonce = "";
+
 ConsoleReport scan_console(std::string_view console, const std::map<std::string, std::string>& begin_nonces);
 
 // The findings of one segment (empty when the test has no segment).
@@ -46,5 +67,8 @@ const ConsoleFindings& findings_of(const ConsoleReport& report, const std::strin
 
 // The first finding of the given kind, if any.
 std::optional<ConsoleFinding> find_kind(const ConsoleFindings& findings, ConsoleEventKind kind);
+
+// The first kernel bug report (is_kernel_bug_report) in console order, if any.
+std::optional<ConsoleFinding> first_bug_report(const ConsoleFindings& findings);
 
 }  // namespace kmx

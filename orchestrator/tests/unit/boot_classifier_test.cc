@@ -144,6 +144,78 @@ TEST(ClassifyBoot, OopsWithExitZeroIsFail) {
   EXPECT_THAT(v.evidence, HasSubstr("oopsed"));
 }
 
+// Synthetic console lines (no recorded run has them: they need a buggy or
+// sanitizer-enabled kernel). A WARN() splat is not a panic: the kernel goes
+// on, so a test that otherwise passed FAILs with the WARNING as evidence,
+// like an oops; a failing test keeps its own evidence and names the report.
+const std::string kWarningLine = "[   12.3] WARNING: CPU: 1 PID: 412 at kernel/module/main.c:2935 load_module+0x1a2/0x1ec0\n";
+
+TEST(ClassifyBoot, WarningSplatWithExitZeroIsFailNotPanic) {
+  const TestVerdict v = only(classify_boot(one_test(
+      ev_end("kmod:0001", 0), "[   12.2] ------------[ cut here ]------------\n" + kWarningLine +
+                                  "[   12.4] ---[ end trace 0000000000000000 ]---\n")));
+  EXPECT_EQ(v.verdict, Verdict::kFail);
+  EXPECT_THAT(v.evidence, HasSubstr("printed a WARNING; console: [   12.3] WARNING: CPU: 1 PID: 412 at kernel/module/main.c:2935"));
+}
+
+TEST(ClassifyBoot, KasanAndUbsanWithExitZeroAreFail) {
+  const TestVerdict kasan = only(classify_boot(one_test(
+      ev_end("kmod:0001", 0), "[   13.1] BUG: KASAN: use-after-free in test_kmod_exit+0x20/0x40 [test_kmod]\n")));
+  EXPECT_EQ(kasan.verdict, Verdict::kFail);
+  EXPECT_THAT(kasan.evidence, HasSubstr("KASAN reported a memory error; console: [   13.1] BUG: KASAN: use-after-free"));
+  const TestVerdict ubsan = only(classify_boot(
+      one_test(ev_end("kmod:0001", 0), "[   14.2] UBSAN: shift-out-of-bounds in kernel/module/main.c:120:9\n")));
+  EXPECT_EQ(ubsan.verdict, Verdict::kFail);
+  EXPECT_THAT(ubsan.evidence, HasSubstr("UBSAN reported undefined behaviour; console: [   14.2] UBSAN: shift-out-of-bounds"));
+}
+
+TEST(ClassifyBoot, BugLineWithExitZeroIsFailWithTheLine) {
+  const TestVerdict v = only(
+      classify_boot(one_test(ev_end("kmod:0001", 0), "[   15.3] BUG: scheduling while atomic: modprobe/412/0x00000002\n")));
+  EXPECT_EQ(v.verdict, Verdict::kFail);
+  EXPECT_THAT(v.evidence, HasSubstr("oopsed; console: [   15.3] BUG: scheduling while atomic"));
+}
+
+TEST(ClassifyBoot, FailingTestNamesTheWarningAfterItsOwnEvidence) {
+  const TestVerdict v = only(classify_boot(one_test(ev_end("kmod:0001", 1), kWarningLine)));
+  EXPECT_EQ(v.verdict, Verdict::kFail);
+  EXPECT_THAT(v.evidence, HasSubstr("agent: exit status 1"));
+  EXPECT_THAT(v.evidence, HasSubstr("; the kernel printed a WARNING, console: [   12.3] WARNING: CPU: 1"));
+}
+
+TEST(ClassifyBoot, WarningInOneTestDoesNotFailTheNext) {
+  const BootVerdicts result = classify_boot(
+      record(ev_boot() + ev_start("kmod:0001") + ev_end("kmod:0001", 0) + ev_start("kmod:0002") + ev_end("kmod:0002", 0),
+             begin_marker("kmod:0001") + kWarningLine + end_marker("kmod:0001") + begin_marker("kmod:0002") +
+                 "[   20.0] test_kmod: loading out-of-tree module taints kernel.\n" + end_marker("kmod:0002")));
+  ASSERT_EQ(result.verdicts.size(), 2u);
+  EXPECT_EQ(result.verdicts[0].verdict, Verdict::kFail);
+  EXPECT_EQ(result.verdicts[1].verdict, Verdict::kPass);
+}
+
+TEST(ClassifyBoot, WarningWithPanicOnWarnIsPanic) {
+  const TestVerdict v = only(classify_boot(one_test(
+      ev_end("kmod:0001", 0), kWarningLine + "[   12.5] Kernel panic - not syncing: kernel: panic_on_warn set ...\n")));
+  EXPECT_EQ(v.verdict, Verdict::kPanic);
+}
+
+// The scanner matches nonce-less (protocol 1) markers only for the empty
+// nonce, which AgentStream refuses: a protocol 2 boot whose test prints a
+// nonce-less marker of another test, and reports an empty nonce, moves nothing.
+TEST(ClassifyBoot, NonceLessMarkerAndEmptyNonceReportMoveNothingInProtocol2) {
+  const std::string empty_nonce = agent_line(
+      {{"ev", protocol::kEventMarker}, {"test", "kmod:0002"}, {"kind", "begin"}, {"nonce", ""}});
+  const BootRecord r = record(ev_boot() + ev_start("kmod:0001") + ev_end("kmod:0001", 0) + ev_start("kmod:0002") +
+                                  empty_nonce + ev_end("kmod:0002", 0),
+                              begin_marker("kmod:0001") + "[    5.0] kmod-matrix: begin kmod:0002\n" + kWarningLine +
+                                  begin_marker("kmod:0002"));
+  EXPECT_EQ(r.agent.begin_nonces.at("kmod:0002"), test_nonce("kmod:0002"));
+  const BootVerdicts result = classify_boot(r);
+  ASSERT_EQ(result.verdicts.size(), 2u);
+  EXPECT_EQ(result.verdicts[0].verdict, Verdict::kFail);
+  EXPECT_EQ(result.verdicts[1].verdict, Verdict::kPass);
+}
+
 TEST(ClassifyBoot, PanicDuringUnfinishedTestIsPanicAndLaterTestsAreNotRun) {
   const BootVerdicts result = classify_boot(
       record(ev_boot() + ev_start("kmod:0001") + ev_end("kmod:0001", 0) + ev_start("kmod:0002"),
