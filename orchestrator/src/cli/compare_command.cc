@@ -63,8 +63,8 @@ int compare_command(const CompareArgs& args) {
                  "  fix: kmod-matrix compare 20261121-010000-4821 20261122-010000-5120\n";
     return kExitBadInput;
   }
-  const RunComparison comparison =
-      compare_runs(read_run_result(find_run_dir(root, old_run)), read_run_result(find_run_dir(root, new_run)));
+  const RunResult old_result = read_run_result(find_run_dir(root, old_run));  // OLD's error first
+  const RunComparison comparison = compare_runs(old_result, read_run_result(find_run_dir(root, new_run)));
   if (args.json)
     std::cout << comparison_to_json(comparison).dump(2) << "\n";
   else
