@@ -58,6 +58,15 @@ TEST(Commands, CheckOfABadMatrixThrowsItsError) {
   EXPECT_THROW(run_command_line({"check", "/nonexistent/m.toml"}), MatrixError);
 }
 
+TEST(Commands, RunWithAnUnknownReportFormatFailsBeforeAnythingElse) {
+  try {
+    run_command_line({"run", "/nonexistent/m.toml", "--report", "pdf:out.pdf"});
+    FAIL() << "no error";
+  } catch (const std::runtime_error& e) {  // main maps it to exit 2
+    EXPECT_THAT(e.what(), HasSubstr("junit, ktap, kcidb, html"));
+  }
+}
+
 TEST(Commands, CacheReportsSizesPerKind) {
   kmx::testing::ScratchDir dir;
   std::filesystem::create_directories(dir.path() / "kernels/k1");
