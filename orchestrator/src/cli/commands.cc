@@ -7,6 +7,10 @@ CommandRun setup_run_command(CLI::App& command, ContextOptions& shared);
 CommandRun setup_check_command(CLI::App& command, ContextOptions& shared);
 CommandRun setup_cache_command(CLI::App& command, ContextOptions& shared);
 CommandRun setup_cleanup_command(CLI::App& command, ContextOptions& shared);
+CommandRun setup_compare_command(CLI::App& command, ContextOptions& shared);
+CommandRun setup_history_command(CLI::App& command, ContextOptions& shared);
+CommandRun setup_report_command(CLI::App& command, ContextOptions& shared);
+CommandRun setup_import_command(CLI::App& command, ContextOptions& shared);
 
 namespace {
 
@@ -15,6 +19,10 @@ constexpr Command kCommands[] = {
     {"check", "validate a matrix file and list its cells", setup_check_command},
     {"cache", "show the cache's size per kind; with --gc, remove unused entries", setup_cache_command},
     {"cleanup", "destroy domains left by kmod-matrix runs that no longer exist", setup_cleanup_command},
+    {"compare", "what changed between two runs; exit 1 on regressions", setup_compare_command},
+    {"history", "one test's verdicts per cell across the runs in history.db", setup_history_command},
+    {"report", "write a run's JUnit, KTAP, KCIDB or HTML report", setup_report_command},
+    {"import", "record runs made before into history.db", setup_import_command},
 };
 
 }  // namespace

@@ -1,7 +1,9 @@
 #include "cli/context.h"
 
 #include "images/builtin_sources.h"
+#include "results/history_writer.h"
 #include "results/matrix_text_writer.h"
+#include "results/run_lookup.h"
 #include "results/results_json_writer.h"
 #include "vm/libvirt_driver.h"
 
@@ -38,10 +40,15 @@ ImageSource& Context::images() {
   return *images_;
 }
 
-std::vector<RunWriter*> Context::writers_for(const std::filesystem::path& run_dir) {
+std::vector<RunWriter*> Context::writers_for(const std::filesystem::path& run_dir,
+                                             const std::filesystem::path& results_root,
+                                             const std::vector<ReportRequest>& reports) {
   writers_.clear();
   writers_.push_back(std::make_unique<ResultsJsonWriter>(run_dir));
   writers_.push_back(std::make_unique<MatrixTextWriter>(run_dir));
+  // History before reports: the HTML report looks up the previous run there.
+  if (!results_root.empty()) writers_.push_back(std::make_unique<HistoryWriter>(history_db_path(results_root)));
+  for (const auto& report : reports) writers_.push_back(std::make_unique<ReportWriter>(report, run_dir, results_root));
   std::vector<RunWriter*> out;
   for (const auto& w : writers_) out.push_back(w.get());
   return out;

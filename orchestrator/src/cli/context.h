@@ -16,6 +16,7 @@
 #include "images/source_registry.h"
 #include "os/clock.h"
 #include "os/process_runner.h"
+#include "results/report_writer.h"
 #include "results/run_writer.h"
 #include "run/image_source.h"
 #include "vm/vm_driver.h"
@@ -44,8 +45,12 @@ class Context {
   CacheDir& cache();
   VmDriver& driver();       // connects on first use
   ImageSource& images();    // providers from sources(), built on first use
-  // The files of a run directory: results.json, matrix.txt.
-  std::vector<RunWriter*> writers_for(const std::filesystem::path& run_dir);
+  // The files of a run directory: results.json, matrix.txt; with a
+  // results_root, <results_root>/history.db as the run goes; and each
+  // requested report when the run ends.
+  std::vector<RunWriter*> writers_for(const std::filesystem::path& run_dir,
+                                      const std::filesystem::path& results_root = {},
+                                      const std::vector<ReportRequest>& reports = {});
 
  private:
   ContextOptions options_;

@@ -10,7 +10,10 @@
 
 #include "cli/command.h"
 #include "cli/exit_codes.h"
+#include "cli/exit_status.h"
+#include "cli/host_facts.h"
 #include "cli/host_limits.h"
+#include "cli/version.h"
 #include "os/files.h"
 #include "results/matrix_report.h"
 #include "results/results_json.h"
@@ -27,6 +30,7 @@ struct RunArgs {
   std::string accel = "auto";
   int jobs = 1;
   std::string resume;
+  std::vector<std::string> reports;  // FORMAT:FILE
 };
 
 constexpr const char* kMatrixCopy = "matrix.toml";
@@ -47,6 +51,8 @@ std::filesystem::path accel_cache_file(const std::filesystem::path& cache_root) 
 int run_command(Context& ctx, const RunArgs& args) {
   const int pid = static_cast<int>(::getpid());
   RunSettings settings;
+  std::vector<ReportRequest> reports;
+  for (const auto& spec : args.reports) reports.push_back(parse_report_request(spec));
   std::filesystem::path matrix_file = ctx.installation().find_matrix(args.matrix);
   if (!args.resume.empty()) {
     if (!args.matrix.empty()) throw std::runtime_error("give a matrix or --resume RUN_ID, not both: a resumed run uses its own matrix copy");
@@ -82,15 +88,15 @@ int run_command(Context& ctx, const RunArgs& args) {
   AccelProbeContext probe{ctx.runner(), ctx.driver(), ctx.clock(), settings.run_dir / "accel-probe",
                           accel_cache_file(ctx.cache().root()), domain_name(pid, settings.run_id, 999, 0)};
   settings.choose_accel = [&](const Image& image) { return select_accel(args.accel, probe, image); };
-  settings.writers = ctx.writers_for(settings.run_dir);
+  settings.tool_version = kVersion;
+  settings.matrix_sha256 = sha256_file(settings.run_dir / kMatrixCopy);
+  settings.host = collect_host_facts(ctx.runner(), host);
+  settings.writers = ctx.writers_for(settings.run_dir, std::filesystem::absolute(args.results), reports);
   RunResult result = run_matrix(matrix, ctx.images(), ctx.driver(), ctx.clock(), settings);
 
   std::cout << "\n" << render_matrix(result) << "results: " << (settings.run_dir / "results.json").string() << "\n";
-  if (ctx.stop()) {
-    std::cerr << "kmod-matrix: interrupted; finished cells are in " << settings.run_dir.string() << "\n";
-    return kExitInterrupted;
-  }
-  return result.unexpected_count() == 0 ? kExitOk : kExitUnexpected;
+  if (ctx.stop()) std::cerr << "kmod-matrix: interrupted; finished cells are in " << settings.run_dir.string() << "\n";
+  return run_exit_status(result, ctx.stop());
 }
 
 }  // namespace
@@ -106,6 +112,9 @@ CommandRun setup_run_command(CLI::App& command, ContextOptions& shared) {
       ->check(CLI::IsMember({"auto", "kvm", "tcg"}))
       ->capture_default_str();
   command.add_option("--agent", shared.agent, "static guest agent binary (default: the one installed with this tool)");
+  command.add_option("--report", args->reports,
+                     "also write a report when the run ends, FORMAT:FILE with FORMAT one of " + report_format_names() +
+                         " (repeatable)");
   command.add_option("--jobs,-j", args->jobs, "cells to run at once, within the host's CPUs and memory")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();

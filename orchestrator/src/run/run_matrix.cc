@@ -53,6 +53,9 @@ RunResult run_matrix(const Matrix& matrix, ImageSource& images, VmDriver& driver
   run.run_id = settings.run_id;
   run.matrix_name = matrix.name;
   run.matrix_file = matrix.file.string();
+  run.tool_version = settings.tool_version;
+  run.matrix_sha256 = settings.matrix_sha256;
+  run.host = settings.host;
   run.started_at = utc_timestamp();
 
   for (const auto& name : destroy_stale_domains(driver)) spdlog::warn("destroyed stale domain {} of a dead run", name);

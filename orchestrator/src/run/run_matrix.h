@@ -33,6 +33,11 @@ struct RunSettings {
   std::map<std::string, CellResult> previous;
   const std::atomic<bool>* stop = nullptr;  // set by SIGINT/SIGTERM
   std::vector<RunWriter*> writers;          // told of every boot and of the end
+  // Copied into the RunResult's header: kmod-matrix's version, the sha256
+  // of the matrix copy, the host (collected once by the caller).
+  std::string tool_version;
+  std::string matrix_sha256;
+  HostFacts host;
 };
 
 // Throws UnknownInputError before any VM boots when the input names things

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "cli/exit_codes.h"
+#include "command_line.h"
 #include "fakes.h"
 
 namespace kmx {
@@ -17,22 +18,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-// Sets up every command, parses `args` (in order) and runs the one given.
-int run_command_line(std::vector<std::string> args, ContextOptions shared = {}) {
-  CLI::App app;
-  std::map<CLI::App*, CommandRun> runs;
-  for (const auto& c : commands()) {
-    CLI::App* sub = app.add_subcommand(c.name, c.help);
-    runs[sub] = c.setup(*sub, shared);
-  }
-  std::reverse(args.begin(), args.end());
-  app.parse(args);
-  std::atomic<bool> stop{false};
-  Context ctx(shared, stop);
-  for (const auto& [sub, run] : runs)
-    if (sub->parsed()) return run(ctx);
-  return -1;
-}
+using kmx::testing::run_command_line;
 
 TEST(Commands, TableListsEveryCommandOnceWithHelp) {
   std::vector<std::string> names;
@@ -41,7 +27,7 @@ TEST(Commands, TableListsEveryCommandOnceWithHelp) {
     EXPECT_STRNE(c.help, "") << c.name;
     EXPECT_NE(c.setup, nullptr) << c.name;
   }
-  EXPECT_THAT(names, ElementsAre("run", "check", "cache", "cleanup"));
+  EXPECT_THAT(names, ElementsAre("run", "check", "cache", "cleanup", "compare", "history", "report", "import"));
 }
 
 TEST(Commands, SharedOptionsBindToTheContextOptions) {
@@ -70,6 +56,15 @@ TEST(Commands, CheckListsTheCellsOfAShippedMatrix) {
 
 TEST(Commands, CheckOfABadMatrixThrowsItsError) {
   EXPECT_THROW(run_command_line({"check", "/nonexistent/m.toml"}), MatrixError);
+}
+
+TEST(Commands, RunWithAnUnknownReportFormatFailsBeforeAnythingElse) {
+  try {
+    run_command_line({"run", "/nonexistent/m.toml", "--report", "pdf:out.pdf"});
+    FAIL() << "no error";
+  } catch (const std::runtime_error& e) {  // main maps it to exit 2
+    EXPECT_THAT(e.what(), HasSubstr("junit, ktap, kcidb, html"));
+  }
 }
 
 TEST(Commands, CacheReportsSizesPerKind) {

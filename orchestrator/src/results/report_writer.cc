@@ -1,0 +1,31 @@
+#include "results/report_writer.h"
+
+#include <optional>
+#include <stdexcept>
+
+#include "os/files.h"
+#include "results/run_lookup.h"
+
+namespace kmx {
+
+ReportRequest parse_report_request(std::string_view spec) {
+  const std::size_t colon = spec.find(':');
+  const std::string_view name = spec.substr(0, colon);
+  const ReportFormat* format = find_report_format(name);
+  if (colon == std::string_view::npos || format == nullptr || colon + 1 == spec.size())
+    throw std::runtime_error("--report " + std::string(spec) + ": expected FORMAT:FILE with FORMAT one of " +
+                             report_format_names() + "\n  fix: e.g. --report junit:reports/junit.xml");
+  return {format, std::filesystem::path(spec.substr(colon + 1))};
+}
+
+void ReportWriter::on_finish(const RunResult& run) {
+  std::optional<RunResult> previous;
+  if (!results_root_.empty()) previous = read_previous_run(results_root_, run.run_id);
+  ReportContext context;
+  context.run_dir = run_dir_;
+  context.previous = previous ? &*previous : nullptr;
+  if (request_.file.has_parent_path()) std::filesystem::create_directories(request_.file.parent_path());
+  write_file_atomically(request_.file, request_.format->render(run, context));
+}
+
+}  // namespace kmx
