@@ -17,9 +17,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 kmx::RunResult nightly(int night) {
   kmx::RunResult run;
@@ -84,9 +82,10 @@ int main(int argc, char** argv) {
     for (const auto& c : history.cells)
       for (const auto& s : c.spans) rows += static_cast<std::size_t>(s.runs);
   }
-  std::printf("%ld recorded test results (%d runs) filled in %.1f s; history kmod:0007: %zu verdicts in %zu cells, "
-              "best of 5: %.1f ms\n",
-              results, runs, fill_s, rows, cells, best * 1000);
+  std::printf(
+      "%ld recorded test results (%d runs) filled in %.1f s; history kmod:0007: %zu verdicts in %zu cells, "
+      "best of 5: %.1f ms\n",
+      results, runs, fill_s, rows, cells, best * 1000);
   if (argc <= 2)
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db.string() + suffix);
   return best < 1.0 ? 0 : 1;

@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash ci/setup-host.sh
+bash ci/format-check.sh
 bash ci/build.sh
 # Fuzz every guest and matrix parser briefly when clang is there (build ~2 min, 4 x 20 s).
 if command -v clang++-14 >/dev/null || command -v clang++ >/dev/null; then bash ci/fuzz.sh "${FUZZ_SECONDS:-20}"; fi

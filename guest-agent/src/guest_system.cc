@@ -16,8 +16,7 @@
 namespace kmx::agent {
 namespace {
 
-void mount_one(const char* source, const char* target, const char* type,
-               std::vector<std::string>& problems) {
+void mount_one(const char* source, const char* target, const char* type, std::vector<std::string>& problems) {
   ::mkdir(target, 0755);
   if (::mount(source, target, type, 0, nullptr) != 0 && errno != EBUSY) {
     problems.push_back(std::string("mount ") + type + " on " + target + ": " + std::strerror(errno));
@@ -42,8 +41,7 @@ std::vector<std::string> prepare_guest_system() {
   mount_one("tmpfs", "/run", "tmpfs", problems);
   if (!write_file("/proc/sys/kernel/modprobe", "/sbin/modprobe"))
     problems.push_back("cannot write /proc/sys/kernel/modprobe");
-  if (!write_file("/proc/self/oom_score_adj", "-1000"))
-    problems.push_back("cannot set oom_score_adj of the agent");
+  if (!write_file("/proc/self/oom_score_adj", "-1000")) problems.push_back("cannot set oom_score_adj of the agent");
   ::setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1);
   ::setenv("HOME", "/root", 1);
   ::setenv("TERM", "dumb", 1);
@@ -81,8 +79,10 @@ AgentConfig parse_kernel_cmdline(const std::string& cmdline) {
   }
   for (const auto& entry : entries) {
     auto at = entry.find('@');
-    if (at == std::string::npos) config.tests.push_back({entry, default_timeout});
-    else config.tests.push_back({entry.substr(0, at), parse_seconds(entry.substr(at + 1), default_timeout)});
+    if (at == std::string::npos)
+      config.tests.push_back({entry, default_timeout});
+    else
+      config.tests.push_back({entry.substr(0, at), parse_seconds(entry.substr(at + 1), default_timeout)});
   }
   return config;
 }

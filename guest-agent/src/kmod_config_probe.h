@@ -13,18 +13,18 @@
 namespace kmx::agent {
 
 struct KmodConfigProbe {
-  bool available = false;                 // modprobe -c ran (busybox has no -c)
+  bool available = false;                  // modprobe -c ran (busybox has no -c)
   std::vector<std::string> searched_dirs;  // candidates whose sentinel appeared
-  std::string dump;                       // `modprobe -c` without sentinels, capped
-  std::size_t dump_bytes = 0;             // its full size
+  std::string dump;                        // `modprobe -c` without sentinels, capped
+  std::size_t dump_bytes = 0;              // its full size
 };
 
 inline constexpr std::size_t kMaxConfigDumpBytes = 256 * 1024;
 
 // Where kmod versions and distributions look for modprobe.d files.
-inline const std::vector<std::string> kCandidateConfigDirs = {
-    "/etc/modprobe.d",     "/run/modprobe.d", "/usr/local/lib/modprobe.d",
-    "/usr/lib/modprobe.d", "/lib/modprobe.d", "/usr/etc/modprobe.d"};
+inline const std::vector<std::string> kCandidateConfigDirs = {"/etc/modprobe.d",           "/run/modprobe.d",
+                                                              "/usr/local/lib/modprobe.d", "/usr/lib/modprobe.d",
+                                                              "/lib/modprobe.d",           "/usr/etc/modprobe.d"};
 
 KmodConfigProbe probe_kmod_config();
 

@@ -76,10 +76,11 @@ int main(int argc, char** argv) {
   ::uname(&uts);
   const KmodConfigProbe config_probe = probe_kmod_config();
   channel.emit(kmx::protocol::kEventBoot, {{"uname", uts.release},
-                                           {"modprobe_config", {{"available", config_probe.available},
-                                                                {"searched_dirs", config_probe.searched_dirs},
-                                                                {"dump", config_probe.dump},
-                                                                {"bytes", config_probe.dump_bytes}}},
+                                           {"modprobe_config",
+                                            {{"available", config_probe.available},
+                                             {"searched_dirs", config_probe.searched_dirs},
+                                             {"dump", config_probe.dump},
+                                             {"bytes", config_probe.dump_bytes}}},
                                            {"kmod_version", guest_kmod_version()},
                                            {"cpus", sysconf(_SC_NPROCESSORS_ONLN)},
                                            {"mem_kib", sysconf(_SC_PHYS_PAGES) * (sysconf(_SC_PAGESIZE) / 1024)},

@@ -1,8 +1,8 @@
 #include "suite_commands.h"
 
-#include <algorithm>
 #include <sched.h>
 #include <unistd.h>
+#include <algorithm>
 
 #include <cctype>
 #include <cstdio>

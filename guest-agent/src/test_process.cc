@@ -74,8 +74,8 @@ void reap_children(pid_t test_pid, int& test_status, bool& test_reaped) {
 
 }  // namespace
 
-TestOutcome run_test_process(const std::vector<std::string>& argv, const std::string& cwd,
-                             int timeout_s, const LineSink& on_line) {
+TestOutcome run_test_process(const std::vector<std::string>& argv, const std::string& cwd, int timeout_s,
+                             const LineSink& on_line) {
   TestOutcome outcome;
   if (argv.empty() || ::access(argv[0].c_str(), X_OK) != 0) {
     outcome.spawn_error = "not executable: " + (argv.empty() ? std::string("<empty>") : argv[0]);
@@ -109,8 +109,10 @@ TestOutcome run_test_process(const std::vector<std::string>& argv, const std::st
       if (::poll(&pfd, 1, 200) > 0) {
         char buf[4096];
         ssize_t n = ::read(pipe_fds[0], buf, sizeof buf);
-        if (n > 0) splitter.feed(buf, static_cast<size_t>(n));
-        else if (n == 0) pipe_open = false;
+        if (n > 0)
+          splitter.feed(buf, static_cast<size_t>(n));
+        else if (n == 0)
+          pipe_open = false;
       }
     } else {
       ::usleep(100 * 1000);

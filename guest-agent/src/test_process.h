@@ -9,8 +9,8 @@
 namespace kmx::agent {
 
 struct TestOutcome {
-  int exit_code = -1;    // valid when signal == 0 and the process was reaped
-  int signal = 0;        // terminating signal, 0 if it exited
+  int exit_code = -1;  // valid when signal == 0 and the process was reaped
+  int signal = 0;      // terminating signal, 0 if it exited
   bool timed_out = false;
   // Killed but not dead after kKillGraceSeconds: stuck in the kernel. The
   // guest is no longer trustworthy for further tests.
@@ -23,7 +23,7 @@ inline constexpr int kKillGraceSeconds = 10;
 
 using LineSink = std::function<void(const std::string&)>;
 
-TestOutcome run_test_process(const std::vector<std::string>& argv, const std::string& cwd,
-                             int timeout_s, const LineSink& on_line);
+TestOutcome run_test_process(const std::vector<std::string>& argv, const std::string& cwd, int timeout_s,
+                             const LineSink& on_line);
 
 }  // namespace kmx::agent

@@ -49,8 +49,8 @@ int compare_command(const CompareArgs& args) {
     }
     const auto previous = store.previous_run(run.run_id);
     if (!previous) {
-      std::cout << "no earlier run of matrix " << run.matrix_name << " in " << db.string()
-                << ": nothing to compare " << run.run_id << " with\n";
+      std::cout << "no earlier run of matrix " << run.matrix_name << " in " << db.string() << ": nothing to compare "
+                << run.run_id << " with\n";
       return kExitOk;
     }
     old_run = previous->run_id;

@@ -3,8 +3,8 @@
 #include "images/builtin_sources.h"
 #include "results/history_writer.h"
 #include "results/matrix_text_writer.h"
-#include "results/run_lookup.h"
 #include "results/results_json_writer.h"
+#include "results/run_lookup.h"
 #include "vm/libvirt_driver.h"
 
 namespace kmx {

@@ -43,8 +43,8 @@ class Context {
   const Installation& installation() const { return installation_; }
 
   CacheDir& cache();
-  VmDriver& driver();       // connects on first use
-  ImageSource& images();    // providers from sources(), built on first use
+  VmDriver& driver();     // connects on first use
+  ImageSource& images();  // providers from sources(), built on first use
   // The files of a run directory: results.json, matrix.txt; with a
   // results_root, <results_root>/history.db as the run goes; and each
   // requested report when the run ends.

@@ -3,11 +3,11 @@
 
 namespace kmx {
 
-inline constexpr int kExitOk = 0;          // every verdict as expected
-inline constexpr int kExitUnexpected = 1;  // some verdict not as expected
-inline constexpr int kExitBadInput = 2;    // bad input (matrix, unknown kernel, impossible RAM) or unusable host
+inline constexpr int kExitOk = 0;              // every verdict as expected
+inline constexpr int kExitUnexpected = 1;      // some verdict not as expected
+inline constexpr int kExitBadInput = 2;        // bad input (matrix, unknown kernel, impossible RAM) or unusable host
 inline constexpr int kExitInfrastructure = 3;  // the only unexpected verdicts are ERROR: rerun
-inline constexpr int kExitInterrupted = 130;  // SIGINT/SIGTERM: finished cells are kept
+inline constexpr int kExitInterrupted = 130;   // SIGINT/SIGTERM: finished cells are kept
 
 inline constexpr const char* kExitCodesHelp =
     "Exit status:\n"

@@ -41,7 +41,8 @@ Installation Installation::locate_from(const fs::path& self) {
 
 fs::path Installation::find_matrix(const fs::path& given) const {
   if (given.empty() || present(given) || given.is_absolute()) return given;
-  for (const fs::path& candidate : {matrices / given, matrices / given.filename(), matrices / (given.string() + ".toml")})
+  for (const fs::path& candidate :
+       {matrices / given, matrices / given.filename(), matrices / (given.string() + ".toml")})
     if (fs::is_regular_file(candidate)) return candidate;
   return given;
 }

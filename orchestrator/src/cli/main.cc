@@ -4,12 +4,12 @@
 // statuses (exit_codes.h).
 #include <signal.h>
 
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <iostream>
 #include <map>
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
 
 #include "cli/command.h"
 #include "cli/exit_codes.h"

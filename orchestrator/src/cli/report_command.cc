@@ -28,7 +28,8 @@ int report_command(const ReportArgs& args) {
   }
   const std::filesystem::path run_dir = find_run_dir(args.results, args.run);
   const RunResult run = read_run_result(run_dir);
-  const std::filesystem::path file = args.output.empty() ? run_dir / format->file_name : std::filesystem::path(args.output);
+  const std::filesystem::path file =
+      args.output.empty() ? run_dir / format->file_name : std::filesystem::path(args.output);
   ReportWriter(ReportRequest{format, file}, run_dir, args.results).on_finish(run);
   std::cout << file.string() << "\n";
   return kExitOk;

@@ -4,9 +4,9 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <spdlog/spdlog.h>
 #include <iostream>
 #include <memory>
-#include <spdlog/spdlog.h>
 
 #include "cli/command.h"
 #include "cli/exit_codes.h"
@@ -55,13 +55,15 @@ int run_command(Context& ctx, const RunArgs& args) {
   for (const auto& spec : args.reports) reports.push_back(parse_report_request(spec));
   std::filesystem::path matrix_file = ctx.installation().find_matrix(args.matrix);
   if (!args.resume.empty()) {
-    if (!args.matrix.empty()) throw std::runtime_error("give a matrix or --resume RUN_ID, not both: a resumed run uses its own matrix copy");
+    if (!args.matrix.empty())
+      throw std::runtime_error("give a matrix or --resume RUN_ID, not both: a resumed run uses its own matrix copy");
     settings.run_id = args.resume;
     settings.run_dir = std::filesystem::absolute(args.results) / args.resume;
     matrix_file = settings.run_dir / kMatrixCopy;
     if (!std::filesystem::exists(matrix_file))
-      throw std::runtime_error("no run " + args.resume + " under " + args.results +
-                               " (missing " + matrix_file.string() + ")\n  fix: pass the run id printed by the interrupted run, and the same --results");
+      throw std::runtime_error("no run " + args.resume + " under " + args.results + " (missing " +
+                               matrix_file.string() +
+                               ")\n  fix: pass the run id printed by the interrupted run, and the same --results");
     settings.previous = read_cell_results(settings.run_dir);
   } else if (args.matrix.empty()) {
     throw std::runtime_error("no matrix given\n  fix: kmod-matrix run matrices/smoke.toml, or --resume RUN_ID");
@@ -85,8 +87,12 @@ int run_command(Context& ctx, const RunArgs& args) {
   std::filesystem::create_directories(ctx.cache().root());
   spdlog::info("run {}: {} cells; results go to {}", settings.run_id, expand_cells(matrix).size(),
                settings.run_dir.string());
-  AccelProbeContext probe{ctx.runner(), ctx.driver(), ctx.clock(), settings.run_dir / "accel-probe",
-                          accel_cache_file(ctx.cache().root()), domain_name(pid, settings.run_id, 999, 0)};
+  AccelProbeContext probe{ctx.runner(),
+                          ctx.driver(),
+                          ctx.clock(),
+                          settings.run_dir / "accel-probe",
+                          accel_cache_file(ctx.cache().root()),
+                          domain_name(pid, settings.run_id, 999, 0)};
   settings.choose_accel = [&](const Image& image) { return select_accel(args.accel, probe, image); };
   settings.tool_version = kVersion;
   settings.matrix_sha256 = sha256_file(settings.run_dir / kMatrixCopy);
@@ -103,7 +109,8 @@ int run_command(Context& ctx, const RunArgs& args) {
 
 CommandRun setup_run_command(CLI::App& command, ContextOptions& shared) {
   auto args = std::make_shared<RunArgs>();
-  command.add_option("matrix", args->matrix, "matrix file, or the name of a shipped one, e.g. matrices/smoke.toml or smoke");
+  command.add_option("matrix", args->matrix,
+                     "matrix file, or the name of a shipped one, e.g. matrices/smoke.toml or smoke");
   command.add_option("--resume", args->resume, "finish an interrupted run: only tests without a verdict run");
   command.add_option("--results", args->results, "directory for results/<run-id>/")->capture_default_str();
   command.add_option("--cache", shared.cache, "cache directory (default: $KMX_CACHE or /var/cache/kmod-matrix)");

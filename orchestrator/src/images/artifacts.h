@@ -10,8 +10,8 @@ namespace kmx {
 
 // A kernel ready to boot and to build out-of-tree modules against.
 struct KernelArtifacts {
-  std::string id;                     // content identity, part of the image hash
-  std::string release;                // uname -r
+  std::string id;       // content identity, part of the image hash
+  std::string release;  // uname -r
   std::filesystem::path vmlinuz;
   std::filesystem::path modules_root;  // contains lib/modules/<release>, depmod already run
   std::filesystem::path build_dir;     // for make -C <build_dir> M=...

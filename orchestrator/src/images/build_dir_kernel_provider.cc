@@ -27,7 +27,8 @@ fs::path BuildDirKernelProvider::source_tree(const fs::path& build) {
 KernelArtifacts BuildDirKernelProvider::prepare(const BuildDirKernelSpec& spec) {
   const fs::path build = spec.path;
   const fs::path bzimage = build / "arch/x86/boot/bzImage";
-  for (const fs::path& needed : {build / ".config", bzimage, build / "Module.symvers", build / "include/config/kernel.release"})
+  for (const fs::path& needed :
+       {build / ".config", bzimage, build / "Module.symvers", build / "include/config/kernel.release"})
     if (!fs::exists(needed))
       throw UnknownInputError(spec.location + ": kernel '" + spec.name + "': " + needed.string() +
                               " does not exist\n  fix: point path at a finished build (make O=DIR bzImage modules)");
@@ -39,8 +40,14 @@ KernelArtifacts BuildDirKernelProvider::prepare(const BuildDirKernelSpec& spec) 
   const fs::path entry = cache_.ensure("kernels", key, [&](const fs::path& tmp) {
     spdlog::info("installing the modules of {} ({})", release, build.string());
     const fs::path root = tmp / "root";
-    std::vector<std::string> argv = {"make", "-C", src.string(), "O=" + build.string(), "-s",
-                                     "INSTALL_MOD_PATH=" + root.string(), "DEPMOD=/bin/true", "modules_install"};
+    std::vector<std::string> argv = {"make",
+                                     "-C",
+                                     src.string(),
+                                     "O=" + build.string(),
+                                     "-s",
+                                     "INSTALL_MOD_PATH=" + root.string(),
+                                     "DEPMOD=/bin/true",
+                                     "modules_install"};
     if (src == build) argv.erase(argv.begin() + 3);
     ProcessResult r = runner_.run(argv, {.timeout = std::chrono::seconds(900)});
     if (!r.ok()) throw ImageError("modules_install of " + build.string() + " failed: " + r.describe(argv));

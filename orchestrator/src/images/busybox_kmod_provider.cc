@@ -8,13 +8,16 @@ namespace kmx {
 KmodArtifacts BusyboxModutilsProvider::prepare(const BusyboxKmodSpec& spec) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(busybox_, ec))
-    throw ImageError("kmod '" + spec.name + "': " + busybox_.string() + " does not exist\n  fix: apt-get install busybox-static");
+    throw ImageError("kmod '" + spec.name + "': " + busybox_.string() +
+                     " does not exist\n  fix: apt-get install busybox-static");
   KmodArtifacts k{"busybox-" + sha256_file(busybox_).substr(0, 16), busybox_, {}, true};
   return k;
 }
 
 KmodSource BusyboxModutilsProvider::source() {
-  return {{"busybox", "\"busybox\"", reader_of(+[](SourceTable& t) { return BusyboxKmodSpec{t.name(), t.location()}; })},
+  return {{"busybox", "\"busybox\"", reader_of(+[](SourceTable& t) {
+             return BusyboxKmodSpec{t.name(), t.location()};
+           })},
           [](const ProviderContext&) { return std::make_unique<BusyboxModutilsProvider>(); }};
 }
 

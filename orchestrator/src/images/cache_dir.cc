@@ -25,7 +25,8 @@ void mark_used(const fs::path& entry) {
 std::uintmax_t tree_bytes(const fs::path& dir) {
   std::uintmax_t bytes = 0;
   std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec))
     if (it->is_regular_file(ec) && !it->is_symlink(ec)) bytes += it->file_size(ec);
   return bytes;
 }
@@ -82,8 +83,8 @@ fs::path CacheDir::ensure(const std::string& kind, const std::string& key,
     fs::remove_all(tmp, ignored);
     throw;
   }
-  fs::permissions(tmp, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
-                           fs::perms::others_read | fs::perms::others_exec);
+  fs::permissions(tmp, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read |
+                           fs::perms::others_exec);
   fs::rename(tmp, entry);
   mark_used(entry);
   return entry;

@@ -3,12 +3,12 @@
 // under a per-entry lock, so concurrent runs never see half an entry.
 #pragma once
 
-#include <filesystem>
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
-#include <vector>
 #include <string>
+#include <vector>
 
 namespace kmx {
 

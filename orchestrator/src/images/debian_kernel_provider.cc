@@ -71,7 +71,8 @@ std::vector<std::string> DebianKernelProvider::companion_packages(const std::str
 std::string DebianKernelProvider::source_package(const std::string& version) {
   static const std::regex kMajorMinor(R"((\d+)\.(\d+).*)");
   std::smatch m;
-  if (!std::regex_match(version, m, kMajorMinor)) throw ImageError("cannot read a kernel version from '" + version + "'");
+  if (!std::regex_match(version, m, kMajorMinor))
+    throw ImageError("cannot read a kernel version from '" + version + "'");
   return "linux-source-" + m[1].str() + "." + m[2].str();
 }
 
@@ -98,9 +99,10 @@ std::string DebianKernelProvider::query_candidate_version(const std::string& pac
   static const std::regex kVersion(R"((?:^|\n)Version: (\S+))");
   std::smatch m;
   if (!r.ok() || !std::regex_search(r.output, m, kVersion))
-    throw UnknownInputError("apt knows no package '" + package +
-                            "'\n  fix: run 'apt-cache search --names-only ^linux-image-' to list the kernels apt can fetch "
-                            "(ci/setup-host.sh adds bookworm-backports, trixie and sid), or run 'apt-get update'");
+    throw UnknownInputError(
+        "apt knows no package '" + package +
+        "'\n  fix: run 'apt-cache search --names-only ^linux-image-' to list the kernels apt can fetch "
+        "(ci/setup-host.sh adds bookworm-backports, trixie and sid), or run 'apt-get update'");
   return m[1];
 }
 
@@ -113,11 +115,13 @@ void DebianKernelProvider::download(const std::vector<std::string>& packages, co
 
 std::vector<std::string> DebianKernelProvider::companions_of(const fs::path& deb, const std::string& abi) {
   const std::vector<std::string> argv = {"dpkg-deb", "-f", deb.string(), "Depends"};
-  const ProcessResult deps = run_image_step(runner_, argv, {}, "reading the dependencies of " + deb.filename().string());
+  const ProcessResult deps =
+      run_image_step(runner_, argv, {}, "reading the dependencies of " + deb.filename().string());
   return companion_packages(abi, deps.output);
 }
 
-void DebianKernelProvider::unpack_kernel(const std::string& package, const std::string& version, const fs::path& entry) {
+void DebianKernelProvider::unpack_kernel(const std::string& package, const std::string& version,
+                                         const fs::path& entry) {
   const fs::path debs = entry / "debs";
   const fs::path root = entry / "root";
   fs::create_directories(debs);
@@ -160,7 +164,8 @@ void DebianKernelProvider::unpack_kernel(const std::string& package, const std::
 
 KernelArtifacts DebianKernelProvider::prepare(const DebianKernelSpec& spec) {
   const std::string version = candidate_version(spec.package);
-  const std::string key = cache_key_name(spec.package + "_" + version, std::string(kLayoutVersion) + spec.package + version);
+  const std::string key =
+      cache_key_name(spec.package + "_" + version, std::string(kLayoutVersion) + spec.package + version);
   const fs::path entry = cache_.ensure("kernels", key, [&](const fs::path& tmp) {
     spdlog::info("preparing Debian kernel {} {} (cached after the first run)", spec.package, version);
     unpack_kernel(spec.package, version, tmp);
@@ -179,19 +184,27 @@ KernelArtifacts DebianKernelProvider::prepare(const DebianKernelSpec& spec) {
     // Only a few files of linux-source are needed: the test modules and kmod.sh.
     fs::path source_tar;
     for (const auto& e : fs::directory_iterator(root / "usr/src"))
-      if (e.path().filename().string().starts_with("linux-source-") && e.path().extension() == ".xz") source_tar = e.path();
+      if (e.path().filename().string().starts_with("linux-source-") && e.path().extension() == ".xz")
+        source_tar = e.path();
     if (source_tar.empty()) throw ImageError("linux-source tarball missing after unpacking " + spec.package);
     const std::string top = source_tar.filename().string().substr(0, source_tar.filename().string().find(".tar"));
     const fs::path sources = tmp / "sources";
     fs::create_directories(sources);
-    std::vector<std::string> argv = {"tar", "-xJf", source_tar.string(), "-C", sources.string(), "--strip-components=1",
-                                     "--wildcards", top + "/lib/test_kmod.c", top + "/lib/test_module.c",
+    std::vector<std::string> argv = {"tar",
+                                     "-xJf",
+                                     source_tar.string(),
+                                     "-C",
+                                     sources.string(),
+                                     "--strip-components=1",
+                                     "--wildcards",
+                                     top + "/lib/test_kmod.c",
+                                     top + "/lib/test_module.c",
                                      top + "/tools/testing/selftests/kmod/*"};
     run_image_step(runner_, argv, {.timeout = std::chrono::seconds(600)}, "extracting kmod selftests from " + top);
 
     if (const std::string why = headers_unusable_reason(runner_, build); !why.empty()) {
-      spdlog::info("{} cannot build modules on this host: {}; preparing a build tree from {}", build.filename().string(),
-                   why, source_tar.filename().string());
+      spdlog::info("{} cannot build modules on this host: {}; preparing a build tree from {}",
+                   build.filename().string(), why, source_tar.filename().string());
       prepare_build_tree_from_source(runner_, {.source_tarball = source_tar,
                                                .headers_dir = build,
                                                .release = release,
@@ -232,8 +245,9 @@ DebianKernelSpec read_debian_kernel(SourceTable& table) {
     table.fail_at("package", "'" + k.package + "' is not a Debian package name",
                   "use lowercase letters, digits and + . - only, e.g. linux-image-6.1.0-56-amd64");
   if (!k.package.starts_with("linux-image-"))
-    table.fail_at("package", "package '" + k.package + "' is not a linux-image package",
-                  "name the binary kernel package, e.g. linux-image-6.1.0-56-amd64 (apt-cache search linux-image lists them)");
+    table.fail_at(
+        "package", "package '" + k.package + "' is not a linux-image package",
+        "name the binary kernel package, e.g. linux-image-6.1.0-56-amd64 (apt-cache search linux-image lists them)");
   return k;
 }
 

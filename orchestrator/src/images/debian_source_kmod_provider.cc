@@ -27,7 +27,7 @@ fs::path find_one(const fs::path& dir, const std::string& infix) {
 void DebianSourceKmodProvider::fetch_and_unpack(const std::string& version, const fs::path& src) {
   const fs::path dl = src.parent_path() / "download";
   fs::create_directories(dl);
-  std::vector<std::string> argv = {"apt-get", "source", "--download-only", "-o", "APT::Sandbox::User=root",
+  std::vector<std::string> argv = {"apt-get",        "source", "--download-only", "-o", "APT::Sandbox::User=root",
                                    "kmod=" + version};
   ProcessResult r = runner_.run(argv, {.cwd = dl, .timeout = std::chrono::seconds(600)});
   // Mirrors sometimes lack the .dsc while both tarballs arrive; unpacking by
@@ -37,21 +37,25 @@ void DebianSourceKmodProvider::fetch_and_unpack(const std::string& version, cons
   if (orig.empty() || debian.empty()) {
     if (r.output.find("Unable to find a source package") != std::string::npos ||
         r.output.find("Can not find version") != std::string::npos)
-      throw UnknownInputError("apt knows no kmod source version '" + version +
-                              "'\n  fix: 'apt-cache showsrc kmod | grep ^Version' lists them (30+20221128-1 in bookworm, "
-                              "34.2-2 in trixie; ci/setup-host.sh adds the deb-src lines)");
+      throw UnknownInputError(
+          "apt knows no kmod source version '" + version +
+          "'\n  fix: 'apt-cache showsrc kmod | grep ^Version' lists them (30+20221128-1 in bookworm, "
+          "34.2-2 in trixie; ci/setup-host.sh adds the deb-src lines)");
     throw ImageError("apt-get source kmod=" + version + " fetched no tarballs: " + r.describe(argv));
   }
   fs::create_directories(src);
-  run_kmod_build_step(runner_, {"tar", "-xf", orig.string(), "-C", src.string(), "--strip-components=1"}, dl, "unpacking " + orig.filename().string());
-  run_kmod_build_step(runner_, {"tar", "-xf", debian.string(), "-C", src.string()}, dl, "unpacking " + debian.filename().string());
+  run_kmod_build_step(runner_, {"tar", "-xf", orig.string(), "-C", src.string(), "--strip-components=1"}, dl,
+                      "unpacking " + orig.filename().string());
+  run_kmod_build_step(runner_, {"tar", "-xf", debian.string(), "-C", src.string()}, dl,
+                      "unpacking " + debian.filename().string());
   const fs::path series = src / "debian/patches/series";
   if (!fs::exists(series)) return;
   std::istringstream patches(read_file(series));
   for (std::string patch; std::getline(patches, patch);) {
     if (patch.empty() || patch[0] == '#') continue;
     patch = patch.substr(0, patch.find(' '));
-    run_kmod_build_step(runner_, {"patch", "-p1", "-i", (src / "debian/patches" / patch).string()}, src, "Debian patch " + patch);
+    run_kmod_build_step(runner_, {"patch", "-p1", "-i", (src / "debian/patches" / patch).string()}, src,
+                        "Debian patch " + patch);
   }
 }
 
@@ -86,7 +90,8 @@ DebianSourceKmodSpec read_debian_source_kmod(SourceTable& table) {
   k.version = table.required_string("version", "\"34.2-2\" (apt-cache showsrc kmod lists versions)");
   static const std::regex kDebianVersion("[0-9][A-Za-z0-9.+~:-]*");
   if (!std::regex_match(k.version, kDebianVersion))
-    table.fail_at("version", "'" + k.version + "' is not a Debian version", "write it as apt shows it, e.g. 30+20221128-1");
+    table.fail_at("version", "'" + k.version + "' is not a Debian version",
+                  "write it as apt shows it, e.g. 30+20221128-1");
   return k;
 }
 

@@ -19,7 +19,9 @@ KmodArtifacts HostKmodProvider::prepare(const HostKmodSpec& spec) {
 }
 
 KmodSource HostKmodProvider::source() {
-  return {{"host", "\"host\"", reader_of(+[](SourceTable& t) { return HostKmodSpec{t.name(), t.location()}; })},
+  return {{"host", "\"host\"", reader_of(+[](SourceTable& t) {
+             return HostKmodSpec{t.name(), t.location()};
+           })},
           [](const ProviderContext&) { return std::make_unique<HostKmodProvider>(); }};
 }
 

@@ -1,9 +1,9 @@
 #include "images/image_builder.h"
 
+#include <spdlog/spdlog.h>
 #include <algorithm>
 #include <map>
 #include <set>
-#include <spdlog/spdlog.h>
 #include <sstream>
 
 #include "images/image_step.h"
@@ -30,7 +30,7 @@ std::string read_if_exists(const fs::path& path) { return fs::exists(path) ? rea
 }  // namespace
 
 std::vector<std::string> ImageBuilder::shared_libraries(const std::vector<std::string>& binaries,
-                                                       const fs::path& library_dir) {
+                                                        const fs::path& library_dir) {
   std::set<std::string> libs;
   std::map<std::string, std::string> env;
   if (!library_dir.empty()) env["LD_LIBRARY_PATH"] = library_dir.string();
@@ -95,7 +95,8 @@ void ImageBuilder::assemble(const ImageInputs& in, const fs::path& out) {
                  "depmod of the kmod under test failed");
 
   InitramfsWriter w;
-  for (const char* dir : {"/proc", "/sys", "/dev", "/tmp", "/run", "/root", "/etc/modprobe.d", "/sbin", "/usr/bin", "/usr/sbin"})
+  for (const char* dir :
+       {"/proc", "/sys", "/dev", "/tmp", "/run", "/root", "/etc/modprobe.d", "/sbin", "/usr/bin", "/usr/sbin"})
     w.add_directory(dir);
   w.add_file("/init", in.agent);
   w.add_file("/bin/busybox", kBusybox);
@@ -141,8 +142,8 @@ void ImageBuilder::assemble(const ImageInputs& in, const fs::path& out) {
   w.write(out / "initrd.cpio");
   fs::remove_all(stage);
   fs::remove_all(tools);
-  fs::permissions(out / "initrd.cpio", fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
-                                           fs::perms::others_read);
+  fs::permissions(out / "initrd.cpio",
+                  fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read);
   std::ostringstream manifest;
   for (const auto& p : module_paths) manifest << p << '\n';
   write_file_atomically(out / "modules.txt", manifest.str());

@@ -55,9 +55,12 @@ void InitramfsWriter::add_tree(const std::string& path, const fs::path& host_dir
   for (const auto& item : fs::recursive_directory_iterator(host_dir)) {
     std::string rel = fs::relative(item.path(), host_dir).string();
     std::string dest = normalize(path) + "/" + rel;
-    if (item.is_symlink()) add_symlink(dest, fs::read_symlink(item.path()).string());
-    else if (item.is_directory()) add_directory(dest);
-    else add_file(dest, item.path(), 0644);
+    if (item.is_symlink())
+      add_symlink(dest, fs::read_symlink(item.path()).string());
+    else if (item.is_directory())
+      add_directory(dest);
+    else
+      add_file(dest, item.path(), 0644);
   }
 }
 

@@ -20,7 +20,9 @@ constexpr const char* kHostLoader = "/lib64/ld-linux-x86-64.so.2";
 bool is_elf(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
   char magic[4] = {};
-  return in.read(magic, 4) && std::string(magic, 4) == "\x7f" "ELF";
+  return in.read(magic, 4) && std::string(magic, 4) ==
+                                  "\x7f"
+                                  "ELF";
 }
 
 bool is_executable(const fs::directory_entry& e) {
@@ -63,8 +65,10 @@ std::map<std::string, std::string> parse_kconfig(const std::string& config_text)
   std::istringstream in(config_text);
   std::smatch m;
   for (std::string line; std::getline(in, line);) {
-    if (std::regex_match(line, m, kSet)) options[m[1]] = m[2];
-    else if (std::regex_match(line, m, kUnset)) options[m[1]] = "n";
+    if (std::regex_match(line, m, kSet))
+      options[m[1]] = m[2];
+    else if (std::regex_match(line, m, kUnset))
+      options[m[1]] = "n";
   }
   return options;
 }
@@ -122,8 +126,8 @@ void prepare_build_tree_from_source(ProcessRunner& runner, const BuildTreeReques
   fs::create_directories(obj);
 
   spdlog::info("unpacking {}", request.source_tarball.filename().string());
-  std::vector<std::string> argv = {"tar", "-xJf", request.source_tarball.string(), "-C", src.string(),
-                                   "--strip-components=1"};
+  std::vector<std::string> argv = {"tar", "-xJf",       request.source_tarball.string(),
+                                   "-C",  src.string(), "--strip-components=1"};
   run_image_step(runner, argv, {.timeout = std::chrono::seconds(900)}, "unpacking " + request.source_tarball.string());
   // The kernel's own packer of module build trees (what its deb-pkg and
   // rpm-pkg headers use); older kernels lack it.
@@ -156,13 +160,15 @@ void prepare_build_tree_from_source(ProcessRunner& runner, const BuildTreeReques
   std::string listed;
   for (const auto& line : changes) listed += line + "\n";
   write_file_atomically(request.out_dir / "config-changes.txt", listed);
-  write_file_atomically(request.out_dir / kBuildTreeOriginFile,
-                        "prepared from " + request.source_tarball.filename().string() + " with " +
-                            (compiler == host_config.end() ? std::string("the host compiler") : unquote(compiler->second)) +
-                            "; " + std::to_string(changes.size()) + " Kconfig options differ from the kernel's");
-  spdlog::info("module build tree for {} ready; {} Kconfig options differ for the host compiler "
-               "(listed in config-changes.txt of the build tree)",
-               request.release, changes.size());
+  write_file_atomically(
+      request.out_dir / kBuildTreeOriginFile,
+      "prepared from " + request.source_tarball.filename().string() + " with " +
+          (compiler == host_config.end() ? std::string("the host compiler") : unquote(compiler->second)) + "; " +
+          std::to_string(changes.size()) + " Kconfig options differ from the kernel's");
+  spdlog::info(
+      "module build tree for {} ready; {} Kconfig options differ for the host compiler "
+      "(listed in config-changes.txt of the build tree)",
+      request.release, changes.size());
   fs::remove_all(request.work_dir);
 }
 

@@ -62,7 +62,8 @@ void build_kmod_tree(ProcessRunner& runner, const fs::path& src, const fs::path&
     setup.insert(setup.end(), options.args.begin(), options.args.end());
     run_kmod_build_step(runner, setup, src, "meson setup");
     run_kmod_build_step(runner, {"ninja", "-C", "build", parallel_jobs_flag()}, src, "ninja");
-    run_kmod_build_step(runner, {"ninja", "-C", "build", "install"}, src, "ninja install", {{"DESTDIR", root.string()}});
+    run_kmod_build_step(runner, {"ninja", "-C", "build", "install"}, src, "ninja install",
+                        {{"DESTDIR", root.string()}});
   } else {
     // kmod <= 30 includes gtk-doc's make fragment even with docs disabled.
     fs::create_directories(src / "libkmod/docs");
@@ -74,9 +75,8 @@ void build_kmod_tree(ProcessRunner& runner, const fs::path& src, const fs::path&
     run_kmod_build_step(runner, {"make", parallel_jobs_flag()}, src, "make");
     run_kmod_build_step(runner, {"make", "install", "DESTDIR=" + root.string()}, src, "make install");
   }
-  nlohmann::json info = {{"system", std::string(to_string(options.system))},
-                         {"origin", options.origin},
-                         {"options", options.args}};
+  nlohmann::json info = {
+      {"system", std::string(to_string(options.system))}, {"origin", options.origin}, {"options", options.args}};
   write_file_atomically(entry / kBuildInfo, info.dump(2) + "\n");
   const KmodArtifacts built = installed_kmod("check", entry);
   if (std::string problem = config_dir_problem(built.config_dirs); !problem.empty()) throw ImageError(problem);
@@ -102,7 +102,8 @@ KmodArtifacts installed_kmod(const std::string& id, const fs::path& entry) {
   const std::string info_text = read_or_empty(entry / kBuildInfo);
   if (info_text.empty()) return k;
   const auto info = nlohmann::json::parse(info_text, nullptr, /*allow_exceptions=*/false);
-  if (!info.is_object()) throw ImageError(entry.string() + "/" + kBuildInfo + " is not JSON\n  fix: kmod-matrix cache --gc 0");
+  if (!info.is_object())
+    throw ImageError(entry.string() + "/" + kBuildInfo + " is not JSON\n  fix: kmod-matrix cache --gc 0");
   k.build_system = info.value("system", "");
   k.build_origin = info.value("origin", "");
   k.build_options = info.value("options", std::vector<std::string>{});
@@ -111,8 +112,10 @@ KmodArtifacts installed_kmod(const std::string& id, const fs::path& entry) {
     for (const auto& dir : kHostLibDirs)
       if (found.empty() && fs::exists(dir / soname)) found = dir / soname;
     if (found.empty())
-      throw ImageError("the kmod build loads " + soname + " at run time and the host has no such library\n"
-                       "  fix: apt-get install the package that ships " + soname);
+      throw ImageError("the kmod build loads " + soname +
+                       " at run time and the host has no such library\n"
+                       "  fix: apt-get install the package that ships " +
+                       soname);
     k.runtime_libraries.push_back(found);
   }
   return k;

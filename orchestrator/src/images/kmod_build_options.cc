@@ -14,16 +14,27 @@ namespace {
 // and meson.pm), which every Debian kmod build gets before debian/rules'.
 std::vector<std::string> debhelper_defaults(KmodBuildSystem system, const std::string& multiarch) {
   if (system == KmodBuildSystem::kMeson)
-    return {"--wrap-mode=nodownload", "--buildtype=plain",          "--prefix=/usr",
-            "--sysconfdir=/etc",      "--localstatedir=/var",       "--libdir=lib/" + multiarch,
+    return {"--wrap-mode=nodownload",
+            "--buildtype=plain",
+            "--prefix=/usr",
+            "--sysconfdir=/etc",
+            "--localstatedir=/var",
+            "--libdir=lib/" + multiarch,
             "--libexecdir=lib/" + multiarch};
-  return {"--build=" + multiarch,          "--prefix=/usr",
-          "--includedir=${prefix}/include", "--mandir=${prefix}/share/man",
-          "--infodir=${prefix}/share/info", "--sysconfdir=/etc",
-          "--localstatedir=/var",           "--disable-option-checking",
-          "--disable-silent-rules",         "--libdir=${prefix}/lib/" + multiarch,
-          "--libexecdir=${prefix}/lib/" + multiarch, "--runstatedir=/run",
-          "--disable-maintainer-mode",      "--disable-dependency-tracking"};
+  return {"--build=" + multiarch,
+          "--prefix=/usr",
+          "--includedir=${prefix}/include",
+          "--mandir=${prefix}/share/man",
+          "--infodir=${prefix}/share/info",
+          "--sysconfdir=/etc",
+          "--localstatedir=/var",
+          "--disable-option-checking",
+          "--disable-silent-rules",
+          "--libdir=${prefix}/lib/" + multiarch,
+          "--libexecdir=${prefix}/lib/" + multiarch,
+          "--runstatedir=/run",
+          "--disable-maintainer-mode",
+          "--disable-dependency-tracking"};
 }
 
 // Documentation and test-suite switches: they need gtk-doc, xsltproc, scdoc
@@ -115,9 +126,7 @@ std::vector<std::string> split_words(const std::string& text) {
 
 }  // namespace
 
-std::string_view to_string(KmodBuildSystem system) {
-  return system == KmodBuildSystem::kMeson ? "meson" : "autotools";
-}
+std::string_view to_string(KmodBuildSystem system) { return system == KmodBuildSystem::kMeson ? "meson" : "autotools"; }
 
 KmodBuildOptions options_from_debian_rules(std::string_view rules, KmodBuildSystem system,
                                            const std::string& multiarch) {
@@ -137,8 +146,8 @@ KmodBuildOptions distribution_options(KmodBuildSystem system, std::string_view m
   // (meson) packaging; paths from debhelper.
   if (system == KmodBuildSystem::kAutotools) {
     KmodBuildOptions o{system, debhelper_defaults(system, "x86_64-linux-gnu"), "Debian kmod 30 packaging profile"};
-    for (const char* a : {"--bindir=/bin", "--with-rootlibdir=/usr/lib/x86_64-linux-gnu", "--with-openssl",
-                          "--with-xz", "--with-zstd", "--disable-test-modules", "--enable-debug"})
+    for (const char* a : {"--bindir=/bin", "--with-rootlibdir=/usr/lib/x86_64-linux-gnu", "--with-openssl", "--with-xz",
+                          "--with-zstd", "--disable-test-modules", "--enable-debug"})
       o.args.push_back(a);
     o.args = without_docs_and_tests(system, o.args);
     return o;

@@ -60,10 +60,12 @@ ModuleAbi read_module_abi(ProcessRunner& runner, const fs::path& module, const f
   fs::path elf = module;
   if (auto argv = decompressor(module); !argv.empty()) {
     elf = scratch_dir / module.stem();
-    run_image_step(runner, argv, {.timeout = std::chrono::seconds(120), .output_file = elf}, "decompressing " + module.string());
+    run_image_step(runner, argv, {.timeout = std::chrono::seconds(120), .output_file = elf},
+                   "decompressing " + module.string());
   }
   const std::vector<std::string> argv = {"readelf", "-SW", "-p", ".modinfo", elf.string()};
-  const ProcessResult r = run_image_step(runner, argv, {.timeout = std::chrono::seconds(60)}, "reading " + module.string());
+  const ProcessResult r =
+      run_image_step(runner, argv, {.timeout = std::chrono::seconds(60)}, "reading " + module.string());
   if (elf != module) fs::remove(elf);  // the decompressed copy has served
   const ModuleAbi abi = parse_module_abi(r.output);
   if (abi.vermagic.empty() || abi.struct_module_size == 0)

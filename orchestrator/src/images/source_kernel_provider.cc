@@ -52,10 +52,12 @@ KernelArtifacts SourceKernelProvider::prepare(const SourceKernelSpec& spec) {
   const std::string key = cache_key_name(spec.name, identity);
   const fs::path entry = cache_.ensure("kernel-builds", key, [&](const fs::path& tmp) {
     const fs::path log = tmp / "build.log";
-    spdlog::info("building kernel '{}' from {} (defconfig + kvm_guest.config + {} fragment(s), ccache); "
-                 "about 15 min on 2 cores; log: {}",
-                 spec.name, spec.path.string(), fragments.size(), log.string());
-    std::vector<std::string> argv = {(data_dir_ / "build-kernel.sh").string(), spec.path.string(), (tmp / "build").string()};
+    spdlog::info(
+        "building kernel '{}' from {} (defconfig + kvm_guest.config + {} fragment(s), ccache); "
+        "about 15 min on 2 cores; log: {}",
+        spec.name, spec.path.string(), fragments.size(), log.string());
+    std::vector<std::string> argv = {(data_dir_ / "build-kernel.sh").string(), spec.path.string(),
+                                     (tmp / "build").string()};
     for (const auto& f : fragments) argv.push_back(f.string());
     SystemClock clock;
     auto last = clock.now();
@@ -66,10 +68,11 @@ KernelArtifacts SourceKernelProvider::prepare(const SourceKernelSpec& spec) {
       spdlog::info("kernel '{}': {} objects compiled", spec.name, compiled_objects(output));
     };
     ProcessResult r = runner_.run(argv, options);
-    if (!r.ok()) throw ImageError("building kernel '" + spec.name + "' failed: " + r.describe(argv) + "\n  log: " + log.string());
+    if (!r.ok())
+      throw ImageError("building kernel '" + spec.name + "' failed: " + r.describe(argv) + "\n  log: " + log.string());
     for (const auto& option : options_not_applied(fs::exists(log) ? read_file(log) : std::string()))
-      spdlog::warn("kernel '{}': {} from the config fragments was not applied (this kernel does not have it)", spec.name,
-                   option);
+      spdlog::warn("kernel '{}': {} from the config fragments was not applied (this kernel does not have it)",
+                   spec.name, option);
     // Builds use relative paths below the O= dir; keep a link to the tree for kmod.sh.
     if (!fs::exists(tmp / "build/source")) fs::create_symlink(spec.path, tmp / "build/source");
   });
@@ -81,8 +84,9 @@ namespace {
 SourceKernelSpec read_source_kernel(SourceTable& table) {
   SourceKernelSpec k{table.name(), table.location()};
   k.path = table.required_path("path", "\"/home/me/linux/build\"");
-  k.config = table.paths("config", "config entries must be paths", "write config = [\"images/config/module-debug.config\"]")
-                 .value_or(std::vector<fs::path>{});
+  k.config =
+      table.paths("config", "config entries must be paths", "write config = [\"images/config/module-debug.config\"]")
+          .value_or(std::vector<fs::path>{});
   return k;
 }
 

@@ -24,8 +24,12 @@ std::vector<fs::path> sorted_files(const fs::path& dir) {
 
 void make_modules(ProcessRunner& runner, const KernelArtifacts& kernel, const fs::path& dir, const std::string& extra) {
   // Test modules need no BTF; 6.12 would otherwise want pahole on the host.
-  std::vector<std::string> argv = {"make", "-C", kernel.build_dir.string(), "M=" + dir.string(),
-                                   parallel_jobs_flag(), "CONFIG_DEBUG_INFO_BTF_MODULES="};
+  std::vector<std::string> argv = {"make",
+                                   "-C",
+                                   kernel.build_dir.string(),
+                                   "M=" + dir.string(),
+                                   parallel_jobs_flag(),
+                                   "CONFIG_DEBUG_INFO_BTF_MODULES="};
   if (!extra.empty()) argv.push_back(extra);
   argv.push_back("modules");
   ProcessResult r = runner.run(argv, {.timeout = std::chrono::seconds(900)});

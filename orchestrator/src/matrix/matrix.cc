@@ -12,15 +12,16 @@
 namespace kmx {
 namespace {
 
-constexpr int kMinMemoryMib = 96;         // below this the kernel and initramfs do not fit
-constexpr int kMaxMemoryMib = 4 << 20;    // 4 TiB, QEMU's own ceiling is near
+constexpr int kMinMemoryMib = 96;       // below this the kernel and initramfs do not fit
+constexpr int kMaxMemoryMib = 4 << 20;  // 4 TiB, QEMU's own ceiling is near
 constexpr int kMaxVcpus = 288;
 
 std::string location_of(const std::string& file, const toml::node& node) { return where(file, node.source()); }
 
 void read_name_unique(TableReader& reader, std::string& name, std::set<std::string>& names, const std::string& what) {
   name = reader.required_string("name", "\"debian-6.1\"");
-  if (!names.insert(name).second) reader.fail_table("duplicate " + what + " name '" + name + "'", "give every " + what + " a distinct name");
+  if (!names.insert(name).second)
+    reader.fail_table("duplicate " + what + " name '" + name + "'", "give every " + what + " a distinct name");
 }
 
 // Name, source and location are common; the source's reader takes the rest.
@@ -32,7 +33,8 @@ Spec read_source(const toml::table& table, const std::string& file, std::set<std
   read_name_unique(r, spec.name, names, kind);
   spec.source = r.string("source").value_or(default_source);
   spec.location = location_of(file, table);
-  auto reader = std::find_if(readers.begin(), readers.end(), [&](const SourceReader& s) { return s.name == spec.source; });
+  auto reader =
+      std::find_if(readers.begin(), readers.end(), [&](const SourceReader& s) { return s.name == spec.source; });
   if (reader == readers.end()) {
     const std::string problem = kind + " source '" + spec.source + "' is not supported";
     const std::string fix = "use " + usage_list(readers);
@@ -102,7 +104,8 @@ Expectation read_expectation(const toml::table& table, const std::string& file, 
   Expectation e;
   e.test = r.required_string("test", "\"kmod:0009\"");
   if (std::find(m.tests.begin(), m.tests.end(), e.test) == m.tests.end())
-    r.fail(*table.get("test"), "expectation for " + e.test + ", which the matrix does not run", "add it to tests or remove this [[expect]]");
+    r.fail(*table.get("test"), "expectation for " + e.test + ", which the matrix does not run",
+           "add it to tests or remove this [[expect]]");
   e.kernel = r.string("kernel");
   if (e.kernel && std::none_of(m.kernels.begin(), m.kernels.end(), [&](auto& k) { return k.name == *e.kernel; }))
     r.fail(*table.get("kernel"), "no [[kernel]] is named '" + *e.kernel + "'", "use the name of a declared kernel");
@@ -110,14 +113,17 @@ Expectation read_expectation(const toml::table& table, const std::string& file, 
   if (e.kmod && std::none_of(m.kmods.begin(), m.kmods.end(), [&](auto& k) { return k.name == *e.kmod; }))
     r.fail(*table.get("kmod"), "no [[kmod]] is named '" + *e.kmod + "'", "use the name of a declared kmod");
   const toml::node* verdict = r.get("verdict");
-  if (!verdict) r.fail_missing("verdict", "[[expect]] has no verdict", "add verdict = \"FAIL\" (or a list of allowed verdicts)");
+  if (!verdict)
+    r.fail_missing("verdict", "[[expect]] has no verdict", "add verdict = \"FAIL\" (or a list of allowed verdicts)");
   auto add = [&](const toml::node& node) {
     auto v = node.is_string() ? parse_verdict(*node.value<std::string>()) : std::nullopt;
     if (!v) r.fail(node, "not a verdict", "use PASS, FAIL, OOM, PANIC, TIMEOUT, HANG, SKIP, ERROR or FLAKY");
     e.verdicts.push_back(*v);
   };
-  if (verdict->is_array()) for (const auto& node : *verdict->as_array()) add(node);
-  else add(*verdict);
+  if (verdict->is_array())
+    for (const auto& node : *verdict->as_array()) add(node);
+  else
+    add(*verdict);
   if (e.verdicts.empty()) r.fail(*verdict, "empty verdict list", "list at least one verdict");
   e.reason = r.string("reason").value_or("");
   r.reject_unknown_keys();

@@ -29,7 +29,7 @@ class SourceTable {
   std::filesystem::path required_path(const std::string& key, const std::string& example);
   // An array of such paths; a non-string entry fails with `entry_problem`.
   std::optional<std::vector<std::filesystem::path>> paths(const std::string& key, const std::string& entry_problem,
-                                                         const std::string& entry_fix);
+                                                          const std::string& entry_fix);
   // An error at the value of `key` (which must be present).
   [[noreturn]] void fail_at(const std::string& key, const std::string& problem, const std::string& fix) const;
 

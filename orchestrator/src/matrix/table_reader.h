@@ -3,10 +3,10 @@
 // silently ignored. Internal to matrix/ (it exposes toml++).
 #pragma once
 
+#include <toml++/toml.h>
 #include <optional>
 #include <set>
 #include <string>
-#include <toml++/toml.h>
 
 #include "matrix/matrix.h"
 
@@ -28,9 +28,7 @@ class TableReader {
   [[noreturn]] void fail(const toml::node& node, const std::string& problem, const std::string& fix) const {
     throw MatrixError(where(file_, node.source()) + ": " + problem + "\n  fix: " + fix);
   }
-  [[noreturn]] void fail_table(const std::string& problem, const std::string& fix) const {
-    fail(table_, problem, fix);
-  }
+  [[noreturn]] void fail_table(const std::string& problem, const std::string& fix) const { fail(table_, problem, fix); }
 
   // A required key is absent. A key not read yet and spelt like it is the
   // likelier mistake, so the error points there.
@@ -49,14 +47,14 @@ class TableReader {
   std::optional<std::string> string(const std::string& key) {
     const toml::node* node = get(key);
     if (!node) return std::nullopt;
-    if (!node->is_string()) fail(*node, context_ + "." + key + " must be a string", "quote the value: " + key + " = \"...\"");
+    if (!node->is_string())
+      fail(*node, context_ + "." + key + " must be a string", "quote the value: " + key + " = \"...\"");
     return node->value<std::string>();
   }
 
   std::string required_string(const std::string& key, const std::string& example) {
     auto value = string(key);
-    if (!value || value->empty())
-      fail_missing(key, context_ + " has no '" + key + "'", "add " + key + " = " + example);
+    if (!value || value->empty()) fail_missing(key, context_ + " has no '" + key + "'", "add " + key + " = " + example);
     return *value;
   }
 
@@ -87,8 +85,7 @@ class TableReader {
       if (seen_.count(std::string(key.str())) == 0) {
         std::string known;
         for (const auto& k : seen_) known += (known.empty() ? "" : ", ") + k;
-        fail(node, "unknown key '" + std::string(key.str()) + "' in " + context_,
-             "remove it or use one of: " + known);
+        fail(node, "unknown key '" + std::string(key.str()) + "' in " + context_, "remove it or use one of: " + known);
       }
     }
   }

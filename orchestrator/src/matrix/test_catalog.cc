@@ -8,12 +8,21 @@ namespace kmx {
 const std::vector<TestSuiteInfo>& test_suites() {
   static const std::vector<TestSuiteInfo> suites = {
       {"kmod", 1, 13, {}, "the kernel's tools/testing/selftests/kmod/kmod.sh, one id per test number"},
-      {"ns", 0, 0, {"import", "missing-import", "depmod"},
+      {"ns",
+       0,
+       0,
+       {"import", "missing-import", "depmod"},
        "symbol namespaces: MODULE_IMPORT_NS indexing and loading, refusal without it, depmod"},
-      {"softdep", 0, 0, {"pre-post", "circular", "modprobe.d", "weakdep"},
+      {"softdep",
+       0,
+       0,
+       {"pre-post", "circular", "modprobe.d", "weakdep"},
        "MODULE_SOFTDEP ordering, loops, modprobe.d overrides, MODULE_WEAKDEP"},
       {"dups", 0, 0, {"storm"}, "concurrent duplicate loads through modprobe and finit_module"},
-      {"fault", 0, 0, {"panic", "hang", "stall", "oom"},
+      {"fault",
+       0,
+       0,
+       {"panic", "hang", "stall", "oom"},
        "fault injection for the harness itself: sysrq crash, endless sleep, RT stall of every CPU, memory hog"},
   };
   return suites;
@@ -36,7 +45,8 @@ std::optional<std::vector<std::string>> expand_test_pattern(const std::string& p
   static const std::regex kNumbered(R"(([a-z][a-z0-9_-]*):(\d{4})(?:-(\d{4}))?)");
   std::smatch m;
   if (!std::regex_match(pattern, m, kNumbered)) {
-    error = "'" + pattern + "' is not a test id; write it as suite:NNNN or a range suite:NNNN-MMMM, e.g. kmod:0001-0004";
+    error =
+        "'" + pattern + "' is not a test id; write it as suite:NNNN or a range suite:NNNN-MMMM, e.g. kmod:0001-0004";
     return std::nullopt;
   }
   const std::string prefix = m[1];

@@ -21,8 +21,10 @@ std::string ProcessResult::describe(const std::vector<std::string>& argv) const 
     out << ": could not start: " << start_error;
     return out.str();
   }
-  if (timed_out) out << ": timed out";
-  else out << ": exit status " << exit_code;
+  if (timed_out)
+    out << ": timed out";
+  else
+    out << ": exit status " << exit_code;
   std::string tail = output.size() > 800 ? output.substr(output.size() - 800) : output;
   while (!tail.empty() && (tail.back() == '\n' || tail.back() == ' ')) tail.pop_back();
   if (!tail.empty()) out << "\n" << tail;

@@ -12,10 +12,10 @@
 namespace kmx {
 
 struct ProcessOptions {
-  std::filesystem::path cwd;                    // empty: inherit
-  std::chrono::seconds timeout{0};              // 0: no limit
-  std::map<std::string, std::string> env;       // added to the inherited environment
-  std::filesystem::path output_file;            // empty: capture into ProcessResult::output
+  std::filesystem::path cwd;               // empty: inherit
+  std::chrono::seconds timeout{0};         // 0: no limit
+  std::map<std::string, std::string> env;  // added to the inherited environment
+  std::filesystem::path output_file;       // empty: capture into ProcessResult::output
   // Called about once a second while the program runs, with the path its
   // output goes to (long builds report progress from it).
   std::function<void(const std::filesystem::path& output)> on_poll;
@@ -24,7 +24,7 @@ struct ProcessOptions {
 struct ProcessResult {
   int exit_code = -1;
   bool timed_out = false;
-  std::string output;  // stdout and stderr merged; the last 1 MiB at most
+  std::string output;       // stdout and stderr merged; the last 1 MiB at most
   std::string start_error;  // non-empty when the program could not be started
 
   bool ok() const { return start_error.empty() && !timed_out && exit_code == 0; }

@@ -147,8 +147,7 @@ RecordedRun run_from_row(const Statement& s) {
   return RecordedRun{s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6)};
 }
 
-constexpr const char* kRunColumns =
-    "run_id, started_at, finished_at, matrix_name, matrix_sha256, tool_version, accel";
+constexpr const char* kRunColumns = "run_id, started_at, finished_at, matrix_name, matrix_sha256, tool_version, accel";
 
 }  // namespace
 
@@ -179,8 +178,8 @@ HistoryStore HistoryStore::open(const std::filesystem::path& db_path) {
   const int rc = sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
   HistoryStore store(db, db_path);  // closes db on every path below
   if (rc != SQLITE_OK)
-    throw HistoryError(db_path.string() + ": cannot open the history database: " +
-                       (db ? sqlite3_errmsg(db) : "out of memory") +
+    throw HistoryError(db_path.string() +
+                       ": cannot open the history database: " + (db ? sqlite3_errmsg(db) : "out of memory") +
                        "\n  fix: check the results directory is writable");
   // A nightly run can hold the write lock for a whole cell's insert; wait.
   sqlite3_busy_timeout(db, 30000);
@@ -253,8 +252,11 @@ void replace_cell(sqlite3* db, const std::filesystem::path& path, const std::str
                  path);
   cell.bind(1, run_id).bind(2, cell_id).bind(3, c.cell.kernel.name).bind(4, c.cell.kernel.recorded("package"));
   cell.bind(5, c.kernel_debian_version).bind(6, c.guest_uname).bind(7, c.cell.kmod.name);
-  cell.bind(8, c.cell.kmod.recorded("version")).bind(9, c.guest_kmod_version).bind(10, static_cast<long long>(c.cell.vcpus));
-  cell.bind(11, static_cast<long long>(c.cell.memory_mib)).bind(12, c.kmod_build.dump(-1, ' ', false, json::error_handler_t::replace));
+  cell.bind(8, c.cell.kmod.recorded("version"))
+      .bind(9, c.guest_kmod_version)
+      .bind(10, static_cast<long long>(c.cell.vcpus));
+  cell.bind(11, static_cast<long long>(c.cell.memory_mib))
+      .bind(12, c.kmod_build.dump(-1, ' ', false, json::error_handler_t::replace));
   cell.bind(13, c.guest_modprobe_config.value("sha256", std::string()));
   cell.run();
   Statement test(db,
@@ -296,11 +298,10 @@ void HistoryStore::record_run(const RunResult& run) {
 }
 
 std::vector<RecordedRun> HistoryStore::runs_of_matrix(const std::string& matrix_name) const {
-  Statement s(db_,
-              (std::string("SELECT ") + kRunColumns +
-               " FROM runs WHERE matrix_name=?1 ORDER BY started_at, run_id")
-                  .c_str(),
-              path_);
+  Statement s(
+      db_,
+      (std::string("SELECT ") + kRunColumns + " FROM runs WHERE matrix_name=?1 ORDER BY started_at, run_id").c_str(),
+      path_);
   s.bind(1, matrix_name);
   std::vector<RecordedRun> runs;
   while (s.step()) runs.push_back(run_from_row(s));

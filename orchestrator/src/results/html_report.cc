@@ -63,17 +63,20 @@ std::map<ChangeKey, std::string> change_classes(const RunComparison& c) {
 void write_environment(std::ostringstream& out, const RunResult& run) {
   const std::pair<const char*, std::string> rows[] = {
       {"run", run.run_id},
-      {"matrix", run.matrix_name + " (" + run.matrix_file + (run.matrix_sha256.empty() ? "" : ", sha256 " + run.matrix_sha256) + ")"},
+      {"matrix", run.matrix_name + " (" + run.matrix_file +
+                     (run.matrix_sha256.empty() ? "" : ", sha256 " + run.matrix_sha256) + ")"},
       {"kmod-matrix", run.tool_version},
       {"started", run.started_at},
       {"finished", run.finished_at},
       {"host", run.host.hostname},
-      {"host CPUs / memory", run.host.cpus ? std::to_string(run.host.cpus) + " CPUs, " + std::to_string(run.host.memory_mib) + " MiB" : ""},
+      {"host CPUs / memory",
+       run.host.cpus ? std::to_string(run.host.cpus) + " CPUs, " + std::to_string(run.host.memory_mib) + " MiB" : ""},
       {"host kernel", run.host.kernel},
       {"QEMU / libvirt", run.host.qemu_version + " / " + run.host.libvirt_version},
       {"accelerator", run.accel + (run.accel_reason.empty() ? "" : " (" + run.accel_reason + ")")}};
   out << "<h2>Environment</h2>\n<table class=\"env\" id=\"environment\">\n";
-  for (const auto& [name, value] : rows) out << "<tr><th>" << name << "</th><td>" << escape_markup(value) << "</td></tr>\n";
+  for (const auto& [name, value] : rows)
+    out << "<tr><th>" << name << "</th><td>" << escape_markup(value) << "</td></tr>\n";
   out << "</table>\n";
 }
 
@@ -81,9 +84,9 @@ void write_change_list(std::ostringstream& out, const char* css_class, const std
   for (const auto& c : changes) {
     const std::string old_v = c.old_verdict ? std::string(to_string(*c.old_verdict)) : "-";
     const std::string new_v = c.new_verdict ? std::string(to_string(*c.new_verdict)) : "-";
-    out << "<li class=\"" << css_class << "\">" << css_class << ": " << escape_markup(c.test.empty() ? "(whole cell)" : c.test)
-        << " on " << escape_markup(c.cell) << ": " << old_v << " &rarr; " << new_v
-        << (c.configuration_changed ? " (configuration changed)" : "") << "</li>\n";
+    out << "<li class=\"" << css_class << "\">" << css_class << ": "
+        << escape_markup(c.test.empty() ? "(whole cell)" : c.test) << " on " << escape_markup(c.cell) << ": " << old_v
+        << " &rarr; " << new_v << (c.configuration_changed ? " (configuration changed)" : "") << "</li>\n";
   }
 }
 
@@ -106,9 +109,9 @@ void write_changes(std::ostringstream& out, const RunComparison& c) {
 // A bar of verdict counts: the night at a glance, without a chart library.
 void write_summary_bar(std::ostringstream& out, const std::map<Verdict, int>& totals, int all) {
   static const std::map<Verdict, const char*> colours = {
-      {Verdict::kPass, "#66bb6a"}, {Verdict::kFail, "#e53935"},  {Verdict::kOom, "#fb8c00"},
+      {Verdict::kPass, "#66bb6a"},  {Verdict::kFail, "#e53935"},    {Verdict::kOom, "#fb8c00"},
       {Verdict::kPanic, "#b71c1c"}, {Verdict::kTimeout, "#ab47bc"}, {Verdict::kHang, "#7b1fa2"},
-      {Verdict::kSkip, "#9e9e9e"}, {Verdict::kError, "#fdd835"},  {Verdict::kFlaky, "#ffb74d"}};
+      {Verdict::kSkip, "#9e9e9e"},  {Verdict::kError, "#fdd835"},   {Verdict::kFlaky, "#ffb74d"}};
   if (all == 0) return;
   out << "<svg id=\"summary-bar\" width=\"600\" height=\"18\" role=\"img\" aria-label=\"verdict counts\">";
   double x = 0;
@@ -147,7 +150,8 @@ std::string render_html(const RunResult& run, const ReportContext& context) {
           << " MiB</th><td>" << escape_markup(cell.guest_uname) << "<br>" << escape_markup(cell.guest_kmod_version)
           << "</td><td>" << (cell.first_boot_seconds() >= 0 ? seconds(cell.first_boot_seconds()) : "-") << "</td>";
     for (const auto& column : columns) {
-      const auto it = std::find_if(cell.tests.begin(), cell.tests.end(), [&](const TestResult& t) { return t.test == column; });
+      const auto it =
+          std::find_if(cell.tests.begin(), cell.tests.end(), [&](const TestResult& t) { return t.test == column; });
       if (it == cell.tests.end()) {
         table << "<td class=\"missing\">-</td>";
         continue;
@@ -161,8 +165,10 @@ std::string render_html(const RunResult& run, const ReportContext& context) {
       table << "<td class=\"" << classes << "\" data-cell=\"" << escape_markup(cell_id) << "\" data-test=\""
             << escape_markup(column) << "\" data-verdict=\"" << verdict << "\" title=\""
             << escape_markup(shorten(verdict + " in " + seconds(it->duration_s) + ": " + it->evidence, 2000)) << "\">";
-      if (!it->log.empty()) table << "<a href=\"" << escape_markup(it->log) << "\">" << verdict << "</a>";
-      else table << verdict;
+      if (!it->log.empty())
+        table << "<a href=\"" << escape_markup(it->log) << "\">" << verdict << "</a>";
+      else
+        table << verdict;
       if (!it->as_expected) table << "<span class=\"marker\">unexpected</span>";
       if (change != changed.end()) table << "<span class=\"marker\">" << change->second << "</span>";
       table << "</td>";

@@ -27,10 +27,11 @@ std::string expected_text(const TestResult& t) {
   return text;
 }
 
-void write_testcase(std::ostringstream& out, const CellResult& cell, const TestResult& t, const ReportContext& context) {
+void write_testcase(std::ostringstream& out, const CellResult& cell, const TestResult& t,
+                    const ReportContext& context) {
   const std::string cell_id = cell.cell.id();
-  out << "    <testcase name=\"" << escape_markup(t.test) << "\" classname=\"" << escape_markup(cell_id)
-      << "\" time=\"" << seconds(t.duration_s) << "\"";
+  out << "    <testcase name=\"" << escape_markup(t.test) << "\" classname=\"" << escape_markup(cell_id) << "\" time=\""
+      << seconds(t.duration_s) << "\"";
   const Outcome outcome = outcome_of(t);
   if (outcome == Outcome::kPassed) {
     out << "/>\n";
@@ -75,11 +76,14 @@ std::string render_junit(const RunResult& run, const ReportContext& context) {
            << seconds(time) << "\" timestamp=\"" << escape_markup(run.started_at) << "\" hostname=\""
            << escape_markup(run.host.hostname) << "\">\n";
     suites << "    <properties>\n";
-    const std::pair<const char*, std::string> properties[] = {
-        {"kernel", cell.cell.kernel.name},       {"kernel_package", cell.cell.kernel.recorded("package")},
-        {"guest_uname", cell.guest_uname},       {"kmod", cell.cell.kmod.name},
-        {"kmod_version", cell.guest_kmod_version}, {"vcpus", std::to_string(cell.cell.vcpus)},
-        {"memory_mib", std::to_string(cell.cell.memory_mib)}, {"accel", run.accel}};
+    const std::pair<const char*, std::string> properties[] = {{"kernel", cell.cell.kernel.name},
+                                                              {"kernel_package", cell.cell.kernel.recorded("package")},
+                                                              {"guest_uname", cell.guest_uname},
+                                                              {"kmod", cell.cell.kmod.name},
+                                                              {"kmod_version", cell.guest_kmod_version},
+                                                              {"vcpus", std::to_string(cell.cell.vcpus)},
+                                                              {"memory_mib", std::to_string(cell.cell.memory_mib)},
+                                                              {"accel", run.accel}};
     for (const auto& [name, value] : properties)
       suites << "      <property name=\"" << name << "\" value=\"" << escape_markup(value) << "\"/>\n";
     suites << "    </properties>\n" << cases.str() << "  </testsuite>\n";

@@ -18,9 +18,12 @@ std::string id_of(const RunResult& run, const std::string& rest) {
 std::string test_path(const std::string& test) {
   std::string path;
   for (char c : test) {
-    if (c == ':' || c == '.') path += '.';
-    else if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-') path += c;
-    else path += '_';
+    if (c == ':' || c == '.')
+      path += '.';
+    else if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-')
+      path += c;
+    else
+      path += '_';
   }
   return path;
 }
@@ -39,7 +42,8 @@ json test_json(const RunResult& run, const CellResult& cell, const std::string& 
                {{"vcpus", cell.cell.vcpus},
                 {"memory_mib", cell.cell.memory_mib},
                 {"kmod", cell.cell.kmod.name},
-                {"kmod_version", cell.guest_kmod_version.empty() ? cell.cell.kmod.recorded("version") : cell.guest_kmod_version},
+                {"kmod_version",
+                 cell.guest_kmod_version.empty() ? cell.cell.kmod.recorded("version") : cell.guest_kmod_version},
                 {"accel", run.accel}}}}}};
   if (!run.started_at.empty()) t["start_time"] = run.started_at;
   if (result) {
@@ -60,15 +64,19 @@ json test_json(const RunResult& run, const CellResult& cell, const std::string& 
 
 std::string kcidb_status(Verdict verdict) {
   switch (verdict) {
-    case Verdict::kPass: return "PASS";
-    case Verdict::kSkip: return "SKIP";
-    case Verdict::kError: return "ERROR";
+    case Verdict::kPass:
+      return "PASS";
+    case Verdict::kSkip:
+      return "SKIP";
+    case Verdict::kError:
+      return "ERROR";
     case Verdict::kFail:
     case Verdict::kOom:
     case Verdict::kPanic:
     case Verdict::kTimeout:
     case Verdict::kHang:
-    case Verdict::kFlaky: return "FAIL";
+    case Verdict::kFlaky:
+      return "FAIL";
   }
   return "ERROR";
 }
@@ -98,7 +106,8 @@ json kcidb_json(const RunResult& run, const ReportContext& /*context*/) {
     for (const auto& t : cell.tests)
       if (std::find(planned.begin(), planned.end(), t.test) == planned.end()) planned.push_back(t.test);
     for (const auto& test : planned) {
-      const auto it = std::find_if(cell.tests.begin(), cell.tests.end(), [&](const TestResult& t) { return t.test == test; });
+      const auto it =
+          std::find_if(cell.tests.begin(), cell.tests.end(), [&](const TestResult& t) { return t.test == test; });
       tests.push_back(test_json(run, cell, build_id, test, it == cell.tests.end() ? nullptr : &*it));
     }
   }

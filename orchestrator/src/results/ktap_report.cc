@@ -48,8 +48,8 @@ std::string render_ktap(const RunResult& run, const ReportContext& /*context*/) 
         out << indent << "ok " << test_number << " " << name << " # SKIP " << one_line(t.evidence) << "\n";
       } else {
         cell_ok = false;
-        out << indent << "# " << name << ": " << to_string(t.verdict) << (t.as_expected ? " (expected)" : "")
-            << ": " << diagnostic(t.evidence) << "\n";
+        out << indent << "# " << name << ": " << to_string(t.verdict) << (t.as_expected ? " (expected)" : "") << ": "
+            << diagnostic(t.evidence) << "\n";
         out << indent << "not ok " << test_number << " " << name << "\n";
       }
     }

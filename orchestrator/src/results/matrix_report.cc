@@ -12,7 +12,8 @@ std::string pad(const std::string& text, std::size_t width) {
 }
 
 std::string row_label(const Cell& c) {
-  return c.kernel.name + "  " + c.kmod.name + "  " + std::to_string(c.vcpus) + "cpu  " + std::to_string(c.memory_mib) + "M";
+  return c.kernel.name + "  " + c.kmod.name + "  " + std::to_string(c.vcpus) + "cpu  " + std::to_string(c.memory_mib) +
+         "M";
 }
 
 }  // namespace
@@ -36,11 +37,14 @@ std::string render_matrix(const RunResult& run) {
   for (const auto& cell : run.cells) {
     out << pad(row_label(cell.cell), label_width) << "  ";
     std::ostringstream boot;
-    if (cell.first_boot_seconds() >= 0) boot << static_cast<int>(cell.first_boot_seconds() + 0.5) << "s";
-    else boot << "-";
+    if (cell.first_boot_seconds() >= 0)
+      boot << static_cast<int>(cell.first_boot_seconds() + 0.5) << "s";
+    else
+      boot << "-";
     out << pad(boot.str(), 6);
     for (const auto& column : columns) {
-      auto it = std::find_if(cell.tests.begin(), cell.tests.end(), [&](const TestResult& t) { return t.test == column; });
+      auto it =
+          std::find_if(cell.tests.begin(), cell.tests.end(), [&](const TestResult& t) { return t.test == column; });
       std::string entry = "-";
       if (it != cell.tests.end()) {
         entry = std::string(to_string(it->verdict)) + (it->as_expected ? "" : "!");

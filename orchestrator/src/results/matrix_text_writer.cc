@@ -5,6 +5,8 @@
 
 namespace kmx {
 
-void MatrixTextWriter::on_finish(const RunResult& run) { write_file_atomically(run_dir_ / "matrix.txt", render_matrix(run)); }
+void MatrixTextWriter::on_finish(const RunResult& run) {
+  write_file_atomically(run_dir_ / "matrix.txt", render_matrix(run));
+}
 
 }  // namespace kmx

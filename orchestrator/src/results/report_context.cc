@@ -24,10 +24,14 @@ std::size_t utf8_sequence(std::string_view text, std::size_t i, char32_t& code_p
   std::size_t length = 0;
   char32_t min = 0;
   if (lead < 0x80) return code_point = lead, 1;
-  if ((lead & 0xE0) == 0xC0) length = 2, code_point = lead & 0x1F, min = 0x80;
-  else if ((lead & 0xF0) == 0xE0) length = 3, code_point = lead & 0x0F, min = 0x800;
-  else if ((lead & 0xF8) == 0xF0) length = 4, code_point = lead & 0x07, min = 0x10000;
-  else return 0;
+  if ((lead & 0xE0) == 0xC0)
+    length = 2, code_point = lead & 0x1F, min = 0x80;
+  else if ((lead & 0xF0) == 0xE0)
+    length = 3, code_point = lead & 0x0F, min = 0x800;
+  else if ((lead & 0xF8) == 0xF0)
+    length = 4, code_point = lead & 0x07, min = 0x10000;
+  else
+    return 0;
   if (i + length > text.size()) return 0;
   for (std::size_t k = 1; k < length; ++k) {
     if ((byte(i + k) & 0xC0) != 0x80) return 0;
@@ -55,12 +59,23 @@ std::string escape_markup(std::string_view text) {
     i += length;
     if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0xFFFE || cp == 0xFFFF) continue;
     switch (cp) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += sequence;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += sequence;
     }
   }
   return out;

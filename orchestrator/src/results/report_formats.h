@@ -13,9 +13,9 @@ namespace kmx {
 using ReportRenderer = std::string (*)(const RunResult& run, const ReportContext& context);
 
 struct ReportFormat {
-  std::string_view name;            // "junit", "ktap", "kcidb", "html"
-  std::string_view file_name;       // default output name in the run directory
-  std::string_view description;     // one line for --help
+  std::string_view name;         // "junit", "ktap", "kcidb", "html"
+  std::string_view file_name;    // default output name in the run directory
+  std::string_view description;  // one line for --help
   ReportRenderer render;
 };
 

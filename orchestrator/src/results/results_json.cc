@@ -14,11 +14,16 @@ json verdict_list(const std::vector<Verdict>& verdicts) {
 }
 
 json boot_json(const BootSummary& b) {
-  return {{"index", b.index},           {"domain", b.domain},
-          {"boot_s", b.boot_seconds},   {"wall_s", b.wall_seconds},
-          {"end", b.end},               {"end_detail", b.end_detail},
-          {"console_log", b.console_log}, {"agent_log", b.agent_log},
-          {"agent_garbage_lines", b.garbage_lines}, {"agent_garbage_samples", b.garbage_samples},
+  return {{"index", b.index},
+          {"domain", b.domain},
+          {"boot_s", b.boot_seconds},
+          {"wall_s", b.wall_seconds},
+          {"end", b.end},
+          {"end_detail", b.end_detail},
+          {"console_log", b.console_log},
+          {"agent_log", b.agent_log},
+          {"agent_garbage_lines", b.garbage_lines},
+          {"agent_garbage_samples", b.garbage_samples},
           {"agent_problems", b.agent_problems}};
 }
 
@@ -84,14 +89,15 @@ json to_json(const RunResult& run) {
           {"run_id", run.run_id},
           {"tool_version", run.tool_version},
           {"matrix", {{"name", run.matrix_name}, {"file", run.matrix_file}, {"sha256", run.matrix_sha256}}},
-          {"host", {{"accel", run.accel},
-                    {"accel_reason", run.accel_reason},
-                    {"hostname", run.host.hostname},
-                    {"cpus", run.host.cpus},
-                    {"memory_mib", run.host.memory_mib},
-                    {"kernel", run.host.kernel},
-                    {"qemu_version", run.host.qemu_version},
-                    {"libvirt_version", run.host.libvirt_version}}},
+          {"host",
+           {{"accel", run.accel},
+            {"accel_reason", run.accel_reason},
+            {"hostname", run.host.hostname},
+            {"cpus", run.host.cpus},
+            {"memory_mib", run.host.memory_mib},
+            {"kernel", run.host.kernel},
+            {"qemu_version", run.host.qemu_version},
+            {"libvirt_version", run.host.libvirt_version}}},
           {"started_at", run.started_at},
           {"finished_at", run.finished_at},
           {"unexpected", run.unexpected_count()},
@@ -125,9 +131,12 @@ Spec source_from(const json& j) {
   Spec spec;
   if (!j.is_object()) return spec;
   for (const auto& [key, value] : j.items()) {
-    if (key == "name") spec.name = value.is_string() ? value.template get<std::string>() : "";
-    else if (key == "source") spec.source = value.is_string() ? value.template get<std::string>() : "";
-    else if (value.is_string()) spec.record.emplace_back(key, value.template get<std::string>());
+    if (key == "name")
+      spec.name = value.is_string() ? value.template get<std::string>() : "";
+    else if (key == "source")
+      spec.source = value.is_string() ? value.template get<std::string>() : "";
+    else if (value.is_string())
+      spec.record.emplace_back(key, value.template get<std::string>());
   }
   return spec;
 }
@@ -153,7 +162,8 @@ RunResult read_run_result(const std::filesystem::path& run_dir) {
   try {
     doc = json::parse(read_file(path));
   } catch (const json::exception& e) {
-    throw std::runtime_error(path.string() + " is not valid JSON (" + e.what() + ")\n  fix: resume a run whose results.json is intact");
+    throw std::runtime_error(path.string() + " is not valid JSON (" + e.what() +
+                             ")\n  fix: resume a run whose results.json is intact");
   }
   RunResult run;
   run.run_id = doc.value("run_id", "");
@@ -171,7 +181,8 @@ RunResult read_run_result(const std::filesystem::path& run_dir) {
     cell.image_id = c.value("image", "");
     cell.test_modules_built_against = c.value("test_modules_built_against", "");
     cell.guest_uname = c.value("guest_uname", "");
-    if (auto k = c.find("kernel"); k != c.end() && k->is_object()) cell.kernel_debian_version = k->value("debian_version", "");
+    if (auto k = c.find("kernel"); k != c.end() && k->is_object())
+      cell.kernel_debian_version = k->value("debian_version", "");
     cell.guest_kmod_version = c.value("guest_kmod_version", "");
     cell.kmod_build = c.value("kmod_build", json::object());
     cell.guest_modprobe_config = c.value("guest_modprobe_config", json::object());

@@ -3,8 +3,8 @@
 
 #include <filesystem>
 #include <map>
-#include <string>
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "results/run_result.h"
 

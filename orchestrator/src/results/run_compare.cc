@@ -51,9 +51,12 @@ void compare_cell(const CellResult& old_cell, const CellResult& new_cell, RunCom
     }
     if (o->verdict == n.verdict) continue;
     VerdictChange change{cell, n.test, o->verdict, n.verdict, o->evidence, n.evidence, reconfigured};
-    if (is_regression(o->verdict, n.verdict)) out.regressions.push_back(change);
-    else if (is_fix(o->verdict, n.verdict)) out.fixes.push_back(change);
-    else out.changes.push_back(change);
+    if (is_regression(o->verdict, n.verdict))
+      out.regressions.push_back(change);
+    else if (is_fix(o->verdict, n.verdict))
+      out.fixes.push_back(change);
+    else
+      out.changes.push_back(change);
   }
   for (const auto& o : old_cell.tests)
     if (!find_test(new_cell, o.test))
@@ -119,14 +122,16 @@ RunComparison compare_runs(const RunResult& old_run, const RunResult& new_run) {
     compare_cell(*it->second, n, out);
   }
   for (const auto& o : old_run.cells)
-    if (!matched.count(key_of(o.cell))) out.only_old.push_back({o.cell.id(), "", std::nullopt, std::nullopt, "", "", false});
+    if (!matched.count(key_of(o.cell)))
+      out.only_old.push_back({o.cell.id(), "", std::nullopt, std::nullopt, "", "", false});
   return out;
 }
 
 json comparison_to_json(const RunComparison& c) {
   json config = json::array();
   for (const auto& change : c.configuration_changes)
-    config.push_back({{"cell", change.cell}, {"field", change.field}, {"old", change.old_value}, {"new", change.new_value}});
+    config.push_back(
+        {{"cell", change.cell}, {"field", change.field}, {"old", change.old_value}, {"new", change.new_value}});
   return {{"old_run", c.old_run_id},
           {"new_run", c.new_run_id},
           {"regressions", changes_json(c.regressions)},

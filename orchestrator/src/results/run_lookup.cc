@@ -10,7 +10,8 @@ namespace kmx {
 namespace fs = std::filesystem;
 
 fs::path find_run_dir(const fs::path& results_root, const std::string& run) {
-  if (run.empty()) throw std::runtime_error("no run given\n  fix: pass a run id (e.g. 20261122-233800-4821) or a run directory");
+  if (run.empty())
+    throw std::runtime_error("no run given\n  fix: pass a run id (e.g. 20261122-233800-4821) or a run directory");
   if (fs::exists(fs::path(run) / "results.json")) return fs::path(run);
   if (fs::exists(results_root / run / "results.json")) return results_root / run;
   throw std::runtime_error("no run '" + run + "': neither " + (fs::path(run) / "results.json").string() + " nor " +

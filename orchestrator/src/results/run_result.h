@@ -16,7 +16,7 @@ struct BootSummary {
   std::string domain;
   double boot_seconds = -1;
   double wall_seconds = 0;
-  std::string end;         // how the VM stopped
+  std::string end;  // how the VM stopped
   std::string end_detail;
   std::string console_log;  // paths relative to the run directory
   std::string agent_log;
@@ -34,7 +34,7 @@ struct TestResult {
   std::string expected_reason;
   bool as_expected = false;
   int boot = 0;
-  std::string log;  // relative path of the test's output
+  std::string log;                                    // relative path of the test's output
   nlohmann::json details = nlohmann::json::object();  // metrics, module_stats
 };
 

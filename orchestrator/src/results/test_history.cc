@@ -55,8 +55,10 @@ std::string render_test_history_text(const TestHistory& history) {
     for (std::size_t i = 0; i < spans.size(); ++i) {
       const auto& s = spans[i];
       if (i) out << ", ";
-      if (i + 1 == spans.size()) out << to_string(s.verdict) << " since " << when(s.first_run, s.first_started_at);
-      else if (i == 0) out << to_string(s.verdict) << " until " << when(s.last_run, s.last_started_at);
+      if (i + 1 == spans.size())
+        out << to_string(s.verdict) << " since " << when(s.first_run, s.first_started_at);
+      else if (i == 0)
+        out << to_string(s.verdict) << " until " << when(s.last_run, s.last_started_at);
       else
         out << to_string(s.verdict) << " from " << when(s.first_run, s.first_started_at) << " until "
             << when(s.last_run, s.last_started_at);

@@ -12,16 +12,24 @@ constexpr int kLinuxProbeTimeoutS = 20;  // real KVM boots the guest in ~1-2 s, 
 
 AccelChoice linux_probe(AccelProbeContext& ctx, const Image& image) {
   BootPlan plan;
-  plan.spec = VmSpec{ctx.domain_name,       Accel::kKvm,  1, 256, image.vmlinuz, image.initrd,
+  plan.spec = VmSpec{ctx.domain_name,
+                     Accel::kKvm,
+                     1,
+                     256,
+                     image.vmlinuz,
+                     image.initrd,
                      guest_cmdline({}, [](const std::string&) { return 1; }),
-                     ctx.work_dir / "console.log", ctx.work_dir / "agent.log"};
+                     ctx.work_dir / "console.log",
+                     ctx.work_dir / "agent.log"};
   plan.test_timeout_s = [](const std::string&) { return 1; };
   plan.boot_timeout_s = kLinuxProbeTimeoutS;
   std::filesystem::create_directories(ctx.work_dir);
   BootRun run = run_boot(ctx.driver, ctx.clock, plan);
   if (run.record.agent.boot && run.record.agent.done)
-    return {Accel::kKvm, "the guest kernel booted under KVM in " + std::to_string(static_cast<int>(run.boot_seconds + 0.5)) + " s"};
-  if (run.record.end == BootEnd::kStartFailed) return {Accel::kTcg, "KVM domain did not start (" + run.record.end_detail + "); using TCG"};
+    return {Accel::kKvm,
+            "the guest kernel booted under KVM in " + std::to_string(static_cast<int>(run.boot_seconds + 0.5)) + " s"};
+  if (run.record.end == BootEnd::kStartFailed)
+    return {Accel::kTcg, "KVM domain did not start (" + run.record.end_detail + "); using TCG"};
   return {Accel::kTcg, "the guest kernel did not boot under KVM within " + std::to_string(kLinuxProbeTimeoutS) +
                            " s (nested or broken KVM); using TCG"};
 }
@@ -45,7 +53,8 @@ AccelChoice select_accel(const std::string& mode, AccelProbeContext& ctx, const 
     spdlog::info("KVM runs a boot sector; booting the guest kernel under KVM to be sure");
     choice = linux_probe(ctx, image);
   }
-  if (!ctx.cache_file.empty()) write_file_atomically(ctx.cache_file, std::string(to_string(choice.accel)) + "\n" + choice.reason);
+  if (!ctx.cache_file.empty())
+    write_file_atomically(ctx.cache_file, std::string(to_string(choice.accel)) + "\n" + choice.reason);
   return choice;
 }
 

@@ -121,7 +121,8 @@ class BootWatch {
                                              " s, everything its tests asked for plus margin; VM destroyed");
     if (!log.boot) {
       if (seconds_between(start_, now) > plan_.boot_timeout_s)
-        return fire(BootEnd::kBootTimeout, "no agent event within " + std::to_string(plan_.boot_timeout_s) + " s of VM start");
+        return fire(BootEnd::kBootTimeout,
+                    "no agent event within " + std::to_string(plan_.boot_timeout_s) + " s of VM start");
       return false;
     }
     if (auto test = log.running_test()) {
@@ -132,7 +133,8 @@ class BootWatch {
       return false;
     }
     if (seconds_between(last_progress_, now) > plan_.idle_timeout_s)
-      return fire(BootEnd::kTestTimeout, "agent silent for " + std::to_string(plan_.idle_timeout_s) + " s between tests");
+      return fire(BootEnd::kTestTimeout,
+                  "agent silent for " + std::to_string(plan_.idle_timeout_s) + " s between tests");
     return false;
   }
 
@@ -162,13 +164,15 @@ long long lifetime_limit_s(const BootPlan& plan) {
   return limit;
 }
 
-std::string guest_cmdline(const std::vector<std::string>& tests, const std::function<int(const std::string&)>& timeout_s) {
+std::string guest_cmdline(const std::vector<std::string>& tests,
+                          const std::function<int(const std::string&)>& timeout_s) {
   // panic=-1 reboots at once on panic and on_reboot=destroy ends the domain;
   // printk.devkmsg=on stops the kernel rate-limiting the agent's markers.
   // printk.devkmsg=on on the command line also locks the setting: a test
   // cannot turn the agent's markers off through the sysctl.
-  std::string cmdline = "console=ttyS0,115200 panic=-1 printk.devkmsg=on loglevel=" +
-                        std::to_string(protocol::kConsoleLogLevel) + " rdinit=/init ";
+  std::string cmdline =
+      "console=ttyS0,115200 panic=-1 printk.devkmsg=on loglevel=" + std::to_string(protocol::kConsoleLogLevel) +
+      " rdinit=/init ";
   cmdline += protocol::kParamTests;
   for (size_t i = 0; i < tests.size(); ++i)
     cmdline += (i ? "," : "") + tests[i] + "@" + std::to_string(timeout_s(tests[i]));

@@ -49,6 +49,7 @@ BootRun run_boot(VmDriver& driver, Clock& clock, const BootPlan& plan, const Tes
 long long lifetime_limit_s(const BootPlan& plan);
 
 // The kernel command line for a boot that runs these tests.
-std::string guest_cmdline(const std::vector<std::string>& tests, const std::function<int(const std::string&)>& timeout_s);
+std::string guest_cmdline(const std::vector<std::string>& tests,
+                          const std::function<int(const std::string&)>& timeout_s);
 
 }  // namespace kmx

@@ -29,7 +29,7 @@ class CappedText {
   std::size_t head_cap_;
   std::size_t total_ = 0;
   std::string head_;
-  std::string ring_;        // tail_cap_ bytes once the head is full
+  std::string ring_;          // tail_cap_ bytes once the head is full
   std::size_t ring_pos_ = 0;  // next byte to overwrite
   std::size_t ring_filled_ = 0;
 };

@@ -37,7 +37,8 @@ std::size_t run_cell_pool(CellScheduler& scheduler, const std::vector<std::strin
   }
   lock.unlock();
   for (auto& t : threads) t.join();
-  spdlog::info("progress: {} of {} cells done in {:.0f} s", done, cell_ids.size(), seconds_between(started, clock.now()));
+  spdlog::info("progress: {} of {} cells done in {:.0f} s", done, cell_ids.size(),
+               seconds_between(started, clock.now()));
   return done;
 }
 

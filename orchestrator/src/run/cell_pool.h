@@ -16,7 +16,6 @@ namespace kmx {
 // running ones finish (their own code watches stop). Returns the number of
 // cells that ran.
 std::size_t run_cell_pool(CellScheduler& scheduler, const std::vector<std::string>& cell_ids,
-                          const std::function<void(std::size_t)>& run_one, Clock& clock,
-                          const std::atomic<bool>* stop);
+                          const std::function<void(std::size_t)>& run_one, Clock& clock, const std::atomic<bool>* stop);
 
 }  // namespace kmx

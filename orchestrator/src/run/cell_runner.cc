@@ -16,13 +16,20 @@ namespace {
 
 std::string_view boot_end_name(BootEnd end) {
   switch (end) {
-    case BootEnd::kPoweredOff: return "stopped";
-    case BootEnd::kStartFailed: return "start-failed";
-    case BootEnd::kBootTimeout: return "boot-timeout";
-    case BootEnd::kTestTimeout: return "test-timeout";
-    case BootEnd::kInterrupted: return "interrupted";
-    case BootEnd::kOutputFlood: return "output-flood";
-    case BootEnd::kLifetimeCap: return "lifetime-cap";
+    case BootEnd::kPoweredOff:
+      return "stopped";
+    case BootEnd::kStartFailed:
+      return "start-failed";
+    case BootEnd::kBootTimeout:
+      return "boot-timeout";
+    case BootEnd::kTestTimeout:
+      return "test-timeout";
+    case BootEnd::kInterrupted:
+      return "interrupted";
+    case BootEnd::kOutputFlood:
+      return "output-flood";
+    case BootEnd::kLifetimeCap:
+      return "lifetime-cap";
   }
   return "unknown";
 }
@@ -127,12 +134,14 @@ class CellRun {
     for (int round = 1; !stopped(); ++round) {
       std::vector<std::string> again;
       for (const auto& test : decided_now)
-        if (TestResult* r = find(test); r && !r->as_expected && r->verdict != Verdict::kFlaky && reruns[test] < rerun_limit(*r))
+        if (TestResult* r = find(test);
+            r && !r->as_expected && r->verdict != Verdict::kFlaky && reruns[test] < rerun_limit(*r))
           again.push_back(test);
       if (again.empty()) return;
       for (const auto& test : again) ++reruns[test];
       spdlog::info("[{}] rerun {} of {} unexpected test(s)", cell_.id(), round, again.size());
-      for (const auto& fresh : run_batch(again, ".rerun-" + std::to_string(round))) merge_rerun(*find(fresh.test), fresh, round);
+      for (const auto& fresh : run_batch(again, ".rerun-" + std::to_string(round)))
+        merge_rerun(*find(fresh.test), fresh, round);
       publish();
     }
   }
@@ -145,8 +154,8 @@ class CellRun {
       first.evidence += " (" + tag + " after ERROR: " + cause + ")";
     } else if (fresh.as_expected) {
       const Expected expected = expected_for(ctx_.matrix, cell_, first.test);
-      first.evidence = std::string(to_string(first.verdict)) + " then " + std::string(to_string(fresh.verdict)) + " on " +
-                       tag + "; first: " + first.evidence;
+      first.evidence = std::string(to_string(first.verdict)) + " then " + std::string(to_string(fresh.verdict)) +
+                       " on " + tag + "; first: " + first.evidence;
       first.verdict = Verdict::kFlaky;
       first.as_expected = expected.matches(Verdict::kFlaky);
     } else {
@@ -173,7 +182,8 @@ class CellRun {
       const int boot = next_boot_++;
       BootRun run = boot_once(remaining, boot);
       if (run.record.end == BootEnd::kStartFailed && ++start_failures < ctx_.max_start_attempts) {
-        spdlog::warn("[{}] {}; retrying ({}/{})", cell_.id(), run.record.end_detail, start_failures, ctx_.max_start_attempts);
+        spdlog::warn("[{}] {}; retrying ({}/{})", cell_.id(), run.record.end_detail, start_failures,
+                     ctx_.max_start_attempts);
         continue;
       }
       BootVerdicts verdicts = classify_boot(run.record);
@@ -186,8 +196,9 @@ class CellRun {
       if (decided.empty() && !verdicts.not_run.empty()) {
         // The agent booted but started nothing: another boot would do the same.
         for (const auto& test : verdicts.not_run)
-          decided.push_back(make_result(
-              ctx_.matrix, cell_, TestVerdict{test, Verdict::kError, "the agent booted but never started this test"}, boot));
+          decided.push_back(
+              make_result(ctx_.matrix, cell_,
+                          TestVerdict{test, Verdict::kError, "the agent booted but never started this test"}, boot));
         verdicts.not_run.clear();
       }
       decided_all.insert(decided_all.end(), decided.begin(), decided.end());
@@ -196,7 +207,8 @@ class CellRun {
       if (stopped()) return decided_all;  // unstarted tests keep no verdict
     }
     for (const auto& test : remaining)
-      decided_all.push_back(make_result(ctx_.matrix, cell_, TestVerdict{test, Verdict::kError, "boot budget exhausted"}, 0));
+      decided_all.push_back(
+          make_result(ctx_.matrix, cell_, TestVerdict{test, Verdict::kError, "boot budget exhausted"}, 0));
     return decided_all;
   }
 
@@ -242,7 +254,8 @@ class CellRun {
         result_.guest_uname = info->uname;
         result_.guest_kmod_version = info->kmod_version;
       }
-      if (info->modprobe_config && result_.guest_modprobe_config.empty()) record_modprobe_config(*info->modprobe_config);
+      if (info->modprobe_config && result_.guest_modprobe_config.empty())
+        record_modprobe_config(*info->modprobe_config);
     }
     result_.boots.push_back(summary);
     return run;
@@ -261,8 +274,10 @@ class CellRun {
     write_file_atomically(cell_dir_ / "modprobe-c.txt", config.dump);
     out["dump"] = fs::relative(cell_dir_ / "modprobe-c.txt", ctx_.run_dir).string();
     if (!reads_etc)
-      spdlog::warn("[{}] the kmod under test ignores /etc/modprobe.d: verdicts that depend on it are not a "
-                   "distribution's", cell_.id());
+      spdlog::warn(
+          "[{}] the kmod under test ignores /etc/modprobe.d: verdicts that depend on it are not a "
+          "distribution's",
+          cell_.id());
   }
 
   const CellContext& ctx_;

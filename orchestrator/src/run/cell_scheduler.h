@@ -8,9 +8,9 @@
 namespace kmx {
 
 struct HostBudget {
-  int vcpus = 1;       // host CPUs: TCG burns one host thread per busy vCPU
-  long memory_mib = 0; // what VMs may use together, safety margin already taken off
-  int max_jobs = 1;    // the user's --jobs
+  int vcpus = 1;        // host CPUs: TCG burns one host thread per busy vCPU
+  long memory_mib = 0;  // what VMs may use together, safety margin already taken off
+  int max_jobs = 1;     // the user's --jobs
 };
 
 struct CellDemand {

@@ -4,7 +4,8 @@
 
 namespace kmx {
 
-BuiltImageSource::BuiltImageSource(const SourceRegistry& sources, ProviderContext ctx, std::filesystem::path agent_binary)
+BuiltImageSource::BuiltImageSource(const SourceRegistry& sources, ProviderContext ctx,
+                                   std::filesystem::path agent_binary)
     : sources_(sources), ctx_(std::move(ctx)), agent_(std::move(agent_binary)) {}
 
 Image BuiltImageSource::image_for(const Cell& cell) {
@@ -38,7 +39,8 @@ KmodProvider& BuiltImageSource::kmod_provider(const std::string& source) {
 
 Image BuiltImageSource::build(const Cell& cell) {
   if (!std::filesystem::exists(agent_))
-    throw ImageError("guest agent binary " + agent_.string() + " does not exist\n  fix: build it (cmake --build build) or pass --agent");
+    throw ImageError("guest agent binary " + agent_.string() +
+                     " does not exist\n  fix: build it (cmake --build build) or pass --agent");
   auto k = kernels_.find(cell.kernel.name);
   if (k == kernels_.end())
     k = kernels_.emplace(cell.kernel.name, kernel_provider(cell.kernel.source).prepare(cell.kernel)).first;

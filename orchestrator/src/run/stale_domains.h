@@ -3,8 +3,8 @@
 #pragma once
 
 #include <functional>
-#include <vector>
 #include <string>
+#include <vector>
 
 #include "vm/vm_driver.h"
 

@@ -54,8 +54,10 @@ std::string sanitize_guest_text(std::string_view text, std::size_t max_len) {
       out += "...";
       break;
     }
-    if (c == '\t') out += ' ';
-    else if (c >= 0x20 && c < 0x7f) out += static_cast<char>(c);
+    if (c == '\t')
+      out += ' ';
+    else if (c >= 0x20 && c < 0x7f)
+      out += static_cast<char>(c);
     else if (c != '\r' && c != '\n') {
       static const char* kHex = "0123456789abcdef";
       out += "\\x";
@@ -99,8 +101,10 @@ void AgentStream::feed(std::string_view bytes) {
     pending_.append(piece.substr(0, room));
     if (piece.size() > room) overlong_ = true;
     if (newline == std::string_view::npos) return;
-    if (overlong_) garbage("line longer than 1 MiB", pending_);
-    else handle_line(pending_);
+    if (overlong_)
+      garbage("line longer than 1 MiB", pending_);
+    else
+      handle_line(pending_);
     pending_.clear();
     overlong_ = false;
     bytes.remove_prefix(newline + 1);
@@ -109,8 +113,10 @@ void AgentStream::feed(std::string_view bytes) {
 
 void AgentStream::finish() {
   if (!pending_.empty()) {
-    if (overlong_) garbage("line longer than 1 MiB", pending_);
-    else handle_line(pending_);
+    if (overlong_)
+      garbage("line longer than 1 MiB", pending_);
+    else
+      handle_line(pending_);
   }
   pending_.clear();
   overlong_ = false;
@@ -126,7 +132,8 @@ void AgentStream::keep_output(const std::string& test, std::string text) {
   if (text.size() > protocol::kMaxOutputLine) text.resize(protocol::kMaxOutputLine);
   TestOutput& out = log_.output[test];
   const std::size_t cost = text.size() + AgentLimits::kLineOverheadBytes;
-  if (kept_output_lines_ < limits_.max_kept_output_lines && kept_output_bytes_ + cost <= limits_.max_kept_output_bytes) {
+  if (kept_output_lines_ < limits_.max_kept_output_lines &&
+      kept_output_bytes_ + cost <= limits_.max_kept_output_bytes) {
     kept_output_bytes_ += cost;
     ++kept_output_lines_;
     out.head.push_back(std::move(text));
@@ -160,7 +167,8 @@ void AgentStream::handle_line(std::string_view line) {
     info.mem_kib = number_field<long>(j, "mem_kib", 0);
     if (auto it = j.find("problems"); it != j.end() && it->is_array())
       for (const auto& p : *it)
-        if (p.is_string() && info.problems.size() < 20) info.problems.push_back(sanitize_guest_text(p.get<std::string>()));
+        if (p.is_string() && info.problems.size() < 20)
+          info.problems.push_back(sanitize_guest_text(p.get<std::string>()));
     if (auto mc = j.find("modprobe_config"); mc != j.end() && mc->is_object()) {
       BootInfo::ModprobeConfig config;
       auto available = mc->find("available");
@@ -175,8 +183,8 @@ void AgentStream::handle_line(std::string_view line) {
       info.modprobe_config = std::move(config);
     }
     log_.boot = info;
-  } else if (*ev == protocol::kEventTestStart && log_.boot && !running &&
-             log_.started.size() < requested_.size() && requested_[log_.started.size()] == test) {
+  } else if (*ev == protocol::kEventTestStart && log_.boot && !running && log_.started.size() < requested_.size() &&
+             requested_[log_.started.size()] == test) {
     // The agent runs the requested tests in order, one at a time.
     log_.started.push_back(test);
   } else if (*ev == protocol::kEventMarker && about_running) {

@@ -24,10 +24,10 @@ struct BootInfo {
   // The kmod's effective configuration (kmod_config_probe in the agent):
   // unset for an agent that did not report it.
   struct ModprobeConfig {
-    bool available = false;  // `modprobe -c` ran (busybox has no -c)
+    bool available = false;                  // `modprobe -c` ran (busybox has no -c)
     std::vector<std::string> searched_dirs;  // modprobe.d dirs whose sentinel showed
-    std::string dump;        // raw `modprobe -c`, at most kMaxModprobeConfigBytes
-    std::size_t bytes = 0;   // its size as the guest reported it
+    std::string dump;                        // raw `modprobe -c`, at most kMaxModprobeConfigBytes
+    std::size_t bytes = 0;                   // its size as the guest reported it
   };
   std::optional<ModprobeConfig> modprobe_config;
 };
@@ -40,7 +40,7 @@ struct TestEndInfo {
   bool timed_out = false;
   bool unkillable = false;  // still alive after SIGKILL: the agent stopped the boot
   double duration_s = 0;    // clamped to [0, kMaxDurationS]
-  std::string error;  // the agent could not run the test at all
+  std::string error;        // the agent could not run the test at all
   bool modstats_absent = false;
   std::string modstats_before;  // raw /sys/kernel/debug/modules/stats text
   std::string modstats_after;

@@ -26,8 +26,10 @@ std::string last_output(const AgentLog& agent, const std::string& test) {
 // Console evidence outranks the exit code: a test whose shell was killed by
 // the OOM killer may still exit 0 or 1.
 std::optional<TestVerdict> from_console(const std::string& test, const ConsoleFindings& findings) {
-  if (auto f = find_kind(findings, ConsoleEventKind::kPanic)) return TestVerdict{test, Verdict::kPanic, "console: " + f->line};
-  if (auto f = find_kind(findings, ConsoleEventKind::kOom)) return TestVerdict{test, Verdict::kOom, "console: " + f->line};
+  if (auto f = find_kind(findings, ConsoleEventKind::kPanic))
+    return TestVerdict{test, Verdict::kPanic, "console: " + f->line};
+  if (auto f = find_kind(findings, ConsoleEventKind::kOom))
+    return TestVerdict{test, Verdict::kOom, "console: " + f->line};
   return std::nullopt;
 }
 
@@ -40,16 +42,21 @@ TestVerdict timed_out(const std::string& test, const ConsoleFindings& findings, 
 // How evidence names a kernel bug report that did not stop the kernel.
 std::string_view bug_phrase(ConsoleEventKind kind) {
   switch (kind) {
-    case ConsoleEventKind::kWarning: return "the kernel printed a WARNING";
-    case ConsoleEventKind::kKasan: return "KASAN reported a memory error";
-    case ConsoleEventKind::kUbsan: return "UBSAN reported undefined behaviour";
-    default: return "the kernel oopsed";
+    case ConsoleEventKind::kWarning:
+      return "the kernel printed a WARNING";
+    case ConsoleEventKind::kKasan:
+      return "KASAN reported a memory error";
+    case ConsoleEventKind::kUbsan:
+      return "UBSAN reported undefined behaviour";
+    default:
+      return "the kernel oopsed";
   }
 }
 
 // A failing test's evidence, plus the kernel bug report of its segment if any.
 std::string with_bug_report(std::string evidence, const ConsoleFindings& findings) {
-  if (auto bug = first_bug_report(findings)) evidence += "; " + std::string(bug_phrase(bug->kind)) + ", console: " + bug->line;
+  if (auto bug = first_bug_report(findings))
+    evidence += "; " + std::string(bug_phrase(bug->kind)) + ", console: " + bug->line;
   return evidence;
 }
 
@@ -59,8 +66,10 @@ nlohmann::json details_of(const std::string& test, const TestEndInfo& end, const
     nlohmann::json metrics = nlohmann::json::object();
     for (const auto& [name, value] : parse_metrics(agent.output_lines(test))) {
       // Counts stay integers in results.json.
-      if (value == static_cast<double>(static_cast<long long>(value))) metrics[name] = static_cast<long long>(value);
-      else metrics[name] = value;
+      if (value == static_cast<double>(static_cast<long long>(value)))
+        metrics[name] = static_cast<long long>(value);
+      else
+        metrics[name] = value;
     }
     if (!metrics.empty()) details["metrics"] = metrics;
   }
@@ -81,14 +90,15 @@ TestVerdict finished_test(const std::string& test, const TestEndInfo& end, const
   } else if (end.timed_out) {
     // duration_s is clamped by the parser, so the conversion is defined.
     std::string what = "agent: killed after its " + std::to_string(std::llround(end.duration_s)) + " s limit";
-    if (end.unkillable) what += "; still alive after SIGKILL (stuck in the kernel), remaining tests run in a fresh boot";
+    if (end.unkillable)
+      what += "; still alive after SIGKILL (stuck in the kernel), remaining tests run in a fresh boot";
     TestVerdict t = timed_out(test, findings, what);
     v.verdict = t.verdict;
     v.evidence = t.evidence;
   } else if (end.signal != 0) {
     v.verdict = Verdict::kFail;
-    v.evidence = with_bug_report("agent: test killed by signal " + std::to_string(end.signal) + last_output(agent, test),
-                                 findings);
+    v.evidence = with_bug_report(
+        "agent: test killed by signal " + std::to_string(end.signal) + last_output(agent, test), findings);
   } else if (end.exit_code == 0) {
     // An oops, WARNING, KASAN or UBSAN report in the test's segment fails a
     // test that otherwise passed: the kernel went on, the test did not see it.
@@ -104,7 +114,8 @@ TestVerdict finished_test(const std::string& test, const TestEndInfo& end, const
     v.evidence = "agent: exit status 4 (kselftest skip)" + last_output(agent, test);
   } else {
     v.verdict = Verdict::kFail;
-    v.evidence = with_bug_report("agent: exit status " + std::to_string(end.exit_code) + last_output(agent, test), findings);
+    v.evidence =
+        with_bug_report("agent: exit status " + std::to_string(end.exit_code) + last_output(agent, test), findings);
   }
   if (v.verdict == Verdict::kFail)
     if (auto throttle = find_kind(findings, ConsoleEventKind::kKmodThrottle))
@@ -113,8 +124,7 @@ TestVerdict finished_test(const std::string& test, const TestEndInfo& end, const
 }
 
 // The guest stopped while this test was running.
-TestVerdict interrupted_test(const std::string& test, const BootRecord& record,
-                             const ConsoleFindings& findings) {
+TestVerdict interrupted_test(const std::string& test, const BootRecord& record, const ConsoleFindings& findings) {
   if (auto c = from_console(test, findings)) return *c;
   if (record.end == BootEnd::kTestTimeout || record.end == BootEnd::kLifetimeCap)
     return timed_out(test, findings, "host watchdog: " + record.end_detail);
@@ -126,14 +136,19 @@ TestVerdict interrupted_test(const std::string& test, const BootRecord& record,
 // The agent never reported boot: every requested test carries the boot's fate.
 BootVerdicts failed_boot(const BootRecord& record, const ConsoleFindings& findings) {
   TestVerdict fate{"", Verdict::kError, ""};
-  if (record.end == BootEnd::kStartFailed) fate = {"", Verdict::kError, "VM did not start: " + record.end_detail};
-  else if (auto c = from_console("", findings)) fate = {"", c->verdict, "during boot, " + c->evidence};
-  else if (record.end == BootEnd::kBootTimeout) fate = {"", Verdict::kTimeout, "boot: " + record.end_detail};
-  else if (record.end == BootEnd::kOutputFlood) fate = {"", Verdict::kFail, "during boot, " + record.end_detail};
-  else fate = {"", Verdict::kError, "guest stopped before the agent reported boot"};
+  if (record.end == BootEnd::kStartFailed)
+    fate = {"", Verdict::kError, "VM did not start: " + record.end_detail};
+  else if (auto c = from_console("", findings))
+    fate = {"", c->verdict, "during boot, " + c->evidence};
+  else if (record.end == BootEnd::kBootTimeout)
+    fate = {"", Verdict::kTimeout, "boot: " + record.end_detail};
+  else if (record.end == BootEnd::kOutputFlood)
+    fate = {"", Verdict::kFail, "during boot, " + record.end_detail};
+  else
+    fate = {"", Verdict::kError, "guest stopped before the agent reported boot"};
   if (record.agent.garbage_lines > 0)
-    fate.evidence += "; agent channel had " + std::to_string(record.agent.garbage_lines) + " malformed lines, first: " +
-                     record.agent.garbage_samples.front();
+    fate.evidence += "; agent channel had " + std::to_string(record.agent.garbage_lines) +
+                     " malformed lines, first: " + record.agent.garbage_samples.front();
   BootVerdicts result;
   for (const auto& test : record.requested_tests) {
     TestVerdict v = fate;
@@ -171,8 +186,8 @@ BootVerdicts classify_boot(const BootRecord& record) {
                               : record.agent.started.empty()      ? ""
                                                                   : record.agent.started.back();
   for (const auto& test : record.requested_tests) {
-    const bool started = std::find(record.agent.started.begin(), record.agent.started.end(), test) !=
-                         record.agent.started.end();
+    const bool started =
+        std::find(record.agent.started.begin(), record.agent.started.end(), test) != record.agent.started.end();
     if (!started && record.end == BootEnd::kOutputFlood && record.agent.started.empty()) {
       result.verdicts.push_back({test, Verdict::kFail, "before any test started, " + record.end_detail});
       continue;

@@ -13,13 +13,13 @@
 namespace kmx {
 
 enum class BootEnd {
-  kPoweredOff,     // the VM stopped by itself (agent power-off, panic reboot, reset)
-  kStartFailed,    // the hypervisor could not start it
-  kBootTimeout,    // host watchdog: no boot event in time
-  kTestTimeout,    // host watchdog: a test ran past its limit and grace
-  kInterrupted,    // the run was stopped (SIGINT/SIGTERM)
-  kOutputFlood,    // the guest wrote more than a channel's cap: the flood is the evidence
-  kLifetimeCap,    // host watchdog: the VM outlived everything its tests asked for
+  kPoweredOff,   // the VM stopped by itself (agent power-off, panic reboot, reset)
+  kStartFailed,  // the hypervisor could not start it
+  kBootTimeout,  // host watchdog: no boot event in time
+  kTestTimeout,  // host watchdog: a test ran past its limit and grace
+  kInterrupted,  // the run was stopped (SIGINT/SIGTERM)
+  kOutputFlood,  // the guest wrote more than a channel's cap: the flood is the evidence
+  kLifetimeCap,  // host watchdog: the VM outlived everything its tests asked for
 };
 
 struct BootRecord {
@@ -40,8 +40,8 @@ struct TestVerdict {
 };
 
 struct BootVerdicts {
-  std::vector<TestVerdict> verdicts;       // tests decided by this boot
-  std::vector<std::string> not_run;        // requested, never started: boot again for them
+  std::vector<TestVerdict> verdicts;  // tests decided by this boot
+  std::vector<std::string> not_run;   // requested, never started: boot again for them
 };
 
 // Linear in the size of record.console; memory beyond the record is bounded

@@ -39,7 +39,8 @@ constexpr std::array<Pattern, 19> kPatterns{{
     {ConsoleEventKind::kKasan, "BUG: KASAN:", Match::kWordStart},
     {ConsoleEventKind::kUbsan, "UBSAN:", Match::kWordStart},
     {ConsoleEventKind::kOops, "BUG: unable to handle"},
-    {ConsoleEventKind::kOops, "BUG: kernel NULL pointer dereference"},  // x86 prints this, not the above, below PAGE_SIZE
+    {ConsoleEventKind::kOops,
+     "BUG: kernel NULL pointer dereference"},  // x86 prints this, not the above, below PAGE_SIZE
     {ConsoleEventKind::kOops, "general protection fault"},
     {ConsoleEventKind::kOops, "kernel BUG at"},
     // "BUG: scheduling while atomic", "BUG: sleeping function called from
@@ -134,14 +135,22 @@ const ConsoleFindings& findings_of(const ConsoleReport& report, const std::strin
 
 std::string_view to_string(ConsoleEventKind kind) {
   switch (kind) {
-    case ConsoleEventKind::kPanic: return "panic";
-    case ConsoleEventKind::kOom: return "OOM";
-    case ConsoleEventKind::kHang: return "hang";
-    case ConsoleEventKind::kOops: return "oops";
-    case ConsoleEventKind::kWarning: return "WARNING";
-    case ConsoleEventKind::kKasan: return "KASAN report";
-    case ConsoleEventKind::kUbsan: return "UBSAN report";
-    case ConsoleEventKind::kKmodThrottle: return "request_module throttle";
+    case ConsoleEventKind::kPanic:
+      return "panic";
+    case ConsoleEventKind::kOom:
+      return "OOM";
+    case ConsoleEventKind::kHang:
+      return "hang";
+    case ConsoleEventKind::kOops:
+      return "oops";
+    case ConsoleEventKind::kWarning:
+      return "WARNING";
+    case ConsoleEventKind::kKasan:
+      return "KASAN report";
+    case ConsoleEventKind::kUbsan:
+      return "UBSAN report";
+    case ConsoleEventKind::kKmodThrottle:
+      return "request_module throttle";
   }
   return "?";
 }

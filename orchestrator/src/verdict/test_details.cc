@@ -63,7 +63,8 @@ ModuleStats parse_module_stats(std::string_view text) {
     if (split == std::string::npos) continue;
     long long value = 0;
     const std::string label = trim(std::string_view(line).substr(0, split));
-    if (label.empty() || label.size() > 64 || !parse_integer(trim(std::string_view(line).substr(split + 1)), value)) continue;
+    if (label.empty() || label.size() > 64 || !parse_integer(trim(std::string_view(line).substr(split + 1)), value))
+      continue;
     stats.fields[sanitize_guest_text(label, 64)] = value;
   }
   return stats;
@@ -73,7 +74,8 @@ nlohmann::json to_json(const ModuleStats& stats) {
   nlohmann::json fields = nlohmann::json::object();
   for (const auto& [k, v] : stats.fields) fields[k] = v;
   nlohmann::json dups = nlohmann::json::array();
-  for (const auto& d : stats.duplicates) dups.push_back({{"module", d.module}, {"count", d.count}, {"reason", d.reason}});
+  for (const auto& d : stats.duplicates)
+    dups.push_back({{"module", d.module}, {"count", d.count}, {"reason", d.reason}});
   return {{"fields", fields}, {"duplicates", dups}};
 }
 

@@ -13,7 +13,7 @@ enum class Verdict {
   kOom,
   kPanic,
   kTimeout,
-  kHang,   // TIMEOUT with hung-task or soft-lockup reports on the console
+  kHang,  // TIMEOUT with hung-task or soft-lockup reports on the console
   kSkip,
   kError,  // the harness failed, not the kernel
   kFlaky,  // unexpected at first, as expected on a rerun

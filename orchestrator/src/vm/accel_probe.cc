@@ -45,9 +45,21 @@ std::string kvm_probe_boot_sector() {
 }
 
 std::vector<std::string> probe_command(const std::string& accel, const std::filesystem::path& image) {
-  return {"qemu-system-x86_64", "-accel", accel, "-m", "16", "-nodefaults", "-display", "none",
-          "-no-reboot", "-serial", "stdio", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
-          "-drive", "file=" + qemu_option_value(image.string()) + ",format=raw,if=ide"};
+  return {"qemu-system-x86_64",
+          "-accel",
+          accel,
+          "-m",
+          "16",
+          "-nodefaults",
+          "-display",
+          "none",
+          "-no-reboot",
+          "-serial",
+          "stdio",
+          "-device",
+          "isa-debug-exit,iobase=0xf4,iosize=0x04",
+          "-drive",
+          "file=" + qemu_option_value(image.string()) + ",format=raw,if=ide"};
 }
 
 bool probe_output_has_marker(const std::string& output) { return output.find(kMarker) != std::string::npos; }

@@ -3,13 +3,13 @@
 // TCG otherwise); the kernel is Debian's 6.1 package.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <signal.h>
 #include <sstream>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "os/files.h"
 #include "os/process_runner.h"
@@ -35,8 +35,10 @@ class EndToEnd : public testing::Test {
     fs::create_directories(dir_ / "results");
   }
   void TearDown() override {
-    if (!HasFailure()) fs::remove_all(dir_);
-    else std::cerr << "kept for inspection: " << dir_ << "\n";
+    if (!HasFailure())
+      fs::remove_all(dir_);
+    else
+      std::cerr << "kept for inspection: " << dir_ << "\n";
   }
 
   static std::string matrix(const std::string& tests, int vcpus, int memory_mib, const std::string& extra = "") {
@@ -49,8 +51,8 @@ class EndToEnd : public testing::Test {
     const fs::path file = dir_ / "matrix.toml";
     write_file_atomically(file, matrix_text);
     BoostProcessRunner runner;
-    ProcessResult r = runner.run({KMX_BINARY, "run", file.string(), "--results", (dir_ / "results").string()},
-                                 {.timeout = limit});
+    ProcessResult r =
+        runner.run({KMX_BINARY, "run", file.string(), "--results", (dir_ / "results").string()}, {.timeout = limit});
     RunOutcome out{r.exit_code, r.output, nullptr};
     for (const auto& run_dir : fs::directory_iterator(dir_ / "results"))
       if (fs::exists(run_dir.path() / "results.json"))
@@ -175,10 +177,10 @@ TEST_F(EndToEnd, ModuleLoadingSuitesRunBesideKmodSh) {
 
 TEST_F(EndToEnd, Kmod342FromDebianSourceOnDebian612) {
   // xz-compressed modules, weak dependencies, same-inode finit_module dedup.
-  RunOutcome out = run(
-      "tests = [\"kmod:0001\", \"softdep:weakdep\", \"dups:storm\"]\nvcpus = [1]\nmemory_mib = [512]\n"
-      "[[kernel]]\nname = \"debian-6.12\"\npackage = \"linux-image-6.12.95+deb12-amd64\"\n"
-      "[[kmod]]\nname = \"kmod-34.2\"\nsource = \"debian-source\"\nversion = \"34.2-2\"\n");
+  RunOutcome out =
+      run("tests = [\"kmod:0001\", \"softdep:weakdep\", \"dups:storm\"]\nvcpus = [1]\nmemory_mib = [512]\n"
+          "[[kernel]]\nname = \"debian-6.12\"\npackage = \"linux-image-6.12.95+deb12-amd64\"\n"
+          "[[kmod]]\nname = \"kmod-34.2\"\nsource = \"debian-source\"\nversion = \"34.2-2\"\n");
   EXPECT_EQ(out.exit_code, 0) << out.output;
   ASSERT_FALSE(out.results.is_null()) << out.output;
   const auto& cell = out.results["cells"][0];
@@ -195,10 +197,10 @@ TEST_F(EndToEnd, Debian72TestModulesBuiltFromLinuxSourceLoadWithKmod30) {
   // against a tree prepared from linux-source-7.2 by the host's gcc-12, and
   // must load into Debian's own kernel (test_kmod for kmod:0001, ours for
   // ns:import).
-  RunOutcome out = run(
-      "tests = [\"kmod:0001\", \"ns:import\"]\nvcpus = [1]\nmemory_mib = [512]\n"
-      "[[kernel]]\nname = \"debian-7.2\"\npackage = \"linux-image-7.2.13+deb14-amd64\"\n"
-      "[[kmod]]\nname = \"kmod-30\"\nsource = \"debian-source\"\nversion = \"30+20221128-1\"\n");
+  RunOutcome out =
+      run("tests = [\"kmod:0001\", \"ns:import\"]\nvcpus = [1]\nmemory_mib = [512]\n"
+          "[[kernel]]\nname = \"debian-7.2\"\npackage = \"linux-image-7.2.13+deb14-amd64\"\n"
+          "[[kmod]]\nname = \"kmod-30\"\nsource = \"debian-source\"\nversion = \"30+20221128-1\"\n");
   EXPECT_EQ(out.exit_code, 0) << out.output;
   ASSERT_FALSE(out.results.is_null()) << out.output;
   const auto& cell = out.results["cells"][0];
@@ -233,8 +235,8 @@ void expect_same_kmod_behaviour(const nlohmann::json& results, const std::string
     const auto& h = (*host)["tests"][i];
     const auto& b = (*built)["tests"][i];
     EXPECT_EQ(h["id"], b["id"]);
-    EXPECT_EQ(h["verdict"], b["verdict"]) << kernel << " " << h["id"] << "\n host: " << h["evidence"]
-                                          << "\n built: " << b["evidence"];
+    EXPECT_EQ(h["verdict"], b["verdict"])
+        << kernel << " " << h["id"] << "\n host: " << h["evidence"] << "\n built: " << b["evidence"];
   }
 }
 
@@ -263,24 +265,25 @@ TEST_F(EndToEnd, BuiltKmod30BehavesAsDebiansOnEverySuite) {
 // Every deterministic kmod.sh test too (0005-0007 take minutes each under
 // TCG), on 6.1 and 6.12: about an hour, so in the slow tier.
 TEST_F(EndToEnd, SlowBuiltKmod30BehavesAsDebiansOnEveryDeterministicTest) {
-  RunOutcome out = run(host_and_built_kmod30(
-      "\"kmod:0001-0007\", \"kmod:0010-0013\", \"ns:import\", \"ns:missing-import\", \"ns:depmod\", "
-      "\"softdep:pre-post\", \"softdep:circular\", \"softdep:modprobe.d\", \"softdep:weakdep\", \"dups:storm\"",
-      "[[kernel]]\nname = \"debian-6.1\"\npackage = \"" + std::string(kKernel) +
-          "\"\n[[kernel]]\nname = \"debian-6.12\"\npackage = \"linux-image-6.12.95+deb12-amd64\"\n",
-      // 0006 on 6.12 ran past 600 s with another VM sharing the cores.
-      "[timeouts]\nper_test = { \"kmod:0006\" = 1500, \"kmod:0007\" = 1500 }\n"),
-      std::chrono::seconds(7000));
+  RunOutcome out =
+      run(host_and_built_kmod30(
+              "\"kmod:0001-0007\", \"kmod:0010-0013\", \"ns:import\", \"ns:missing-import\", \"ns:depmod\", "
+              "\"softdep:pre-post\", \"softdep:circular\", \"softdep:modprobe.d\", \"softdep:weakdep\", \"dups:storm\"",
+              "[[kernel]]\nname = \"debian-6.1\"\npackage = \"" + std::string(kKernel) +
+                  "\"\n[[kernel]]\nname = \"debian-6.12\"\npackage = \"linux-image-6.12.95+deb12-amd64\"\n",
+              // 0006 on 6.12 ran past 600 s with another VM sharing the cores.
+              "[timeouts]\nper_test = { \"kmod:0006\" = 1500, \"kmod:0007\" = 1500 }\n"),
+          std::chrono::seconds(7000));
   ASSERT_FALSE(out.results.is_null()) << out.output;
   expect_same_kmod_behaviour(out.results, "debian-6.1");
   expect_same_kmod_behaviour(out.results, "debian-6.12");
 }
 
 TEST_F(EndToEnd, UnknownKmodSourceVersionFailsWithExit2) {
-  RunOutcome out = run(
-      "tests = [\"kmod:0001\"]\nvcpus = [1]\nmemory_mib = [512]\n"
-      "[[kernel]]\nname = \"debian-6.1\"\npackage = \"linux-image-6.1.0-56-amd64\"\n"
-      "[[kmod]]\nname = \"kmod-99\"\nsource = \"debian-source\"\nversion = \"99.9-9\"\n");
+  RunOutcome out =
+      run("tests = [\"kmod:0001\"]\nvcpus = [1]\nmemory_mib = [512]\n"
+          "[[kernel]]\nname = \"debian-6.1\"\npackage = \"linux-image-6.1.0-56-amd64\"\n"
+          "[[kmod]]\nname = \"kmod-99\"\nsource = \"debian-source\"\nversion = \"99.9-9\"\n");
   EXPECT_EQ(out.exit_code, 2) << out.output;
   EXPECT_NE(out.output.find("99.9-9"), std::string::npos) << out.output;
   EXPECT_NE(out.output.find("fix:"), std::string::npos) << out.output;
@@ -304,7 +307,8 @@ TEST_F(EndToEnd, KillNineThenResumeFinishesEveryCell) {
   std::string text = read_file(dir_ / "matrix.toml");
   text.replace(text.find("memory_mib = [256]"), 18, "memory_mib = [256, 384]");
   write_file_atomically(dir_ / "matrix.toml", text);
-  const pid_t child = spawn({KMX_BINARY, "run", (dir_ / "matrix.toml").string(), "--results", (dir_ / "results").string()});
+  const pid_t child =
+      spawn({KMX_BINARY, "run", (dir_ / "matrix.toml").string(), "--results", (dir_ / "results").string()});
   // Wait until cell 0 is recorded and cell 1's VM runs, so the kill leaves
   // both a partial results.json and an orphaned domain behind.
   const std::string second_cell = "kmx-" + std::to_string(child) + "-";
@@ -326,9 +330,9 @@ TEST_F(EndToEnd, KillNineThenResumeFinishesEveryCell) {
   ASSERT_TRUE(second_running) << "the second cell's VM never started";
 
   BoostProcessRunner runner;
-  ProcessResult r = runner.run({KMX_BINARY, "run", "--resume", run_dir.filename().string(), "--results",
-                                (dir_ / "results").string()},
-                               {.timeout = std::chrono::seconds(900)});
+  ProcessResult r =
+      runner.run({KMX_BINARY, "run", "--resume", run_dir.filename().string(), "--results", (dir_ / "results").string()},
+                 {.timeout = std::chrono::seconds(900)});
   EXPECT_EQ(r.exit_code, 0) << r.output;
   // The resumed run destroyed the dead run's VM before starting its own.
   EXPECT_NE(r.output.find("destroyed stale domain kmx-" + std::to_string(child) + "-"), std::string::npos) << r.output;
@@ -342,9 +346,10 @@ TEST_F(EndToEnd, KillNineThenResumeFinishesEveryCell) {
 }
 
 TEST_F(EndToEnd, SigintStopsCleanlyAndKeepsWhatFinished) {
-  write_file_atomically(dir_ / "matrix.toml", matrix("\"kmod:0001\", \"fault:hang\"", 1, 256,
-                                                        "[timeouts]\ntest_s = 600\n"));
-  const pid_t child = spawn({KMX_BINARY, "run", (dir_ / "matrix.toml").string(), "--results", (dir_ / "results").string()});
+  write_file_atomically(dir_ / "matrix.toml",
+                        matrix("\"kmod:0001\", \"fault:hang\"", 1, 256, "[timeouts]\ntest_s = 600\n"));
+  const pid_t child =
+      spawn({KMX_BINARY, "run", (dir_ / "matrix.toml").string(), "--results", (dir_ / "results").string()});
   const std::string prefix = "kmx-" + std::to_string(child) + "-";
   // Interrupt while fault:hang sleeps, after kmod:0001 has finished.
   bool hanging = false;
@@ -362,7 +367,8 @@ TEST_F(EndToEnd, SigintStopsCleanlyAndKeepsWhatFinished) {
   EXPECT_EQ(WEXITSTATUS(status), 130);
   for (const auto& name : running_domains()) EXPECT_NE(name.rfind(prefix, 0), 0u) << name;
   nlohmann::json doc;
-  for (const auto& d : fs::directory_iterator(dir_ / "results")) doc = nlohmann::json::parse(read_file(d.path() / "results.json"));
+  for (const auto& d : fs::directory_iterator(dir_ / "results"))
+    doc = nlohmann::json::parse(read_file(d.path() / "results.json"));
   ASSERT_EQ(doc["cells"].size(), 1u);
   // The interrupted test has no verdict, so --resume runs it again.
   ASSERT_EQ(doc["cells"][0]["tests"].size(), 1u) << doc.dump(1);

@@ -30,8 +30,10 @@ class InstalledBinary : public testing::Test {
     ASSERT_EQ(r.exit_code, 0) << r.output;
   }
   void TearDown() override {
-    if (!HasFailure()) fs::remove_all(dir_);
-    else std::cerr << "kept for inspection: " << dir_ << "\n";
+    if (!HasFailure())
+      fs::remove_all(dir_);
+    else
+      std::cerr << "kept for inspection: " << dir_ << "\n";
   }
   fs::path installed(const std::string& relative) const { return dir_ / "prefix" / relative; }
 
@@ -50,23 +52,26 @@ TEST_F(InstalledBinary, PutsBinaryAgentAndDataInStandardPlaces) {
                                  (data / "matrices/smoke.toml").string()});
   EXPECT_EQ(r.exit_code, 0) << r.output;
   // A shipped matrix by name, from a directory without matrices/.
-  r = runner_.run({installed(std::string(KMX_INSTALL_BINDIR) + "/kmod-matrix").string(), "check", "smoke"}, {.cwd = dir_});
+  r = runner_.run({installed(std::string(KMX_INSTALL_BINDIR) + "/kmod-matrix").string(), "check", "smoke"},
+                  {.cwd = dir_});
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("debian-6.1.host.1cpu.512M"), std::string::npos) << r.output;
 }
 
 TEST_F(InstalledBinary, RunsACellWithItsOwnAgentAndSuites) {
   const fs::path matrix = dir_ / "matrix.toml";
-  write_file_atomically(matrix,
-                        "name = \"installed\"\ntests = [\"kmod:0001\", \"ns:import\"]\nvcpus = [1]\nmemory_mib = [512]\n"
-                        "[[kernel]]\nname = \"debian-6.1\"\npackage = \"linux-image-6.1.0-56-amd64\"\n"
-                        "[[kmod]]\nname = \"host\"\n");
+  write_file_atomically(
+      matrix,
+      "name = \"installed\"\ntests = [\"kmod:0001\", \"ns:import\"]\nvcpus = [1]\nmemory_mib = [512]\n"
+      "[[kernel]]\nname = \"debian-6.1\"\npackage = \"linux-image-6.1.0-56-amd64\"\n"
+      "[[kmod]]\nname = \"host\"\n");
   ProcessResult r = runner_.run({installed(std::string(KMX_INSTALL_BINDIR) + "/kmod-matrix").string(), "run",
                                  matrix.string(), "--results", (dir_ / "results").string()},
                                 {.cwd = dir_, .timeout = std::chrono::seconds(1500)});
   ASSERT_EQ(r.exit_code, 0) << r.output;
   nlohmann::json doc;
-  for (const auto& d : fs::directory_iterator(dir_ / "results")) doc = nlohmann::json::parse(read_file(d.path() / "results.json"));
+  for (const auto& d : fs::directory_iterator(dir_ / "results"))
+    doc = nlohmann::json::parse(read_file(d.path() / "results.json"));
   ASSERT_EQ(doc["cells"].size(), 1u);
   for (const auto& t : doc["cells"][0]["tests"]) EXPECT_EQ(t["verdict"], "PASS") << t.dump();
 }

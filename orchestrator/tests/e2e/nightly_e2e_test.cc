@@ -26,8 +26,10 @@ class NightlyEndToEnd : public testing::Test {
                           "[[kmod]]\nname = \"host\"\n");
   }
   void TearDown() override {
-    if (!HasFailure()) fs::remove_all(dir_);
-    else std::cerr << "kept for inspection: " << dir_ << "\n";
+    if (!HasFailure())
+      fs::remove_all(dir_);
+    else
+      std::cerr << "kept for inspection: " << dir_ << "\n";
   }
   ProcessResult kmx(std::vector<std::string> args) {
     args.insert(args.begin(), KMX_BINARY);

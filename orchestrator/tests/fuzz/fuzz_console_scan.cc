@@ -26,7 +26,8 @@ void check(const kmx::ConsoleFindings& findings) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::map<std::string, std::string> nonces = {{"kmod:0001", "0123456789abcdef"},
                                                      {"kmod:0002", "fedcba9876543210"}};
-  const kmx::ConsoleReport report = kmx::scan_console(std::string_view(reinterpret_cast<const char*>(data), size), nonces);
+  const kmx::ConsoleReport report =
+      kmx::scan_console(std::string_view(reinterpret_cast<const char*>(data), size), nonces);
   check(report.before_tests);
   check(report.whole);
   for (const auto& [test, findings] : report.per_test) {

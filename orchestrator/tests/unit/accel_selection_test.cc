@@ -17,7 +17,8 @@ using namespace kmx::testing;
 class AccelSelection : public ::testing::Test {
  protected:
   AccelProbeContext context(std::filesystem::path cache_file = {}) {
-    return AccelProbeContext{runner_, driver_, clock_, dir_.path() / "probe", std::move(cache_file), "kmx-1-run-c999-b0"};
+    return AccelProbeContext{
+        runner_, driver_, clock_, dir_.path() / "probe", std::move(cache_file), "kmx-1-run-c999-b0"};
   }
   ScratchDir dir_;
   FakeProcessRunner runner_;

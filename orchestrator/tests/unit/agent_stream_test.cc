@@ -43,8 +43,8 @@ std::string running_0001() { return ev_boot() + ev_start("kmod:0001"); }
 std::string transcript() {
   return ev_boot() + ev_start("kmod:0001") + ev_output("kmod:0001", "Test 0001 - modprobe of a missing module") +
          ev_output("kmod:0001", "OK") + ev_end("kmod:0001", 0, 0.25) + "\x01\x02 garbage in the middle\n" +
-         ev_start("kmod:0002") + ev_output("kmod:0002", "FAIL: request_module returned -2") + ev_end("kmod:0002", 1, 3.5) +
-         ev_done();
+         ev_start("kmod:0002") + ev_output("kmod:0002", "FAIL: request_module returned -2") +
+         ev_end("kmod:0002", 1, 3.5) + ev_done();
 }
 
 AgentLog parse_whole(std::string_view bytes) {
@@ -134,19 +134,22 @@ TEST_P(AgentStreamGarbage, IsCountedAndSampledAndParsingGoesOn) {
 
 INSTANTIATE_TEST_SUITE_P(
     Hostile, AgentStreamGarbage,
-    ::testing::Values(
-        GarbageCase{"BinaryBytes", std::string("\x00\xff\xfe\x1b[2J\x7f", 8), "not a JSON object"},
-        GarbageCase{"TruncatedJson", R"({"v":1,"ev":"test-st)", "not a JSON object"},
-        GarbageCase{"JsonArray", R"([{"v":1,"ev":"done"}])", "not a JSON object"},
-        GarbageCase{"JsonString", R"("done")", "not a JSON object"},
-        GarbageCase{"WrongVersion", R"({"v":1,"ev":"done"})", "wrong protocol version"},
-        GarbageCase{"VersionAsString", R"({"v":"1","ev":"done"})", "wrong protocol version"},
-        GarbageCase{"NoVersion", R"({"ev":"done"})", "wrong protocol version"},
-        GarbageCase{"NoEventName", R"({"v":2,"test":"kmod:0001"})", "no event name"},
-        GarbageCase{"UnknownEvent", R"({"v":2,"ev":"reboot-now"})", "unknown, repeated, out-of-order or unrequested event"},
-        GarbageCase{"TestStartWithoutTest", R"({"v":2,"ev":"test-start"})", "unknown, repeated, out-of-order or unrequested event"},
-        GarbageCase{"TestIdNotAString", R"({"v":2,"ev":"test-end","test":7,"exit":0})", "unknown, repeated, out-of-order or unrequested event"},
-        GarbageCase{"DeeplyNestedArray", std::string(400000, '[') + std::string(400000, ']'), "not a JSON object"}),
+    ::testing::Values(GarbageCase{"BinaryBytes", std::string("\x00\xff\xfe\x1b[2J\x7f", 8), "not a JSON object"},
+                      GarbageCase{"TruncatedJson", R"({"v":1,"ev":"test-st)", "not a JSON object"},
+                      GarbageCase{"JsonArray", R"([{"v":1,"ev":"done"}])", "not a JSON object"},
+                      GarbageCase{"JsonString", R"("done")", "not a JSON object"},
+                      GarbageCase{"WrongVersion", R"({"v":1,"ev":"done"})", "wrong protocol version"},
+                      GarbageCase{"VersionAsString", R"({"v":"1","ev":"done"})", "wrong protocol version"},
+                      GarbageCase{"NoVersion", R"({"ev":"done"})", "wrong protocol version"},
+                      GarbageCase{"NoEventName", R"({"v":2,"test":"kmod:0001"})", "no event name"},
+                      GarbageCase{"UnknownEvent", R"({"v":2,"ev":"reboot-now"})",
+                                  "unknown, repeated, out-of-order or unrequested event"},
+                      GarbageCase{"TestStartWithoutTest", R"({"v":2,"ev":"test-start"})",
+                                  "unknown, repeated, out-of-order or unrequested event"},
+                      GarbageCase{"TestIdNotAString", R"({"v":2,"ev":"test-end","test":7,"exit":0})",
+                                  "unknown, repeated, out-of-order or unrequested event"},
+                      GarbageCase{"DeeplyNestedArray", std::string(400000, '[') + std::string(400000, ']'),
+                                  "not a JSON object"}),
     [](const auto& test_info) { return std::string(test_info.param.name); });
 
 TEST(AgentStream, GarbageSampleIsSanitizedAndShort) {
@@ -169,7 +172,7 @@ TEST(AgentStream, TwoMebibyteLineWithoutNewlineIsOneGarbageLine) {
   AgentStream s(kRequested);
   const std::string chunk(64 << 10, 'x');
   for (int i = 0; i < 32; ++i) s.feed(chunk);  // 2 MiB, never a newline
-  EXPECT_EQ(s.log().garbage_lines, 0u);       // undecided until the line ends
+  EXPECT_EQ(s.log().garbage_lines, 0u);        // undecided until the line ends
   s.finish();
   EXPECT_EQ(s.log().garbage_lines, 1u);
   ASSERT_EQ(s.log().garbage_samples.size(), 1u);
@@ -220,8 +223,13 @@ TEST(AgentStream, OutputBeyondTheKeptBudgetKeepsTheLastLinesOfEachTest) {
 }
 
 TEST(AgentStream, TestEndCarriesSignalTimeoutAndSanitizedError) {
-  const AgentLog log = parse_whole(running_0001() + agent_line({{"ev", "test-end"}, {"test", "kmod:0001"}, {"exit", -1}, {"signal", 9},
-                                               {"timed_out", true}, {"duration_s", 900.5}, {"error", "bad\x1b"}}));
+  const AgentLog log = parse_whole(running_0001() + agent_line({{"ev", "test-end"},
+                                                                {"test", "kmod:0001"},
+                                                                {"exit", -1},
+                                                                {"signal", 9},
+                                                                {"timed_out", true},
+                                                                {"duration_s", 900.5},
+                                                                {"error", "bad\x1b"}}));
   const TestEndInfo& end = log.ended.at("kmod:0001");
   EXPECT_EQ(end.signal, 9);
   EXPECT_TRUE(end.timed_out);
@@ -230,8 +238,8 @@ TEST(AgentStream, TestEndCarriesSignalTimeoutAndSanitizedError) {
 }
 
 TEST(AgentStream, MissingOrMistypedTestEndFieldsFallBackToDefaults) {
-  const AgentLog log =
-      parse_whole(running_0001() + agent_line({{"ev", "test-end"}, {"test", "kmod:0001"}, {"exit", "zero"}, {"timed_out", "yes"}}));
+  const AgentLog log = parse_whole(
+      running_0001() + agent_line({{"ev", "test-end"}, {"test", "kmod:0001"}, {"exit", "zero"}, {"timed_out", "yes"}}));
   const TestEndInfo& end = log.ended.at("kmod:0001");
   EXPECT_EQ(end.exit_code, -1);
   EXPECT_FALSE(end.timed_out);
@@ -239,9 +247,9 @@ TEST(AgentStream, MissingOrMistypedTestEndFieldsFallBackToDefaults) {
 }
 
 TEST(AgentStream, OutOfRangeNumbersFallBackToDefaults) {
-  const AgentLog log = parse_whole(
-      agent_line({{"ev", "boot"}, {"cpus", 1e300}, {"mem_kib", -1e19}}) + ev_start("kmod:0001") +
-      agent_line({{"ev", "test-end"}, {"test", "kmod:0001"}, {"exit", 1e300}, {"signal", 4294967296.0}}));
+  const AgentLog log =
+      parse_whole(agent_line({{"ev", "boot"}, {"cpus", 1e300}, {"mem_kib", -1e19}}) + ev_start("kmod:0001") +
+                  agent_line({{"ev", "test-end"}, {"test", "kmod:0001"}, {"exit", 1e300}, {"signal", 4294967296.0}}));
   ASSERT_TRUE(log.boot);
   EXPECT_EQ(log.boot->cpus, 0);
   EXPECT_EQ(log.boot->mem_kib, 0);
@@ -250,14 +258,15 @@ TEST(AgentStream, OutOfRangeNumbersFallBackToDefaults) {
 }
 
 TEST(AgentStream, HugeVersionIsWrongVersion) {
-  const AgentLog log = parse_whole(R"({"v":2e300,"ev":"done"})" "\n");
+  const AgentLog log = parse_whole(R"({"v":2e300,"ev":"done"})"
+                                   "\n");
   EXPECT_FALSE(log.done);
   EXPECT_EQ(log.garbage_lines, 1u);
 }
 
 TEST(AgentStream, BootFieldsFromTheGuestAreSanitized) {
-  const AgentLog log = parse_whole(agent_line(
-      {{"ev", "boot"}, {"uname", "6.1\x1b[2J"}, {"problems", {"mount debugfs: \x01", 42}}}));
+  const AgentLog log =
+      parse_whole(agent_line({{"ev", "boot"}, {"uname", "6.1\x1b[2J"}, {"problems", {"mount debugfs: \x01", 42}}}));
   ASSERT_TRUE(log.boot);
   EXPECT_EQ(log.boot->uname, "6.1\\x1b[2J");
   EXPECT_THAT(log.boot->problems, ElementsAre("mount debugfs: \\x01"));
@@ -301,8 +310,8 @@ TEST(AgentStream, EventsForTestsTheHostDidNotRequestAreGarbage) {
 // cannot reset the host's per-test clock or muddle the record.
 TEST(AgentStream, OnlyTheNextRequestedTestMayStartAndOnlyTheRunningOneReports) {
   AgentStream s(kRequested);
-  s.feed(ev_start("kmod:0001"));  // before boot
-  s.feed(ev_boot() + ev_start("kmod:0002"));  // out of order
+  s.feed(ev_start("kmod:0001"));                          // before boot
+  s.feed(ev_boot() + ev_start("kmod:0002"));              // out of order
   s.feed(ev_start("kmod:0001") + ev_start("kmod:0001"));  // twice
   s.feed(ev_output("kmod:0002", "not running") + ev_end("kmod:0002", 0));
   s.feed(ev_end("kmod:0001", 1) + ev_end("kmod:0001", 0));  // ends twice
@@ -315,9 +324,8 @@ TEST(AgentStream, OnlyTheNextRequestedTestMayStartAndOnlyTheRunningOneReports) {
 
 TEST(AgentStream, KeepsTheFirstBeginMarkerNonceOfTheRunningTest) {
   AgentStream s(kRequested);
-  s.feed(running_0001() + ev_marker("kmod:0001", "begin", "ffffffffffffffff") +
-         ev_marker("kmod:0001", "begin", "XYZ") + ev_marker("kmod:0002", "begin", "0000000000000000") +
-         ev_marker("kmod:0001", "end", "1111111111111111"));
+  s.feed(running_0001() + ev_marker("kmod:0001", "begin", "ffffffffffffffff") + ev_marker("kmod:0001", "begin", "XYZ") +
+         ev_marker("kmod:0002", "begin", "0000000000000000") + ev_marker("kmod:0001", "end", "1111111111111111"));
   EXPECT_EQ(s.log().begin_nonces.at("kmod:0001"), test_nonce("kmod:0001"));
   EXPECT_EQ(s.log().begin_nonces.size(), 1u);
   EXPECT_EQ(s.log().garbage_lines, 3u);
@@ -327,8 +335,9 @@ TEST(AgentStream, KeepsTheFirstBeginMarkerNonceOfTheRunningTest) {
 // through an undefined conversion. The parser keeps durations finite.
 TEST(AgentStream, ExtremeDurationsAreClamped) {
   for (const double d : {1e300, -5.0}) {
-    const AgentLog log = parse_whole(running_0001() + agent_line({{"ev", "test-end"}, {"test", "kmod:0001"},
-                                                                  {"timed_out", true}, {"duration_s", d}}));
+    const AgentLog log =
+        parse_whole(running_0001() +
+                    agent_line({{"ev", "test-end"}, {"test", "kmod:0001"}, {"timed_out", true}, {"duration_s", d}}));
     const double kept = log.ended.at("kmod:0001").duration_s;
     EXPECT_GE(kept, 0);
     EXPECT_LE(kept, AgentStream::kMaxDurationS);
@@ -341,7 +350,11 @@ TEST(AgentStream, OutputLinesAreCutToTheProtocolLength) {
 }
 
 TEST(SanitizeGuestText, EscapesControlAndHighBytes) {
-  EXPECT_EQ(sanitize_guest_text(std::string("a\x01" "b\x7f" "c\xff", 6)), "a\\x01b\\x7fc\\xff");
+  EXPECT_EQ(sanitize_guest_text(std::string("a\x01"
+                                            "b\x7f"
+                                            "c\xff",
+                                            6)),
+            "a\\x01b\\x7fc\\xff");
 }
 
 TEST(SanitizeGuestText, TabBecomesSpaceAndLineBreaksVanish) {
@@ -357,11 +370,9 @@ TEST(SanitizeGuestText, CutsAtMaxLenAndMarksTheCut) {
 TEST(AgentStream, ModprobeConfigIsKeptBoundedWithItsSearchedDirs) {
   nlohmann::json dirs = nlohmann::json::array({"/etc/modprobe.d", "/run/modprobe.d\x1b[2J"});
   for (int i = 0; i < 40; ++i) dirs.push_back("/x" + std::to_string(i));
-  const AgentLog log = parse_whole(ev_boot({{"modprobe_config",
-                                             {{"available", true},
-                                              {"searched_dirs", dirs},
-                                              {"dump", std::string(300 * 1024, 'a')},
-                                              {"bytes", 307200}}}}));
+  const AgentLog log = parse_whole(ev_boot(
+      {{"modprobe_config",
+        {{"available", true}, {"searched_dirs", dirs}, {"dump", std::string(300 * 1024, 'a')}, {"bytes", 307200}}}}));
   ASSERT_TRUE(log.boot && log.boot->modprobe_config);
   const auto& config = *log.boot->modprobe_config;
   EXPECT_TRUE(config.available);

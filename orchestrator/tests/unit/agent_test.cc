@@ -23,7 +23,8 @@ std::vector<std::string> planned(const AgentConfig& config) {
 
 TEST(ParseKernelCmdline, ReadsTestsWithTheirTimeouts) {
   const AgentConfig c = parse_kernel_cmdline(
-      "console=ttyS0,115200 panic=-1 printk.devkmsg=on loglevel=7 rdinit=/init kmx.tests=kmod:0001@300,kmod:0008@900\n");
+      "console=ttyS0,115200 panic=-1 printk.devkmsg=on loglevel=7 rdinit=/init "
+      "kmx.tests=kmod:0001@300,kmod:0008@900\n");
   EXPECT_THAT(planned(c), ElementsAre("kmod:0001@300", "kmod:0008@900"));
 }
 

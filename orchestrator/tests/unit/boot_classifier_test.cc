@@ -38,8 +38,8 @@ BootRecord record(const std::string& agent, const std::string& console, BootEnd 
 // A boot whose first test ran with the given end event and the given console
 // between its markers; the other tests never started.
 BootRecord one_test(const std::string& end_event, const std::string& console_inside = "") {
-  return record(ev_boot() + ev_start("kmod:0001") + ev_output("kmod:0001", "modprobe: FATAL: Module test_kmod not found") +
-                    end_event,
+  return record(ev_boot() + ev_start("kmod:0001") +
+                    ev_output("kmod:0001", "modprobe: FATAL: Module test_kmod not found") + end_event,
                 begin_marker("kmod:0001") + console_inside + end_marker("kmod:0001"));
 }
 
@@ -55,8 +55,9 @@ std::string ev_end_with(const nlohmann::json& fields) {
   return agent_line(e);
 }
 
-const std::string kOomLine = "[   41.301122] Out of memory: Killed process 312 (modprobe) total-vm:6508kB, anon-rss:1024kB, "
-                             "file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:52kB oom_score_adj:0\n";
+const std::string kOomLine =
+    "[   41.301122] Out of memory: Killed process 312 (modprobe) total-vm:6508kB, anon-rss:1024kB, "
+    "file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:52kB oom_score_adj:0\n";
 const std::string kPanicLine = "[   42.000310] Kernel panic - not syncing: sysrq triggered crash\n";
 const std::string kHungLine = "[  245.118203] INFO: task modprobe:201 blocked for more than 120 seconds.\n";
 
@@ -148,30 +149,34 @@ TEST(ClassifyBoot, OopsWithExitZeroIsFail) {
 // sanitizer-enabled kernel). A WARN() splat is not a panic: the kernel goes
 // on, so a test that otherwise passed FAILs with the WARNING as evidence,
 // like an oops; a failing test keeps its own evidence and names the report.
-const std::string kWarningLine = "[   12.3] WARNING: CPU: 1 PID: 412 at kernel/module/main.c:2935 load_module+0x1a2/0x1ec0\n";
+const std::string kWarningLine =
+    "[   12.3] WARNING: CPU: 1 PID: 412 at kernel/module/main.c:2935 load_module+0x1a2/0x1ec0\n";
 
 TEST(ClassifyBoot, WarningSplatWithExitZeroIsFailNotPanic) {
-  const TestVerdict v = only(classify_boot(one_test(
-      ev_end("kmod:0001", 0), "[   12.2] ------------[ cut here ]------------\n" + kWarningLine +
-                                  "[   12.4] ---[ end trace 0000000000000000 ]---\n")));
+  const TestVerdict v = only(
+      classify_boot(one_test(ev_end("kmod:0001", 0), "[   12.2] ------------[ cut here ]------------\n" + kWarningLine +
+                                                         "[   12.4] ---[ end trace 0000000000000000 ]---\n")));
   EXPECT_EQ(v.verdict, Verdict::kFail);
-  EXPECT_THAT(v.evidence, HasSubstr("printed a WARNING; console: [   12.3] WARNING: CPU: 1 PID: 412 at kernel/module/main.c:2935"));
+  EXPECT_THAT(v.evidence,
+              HasSubstr("printed a WARNING; console: [   12.3] WARNING: CPU: 1 PID: 412 at kernel/module/main.c:2935"));
 }
 
 TEST(ClassifyBoot, KasanAndUbsanWithExitZeroAreFail) {
   const TestVerdict kasan = only(classify_boot(one_test(
       ev_end("kmod:0001", 0), "[   13.1] BUG: KASAN: use-after-free in test_kmod_exit+0x20/0x40 [test_kmod]\n")));
   EXPECT_EQ(kasan.verdict, Verdict::kFail);
-  EXPECT_THAT(kasan.evidence, HasSubstr("KASAN reported a memory error; console: [   13.1] BUG: KASAN: use-after-free"));
+  EXPECT_THAT(kasan.evidence,
+              HasSubstr("KASAN reported a memory error; console: [   13.1] BUG: KASAN: use-after-free"));
   const TestVerdict ubsan = only(classify_boot(
       one_test(ev_end("kmod:0001", 0), "[   14.2] UBSAN: shift-out-of-bounds in kernel/module/main.c:120:9\n")));
   EXPECT_EQ(ubsan.verdict, Verdict::kFail);
-  EXPECT_THAT(ubsan.evidence, HasSubstr("UBSAN reported undefined behaviour; console: [   14.2] UBSAN: shift-out-of-bounds"));
+  EXPECT_THAT(ubsan.evidence,
+              HasSubstr("UBSAN reported undefined behaviour; console: [   14.2] UBSAN: shift-out-of-bounds"));
 }
 
 TEST(ClassifyBoot, BugLineWithExitZeroIsFailWithTheLine) {
-  const TestVerdict v = only(
-      classify_boot(one_test(ev_end("kmod:0001", 0), "[   15.3] BUG: scheduling while atomic: modprobe/412/0x00000002\n")));
+  const TestVerdict v = only(classify_boot(
+      one_test(ev_end("kmod:0001", 0), "[   15.3] BUG: scheduling while atomic: modprobe/412/0x00000002\n")));
   EXPECT_EQ(v.verdict, Verdict::kFail);
   EXPECT_THAT(v.evidence, HasSubstr("oopsed; console: [   15.3] BUG: scheduling while atomic"));
 }
@@ -184,10 +189,10 @@ TEST(ClassifyBoot, FailingTestNamesTheWarningAfterItsOwnEvidence) {
 }
 
 TEST(ClassifyBoot, WarningInOneTestDoesNotFailTheNext) {
-  const BootVerdicts result = classify_boot(
-      record(ev_boot() + ev_start("kmod:0001") + ev_end("kmod:0001", 0) + ev_start("kmod:0002") + ev_end("kmod:0002", 0),
-             begin_marker("kmod:0001") + kWarningLine + end_marker("kmod:0001") + begin_marker("kmod:0002") +
-                 "[   20.0] test_kmod: loading out-of-tree module taints kernel.\n" + end_marker("kmod:0002")));
+  const BootVerdicts result = classify_boot(record(
+      ev_boot() + ev_start("kmod:0001") + ev_end("kmod:0001", 0) + ev_start("kmod:0002") + ev_end("kmod:0002", 0),
+      begin_marker("kmod:0001") + kWarningLine + end_marker("kmod:0001") + begin_marker("kmod:0002") +
+          "[   20.0] test_kmod: loading out-of-tree module taints kernel.\n" + end_marker("kmod:0002")));
   ASSERT_EQ(result.verdicts.size(), 2u);
   EXPECT_EQ(result.verdicts[0].verdict, Verdict::kFail);
   EXPECT_EQ(result.verdicts[1].verdict, Verdict::kPass);
@@ -203,8 +208,8 @@ TEST(ClassifyBoot, WarningWithPanicOnWarnIsPanic) {
 // nonce, which AgentStream refuses: a protocol 2 boot whose test prints a
 // nonce-less marker of another test, and reports an empty nonce, moves nothing.
 TEST(ClassifyBoot, NonceLessMarkerAndEmptyNonceReportMoveNothingInProtocol2) {
-  const std::string empty_nonce = agent_line(
-      {{"ev", protocol::kEventMarker}, {"test", "kmod:0002"}, {"kind", "begin"}, {"nonce", ""}});
+  const std::string empty_nonce =
+      agent_line({{"ev", protocol::kEventMarker}, {"test", "kmod:0002"}, {"kind", "begin"}, {"nonce", ""}});
   const BootRecord r = record(ev_boot() + ev_start("kmod:0001") + ev_end("kmod:0001", 0) + ev_start("kmod:0002") +
                                   empty_nonce + ev_end("kmod:0002", 0),
                               begin_marker("kmod:0001") + "[    5.0] kmod-matrix: begin kmod:0002\n" + kWarningLine +
@@ -229,24 +234,24 @@ TEST(ClassifyBoot, PanicDuringUnfinishedTestIsPanicAndLaterTestsAreNotRun) {
 }
 
 TEST(ClassifyBoot, HostWatchdogOnUnfinishedTestIsTimeout) {
-  const TestVerdict v = only(classify_boot(
-      record(ev_boot() + ev_start("kmod:0001"), begin_marker("kmod:0001"), BootEnd::kTestTimeout,
-             "kmod:0001 still running after 330 s (limit plus host grace); VM destroyed")));
+  const TestVerdict v =
+      only(classify_boot(record(ev_boot() + ev_start("kmod:0001"), begin_marker("kmod:0001"), BootEnd::kTestTimeout,
+                                "kmod:0001 still running after 330 s (limit plus host grace); VM destroyed")));
   EXPECT_EQ(v.verdict, Verdict::kTimeout);
   EXPECT_THAT(v.evidence, HasSubstr("host watchdog: kmod:0001 still running after 330 s"));
 }
 
 TEST(ClassifyBoot, HostWatchdogWithSoftLockupIsHang) {
-  const TestVerdict v = only(classify_boot(record(
-      ev_boot() + ev_start("kmod:0001"),
-      begin_marker("kmod:0001") + "[   68.2] watchdog: BUG: soft lockup - CPU#1 stuck for 26s! [modprobe:201]\n",
-      BootEnd::kTestTimeout, "limit")));
+  const TestVerdict v = only(classify_boot(
+      record(ev_boot() + ev_start("kmod:0001"),
+             begin_marker("kmod:0001") + "[   68.2] watchdog: BUG: soft lockup - CPU#1 stuck for 26s! [modprobe:201]\n",
+             BootEnd::kTestTimeout, "limit")));
   EXPECT_EQ(v.verdict, Verdict::kHang);
 }
 
 TEST(ClassifyBoot, NoBootEventAndBootTimeoutMakesEveryTestTimeout) {
-  const BootVerdicts result = classify_boot(
-      record("", "[    0.000000] Linux version 6.1.0-56-amd64\n", BootEnd::kBootTimeout, "no agent event within 120 s"));
+  const BootVerdicts result = classify_boot(record("", "[    0.000000] Linux version 6.1.0-56-amd64\n",
+                                                   BootEnd::kBootTimeout, "no agent event within 120 s"));
   ASSERT_EQ(result.verdicts.size(), 3u);
   for (const auto& v : result.verdicts) {
     EXPECT_EQ(v.verdict, Verdict::kTimeout) << v.test;
@@ -257,8 +262,8 @@ TEST(ClassifyBoot, NoBootEventAndBootTimeoutMakesEveryTestTimeout) {
 }
 
 TEST(ClassifyBoot, NoBootEventAndPanicOnConsoleMakesEveryTestPanic) {
-  const BootVerdicts result = classify_boot(record(
-      "", "[    1.9] Kernel panic - not syncing: VFS: Unable to mount root fs on unknown-block(0,0)\n"));
+  const BootVerdicts result = classify_boot(
+      record("", "[    1.9] Kernel panic - not syncing: VFS: Unable to mount root fs on unknown-block(0,0)\n"));
   ASSERT_EQ(result.verdicts.size(), 3u);
   for (const auto& v : result.verdicts) {
     EXPECT_EQ(v.verdict, Verdict::kPanic) << v.test;
@@ -269,7 +274,8 @@ TEST(ClassifyBoot, NoBootEventAndPanicOnConsoleMakesEveryTestPanic) {
 TEST(ClassifyBoot, NoBootEventNamesAgentGarbageInEvidence) {
   const BootVerdicts result = classify_boot(record("\xff\xfe garbled\n", "", BootEnd::kBootTimeout, "no agent event"));
   ASSERT_EQ(result.verdicts.size(), 3u);
-  EXPECT_THAT(result.verdicts[0].evidence, HasSubstr("1 malformed lines, first: not a JSON object: \\xff\\xfe garbled"));
+  EXPECT_THAT(result.verdicts[0].evidence,
+              HasSubstr("1 malformed lines, first: not a JSON object: \\xff\\xfe garbled"));
 }
 
 TEST(ClassifyBoot, StartFailedIsErrorForEveryTest) {
@@ -293,19 +299,18 @@ TEST(ClassifyBoot, TestCutShortByAnInterruptGetsNoVerdict) {
 }
 
 TEST(ClassifyBoot, OomInOneTestDoesNotLeakIntoTheNext) {
-  const BootVerdicts result = classify_boot(
-      record(ev_boot() + ev_start("kmod:0001") + ev_end("kmod:0001", 1) + ev_start("kmod:0002") + ev_end("kmod:0002", 0),
-             begin_marker("kmod:0001") + kOomLine + end_marker("kmod:0001") + begin_marker("kmod:0002") +
-                 end_marker("kmod:0002")));
+  const BootVerdicts result = classify_boot(record(
+      ev_boot() + ev_start("kmod:0001") + ev_end("kmod:0001", 1) + ev_start("kmod:0002") + ev_end("kmod:0002", 0),
+      begin_marker("kmod:0001") + kOomLine + end_marker("kmod:0001") + begin_marker("kmod:0002") +
+          end_marker("kmod:0002")));
   ASSERT_EQ(result.verdicts.size(), 2u);
   EXPECT_EQ(result.verdicts[0].verdict, Verdict::kOom);
   EXPECT_EQ(result.verdicts[1].verdict, Verdict::kPass);
 }
 
 TEST(ClassifyBoot, PanicRightAfterATestEndsIsChargedToThatTest) {
-  const BootVerdicts result =
-      classify_boot(record(ev_boot() + ev_start("kmod:0001") + ev_end("kmod:0001", 0),
-                           begin_marker("kmod:0001") + end_marker("kmod:0001") + kPanicLine));
+  const BootVerdicts result = classify_boot(record(ev_boot() + ev_start("kmod:0001") + ev_end("kmod:0001", 0),
+                                                   begin_marker("kmod:0001") + end_marker("kmod:0001") + kPanicLine));
   ASSERT_EQ(result.verdicts.size(), 1u);
   EXPECT_EQ(result.verdicts[0].verdict, Verdict::kPanic);
   EXPECT_THAT(result.not_run, ElementsAre("kmod:0002", "kmod:0003"));
@@ -320,11 +325,10 @@ TEST(ClassifyBoot, BootedButStartedNothingLeavesAllNotRun) {
 // Issue 14: a test that printed "kmod-matrix: begin kmod:0002" (it can read
 // the format from the kernel log) moved its own oops to kmod:0002 and passed.
 TEST(ClassifyBoot, ForgedMarkerDoesNotMoveAnOopsOrTurnFailIntoPass) {
-  const BootVerdicts result = classify_boot(
-      record(ev_boot() + ev_start("kmod:0001") + ev_end("kmod:0001", 0) + ev_start("kmod:0002") + ev_end("kmod:0002", 0),
-             begin_marker("kmod:0001") + "[    5.2] kmod-matrix: begin kmod:0002\n" +
-                 "[    5.3] BUG: kernel NULL pointer dereference, address: 0000000000000008\n" +
-                 begin_marker("kmod:0002")));
+  const BootVerdicts result = classify_boot(record(
+      ev_boot() + ev_start("kmod:0001") + ev_end("kmod:0001", 0) + ev_start("kmod:0002") + ev_end("kmod:0002", 0),
+      begin_marker("kmod:0001") + "[    5.2] kmod-matrix: begin kmod:0002\n" +
+          "[    5.3] BUG: kernel NULL pointer dereference, address: 0000000000000008\n" + begin_marker("kmod:0002")));
   ASSERT_EQ(result.verdicts.size(), 2u);
   EXPECT_EQ(result.verdicts[0].verdict, Verdict::kFail);
   EXPECT_THAT(result.verdicts[0].evidence, HasSubstr("kernel oopsed"));
@@ -334,9 +338,9 @@ TEST(ClassifyBoot, ForgedMarkerDoesNotMoveAnOopsOrTurnFailIntoPass) {
 // What follows the agent's death (a panic) is still charged to the test
 // that was running: no marker is needed after it.
 TEST(ClassifyBoot, PanicAfterTheAgentDiedIsChargedToTheRunningTest) {
-  const BootVerdicts result = classify_boot(
-      record(ev_boot() + ev_start("kmod:0001") + ev_end("kmod:0001", 0) + ev_start("kmod:0002"),
-             begin_marker("kmod:0001") + begin_marker("kmod:0002") + "[    9.0] kmod-matrix: begin kmod:0003\n" + kPanicLine));
+  const BootVerdicts result = classify_boot(record(
+      ev_boot() + ev_start("kmod:0001") + ev_end("kmod:0001", 0) + ev_start("kmod:0002"),
+      begin_marker("kmod:0001") + begin_marker("kmod:0002") + "[    9.0] kmod-matrix: begin kmod:0003\n" + kPanicLine));
   ASSERT_EQ(result.verdicts.size(), 2u);
   EXPECT_EQ(result.verdicts[1].test, "kmod:0002");
   EXPECT_EQ(result.verdicts[1].verdict, Verdict::kPanic);
@@ -353,8 +357,9 @@ TEST(ClassifyBoot, AbsurdDurationGivesADefinedEvidence) {
 }
 
 TEST(ClassifyBoot, FloodDuringATestIsItsFailWithTheFloodAsEvidence) {
-  const BootVerdicts result = classify_boot(record(ev_boot() + ev_start("kmod:0001"), begin_marker("kmod:0001"),
-                                                   BootEnd::kOutputFlood, "guest wrote console 70000000 bytes (cap 67108864)"));
+  const BootVerdicts result =
+      classify_boot(record(ev_boot() + ev_start("kmod:0001"), begin_marker("kmod:0001"), BootEnd::kOutputFlood,
+                           "guest wrote console 70000000 bytes (cap 67108864)"));
   ASSERT_EQ(result.verdicts.size(), 1u);
   EXPECT_EQ(result.verdicts[0].verdict, Verdict::kFail);
   EXPECT_THAT(result.verdicts[0].evidence, HasSubstr("output flood: guest wrote console 70000000 bytes"));
@@ -362,8 +367,9 @@ TEST(ClassifyBoot, FloodDuringATestIsItsFailWithTheFloodAsEvidence) {
 }
 
 TEST(ClassifyBoot, FloodEndingInAPanicIsPanic) {
-  const TestVerdict v = only(classify_boot(record(ev_boot() + ev_start("kmod:0001"), begin_marker("kmod:0001") + kPanicLine,
-                                                  BootEnd::kOutputFlood, "guest wrote console 70000000 bytes")));
+  const TestVerdict v =
+      only(classify_boot(record(ev_boot() + ev_start("kmod:0001"), begin_marker("kmod:0001") + kPanicLine,
+                                BootEnd::kOutputFlood, "guest wrote console 70000000 bytes")));
   EXPECT_EQ(v.verdict, Verdict::kPanic);
   EXPECT_THAT(v.evidence, HasSubstr("then guest wrote console"));
 }

@@ -44,7 +44,7 @@ struct Sample {
   int protocol = protocol::kVersion;
   BootEnd end = BootEnd::kPoweredOff;
   std::string end_name = "powered-off";
-  std::vector<std::string> header;  // comment and key lines, kept by an update
+  std::vector<std::string> header;                            // comment and key lines, kept by an update
   std::vector<std::pair<std::string, Expectation>> expected;  // in file order
 };
 
@@ -69,9 +69,12 @@ Sample load(const fs::path& dir) {
     } else if (line.starts_with("END: ")) {
       s.header.push_back(line);
       s.end_name = line.substr(5);
-      if (s.end_name == "test-timeout") s.end = BootEnd::kTestTimeout;
-      else if (s.end_name == "boot-timeout") s.end = BootEnd::kBootTimeout;
-      else if (s.end_name != "powered-off") throw std::runtime_error(dir.string() + ": unknown END: " + s.end_name);
+      if (s.end_name == "test-timeout")
+        s.end = BootEnd::kTestTimeout;
+      else if (s.end_name == "boot-timeout")
+        s.end = BootEnd::kBootTimeout;
+      else if (s.end_name != "powered-off")
+        throw std::runtime_error(dir.string() + ": unknown END: " + s.end_name);
     } else {
       // <test id> <VERDICT> [evidence substring]
       std::istringstream fields(line);
@@ -197,7 +200,8 @@ void expect_console_quotes_in_segment(const std::string& evidence, const std::ve
   }
 }
 
-void update_expected(const Sample& s, const std::map<std::string, Expectation>& got, const std::vector<std::string>& order) {
+void update_expected(const Sample& s, const std::map<std::string, Expectation>& got,
+                     const std::vector<std::string>& order) {
   std::string text;
   for (const auto& line : s.header) text += line + "\n";
   for (const auto& test : order) {

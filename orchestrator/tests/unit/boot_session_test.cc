@@ -322,8 +322,8 @@ TEST(RunBoot, AfterTheVmStopsBothPortsAreReadToTheEnd) {
 }
 
 TEST(GuestCmdline, ListsEachTestWithItsTimeout) {
-  const std::string cmdline =
-      guest_cmdline({"kmod:0001", "kmod:0008", "kmod:0013"}, [](const std::string& t) { return t == "kmod:0008" ? 900 : 300; });
+  const std::string cmdline = guest_cmdline({"kmod:0001", "kmod:0008", "kmod:0013"},
+                                            [](const std::string& t) { return t == "kmod:0008" ? 900 : 300; });
   EXPECT_THAT(cmdline, HasSubstr(" kmx.tests=kmod:0001@300,kmod:0008@900,kmod:0013@300"));
   EXPECT_THAT(cmdline, HasSubstr("console=ttyS0,115200"));
   EXPECT_THAT(cmdline, HasSubstr("panic=-1"));

@@ -14,7 +14,8 @@ using ::testing::ElementsAre;
 using namespace kmx::testing;
 
 fs::path make_entry(CacheDir& cache, const std::string& kind, const std::string& key, std::size_t bytes) {
-  return cache.ensure(kind, key, [&](const fs::path& dir) { write_file_atomically(dir / "blob", std::string(bytes, 'x')); });
+  return cache.ensure(kind, key,
+                      [&](const fs::path& dir) { write_file_atomically(dir / "blob", std::string(bytes, 'x')); });
 }
 
 void age(const fs::path& entry, std::chrono::hours by) {

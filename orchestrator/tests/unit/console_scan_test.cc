@@ -14,8 +14,9 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using namespace kmx::testing;
 
-const std::string kOomLine = "[   41.301122] Out of memory: Killed process 312 (modprobe) total-vm:6508kB, anon-rss:1024kB, "
-                             "file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:52kB oom_score_adj:0";
+const std::string kOomLine =
+    "[   41.301122] Out of memory: Killed process 312 (modprobe) total-vm:6508kB, anon-rss:1024kB, "
+    "file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:52kB oom_score_adj:0";
 const std::string kPanicLine = "[   42.000310] Kernel panic - not syncing: sysrq triggered crash";
 const std::string kHungLine = "[  245.118203] INFO: task modprobe:201 blocked for more than 120 seconds.";
 const std::string kOopsLine = "[   43.0] BUG: kernel NULL pointer dereference, address: 0000000000000008";
@@ -42,8 +43,8 @@ TEST(ConsoleScan, SegmentsStartAtReportedBeginMarkers) {
 }
 
 TEST(ConsoleScan, FindsFirstLineOfEachKindAndDropsCarriageReturns) {
-  const ConsoleReport r = scan_console(kOomLine + "\r\n[   41.4] bash invoked oom-killer: gfp_mask=0x140cca\n" + kHungLine +
-                                           "\n" + kPanicLine + "\n" + kOopsLine,
+  const ConsoleReport r = scan_console(kOomLine + "\r\n[   41.4] bash invoked oom-killer: gfp_mask=0x140cca\n" +
+                                           kHungLine + "\n" + kPanicLine + "\n" + kOopsLine,
                                        {});
   ASSERT_EQ(r.before_tests.size(), 4u);
   EXPECT_EQ(find_kind(r.before_tests, ConsoleEventKind::kOom)->line, kOomLine);
@@ -52,7 +53,8 @@ TEST(ConsoleScan, FindsFirstLineOfEachKindAndDropsCarriageReturns) {
 }
 
 TEST(ConsoleScan, CleanConsoleHasNoFindings) {
-  const ConsoleReport r = scan_console("[    3.3] reboot: Power down\n" + begin_marker("kmod:0001"), nonces({"kmod:0001"}));
+  const ConsoleReport r =
+      scan_console("[    3.3] reboot: Power down\n" + begin_marker("kmod:0001"), nonces({"kmod:0001"}));
   EXPECT_THAT(r.whole, IsEmpty());
   EXPECT_THAT(findings_of(r, "kmod:0001"), IsEmpty());
   EXPECT_THAT(findings_of(r, "kmod:0009"), IsEmpty());
@@ -66,11 +68,10 @@ TEST(ConsoleScan, EvidenceLineIsSanitized) {
 // Issue 14: a test printing "kmod-matrix: begin <next test>" before it oopses
 // moved the oops to the next test (the old scanner took the marker anywhere).
 TEST(ConsoleScan, MarkerWithoutTheReportedNonceIsNoBoundary) {
-  const ConsoleReport r =
-      scan_console(begin_marker("kmod:0001") + "[ 5.3] kmod-matrix: begin kmod:0002\n" +
-                       "[ 5.4] test_kmod: kmod-matrix: begin kmod:0002 0123456789abcdef\n" + kOopsLine + "\n" +
-                       begin_marker("kmod:0002"),
-                   nonces({"kmod:0001", "kmod:0002"}));
+  const ConsoleReport r = scan_console(begin_marker("kmod:0001") + "[ 5.3] kmod-matrix: begin kmod:0002\n" +
+                                           "[ 5.4] test_kmod: kmod-matrix: begin kmod:0002 0123456789abcdef\n" +
+                                           kOopsLine + "\n" + begin_marker("kmod:0002"),
+                                       nonces({"kmod:0001", "kmod:0002"}));
   EXPECT_TRUE(find_kind(findings_of(r, "kmod:0001"), ConsoleEventKind::kOops));
   EXPECT_THAT(findings_of(r, "kmod:0002"), IsEmpty());
 }
@@ -108,9 +109,10 @@ TEST(ConsoleScan, WarningSplatIsAWarningWithItsLine) {
 }
 
 TEST(ConsoleScan, OlderAndNewerWarningFormatsNameFileAndLine) {
-  for (const std::string line : {"[ 1.0] WARNING: at fs/sysfs/dir.c:31 sysfs_warn_dup+0x5b/0x70()",
-                                 "[ 1.0] WARNING: lib/refcount.c:25 at refcount_warn_saturate+0x9c/0x150, CPU#0: modprobe/41",
-                                 "[ 1.0] WARNING: CPU: 0 PID: 1 at rust/kernel/lib.rs:12 f+0x1/0x2"}) {
+  for (const std::string line :
+       {"[ 1.0] WARNING: at fs/sysfs/dir.c:31 sysfs_warn_dup+0x5b/0x70()",
+        "[ 1.0] WARNING: lib/refcount.c:25 at refcount_warn_saturate+0x9c/0x150, CPU#0: modprobe/41",
+        "[ 1.0] WARNING: CPU: 0 PID: 1 at rust/kernel/lib.rs:12 f+0x1/0x2"}) {
     const ConsoleReport r = scan_console(line, {});
     ASSERT_EQ(r.whole.size(), 1u) << line;
     EXPECT_EQ(r.whole[0].kind, ConsoleEventKind::kWarning) << line;
@@ -133,7 +135,8 @@ TEST(ConsoleScan, WarningWithoutSourceLocationIsNotAFinding) {
 }
 
 TEST(ConsoleScan, KasanIsItsOwnKindNotAPlainBug) {
-  const ConsoleReport r = scan_console(kKasanLine + "\n[   13.2] Read of size 8 at addr ffff888003f0a1c8 by task modprobe/412\n", {});
+  const ConsoleReport r =
+      scan_console(kKasanLine + "\n[   13.2] Read of size 8 at addr ffff888003f0a1c8 by task modprobe/412\n", {});
   ASSERT_EQ(r.whole.size(), 1u);
   EXPECT_EQ(r.whole[0].kind, ConsoleEventKind::kKasan);
   EXPECT_EQ(r.whole[0].line, kKasanLine);
@@ -160,7 +163,8 @@ TEST(ConsoleScan, AnyBugLineIsAnOopsButLockupsStayHangs) {
 }
 
 TEST(ConsoleScan, FirstBugReportIsTheEarliestOfOopsWarningKasanUbsan) {
-  const ConsoleReport r = scan_console(kOomLine + "\n" + kUbsanLine + "\n" + kWarningLine + "\n" + kAtomicLine + "\n", {});
+  const ConsoleReport r =
+      scan_console(kOomLine + "\n" + kUbsanLine + "\n" + kWarningLine + "\n" + kAtomicLine + "\n", {});
   ASSERT_TRUE(first_bug_report(r.whole));
   EXPECT_EQ(first_bug_report(r.whole)->line, kUbsanLine);
   EXPECT_FALSE(first_bug_report(scan_console(kOomLine + "\n" + kPanicLine, {}).whole));
@@ -169,9 +173,10 @@ TEST(ConsoleScan, FirstBugReportIsTheEarliestOfOopsWarningKasanUbsan) {
 // Logs recorded with protocol 1 have markers without a nonce; only a caller
 // that passes kProtocol1Nonce (the corpus) cuts at them.
 TEST(ConsoleScan, Protocol1MarkersCutOnlyWithTheProtocol1Nonce) {
-  const std::string console = "[ 2.1] kmod-matrix: begin kmod:0001\n" + kOopsLine + "\n[ 3.0] kmod-matrix: begin kmod:0002\n";
-  const ConsoleReport v1 = scan_console(console, {{"kmod:0001", std::string(kProtocol1Nonce)},
-                                                  {"kmod:0002", std::string(kProtocol1Nonce)}});
+  const std::string console =
+      "[ 2.1] kmod-matrix: begin kmod:0001\n" + kOopsLine + "\n[ 3.0] kmod-matrix: begin kmod:0002\n";
+  const ConsoleReport v1 =
+      scan_console(console, {{"kmod:0001", std::string(kProtocol1Nonce)}, {"kmod:0002", std::string(kProtocol1Nonce)}});
   EXPECT_TRUE(find_kind(findings_of(v1, "kmod:0001"), ConsoleEventKind::kOops));
   EXPECT_TRUE(v1.per_test.count("kmod:0002"));
   const ConsoleReport v2 = scan_console(console, nonces({"kmod:0001", "kmod:0002"}));

@@ -81,15 +81,16 @@ TEST(DebianKernelProvider, SplitImageCompanionsAreItsBinaryModulesAndBase) {
 }
 
 TEST(DebianKernelProvider, HeadersCompanionsSkipTheCompilerAndGenericLinuxBase) {
-  EXPECT_THAT(DebianKernelProvider::companion_packages("7.2.13+deb14-amd64", kHeaders72Depends),
-              ElementsAre("linux-base-7.2.13+deb14-amd64", "linux-headers-7.2.13+deb14-common",
-                          "linux-kbuild-7.2.13+deb14"));
+  EXPECT_THAT(
+      DebianKernelProvider::companion_packages("7.2.13+deb14-amd64", kHeaders72Depends),
+      ElementsAre("linux-base-7.2.13+deb14-amd64", "linux-headers-7.2.13+deb14-common", "linux-kbuild-7.2.13+deb14"));
 }
 
 TEST(DebianKernelProvider, WholeImageOf61HasNoCompanions) {
-  EXPECT_THAT(DebianKernelProvider::companion_packages(
-                  "6.1.0-56-amd64", "kmod, linux-base (>= 4.3~), initramfs-tools (>= 0.120+deb8u2) | linux-initramfs-tool"),
-              IsEmpty());
+  EXPECT_THAT(
+      DebianKernelProvider::companion_packages(
+          "6.1.0-56-amd64", "kmod, linux-base (>= 4.3~), initramfs-tools (>= 0.120+deb8u2) | linux-initramfs-tool"),
+      IsEmpty());
 }
 
 // A Debian mirror and the host programs the provider runs, for 7.2.13:
@@ -139,8 +140,9 @@ struct FakeDebian72 : FakeProcessRunner {
     if (deb.starts_with("linux-headers-" + rel)) {
       const fs::path headers = root / "usr/src" / ("linux-headers-" + rel);
       write_file_atomically(headers / "Makefile", "include /usr/src/linux-headers-7.2.13+deb14-common/Makefile\n");
-      write_file_atomically(headers / ".config",
-                            "CONFIG_CC_VERSION_TEXT=\"x86_64-linux-gnu-gcc-16 (Debian 16.2.0-4) 16.2.0\"\nCONFIG_RUST=y\n");
+      write_file_atomically(
+          headers / ".config",
+          "CONFIG_CC_VERSION_TEXT=\"x86_64-linux-gnu-gcc-16 (Debian 16.2.0-4) 16.2.0\"\nCONFIG_RUST=y\n");
       write_file_atomically(headers / "Module.symvers", "0x0\tprintk\tvmlinux\tEXPORT_SYMBOL\t\n");
     }
     if (deb.starts_with("linux-source-")) write_file_atomically(root / "usr/src/linux-source-7.2.tar.xz", "tar");
@@ -172,7 +174,8 @@ TEST(DebianKernelProvider, SplitMergedUsrKernelWithUnusableHeadersGetsATreeBuilt
   EXPECT_EQ(k.build_dir.filename(), "build-tree");
   EXPECT_TRUE(fs::exists(k.build_dir / "Makefile"));
   EXPECT_THAT(read_file(k.build_dir / "config-changes.txt"), HasSubstr("CONFIG_RUST y -> n"));
-  EXPECT_EQ(k.build_dir_origin, "prepared from linux-source-7.2.tar.xz with gcc-12; 2 Kconfig options differ from the kernel's");
+  EXPECT_EQ(k.build_dir_origin,
+            "prepared from linux-source-7.2.tar.xz with gcc-12; 2 Kconfig options differ from the kernel's");
   EXPECT_TRUE(runner.ran("make", "modules_prepare"));
   EXPECT_TRUE(runner.ran("depmod", "7.2.13+deb14-amd64"));
 }

@@ -55,14 +55,18 @@ class FakeVmDriver : public VmDriver {
     if (auto it = vms_.find(name); it != vms_.end()) it->second.destroyed = true;
   }
   std::vector<std::string> list_own_domains() override { return domains; }
-  std::string read_console(const std::string& name) override { return next_chunk(name, &ScriptedBoot::console, &Vm::console_reads); }
-  std::string read_agent(const std::string& name) override { return next_chunk(name, &ScriptedBoot::agent, &Vm::agent_reads); }
+  std::string read_console(const std::string& name) override {
+    return next_chunk(name, &ScriptedBoot::console, &Vm::console_reads);
+  }
+  std::string read_agent(const std::string& name) override {
+    return next_chunk(name, &ScriptedBoot::agent, &Vm::agent_reads);
+  }
   void forget(const std::string& name) override { forgotten.push_back(name); }
 
-  std::vector<VmSpec> started;          // every start() call, failed ones included
-  std::vector<std::string> destroyed;   // every destroy() call
+  std::vector<VmSpec> started;         // every start() call, failed ones included
+  std::vector<std::string> destroyed;  // every destroy() call
   std::vector<std::string> forgotten;
-  std::vector<std::string> domains;     // what list_own_domains() answers
+  std::vector<std::string> domains;  // what list_own_domains() answers
 
  private:
   struct Vm {
@@ -72,7 +76,8 @@ class FakeVmDriver : public VmDriver {
     std::size_t console_reads = 0;
     std::size_t agent_reads = 0;
   };
-  std::string next_chunk(const std::string& name, std::vector<std::string> ScriptedBoot::*chunks, std::size_t Vm::*reads) {
+  std::string next_chunk(const std::string& name, std::vector<std::string> ScriptedBoot::*chunks,
+                         std::size_t Vm::*reads) {
     auto it = vms_.find(name);
     if (it == vms_.end()) return "";
     const auto& list = script_[it->second.boot].*chunks;
@@ -151,8 +156,12 @@ inline std::string agent_line(nlohmann::json event) {
   return event.dump() + "\n";
 }
 inline std::string ev_boot(nlohmann::json extra = nlohmann::json::object()) {
-  nlohmann::json boot = {{"ev", protocol::kEventBoot}, {"uname", "6.1.0-56-amd64"}, {"kmod_version", "kmod version 30"},
-                         {"cpus", 2}, {"mem_kib", 983744}, {"problems", nlohmann::json::array()}};
+  nlohmann::json boot = {{"ev", protocol::kEventBoot},
+                         {"uname", "6.1.0-56-amd64"},
+                         {"kmod_version", "kmod version 30"},
+                         {"cpus", 2},
+                         {"mem_kib", 983744},
+                         {"problems", nlohmann::json::array()}};
   boot.update(extra);
   return agent_line(boot);
 }
@@ -167,7 +176,9 @@ inline std::string test_nonce(const std::string& test) {
 // The agent's report of a marker it wrote to /dev/kmsg.
 inline std::string ev_marker(const std::string& test, const std::string& kind = "begin",
                              const std::string& nonce = "") {
-  return agent_line({{"ev", protocol::kEventMarker}, {"test", test}, {"kind", kind},
+  return agent_line({{"ev", protocol::kEventMarker},
+                     {"test", test},
+                     {"kind", kind},
                      {"nonce", nonce.empty() ? test_nonce(test) : nonce}});
 }
 // What the agent sends as a test begins: test-start, then the report of
@@ -179,8 +190,12 @@ inline std::string ev_output(const std::string& test, const std::string& line) {
   return agent_line({{"ev", protocol::kEventOutput}, {"test", test}, {"line", line}});
 }
 inline std::string ev_end(const std::string& test, int exit_code, double duration_s = 1.5) {
-  return agent_line({{"ev", protocol::kEventTestEnd}, {"test", test}, {"exit", exit_code}, {"signal", 0},
-                     {"timed_out", false}, {"duration_s", duration_s}});
+  return agent_line({{"ev", protocol::kEventTestEnd},
+                     {"test", test},
+                     {"exit", exit_code},
+                     {"signal", 0},
+                     {"timed_out", false},
+                     {"duration_s", duration_s}});
 }
 inline std::string ev_done() { return agent_line({{"ev", protocol::kEventDone}}); }
 

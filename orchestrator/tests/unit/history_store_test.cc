@@ -109,8 +109,9 @@ TEST(HistoryStore, KeepsHostCellAndTestFacts) {
   const auto path = dir.path() / "history.db";
   HistoryStore::open(path).record_run(sample_nightly("n1", "2026-11-20T23:00:00Z"));
   EXPECT_EQ(count_rows(path, "SELECT host_cpus FROM runs WHERE hostname='ci-runner-3' AND qemu_version='7.2.0'"), 2);
-  EXPECT_EQ(count_rows(path, "SELECT count(*) FROM cells WHERE kernel_debian_version='6.1.158-1'"
-                             " AND guest_uname='6.1.0-56-amd64' AND kmod_version='30+20221128-1'"),
+  EXPECT_EQ(count_rows(path,
+                       "SELECT count(*) FROM cells WHERE kernel_debian_version='6.1.158-1'"
+                       " AND guest_uname='6.1.0-56-amd64' AND kmod_version='30+20221128-1'"),
             2);
   EXPECT_EQ(count_rows(path, "SELECT count(*) FROM test_results WHERE expected='[\"PASS\"]' AND as_expected=1"), 4);
 }

@@ -13,9 +13,10 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
 Matrix matrix_with_memory(const std::string& memory) {
-  return parse_matrix_text("tests = [\"kmod:0001\"]\nvcpus = [1]\nmemory_mib = " + memory +
-                               "\n[[kernel]]\nname = \"k\"\npackage = \"linux-image-6.1.0-56-amd64\"\n[[kmod]]\nname = \"h\"\n",
-                           "m.toml");
+  return parse_matrix_text(
+      "tests = [\"kmod:0001\"]\nvcpus = [1]\nmemory_mib = " + memory +
+          "\n[[kernel]]\nname = \"k\"\npackage = \"linux-image-6.1.0-56-amd64\"\n[[kmod]]\nname = \"h\"\n",
+      "m.toml");
 }
 
 TEST(HostLimits, MemoryThatFitsIsAccepted) {

@@ -54,22 +54,26 @@ TEST(HtmlReport, IsOneFileThatFetchesNothing) {
   EXPECT_TRUE(html.starts_with("<!DOCTYPE html>"));
   EXPECT_THAT(html, HasSubstr("<style>"));
   EXPECT_THAT(html, HasSubstr("<script>"));
-  for (const char* external : {"http://", "https://", "<link", " src=", "@import", "url("}) EXPECT_THAT(html, Not(HasSubstr(external))) << external;
+  for (const char* external : {"http://", "https://", "<link", " src=", "@import", "url("})
+    EXPECT_THAT(html, Not(HasSubstr(external))) << external;
 }
 
 TEST(HtmlReport, VerdictCellsCarryColourEvidenceAndLogLink) {
   NightPair n;
   const std::string html = render_html(n.current, {});
-  EXPECT_THAT(html, HasSubstr("class=\"verdict v-PANIC unexpected\" data-cell=\"debian-6.12.kmod-30.2cpu.1024M\" "
-                              "data-test=\"kmod:0009\" data-verdict=\"PANIC\" title=\"PANIC in 1.5 s: console: [   61.2] "
-                              "Kernel panic - not syncing: softlockup: hung tasks\"><a href=\"cells/kmod:0009.log\">PANIC</a>"));
+  EXPECT_THAT(
+      html,
+      HasSubstr("class=\"verdict v-PANIC unexpected\" data-cell=\"debian-6.12.kmod-30.2cpu.1024M\" "
+                "data-test=\"kmod:0009\" data-verdict=\"PANIC\" title=\"PANIC in 1.5 s: console: [   61.2] "
+                "Kernel panic - not syncing: softlockup: hung tasks\"><a href=\"cells/kmod:0009.log\">PANIC</a>"));
   EXPECT_THAT(html, HasSubstr("class=\"verdict v-OOM\""));  // expected: no unexpected marker
 }
 
 TEST(HtmlReport, EnvironmentIsShown) {
   NightPair n;
   const std::string html = render_html(n.current, {});
-  for (const char* fact : {"ci-runner-3", "2 CPUs, 24576 MiB", "7.2.0 / 9.0.0", "tcg (/dev/kvm cannot run a guest)", "0.1.0"})
+  for (const char* fact :
+       {"ci-runner-3", "2 CPUs, 24576 MiB", "7.2.0 / 9.0.0", "tcg (/dev/kvm cannot run a guest)", "0.1.0"})
     EXPECT_THAT(html, HasSubstr(fact)) << fact;
 }
 
@@ -77,8 +81,12 @@ TEST(HtmlReport, ChangesSincePreviousAreListedAndMarked) {
   NightPair n;
   const std::string html = render_html(n.current, {"", &n.previous});
   EXPECT_THAT(html, HasSubstr("<h2>Changes since 20261120-230000-11</h2>"));
-  EXPECT_THAT(html, HasSubstr("<li class=\"regression\">regression: kmod:0009 on debian-6.12.kmod-30.2cpu.1024M: PASS &rarr; PANIC</li>"));
-  EXPECT_THAT(html, HasSubstr("<li class=\"fix\">fix: kmod:0004 on debian-6.12.kmod-30.1cpu.512M: FAIL &rarr; PASS</li>"));
+  EXPECT_THAT(
+      html,
+      HasSubstr(
+          "<li class=\"regression\">regression: kmod:0009 on debian-6.12.kmod-30.2cpu.1024M: PASS &rarr; PANIC</li>"));
+  EXPECT_THAT(html,
+              HasSubstr("<li class=\"fix\">fix: kmod:0004 on debian-6.12.kmod-30.1cpu.512M: FAIL &rarr; PASS</li>"));
   EXPECT_THAT(html, HasSubstr("v-PANIC unexpected regression\""));
   EXPECT_THAT(html, HasSubstr("v-PASS fix\""));
 }
@@ -109,7 +117,8 @@ ProcessResult run_chromium(const ScratchDir& dir, std::vector<std::string> args)
 }
 
 TEST(IntegrationHtml, ChromiumBuildsTheMatrixDomAndRunsTheScript) {
-  if (!chromium_installed()) GTEST_SKIP() << "chromium is not installed (apt-get install chromium; ci/setup-host.sh does)";
+  if (!chromium_installed())
+    GTEST_SKIP() << "chromium is not installed (apt-get install chromium; ci/setup-host.sh does)";
   ScratchDir dir;
   NightPair n;
   const auto page = dir.path() / "report.html";
@@ -124,7 +133,8 @@ TEST(IntegrationHtml, ChromiumBuildsTheMatrixDomAndRunsTheScript) {
   EXPECT_THAT(dom.output, HasSubstr("<svg id=\"summary-bar\""));
 
   const auto png = dir.path() / "report.png";
-  const ProcessResult shot = run_chromium(dir, {"--screenshot=" + png.string(), "--window-size=1400,900", "file://" + page.string()});
+  const ProcessResult shot =
+      run_chromium(dir, {"--screenshot=" + png.string(), "--window-size=1400,900", "file://" + page.string()});
   ASSERT_TRUE(shot.ok()) << shot.describe({"chromium", "--screenshot"});
   ASSERT_TRUE(std::filesystem::exists(png));
   EXPECT_GT(std::filesystem::file_size(png), 20000u);  // a rendered page, not a blank one

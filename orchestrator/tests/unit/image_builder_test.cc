@@ -26,14 +26,16 @@ class ImageBuilderTest : public ::testing::Test {
     const fs::path modules = dir_.path() / "kernel/lib/modules" / kRelease;
     write_file_atomically(modules / "kernel/fs/xfs/xfs.ko", "xfs");
     write_file_atomically(modules / "kernel/lib/libcrc32c.ko", "crc");
-    write_file_atomically(modules / "modules.dep", "kernel/fs/xfs/xfs.ko: kernel/lib/libcrc32c.ko\nkernel/lib/libcrc32c.ko:\n");
+    write_file_atomically(modules / "modules.dep",
+                          "kernel/fs/xfs/xfs.ko: kernel/lib/libcrc32c.ko\nkernel/lib/libcrc32c.ko:\n");
     write_file_atomically(dir_.path() / "src/tools/testing/selftests/kmod/kmod.sh", "#!/bin/bash\n");
     write_file_atomically(dir_.path() / "test-modules/test_kmod.ko", "ko");
     write_file_atomically(dir_.path() / "suites/common.sh", "# suite\n");
     write_file_atomically(dir_.path() / "kmx-agent", "agent");
     write_file_atomically(dir_.path() / "kmod", "kmod binary");
-    in_.kernel = KernelArtifacts{"kernel-1", kRelease, dir_.path() / "vmlinuz", dir_.path() / "kernel",
-                                 dir_.path() / "build", dir_.path() / "src", "Debian's headers"};
+    in_.kernel = KernelArtifacts{
+        "kernel-1",          kRelease,          dir_.path() / "vmlinuz", dir_.path() / "kernel", dir_.path() / "build",
+        dir_.path() / "src", "Debian's headers"};
     in_.kmod = KmodArtifacts{"kmod-1", dir_.path() / "kmod"};
     in_.test_modules = dir_.path() / "test-modules";
     in_.suites = dir_.path() / "suites";

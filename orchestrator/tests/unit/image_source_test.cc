@@ -37,16 +37,22 @@ class FailingKernelProvider : public KernelProviderOf<CountedSpec> {
 class ImageSourceTest : public ::testing::Test {
  protected:
   ImageSourceTest() : cache_(dir_.path() / "cache") {
-    registry_.add(KernelSource{{"failing", "\"failing\"", reader_of(+[](SourceTable& t) { return CountedSpec{t.name(), t.location()}; })},
-                               [this](const ProviderContext&) { return std::make_unique<FailingKernelProvider>(calls_); }});
+    registry_.add(
+        KernelSource{{"failing", "\"failing\"", reader_of(+[](SourceTable& t) {
+                        return CountedSpec{t.name(), t.location()};
+                      })},
+                     [this](const ProviderContext&) { return std::make_unique<FailingKernelProvider>(calls_); }});
     register_builtin_sources(registry_);
     write_file_atomically(dir_.path() / "kmx-agent", "agent");
   }
   Cell cell(const std::string& kernel_source) {
-    const Matrix m = parse_matrix_text("tests = [\"kmod:0001\"]\nvcpus = [1]\nmemory_mib = [512]\n"
-                                       "[[kernel]]\nname = \"k\"\nsource = \"" + kernel_source + "\"\n"
-                                       "[[kmod]]\nname = \"h\"\n",
-                                       "m.toml", registry_.readers());
+    const Matrix m = parse_matrix_text(
+        "tests = [\"kmod:0001\"]\nvcpus = [1]\nmemory_mib = [512]\n"
+        "[[kernel]]\nname = \"k\"\nsource = \"" +
+            kernel_source +
+            "\"\n"
+            "[[kmod]]\nname = \"h\"\n",
+        "m.toml", registry_.readers());
     return expand_cells(m).at(0);
   }
 

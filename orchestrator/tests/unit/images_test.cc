@@ -65,8 +65,8 @@ TEST(ModuleIndex, SoftdepThatResolvesToNothingIsSkippedNotMissing) {
 
 TEST(ModuleIndex, ClosureFollowsHardDepsThenSoftdepsThroughAliases) {
   std::vector<std::string> missing;
-  EXPECT_THAT(index().closure({"xfs"}, missing),
-              ElementsAre("kernel/fs/xfs/xfs.ko.xz", "kernel/lib/libcrc32c.ko.xz", "kernel/crypto/crc32c_generic.ko.xz"));
+  EXPECT_THAT(index().closure({"xfs"}, missing), ElementsAre("kernel/fs/xfs/xfs.ko.xz", "kernel/lib/libcrc32c.ko.xz",
+                                                             "kernel/crypto/crc32c_generic.ko.xz"));
   EXPECT_THAT(missing, IsEmpty());
 }
 
@@ -83,8 +83,9 @@ TEST(ModuleIndex, ClosureAcceptsDashedNames) {
 
 TEST(ModuleIndex, ClosureListsEachModuleOnce) {
   std::vector<std::string> missing;
-  EXPECT_THAT(index().closure({"libcrc32c", "xfs", "crc32c"}, missing),
-              ElementsAre("kernel/lib/libcrc32c.ko.xz", "kernel/crypto/crc32c_generic.ko.xz", "kernel/fs/xfs/xfs.ko.xz"));
+  EXPECT_THAT(
+      index().closure({"libcrc32c", "xfs", "crc32c"}, missing),
+      ElementsAre("kernel/lib/libcrc32c.ko.xz", "kernel/crypto/crc32c_generic.ko.xz", "kernel/fs/xfs/xfs.ko.xz"));
 }
 
 TEST(ModuleIndex, UnknownNamesAreReportedMissing) {

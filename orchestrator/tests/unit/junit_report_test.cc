@@ -48,8 +48,9 @@ TEST(JunitReport, PassIsAnEmptyTestcase) {
 
 TEST(JunitReport, FailureCarriesVerdictAndEscapedEvidence) {
   const std::string xml = render_junit(run_with_every_outcome(), {});
-  EXPECT_THAT(xml, HasSubstr("<failure type=\"PANIC\" message=\"PANIC: console: Kernel panic - not syncing: &lt;oops&gt; "
-                             "&amp;  \xEF\xBF\xBD\">"));
+  EXPECT_THAT(xml,
+              HasSubstr("<failure type=\"PANIC\" message=\"PANIC: console: Kernel panic - not syncing: &lt;oops&gt; "
+                        "&amp;  \xEF\xBF\xBD\">"));
   EXPECT_THAT(xml, Not(HasSubstr("\x01")));
 }
 
@@ -86,7 +87,8 @@ for suite in xml:
 TEST(IntegrationJunit, JunitparserReadsEverySuiteAndCase) {
   ScratchDir dir;
   RunResult run = run_with_every_outcome();
-  write_file_atomically(dir.path() / "cells/kmod:0009.log", std::string("\x02\x1b[31mboom\xfe\n") + std::string(5000, 'z'));
+  write_file_atomically(dir.path() / "cells/kmod:0009.log",
+                        std::string("\x02\x1b[31mboom\xfe\n") + std::string(5000, 'z'));
   const auto file = dir.path() / "junit.xml";
   write_file_atomically(file, render_junit(run, {dir.path(), nullptr, 1024}));
   const ProcessResult r = run_debian_python(kReadWithJunitparser, {file.string()});

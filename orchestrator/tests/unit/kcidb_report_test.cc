@@ -15,8 +15,8 @@ namespace kmx {
 namespace {
 
 using namespace kmx::testing;
-using ::testing::HasSubstr;
 using nlohmann::json;
+using ::testing::HasSubstr;
 
 RunResult sample() {
   RunResult run = sample_nightly("20261121-230000-77", "2026-11-21T23:00:00Z");
@@ -94,7 +94,8 @@ TEST(IntegrationKcidb, OutputValidatesAgainstTheV5SubsetSchema) {
   run.cells[0].tests[0].evidence = "\xff invalid UTF-8 from a guest";
   const auto file = dir.path() / "kcidb.json";
   write_file_atomically(file, render_kcidb(run, {}));
-  const ProcessResult r = run_debian_python(kValidate, {(kSourceDir / "docs/kcidb-v5-subset.schema.json").string(), file.string()});
+  const ProcessResult r =
+      run_debian_python(kValidate, {(kSourceDir / "docs/kcidb-v5-subset.schema.json").string(), file.string()});
   EXPECT_TRUE(r.ok()) << r.output;
   EXPECT_THAT(r.output, HasSubstr("tests 5"));
 }
@@ -106,7 +107,8 @@ TEST(IntegrationKcidb, SchemaRejectsWhatKcidbWouldReject) {
   doc["tests"][1]["status"] = "PANIC";
   const auto file = dir.path() / "kcidb.json";
   write_file_atomically(file, doc.dump());
-  const ProcessResult r = run_debian_python(kValidate, {(kSourceDir / "docs/kcidb-v5-subset.schema.json").string(), file.string()});
+  const ProcessResult r =
+      run_debian_python(kValidate, {(kSourceDir / "docs/kcidb-v5-subset.schema.json").string(), file.string()});
   EXPECT_FALSE(r.ok());
   EXPECT_THAT(r.output, HasSubstr("'no-origin-prefix' does not match"));
   EXPECT_THAT(r.output, HasSubstr("'PANIC' is not one of"));

@@ -31,18 +31,21 @@ TEST(Kconfig, ParsesSetAndNotSetOptionsAndIgnoresComments) {
 }
 
 TEST(Kconfig, ChangesListOnlyDifferencesAndTreatAbsentAsN) {
-  const auto before = parse_kconfig("CONFIG_RUST=y\nCONFIG_MODULES=y\n# CONFIG_KASAN is not set\nCONFIG_GCC_VERSION=160200\n");
-  const auto after = parse_kconfig("CONFIG_MODULES=y\nCONFIG_GCC_VERSION=120200\nCONFIG_GCC_ASM_GOTO_OUTPUT_BROKEN=y\n");
-  EXPECT_THAT(kconfig_changes(before, after),
-              ElementsAre("CONFIG_GCC_ASM_GOTO_OUTPUT_BROKEN n -> y", "CONFIG_GCC_VERSION 160200 -> 120200",
-                          "CONFIG_RUST y -> n"));
+  const auto before =
+      parse_kconfig("CONFIG_RUST=y\nCONFIG_MODULES=y\n# CONFIG_KASAN is not set\nCONFIG_GCC_VERSION=160200\n");
+  const auto after =
+      parse_kconfig("CONFIG_MODULES=y\nCONFIG_GCC_VERSION=120200\nCONFIG_GCC_ASM_GOTO_OUTPUT_BROKEN=y\n");
+  EXPECT_THAT(kconfig_changes(before, after), ElementsAre("CONFIG_GCC_ASM_GOTO_OUTPUT_BROKEN n -> y",
+                                                          "CONFIG_GCC_VERSION 160200 -> 120200", "CONFIG_RUST y -> n"));
 }
 
 // A headers tree with one host program (an ELF file, as far as the check
 // can tell) and a .config naming its compiler.
 fs::path fake_headers(const fs::path& at, const std::string& compiler) {
   write_file_atomically(at / ".config", "CONFIG_CC_VERSION_TEXT=\"" + compiler + " (Debian) 1.0\"\n");
-  write_file_atomically(at / "scripts/mod/modpost", std::string("\x7f" "ELF\x02\x01\x01", 7));
+  write_file_atomically(at / "scripts/mod/modpost", std::string("\x7f"
+                                                                "ELF\x02\x01\x01",
+                                                                7));
   fs::permissions(at / "scripts/mod/modpost", fs::perms::owner_all);
   write_file_atomically(at / "scripts/checkstack.pl", "#!/usr/bin/perl\n");
   fs::permissions(at / "scripts/checkstack.pl", fs::perms::owner_all);
@@ -62,9 +65,10 @@ TEST(HeadersCheck, HostProgramNeedingANewerLibcMakesHeadersUnusable) {
   ScratchDir dir;
   FakeProcessRunner runner;
   runner.script("/lib64/ld-linux-x86-64.so.2",
-                exited(0, "\tlibc.so.6 => /lib/x86_64-linux-gnu/libc.so.6\n"
-                          "./modpost: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.38' not found "
-                          "(required by ./modpost)\n"));
+                exited(0,
+                       "\tlibc.so.6 => /lib/x86_64-linux-gnu/libc.so.6\n"
+                       "./modpost: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.38' not found "
+                       "(required by ./modpost)\n"));
   const std::string why = headers_unusable_reason(runner, fake_headers(dir.path(), "gcc-12"));
   EXPECT_THAT(why, HasSubstr("scripts/mod/modpost does not load here"));
   EXPECT_THAT(why, HasSubstr("GLIBC_2.38' not found"));

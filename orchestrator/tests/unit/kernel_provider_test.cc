@@ -1,7 +1,7 @@
 // images/build_dir_kernel_provider and source_kernel_provider with a fake
 // process runner and a fake build directory.
-#include "images/build_dir_kernel_provider.h"
 #include "builtin_matrix.h"
+#include "images/build_dir_kernel_provider.h"
 #include "images/source_kernel_provider.h"
 #include "images/tree_identity.h"
 
@@ -148,11 +148,12 @@ TEST(MatrixKernelSources, BuildDirAndSourcePathsAreRelativeToTheMatrix) {
 }
 
 TEST(MatrixKernelSources, ConfigOnABuildDirIsAnError) {
-  EXPECT_THROW(parse_matrix_text("tests = [\"kmod:0001\"]\nvcpus = [1]\nmemory_mib = [512]\n"
-                                 "[[kernel]]\nname = \"mine\"\nsource = \"build-dir\"\npath = \"/b\"\nconfig = [\"x\"]\n"
-                                 "[[kmod]]\nname = \"host\"\n",
-                                 "m.toml"),
-               MatrixError);
+  EXPECT_THROW(
+      parse_matrix_text("tests = [\"kmod:0001\"]\nvcpus = [1]\nmemory_mib = [512]\n"
+                        "[[kernel]]\nname = \"mine\"\nsource = \"build-dir\"\npath = \"/b\"\nconfig = [\"x\"]\n"
+                        "[[kmod]]\nname = \"host\"\n",
+                        "m.toml"),
+      MatrixError);
 }
 
 }  // namespace

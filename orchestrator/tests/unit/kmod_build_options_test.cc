@@ -80,7 +80,8 @@ TEST(KmodBuildOptions, RulesWithoutDebFlagsAreAnError) {
 
 TEST(KmodBuildOptions, CheckoutProfileReadsEtcWhateverTheBuildSystem) {
   EXPECT_THAT(distribution_options(KmodBuildSystem::kAutotools).args, Contains("--sysconfdir=/etc"));
-  const auto meson = distribution_options(KmodBuildSystem::kMeson, "option(\n  'xz',\n type: 'feature')\noption('docs')");
+  const auto meson =
+      distribution_options(KmodBuildSystem::kMeson, "option(\n  'xz',\n type: 'feature')\noption('docs')");
   EXPECT_THAT(meson.args, Contains("--sysconfdir=/etc"));
   EXPECT_THAT(meson.args, Contains("-Dxz=enabled"));
   EXPECT_THAT(meson.args, Contains("-Ddocs=false"));
@@ -95,7 +96,10 @@ TEST(KmodBuildOptions, DeclaredMesonOptionsAcceptBothQuotes) {
 }
 
 std::string binary_with(std::initializer_list<const char*> strings) {
-  std::string b = std::string("\x7f" "ELF\x02\x01", 6);
+  std::string b = std::string(
+      "\x7f"
+      "ELF\x02\x01",
+      6);
   for (const char* s : strings) b += std::string("\x01\x02", 2) + s + std::string(1, '\0');
   return b;
 }
@@ -114,8 +118,8 @@ TEST(KmodBuildOptions, UsrEtcIsTheProblemTheBuildRefuses) {
 }
 
 TEST(KmodBuildOptions, NamedSonamesFindDlopenTargets) {
-  EXPECT_THAT(named_sonames(binary_with({"liblzma.so.5", "libzstd.so.1", "libfoo.so", "xliblzma.so.5",
-                                         "libcrypto.so.3", "lib.so.x"})),
+  EXPECT_THAT(named_sonames(binary_with(
+                  {"liblzma.so.5", "libzstd.so.1", "libfoo.so", "xliblzma.so.5", "libcrypto.so.3", "lib.so.x"})),
               ElementsAre("libcrypto.so.3", "liblzma.so.5", "libzstd.so.1"));
 }
 

@@ -19,21 +19,21 @@ using ::testing::StartsWith;
 
 // Line numbers matter: the error tests below replace or append lines.
 constexpr std::string_view kBase =
-    "name = \"unit\"\n"                            // 1
+    "name = \"unit\"\n"                              // 1
     "tests = [\"kmod:0001-0004\", \"kmod:0010\"]\n"  // 2
-    "vcpus = [1, 2]\n"                             // 3
-    "memory_mib = [512, 1024]\n"                   // 4
-    "\n"                                           // 5
-    "[[kernel]]\n"                                 // 6
-    "name = \"debian-6.1\"\n"                      // 7
-    "package = \"linux-image-6.1.0-56-amd64\"\n"   // 8
-    "\n"                                           // 9
-    "[[kmod]]\n"                                   // 10
-    "name = \"host\"\n";                           // 11
+    "vcpus = [1, 2]\n"                               // 3
+    "memory_mib = [512, 1024]\n"                     // 4
+    "\n"                                             // 5
+    "[[kernel]]\n"                                   // 6
+    "name = \"debian-6.1\"\n"                        // 7
+    "package = \"linux-image-6.1.0-56-amd64\"\n"     // 8
+    "\n"                                             // 9
+    "[[kmod]]\n"                                     // 10
+    "name = \"host\"\n";                             // 11
 
 constexpr std::string_view kSecondKernel =
-    "[[kernel]]\n"                                     // 12
-    "name = \"debian-6.12\"\n"                         // 13
+    "[[kernel]]\n"                                      // 12
+    "name = \"debian-6.12\"\n"                          // 13
     "package = \"linux-image-6.12.57+deb12-amd64\"\n";  // 14
 
 // kBase with line `line` (1-based) replaced; an empty replacement keeps the
@@ -93,17 +93,17 @@ TEST(Matrix, CellsExpandKernelByKmodByVcpusByMemory) {
     EXPECT_EQ(c.tests, m.tests);
     ids.push_back(c.id());
   }
-  EXPECT_THAT(ids, ElementsAre("debian-6.1.host.1cpu.512M", "debian-6.1.host.1cpu.1024M", "debian-6.1.host.2cpu.512M",
-                               "debian-6.1.host.2cpu.1024M", "debian-6.12.host.1cpu.512M", "debian-6.12.host.1cpu.1024M",
-                               "debian-6.12.host.2cpu.512M", "debian-6.12.host.2cpu.1024M"));
+  EXPECT_THAT(ids,
+              ElementsAre("debian-6.1.host.1cpu.512M", "debian-6.1.host.1cpu.1024M", "debian-6.1.host.2cpu.512M",
+                          "debian-6.1.host.2cpu.1024M", "debian-6.12.host.1cpu.512M", "debian-6.12.host.1cpu.1024M",
+                          "debian-6.12.host.2cpu.512M", "debian-6.12.host.2cpu.1024M"));
 }
 
-TEST(MatrixErrors, TomlSyntaxErrorPointsAtTheBadToken) {
-  expect_error_at(with_line(3, "vcpus = [1, 2"), "4:1", "");
-}
+TEST(MatrixErrors, TomlSyntaxErrorPointsAtTheBadToken) { expect_error_at(with_line(3, "vcpus = [1, 2"), "4:1", ""); }
 
 TEST(MatrixErrors, UnknownKeyInTimeoutsPointsAtItsLine) {
-  expect_error_at(std::string(kBase) + "[timeouts]\nboot_s = 60\ntest_secs = 300\n", "14:13", "unknown key 'test_secs'");
+  expect_error_at(std::string(kBase) + "[timeouts]\nboot_s = 60\ntest_secs = 300\n", "14:13",
+                  "unknown key 'test_secs'");
 }
 
 TEST(MatrixErrors, MisspeltRequiredKeyIsReportedAsUnknownNotMissing) {
@@ -112,14 +112,17 @@ TEST(MatrixErrors, MisspeltRequiredKeyIsReportedAsUnknownNotMissing) {
 }
 
 TEST(MatrixErrors, MisspeltKernelPackageIsReportedAsUnknown) {
-  expect_error_at(with_line(8, "pakage = \"linux-image-6.1.0-56-amd64\""), "8:10", "unknown key 'pakage' in [[kernel]]");
+  expect_error_at(with_line(8, "pakage = \"linux-image-6.1.0-56-amd64\""), "8:10",
+                  "unknown key 'pakage' in [[kernel]]");
 }
 
 TEST(MatrixErrors, MemoryTooSmall) { expect_error_at(with_line(4, "memory_mib = [64]"), "4:15", "out of range"); }
 
 TEST(MatrixErrors, MemoryTooBig) { expect_error_at(with_line(4, "memory_mib = [99999999]"), "4:15", "out of range"); }
 
-TEST(MatrixErrors, ZeroVcpus) { expect_error_at(with_line(3, "vcpus = [1, 0]"), "3:13", "vcpus entry = 0 is out of range"); }
+TEST(MatrixErrors, ZeroVcpus) {
+  expect_error_at(with_line(3, "vcpus = [1, 0]"), "3:13", "vcpus entry = 0 is out of range");
+}
 
 TEST(MatrixErrors, DuplicateAxisValue) { expect_error_at(with_line(3, "vcpus = [2, 2]"), "3:13", "lists 2 twice"); }
 
@@ -131,15 +134,18 @@ TEST(MatrixErrors, TestNumberOutsideSuite) {
   expect_error_at(with_line(2, "tests = [\"kmod:0014\"]"), "2:10", "outside suite 'kmod'");
 }
 
-TEST(MatrixErrors, MalformedTestId) { expect_error_at(with_line(2, "tests = [\"kmod:1\"]"), "2:10", "is not a test id"); }
+TEST(MatrixErrors, MalformedTestId) {
+  expect_error_at(with_line(2, "tests = [\"kmod:1\"]"), "2:10", "is not a test id");
+}
 
 TEST(MatrixErrors, DuplicateTestPointsAtTheSecondMention) {
   expect_error_at(with_line(2, "tests = [\"kmod:0001-0004\", \"kmod:0003\"]"), "2:28", "kmod:0003 is listed twice");
 }
 
 TEST(MatrixErrors, DuplicateKernelName) {
-  expect_error_at(std::string(kBase) + "[[kernel]]\nname = \"debian-6.1\"\npackage = \"linux-image-6.12.57+deb12-amd64\"\n",
-                  "12:1", "duplicate kernel name 'debian-6.1'");
+  expect_error_at(
+      std::string(kBase) + "[[kernel]]\nname = \"debian-6.1\"\npackage = \"linux-image-6.12.57+deb12-amd64\"\n", "12:1",
+      "duplicate kernel name 'debian-6.1'");
 }
 
 TEST(MatrixErrors, ExpectationNamesUnknownKernel) {
@@ -153,7 +159,8 @@ TEST(MatrixErrors, ExpectationForTestNotRun) {
 }
 
 TEST(MatrixErrors, BadVerdictString) {
-  expect_error_at(std::string(kBase) + "[[expect]]\ntest = \"kmod:0002\"\nverdict = \"BROKEN\"\n", "14:11", "not a verdict");
+  expect_error_at(std::string(kBase) + "[[expect]]\ntest = \"kmod:0002\"\nverdict = \"BROKEN\"\n", "14:11",
+                  "not a verdict");
 }
 
 TEST(MatrixErrors, BadVerdictInList) {
@@ -254,8 +261,8 @@ TEST(MatrixTimeouts, PerTestOverrideAppliesOnlyToItsTest) {
 }
 
 TEST(MatrixTimeouts, PerTestRangeAppliesToEveryTestInIt) {
-  Matrix m = parse_matrix_text(std::string(kBase) + "[timeouts]\ntest_s = 300\nper_test = { \"kmod:0002-0003\" = 900 }\n",
-                               "unit.toml");
+  Matrix m = parse_matrix_text(
+      std::string(kBase) + "[timeouts]\ntest_s = 300\nper_test = { \"kmod:0002-0003\" = 900 }\n", "unit.toml");
   EXPECT_EQ(m.timeouts.for_test("kmod:0001"), 300);
   EXPECT_EQ(m.timeouts.for_test("kmod:0002"), 900);
   EXPECT_EQ(m.timeouts.for_test("kmod:0003"), 900);

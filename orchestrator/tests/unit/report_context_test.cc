@@ -26,8 +26,11 @@ TEST(EscapeMarkup, DropsCharactersXmlForbidsAndKeepsWhitespace) {
 
 TEST(EscapeMarkup, ReplacesInvalidUtf8AndKeepsValid) {
   EXPECT_EQ(escape_markup("caf\xC3\xA9"), "caf\xC3\xA9");
-  EXPECT_EQ(escape_markup("a\xFF" "b"), "a\xEF\xBF\xBD" "b");
-  EXPECT_EQ(escape_markup("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");  // overlong '/'
+  EXPECT_EQ(escape_markup("a\xFF"
+                          "b"),
+            "a\xEF\xBF\xBD"
+            "b");
+  EXPECT_EQ(escape_markup("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");                  // overlong '/'
   EXPECT_EQ(escape_markup("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // a surrogate
   EXPECT_EQ(escape_markup("trunc\xE2\x82"), "trunc\xEF\xBF\xBD\xEF\xBF\xBD");
 }

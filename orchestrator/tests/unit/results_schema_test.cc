@@ -15,8 +15,8 @@ namespace kmx {
 namespace {
 
 using namespace kmx::testing;
-using ::testing::HasSubstr;
 using nlohmann::json;
+using ::testing::HasSubstr;
 
 const std::filesystem::path kSchema = kSourceDir / "docs/results.schema.json";
 
@@ -24,7 +24,8 @@ RunResult realistic_run() {
   RunResult run = sample_nightly("20261121-230000-4821", "2026-11-21T23:00:00Z");
   auto& t = run.cells[0].tests[0];
   t.details["metrics"] = {{"load_ms", 12.5}, {"modules_loaded", 4}};
-  t.details["module_stats"] = {{"present", true}, {"before", {{"fields", {{"Mods ever loaded", 66}}}, {"duplicates", json::array()}}},
+  t.details["module_stats"] = {{"present", true},
+                               {"before", {{"fields", {{"Mods ever loaded", 66}}}, {"duplicates", json::array()}}},
                                {"after", {{"fields", {{"Mods ever loaded", 70}}}, {"duplicates", json::array()}}},
                                {"delta", {{"Mods ever loaded", 4}}}};
   run.cells[1].tests[1] = sample_test("kmod:0009", Verdict::kPanic, "console: Kernel panic - not syncing");
@@ -80,8 +81,10 @@ TEST(ResultsSchema, EveryWrittenTopLevelAndCellFieldIsDocumented) {
   for (const auto& [key, value] : doc["cells"][0].items())
     EXPECT_TRUE(schema["definitions"]["cell"]["properties"].contains(key)) << key;
   const std::string prose = read_file(kSourceDir / "docs/results-format.md");
-  for (const auto& [key, value] : doc["cells"][0]["tests"][0].items()) EXPECT_THAT(prose, HasSubstr("`" + key + "`")) << key;
-  for (const auto& [key, value] : doc["cells"][0]["boots"][0].items()) EXPECT_THAT(prose, HasSubstr("`" + key + "`")) << key;
+  for (const auto& [key, value] : doc["cells"][0]["tests"][0].items())
+    EXPECT_THAT(prose, HasSubstr("`" + key + "`")) << key;
+  for (const auto& [key, value] : doc["cells"][0]["boots"][0].items())
+    EXPECT_THAT(prose, HasSubstr("`" + key + "`")) << key;
   for (const auto& [key, value] : doc["host"].items()) EXPECT_THAT(prose, HasSubstr("`" + key + "`")) << key;
 }
 

@@ -5,8 +5,8 @@
 #include "fakes.h"
 #include "os/files.h"
 #include "results/matrix_report.h"
-#include "results/results_json.h"
 #include "results/matrix_text_writer.h"
+#include "results/results_json.h"
 #include "results/results_json_writer.h"
 
 namespace kmx {
@@ -31,8 +31,12 @@ TestResult test_result(const std::string& id, Verdict v, bool as_expected, doubl
 
 CellResult cell_result(int vcpus, int memory, std::vector<TestResult> tests, double boot_s) {
   CellResult c;
-  c.cell = Cell{0, KernelSpec{{"debian-6.1", "debian", "m.toml:9:1", {{"package", "linux-image-6.1.0-56-amd64"}}}},
-                KmodSpec{{"host", "host", "m.toml:14:1"}}, vcpus, memory, {"kmod:0001", "kmod:0002"}};
+  c.cell = Cell{0,
+                KernelSpec{{"debian-6.1", "debian", "m.toml:9:1", {{"package", "linux-image-6.1.0-56-amd64"}}}},
+                KmodSpec{{"host", "host", "m.toml:14:1"}},
+                vcpus,
+                memory,
+                {"kmod:0001", "kmod:0002"}};
   c.image_id = "6.1.0-56-amd64_host-0123-abcd";
   c.test_modules_built_against = "Debian's linux-headers-6.1.0-56-amd64";
   c.tests = std::move(tests);

@@ -42,8 +42,8 @@ TEST(RunCompare, RegressionRules) {
   EXPECT_TRUE(is_regression(Verdict::kFail, Verdict::kPanic));  // a new crash, even from a failure
   EXPECT_TRUE(is_regression(Verdict::kTimeout, Verdict::kHang));
   EXPECT_TRUE(is_regression(Verdict::kSkip, Verdict::kOom));
-  EXPECT_FALSE(is_regression(Verdict::kOom, Verdict::kPanic));  // already crashing
-  EXPECT_FALSE(is_regression(Verdict::kPass, Verdict::kError));  // the harness, not the kernel
+  EXPECT_FALSE(is_regression(Verdict::kOom, Verdict::kPanic));    // already crashing
+  EXPECT_FALSE(is_regression(Verdict::kPass, Verdict::kError));   // the harness, not the kernel
   EXPECT_FALSE(is_regression(Verdict::kError, Verdict::kPanic));  // nothing known before
   EXPECT_FALSE(is_regression(Verdict::kPass, Verdict::kSkip));
   EXPECT_TRUE(is_fix(Verdict::kHang, Verdict::kPass));
@@ -120,7 +120,8 @@ TEST(RunCompare, JsonHasTheFiveListsWithCellTestAndBothSides) {
   n.cells[1].tests[1] = sample_test("kmod:0009", Verdict::kHang, "console: INFO: task modprobe blocked");
   n.cells[0].tests.pop_back();
   const auto j = comparison_to_json(compare_runs(old_run(), n));
-  for (const char* key : {"regressions", "fixes", "changes", "only_old", "only_new"}) EXPECT_TRUE(j[key].is_array()) << key;
+  for (const char* key : {"regressions", "fixes", "changes", "only_old", "only_new"})
+    EXPECT_TRUE(j[key].is_array()) << key;
   const auto& r = j["regressions"][0];
   EXPECT_EQ(r["cell"], "debian-6.12.kmod-30.2cpu.1024M");
   EXPECT_EQ(r["test"], "kmod:0009");
@@ -139,7 +140,8 @@ TEST(RunCompare, TextNamesEachSectionAndSummarizes) {
   EXPECT_THAT(text, HasSubstr("      agent: exit status 1\n"));
   EXPECT_THAT(text, HasSubstr("debian-6.1.kmod-30.1cpu.512M: guest_modprobe_config.sha256 \"" + kSampleModprobeSha256 +
                               "\" -> \"cd34\""));
-  EXPECT_TRUE(text.ends_with("1 regressions, 0 fixes, 0 other changes, 0 only old, 0 only new, 1 configuration changes\n"))
+  EXPECT_TRUE(
+      text.ends_with("1 regressions, 0 fixes, 0 other changes, 0 only old, 0 only new, 1 configuration changes\n"))
       << text;
 }
 

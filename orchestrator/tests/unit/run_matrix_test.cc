@@ -39,7 +39,7 @@ class FakeImageSource : public ImageSource {
     return Image{"img-" + cell.kernel.name, "6.1.0-56-amd64", "/cache/vmlinuz", "/cache/initrd.cpio"};
   }
   std::map<std::string, std::string> errors;  // by kernel name: ImageError
-  std::string unknown;                         // this kernel: UnknownInputError
+  std::string unknown;                        // this kernel: UnknownInputError
   int calls = 0;
 };
 
@@ -97,8 +97,8 @@ TEST_F(RunMatrix, EveryCellRunsAndEveryBootReachesTheWriters) {
   EXPECT_EQ(writer_.finished, 1);
   EXPECT_EQ(writer_.final_cells, 2u);
   // One update after the boot, one at the cell's end, for each cell.
-  EXPECT_THAT(writer_.updates, ElementsAre("k1.host.1cpu.512M 1", "k1.host.1cpu.512M 1", "k2.host.1cpu.512M 2",
-                                           "k2.host.1cpu.512M 2"));
+  EXPECT_THAT(writer_.updates,
+              ElementsAre("k1.host.1cpu.512M 1", "k1.host.1cpu.512M 1", "k2.host.1cpu.512M 2", "k2.host.1cpu.512M 2"));
 }
 
 TEST_F(RunMatrix, WritesNoResultsFileItself) {
@@ -200,15 +200,16 @@ class CellPoolTest : public ::testing::Test {
     std::mutex mutex;
     std::condition_variable changed;
     int running = 0, peak = 0;
-    run_cell_pool(scheduler, ids,
-                  [&](std::size_t) {
-                    std::unique_lock lock(mutex);
-                    peak = std::max(peak, ++running);
-                    changed.notify_all();
-                    changed.wait_for(lock, std::chrono::seconds(2), [&] { return peak >= together; });
-                    --running;
-                  },
-                  clock_, nullptr);
+    run_cell_pool(
+        scheduler, ids,
+        [&](std::size_t) {
+          std::unique_lock lock(mutex);
+          peak = std::max(peak, ++running);
+          changed.notify_all();
+          changed.wait_for(lock, std::chrono::seconds(2), [&] { return peak >= together; });
+          --running;
+        },
+        clock_, nullptr);
     return peak;
   }
   FakeClock clock_;

@@ -131,7 +131,8 @@ TEST(ContextWriters, WithResultsRootAndReportsAddHistoryAndReportWriters) {
   std::atomic<bool> stop{false};
   Context ctx({}, stop);
   const fs::path run_dir = dir.path() / "n1";
-  const auto writers = ctx.writers_for(run_dir, dir.path(), {parse_report_request("junit:" + (dir.path() / "j.xml").string())});
+  const auto writers =
+      ctx.writers_for(run_dir, dir.path(), {parse_report_request("junit:" + (dir.path() / "j.xml").string())});
   ASSERT_THAT(writers, SizeIs(4));
   const RunResult run = nightly();
   for (auto* w : writers) w->on_cell(run, run.cells[0]);

@@ -73,10 +73,12 @@ inline RunResult sample_nightly(const std::string& run_id, const std::string& st
   run.accel_reason = "/dev/kvm cannot run a guest";
   run.started_at = started_at;
   run.finished_at = started_at;
-  run.cells.push_back(sample_cell("debian-6.1", "kmod-30", 1, 512,
-                                  {sample_test("kmod:0001", Verdict::kPass), sample_test("kmod:0009", Verdict::kPass)}));
-  run.cells.push_back(sample_cell("debian-6.12", "kmod-30", 2, 1024,
-                                  {sample_test("kmod:0001", Verdict::kPass), sample_test("kmod:0009", Verdict::kPass)}));
+  run.cells.push_back(
+      sample_cell("debian-6.1", "kmod-30", 1, 512,
+                  {sample_test("kmod:0001", Verdict::kPass), sample_test("kmod:0009", Verdict::kPass)}));
+  run.cells.push_back(
+      sample_cell("debian-6.12", "kmod-30", 2, 1024,
+                  {sample_test("kmod:0001", Verdict::kPass), sample_test("kmod:0009", Verdict::kPass)}));
   return run;
 }
 

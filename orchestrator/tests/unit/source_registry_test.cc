@@ -63,25 +63,29 @@ TEST(SourceRegistry, BuiltinsInRegistrationOrderWithDefaultsFirst) {
 }
 
 TEST(SourceRegistry, UnknownKernelSourceListsTheRegisteredOnes) {
-  const std::string error = error_of(std::string(kAxes) + "[[kernel]]\nname = \"k\"\nsource = \"git\"\n[[kmod]]\nname = \"h\"\n",
-                                     builtin_sources().readers());
+  const std::string error =
+      error_of(std::string(kAxes) + "[[kernel]]\nname = \"k\"\nsource = \"git\"\n[[kmod]]\nname = \"h\"\n",
+               builtin_sources().readers());
   EXPECT_THAT(error, HasSubstr("m.toml:6:10: kernel source 'git' is not supported"));
-  EXPECT_THAT(error, HasSubstr("fix: use \"debian\" (package = ...), \"build-dir\" (path = an O= build) or \"source\""));
+  EXPECT_THAT(error,
+              HasSubstr("fix: use \"debian\" (package = ...), \"build-dir\" (path = an O= build) or \"source\""));
 }
 
 TEST(SourceRegistry, UnknownKmodSourceListsTheRegisteredOnes) {
-  const std::string error =
-      error_of(std::string(kAxes) + "[[kernel]]\nname = \"k\"\npackage = \"linux-image-6.1.0-56-amd64\"\n"
-                                    "[[kmod]]\nname = \"h\"\nsource = \"apk\"\n",
-               builtin_sources().readers());
+  const std::string error = error_of(std::string(kAxes) +
+                                         "[[kernel]]\nname = \"k\"\npackage = \"linux-image-6.1.0-56-amd64\"\n"
+                                         "[[kmod]]\nname = \"h\"\nsource = \"apk\"\n",
+                                     builtin_sources().readers());
   EXPECT_THAT(error, HasSubstr("kmod source 'apk' is not supported"));
-  EXPECT_THAT(error, HasSubstr("\"host\", \"debian-source\" (version = ...), \"source\" (path = a kmod tree) or \"busybox\""));
+  EXPECT_THAT(error,
+              HasSubstr("\"host\", \"debian-source\" (version = ...), \"source\" (path = a kmod tree) or \"busybox\""));
 }
 
 TEST(SourceRegistry, ARegisteredSourceReadsItsOwnKeys) {
   const SourceRegistry registry = registry_with_git();
-  const Matrix m = parse_matrix_text(std::string(kAxes) + "[[kernel]]\nname = \"k\"\nsource = \"git\"\ncommit = \"v6.12\"\n"
-                                                          "[[kmod]]\nname = \"h\"\n",
+  const Matrix m = parse_matrix_text(std::string(kAxes) +
+                                         "[[kernel]]\nname = \"k\"\nsource = \"git\"\ncommit = \"v6.12\"\n"
+                                         "[[kmod]]\nname = \"h\"\n",
                                      "m.toml", registry.readers());
   ASSERT_EQ(m.kernels.size(), 1u);
   EXPECT_EQ(m.kernels[0].settings_as<GitKernelSpec>().commit, "v6.12");
@@ -91,16 +95,17 @@ TEST(SourceRegistry, ARegisteredSourceReadsItsOwnKeys) {
 
 TEST(SourceRegistry, ASourcesMissingKeyIsAnErrorWithItsFix) {
   const SourceRegistry registry = registry_with_git();
-  const std::string error =
-      error_of(std::string(kAxes) + "[[kernel]]\nname = \"k\"\nsource = \"git\"\n[[kmod]]\nname = \"h\"\n", registry.readers());
+  const std::string error = error_of(
+      std::string(kAxes) + "[[kernel]]\nname = \"k\"\nsource = \"git\"\n[[kmod]]\nname = \"h\"\n", registry.readers());
   EXPECT_THAT(error, HasSubstr("[[kernel]] has no 'commit'"));
   EXPECT_THAT(error, HasSubstr("fix: add commit = \"v6.12\""));
 }
 
 TEST(SourceRegistry, KeysOfAnotherSourceAreUnknown) {
   const SourceRegistry registry = registry_with_git();
-  const std::string error = error_of(std::string(kAxes) + "[[kernel]]\nname = \"k\"\nsource = \"git\"\ncommit = \"v1\"\n"
-                                                           "package = \"linux-image-6.1.0-56-amd64\"\n[[kmod]]\nname = \"h\"\n",
+  const std::string error = error_of(std::string(kAxes) +
+                                         "[[kernel]]\nname = \"k\"\nsource = \"git\"\ncommit = \"v1\"\n"
+                                         "package = \"linux-image-6.1.0-56-amd64\"\n[[kmod]]\nname = \"h\"\n",
                                      registry.readers());
   EXPECT_THAT(error, HasSubstr("unknown key 'package' in [[kernel]]"));
 }
@@ -110,8 +115,9 @@ TEST(SourceRegistry, ProvidersAreMadeByNameAndGetTheirOwnSettings) {
   ScratchDir dir;
   FakeProcessRunner runner;
   CacheDir cache(dir.path());
-  const Matrix m = parse_matrix_text(std::string(kAxes) + "[[kernel]]\nname = \"k\"\nsource = \"git\"\ncommit = \"abc\"\n"
-                                                          "[[kmod]]\nname = \"h\"\n",
+  const Matrix m = parse_matrix_text(std::string(kAxes) +
+                                         "[[kernel]]\nname = \"k\"\nsource = \"git\"\ncommit = \"abc\"\n"
+                                         "[[kmod]]\nname = \"h\"\n",
                                      "m.toml", registry.readers());
   auto provider = registry.make_kernel_provider("git", ProviderContext{runner, cache, dir.path()});
   EXPECT_EQ(provider->prepare(m.kernels[0]).id, "git-abc");

@@ -13,7 +13,8 @@ using ::testing::ElementsAre;
 using ::testing::Pair;
 
 TEST(Metrics, ParsesNameValueLines) {
-  auto m = parse_metrics({"noise", "KMX-METRIC finit_ok=1", "KMX-METRIC finit_errno_EEXIST=7", "KMX-METRIC ratio=0.25"});
+  auto m =
+      parse_metrics({"noise", "KMX-METRIC finit_ok=1", "KMX-METRIC finit_errno_EEXIST=7", "KMX-METRIC ratio=0.25"});
   EXPECT_THAT(m, ElementsAre(Pair("finit_errno_EEXIST", 7.0), Pair("finit_ok", 1.0), Pair("ratio", 0.25)));
 }
 

@@ -14,7 +14,8 @@ using namespace kmx::testing;
 using ::testing::HasSubstr;
 
 RecordedVerdict verdict_in(const std::string& run, const std::string& date, const std::string& kernel, Verdict v) {
-  return RecordedVerdict{run, date + "T23:00:00Z", RecordedCellKey{kernel, "kmod-30", 2, 1024}, v, "evidence of " + run, 1};
+  return RecordedVerdict{run, date + "T23:00:00Z",  RecordedCellKey{kernel, "kmod-30", 2, 1024},
+                         v,   "evidence of " + run, 1};
 }
 
 TEST(TestHistory, SameVerdictEveryRunIsOneSpan) {
@@ -23,8 +24,9 @@ TEST(TestHistory, SameVerdictEveryRunIsOneSpan) {
   ASSERT_EQ(h.cells.size(), 1u);
   ASSERT_EQ(h.cells[0].spans.size(), 1u);
   EXPECT_EQ(h.cells[0].spans[0].runs, 2);
-  EXPECT_EQ(render_test_history_text(h),
-            "kmod:0009 on debian-6.12/kmod-30 2cpu 1024M: PASS in 2 runs (run n1 (2026-11-20) .. run n2 (2026-11-21))\n");
+  EXPECT_EQ(
+      render_test_history_text(h),
+      "kmod:0009 on debian-6.12/kmod-30 2cpu 1024M: PASS in 2 runs (run n1 (2026-11-20) .. run n2 (2026-11-21))\n");
 }
 
 TEST(TestHistory, AChangeSaysUntilAndSince) {
@@ -44,7 +46,8 @@ TEST(TestHistory, MiddleSpansHaveFromAndUntil) {
   const auto h = summarize_test_history("kmod:0009", {verdict_in("n1", "2026-11-20", "k", Verdict::kPass),
                                                       verdict_in("n2", "2026-11-21", "k", Verdict::kOom),
                                                       verdict_in("n3", "2026-11-22", "k", Verdict::kPass)});
-  EXPECT_THAT(render_test_history_text(h), HasSubstr("OOM from run n2 (2026-11-21) until run n2 (2026-11-21), PASS since"));
+  EXPECT_THAT(render_test_history_text(h),
+              HasSubstr("OOM from run n2 (2026-11-21) until run n2 (2026-11-21), PASS since"));
 }
 
 TEST(TestHistory, CellsAreKeptApart) {
@@ -59,9 +62,9 @@ TEST(TestHistory, NothingRecordedSaysSo) {
 }
 
 TEST(TestHistory, JsonCarriesSpans) {
-  const auto j = test_history_to_json(summarize_test_history(
-      "kmod:0009", {verdict_in("n1", "2026-11-20", "debian-6.12", Verdict::kPass),
-                    verdict_in("n2", "2026-11-21", "debian-6.12", Verdict::kPanic)}));
+  const auto j = test_history_to_json(
+      summarize_test_history("kmod:0009", {verdict_in("n1", "2026-11-20", "debian-6.12", Verdict::kPass),
+                                           verdict_in("n2", "2026-11-21", "debian-6.12", Verdict::kPanic)}));
   EXPECT_EQ(j["test"], "kmod:0009");
   EXPECT_EQ(j["cells"][0]["kernel"], "debian-6.12");
   EXPECT_EQ(j["cells"][0]["vcpus"], 2);

@@ -87,7 +87,9 @@ TEST(DomainName, RoundTripsTheOwnerPid) {
   EXPECT_EQ(domain_owner_pid(name), 4821);
 }
 
-TEST(DomainName, RejectsNonNumericOwner) { EXPECT_EQ(domain_owner_pid("kmx-abc-20261122-233800-1-c0-b1"), std::nullopt); }
+TEST(DomainName, RejectsNonNumericOwner) {
+  EXPECT_EQ(domain_owner_pid("kmx-abc-20261122-233800-1-c0-b1"), std::nullopt);
+}
 
 TEST(DomainName, RejectsOtherPrefixes) { EXPECT_EQ(domain_owner_pid("other-1-20261122-233800-1-c0-b1"), std::nullopt); }
 
