@@ -367,8 +367,8 @@ TEST_F(EndToEnd, SigintStopsCleanlyAndKeepsWhatFinished) {
   EXPECT_EQ(WEXITSTATUS(status), 130);
   for (const auto& name : running_domains()) EXPECT_NE(name.rfind(prefix, 0), 0u) << name;
   nlohmann::json doc;
-  for (const auto& d : fs::directory_iterator(dir_ / "results"))
-    doc = nlohmann::json::parse(read_file(d.path() / "results.json"));
+  for (const auto& d : fs::directory_iterator(dir_ / "results"))  // run directories beside history.db
+    if (d.is_directory()) doc = nlohmann::json::parse(read_file(d.path() / "results.json"));
   ASSERT_EQ(doc["cells"].size(), 1u);
   // The interrupted test has no verdict, so --resume runs it again.
   ASSERT_EQ(doc["cells"][0]["tests"].size(), 1u) << doc.dump(1);
@@ -379,7 +379,7 @@ TEST_F(EndToEnd, SigintStopsCleanlyAndKeepsWhatFinished) {
 TEST_F(EndToEnd, VmThatCannotStartIsRetriedThenErrorWithItsCause) {
   // QEMU's pc machine takes at most 255 vCPUs: libvirt fails to start it.
   RunOutcome out = run(matrix("\"kmod:0001\"", 256, 256));
-  EXPECT_EQ(out.exit_code, 1) << out.output;
+  EXPECT_EQ(out.exit_code, 3) << out.output;  // only infrastructure failed: CI retries, no regression
   const auto& t = test_of(out, "kmod:0001");
   EXPECT_EQ(t["verdict"], "ERROR") << out.output;
   EXPECT_NE(t["evidence"].get<std::string>().find("VM did not start"), std::string::npos) << t.dump();

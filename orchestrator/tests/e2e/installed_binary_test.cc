@@ -70,8 +70,8 @@ TEST_F(InstalledBinary, RunsACellWithItsOwnAgentAndSuites) {
                                 {.cwd = dir_, .timeout = std::chrono::seconds(1500)});
   ASSERT_EQ(r.exit_code, 0) << r.output;
   nlohmann::json doc;
-  for (const auto& d : fs::directory_iterator(dir_ / "results"))
-    doc = nlohmann::json::parse(read_file(d.path() / "results.json"));
+  for (const auto& d : fs::directory_iterator(dir_ / "results"))  // run directories beside history.db
+    if (d.is_directory()) doc = nlohmann::json::parse(read_file(d.path() / "results.json"));
   ASSERT_EQ(doc["cells"].size(), 1u);
   for (const auto& t : doc["cells"][0]["tests"]) EXPECT_EQ(t["verdict"], "PASS") << t.dump();
 }

@@ -62,7 +62,7 @@ TEST_F(NightlyEndToEnd, TwoRunsRecordHistoryReportsAndCompareWithThePrevious) {
 
   const auto results = nlohmann::json::parse(read_file(dir_ / "results" / ids[1] / "results.json"));
   EXPECT_FALSE(results["tool_version"].get<std::string>().empty());
-  EXPECT_EQ(results["matrix_sha256"], sha256_file(dir_ / "results" / ids[1] / "matrix.toml"));
+  EXPECT_EQ(results["matrix"]["sha256"], sha256_file(dir_ / "results" / ids[1] / "matrix.toml"));
   EXPECT_NE(results.dump().find("QEMU emulator version"), std::string::npos) << results.dump(2);
 
   ProcessResult compare = kmx({"compare", "--previous", ids[1], "--json"});
