@@ -4,12 +4,13 @@
 #include <cstdint>
 #include <string_view>
 
+#include "images/builtin_sources.h"
 #include "matrix/matrix.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {
-    const kmx::Matrix matrix =
-        kmx::parse_matrix_text(std::string_view(reinterpret_cast<const char*>(data), size), "fuzz.toml");
+    const kmx::Matrix matrix = kmx::parse_matrix_text(std::string_view(reinterpret_cast<const char*>(data), size),
+                                                      "fuzz.toml", kmx::builtin_sources().readers());
     // Size limits are the matrix's own business (issue 14, another part):
     // only expand what fits in memory.
     const double cells = static_cast<double>(matrix.kernels.size()) * static_cast<double>(matrix.kmods.size()) *
