@@ -101,23 +101,22 @@ void AgentStream::feed(std::string_view bytes) {
     pending_.append(piece.substr(0, room));
     if (piece.size() > room) overlong_ = true;
     if (newline == std::string_view::npos) return;
-    if (overlong_)
-      garbage("line longer than 1 MiB", pending_);
-    else
-      handle_line(pending_);
-    pending_.clear();
-    overlong_ = false;
+    end_line();
     bytes.remove_prefix(newline + 1);
   }
 }
 
 void AgentStream::finish() {
-  if (!pending_.empty()) {
-    if (overlong_)
-      garbage("line longer than 1 MiB", pending_);
-    else
-      handle_line(pending_);
-  }
+  if (!pending_.empty()) end_line();
+  pending_.clear();
+  overlong_ = false;
+}
+
+void AgentStream::end_line() {
+  if (overlong_)
+    garbage("line longer than 1 MiB", pending_);
+  else
+    handle_line(pending_);
   pending_.clear();
   overlong_ = false;
 }

@@ -103,6 +103,8 @@ class AgentStream {
   const AgentLog& log() const { return log_; }
 
  private:
+  // The pending line is complete: parse it, or count it as garbage when it overflowed.
+  void end_line();
   void handle_line(std::string_view line);
   void garbage(std::string_view why, std::string_view line);
   void keep_output(const std::string& test, std::string text);
