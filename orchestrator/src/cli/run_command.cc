@@ -13,6 +13,7 @@
 #include "cli/exit_status.h"
 #include "cli/host_facts.h"
 #include "cli/host_limits.h"
+#include "cli/matrix_preflight.h"
 #include "cli/version.h"
 #include "os/files.h"
 #include "results/matrix_report.h"
@@ -71,12 +72,10 @@ int run_command(Context& ctx, const RunArgs& args) {
     settings.run_id = new_run_id(pid);
     settings.run_dir = std::filesystem::absolute(args.results) / settings.run_id;
   }
-  Matrix matrix = parse_matrix_file(matrix_file, ctx.sources().readers());
+  const CheckedMatrix checked = check_matrix(ctx, matrix_file);
+  const Matrix& matrix = checked.matrix;
+  for (const auto& line : checked.resolved) spdlog::info("{}", line);
   const HostLimits host = HostLimits::detect();
-  if (std::string problem = check_host_limits(matrix, host); !problem.empty()) {
-    std::cerr << "kmod-matrix: " << problem << "\n";
-    return kExitBadInput;
-  }
   // Keep a tenth of the host's memory (at least 1 GiB) for the host itself.
   settings.budget = {host.cpus, host.memory_mib - std::max(1024L, host.memory_mib / 10), args.jobs};
   settings.owner_pid = pid;

@@ -19,6 +19,10 @@ struct KernelArtifacts {
   // What build_dir is, for the record (results.json): the distribution's
   // headers, a tree prepared from its source with another compiler, ...
   std::string build_dir_origin;
+  // A distribution's kernel: the concrete package and its version (what a
+  // series meta-package resolved to). Empty for kernels built here.
+  std::string package;
+  std::string package_version;
 };
 
 // The userspace kmod under test.

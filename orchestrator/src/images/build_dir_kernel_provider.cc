@@ -24,14 +24,20 @@ fs::path BuildDirKernelProvider::source_tree(const fs::path& build) {
   return build;
 }
 
-KernelArtifacts BuildDirKernelProvider::prepare(const BuildDirKernelSpec& spec) {
+std::string BuildDirKernelProvider::resolve(const BuildDirKernelSpec& spec) {
   const fs::path build = spec.path;
-  const fs::path bzimage = build / "arch/x86/boot/bzImage";
-  for (const fs::path& needed :
-       {build / ".config", bzimage, build / "Module.symvers", build / "include/config/kernel.release"})
+  for (const fs::path& needed : {build / ".config", build / "arch/x86/boot/bzImage", build / "Module.symvers",
+                                 build / "include/config/kernel.release"})
     if (!fs::exists(needed))
       throw UnknownInputError(spec.location + ": kernel '" + spec.name + "': " + needed.string() +
                               " does not exist\n  fix: point path at a finished build (make O=DIR bzImage modules)");
+  return "build " + build.string() + ", release " + trimmed(read_file(build / "include/config/kernel.release"));
+}
+
+KernelArtifacts BuildDirKernelProvider::prepare(const BuildDirKernelSpec& spec) {
+  resolve(spec);
+  const fs::path build = spec.path;
+  const fs::path bzimage = build / "arch/x86/boot/bzImage";
   const std::string release = trimmed(read_file(build / "include/config/kernel.release"));
   const fs::path src = source_tree(build);
   const std::string identity = std::string(kLayoutVersion) + build.string() + sha256_file(bzimage) +

@@ -20,6 +20,7 @@ struct BuildDirKernelSpec {
 class BuildDirKernelProvider : public KernelProviderOf<BuildDirKernelSpec> {
  public:
   BuildDirKernelProvider(ProcessRunner& runner, CacheDir& cache) : runner_(runner), cache_(cache) {}
+  std::string resolve(const BuildDirKernelSpec& spec) override;
   KernelArtifacts prepare(const BuildDirKernelSpec& spec) override;
   // "build-dir": its reader and factory, for the registry.
   static KernelSource source();

@@ -5,11 +5,16 @@
 
 namespace kmx {
 
-KmodArtifacts BusyboxModutilsProvider::prepare(const BusyboxKmodSpec& spec) {
+std::string BusyboxModutilsProvider::resolve(const BusyboxKmodSpec& spec) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(busybox_, ec))
-    throw ImageError("kmod '" + spec.name + "': " + busybox_.string() +
-                     " does not exist\n  fix: apt-get install busybox-static");
+    throw UnknownInputError(spec.location + ": kmod '" + spec.name + "': " + busybox_.string() +
+                            " does not exist\n  fix: apt-get install busybox-static");
+  return "busybox modutils from " + busybox_.string();
+}
+
+KmodArtifacts BusyboxModutilsProvider::prepare(const BusyboxKmodSpec& spec) {
+  resolve(spec);
   KmodArtifacts k{"busybox-" + sha256_file(busybox_).substr(0, 16), busybox_, {}, true};
   return k;
 }

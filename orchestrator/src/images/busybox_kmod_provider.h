@@ -15,6 +15,7 @@ struct BusyboxKmodSpec {
 class BusyboxModutilsProvider : public KmodProviderOf<BusyboxKmodSpec> {
  public:
   explicit BusyboxModutilsProvider(std::filesystem::path busybox = "/bin/busybox") : busybox_(std::move(busybox)) {}
+  std::string resolve(const BusyboxKmodSpec& spec) override;
   KmodArtifacts prepare(const BusyboxKmodSpec& spec) override;
   // "busybox": its reader and factory, for the registry.
   static KmodSource source();

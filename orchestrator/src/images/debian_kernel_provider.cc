@@ -76,34 +76,98 @@ std::string DebianKernelProvider::source_package(const std::string& version) {
   return "linux-source-" + m[1].str() + "." + m[2].str();
 }
 
-std::string DebianKernelProvider::candidate_version(const std::string& package) {
+AptPackage DebianKernelProvider::parse_apt_stanza(const std::string& text) {
+  AptPackage p;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty()) break;  // the first stanza only
+    auto field = [&](const char* name) -> std::optional<std::string> {
+      const std::string prefix = std::string(name) + ": ";
+      if (!line.starts_with(prefix)) return std::nullopt;
+      return line.substr(prefix.size());
+    };
+    if (auto v = field("Package")) p.package = *v;
+    if (auto v = field("Version")) p.version = *v;
+    if (auto v = field("Depends")) p.depends = *v;
+  }
+  return p;
+}
+
+std::optional<std::pair<std::string, std::string>> DebianKernelProvider::image_dependency(const AptPackage& package) {
+  static const std::regex kImage(R"(\s*(linux-image-[a-z0-9.+-]+)\s*(?:\(\s*=\s*([^)\s]+)\s*\))?\s*)");
+  std::istringstream in(package.depends);
+  for (std::string item; std::getline(in, item, ',');) {
+    item = item.substr(0, item.find('|'));
+    std::smatch m;
+    if (std::regex_match(item, m, kImage) && m[1] != package.package) return std::make_pair(m[1].str(), m[2].str());
+  }
+  return std::nullopt;
+}
+
+AptPackage DebianKernelProvider::show(const std::string& query, const DebianKernelSpec& spec) {
   // apt-cache takes ~1.5 s with five suites; its answer only changes when
   // apt-get update replaces the lists (renames in that directory).
   std::error_code ec;
   const auto stamp = fs::last_write_time("/var/lib/apt/lists", ec);
   const std::string stamp_text = ec ? "" : std::to_string(stamp.time_since_epoch().count());
-  const fs::path memo = cache_.root() / "apt-versions" / (package + ".txt");
+  std::string file = query;
+  std::replace(file.begin(), file.end(), '/', '@');
+  const fs::path memo = cache_.root() / "apt-show" / (file + ".txt");
   if (!stamp_text.empty() && fs::exists(memo)) {
-    std::string content = read_file(memo);
-    auto newline = content.find('\n');
-    if (newline != std::string::npos && content.substr(0, newline) == stamp_text) return content.substr(newline + 1);
+    const std::string content = read_file(memo);
+    const auto newline = content.find('\n');
+    if (newline != std::string::npos && content.substr(0, newline) == stamp_text)
+      return parse_apt_stanza(content.substr(newline + 1));
   }
-  std::string version = query_candidate_version(package);
-  if (!stamp_text.empty()) write_file_atomically(memo, stamp_text + "\n" + version);
-  return version;
+  const AptPackage p = query_apt(query, spec);
+  if (!stamp_text.empty())
+    write_file_atomically(
+        memo, stamp_text + "\nPackage: " + p.package + "\nVersion: " + p.version + "\nDepends: " + p.depends + "\n");
+  return p;
 }
 
-std::string DebianKernelProvider::query_candidate_version(const std::string& package) {
-  std::vector<std::string> argv = {"apt-cache", "show", "--no-all-versions", package};
+AptPackage DebianKernelProvider::query_apt(const std::string& query, const DebianKernelSpec& spec) {
+  std::vector<std::string> argv = {"apt-cache", "show", "--no-all-versions", query};
   ProcessResult r = runner_.run(argv, {.timeout = std::chrono::seconds(120)});
-  static const std::regex kVersion(R"((?:^|\n)Version: (\S+))");
-  std::smatch m;
-  if (!r.ok() || !std::regex_search(r.output, m, kVersion))
-    throw UnknownInputError(
-        "apt knows no package '" + package +
-        "'\n  fix: run 'apt-cache search --names-only ^linux-image-' to list the kernels apt can fetch "
-        "(ci/setup-host.sh adds bookworm-backports, trixie and sid), or run 'apt-get update'");
-  return m[1];
+  AptPackage p = parse_apt_stanza(r.output);
+  if (r.ok() && !p.version.empty()) return p;
+  const std::string in_suite = spec.suite.empty() ? "" : " in suite '" + spec.suite + "'";
+  const std::string suites =
+      spec.suite.empty() ? "" : "run 'apt-cache policy " + spec.package + "' to list the suites that have it; ";
+  throw UnknownInputError(
+      spec.location + ": kernel '" + spec.name + "': apt knows no package '" + query + "'" + in_suite +
+      "\n  fix: " + suites +
+      "run 'apt-cache search --names-only ^linux-image-' to list the kernels apt can fetch; name a "
+      "series (linux-image-6.12-amd64) rather than one build, whose name vanishes when Debian moves on "
+      "(ci/setup-host.sh adds bookworm-backports, trixie and sid; then run 'apt-get update')");
+}
+
+ResolvedKernelPackage DebianKernelProvider::resolve_package(const DebianKernelSpec& spec) {
+  ResolvedKernelPackage resolved;
+  AptPackage p = show(spec.suite.empty() ? spec.package : spec.package + "/" + spec.suite, spec);
+  p.package = spec.package;  // apt answers for the name asked, whatever the query's suffix
+  // linux-image-amd64 -> linux-image-6.12-amd64 would be two hops; allow a few more.
+  for (int hop = 0; hop < 4; ++hop) {
+    const auto next = image_dependency(p);
+    if (!next) {
+      resolved.package = p.package;
+      resolved.version = p.version;
+      return resolved;
+    }
+    resolved.via.push_back(p.package);
+    const auto& [name, pinned] = *next;
+    p = show(pinned.empty() ? name : name + "=" + pinned, spec);
+    p.package = name;
+  }
+  throw UnknownInputError(
+      spec.location + ": kernel '" + spec.name + "': '" + spec.package + "' leads through more than 4 meta-packages (" +
+      fmt::format("{}", fmt::join(resolved.via, " -> ")) + ")\n  fix: name the concrete linux-image package");
+}
+
+std::string DebianKernelProvider::resolve(const DebianKernelSpec& spec) {
+  const ResolvedKernelPackage r = resolve_package(spec);
+  const std::string from = r.via.empty() ? "" : spec.package + (spec.suite.empty() ? "" : "/" + spec.suite) + " -> ";
+  return from + r.package + " " + r.version;
 }
 
 void DebianKernelProvider::download(const std::vector<std::string>& packages, const fs::path& dir) {
@@ -163,12 +227,14 @@ void DebianKernelProvider::unpack_kernel(const std::string& package, const std::
 }
 
 KernelArtifacts DebianKernelProvider::prepare(const DebianKernelSpec& spec) {
-  const std::string version = candidate_version(spec.package);
-  const std::string key =
-      cache_key_name(spec.package + "_" + version, std::string(kLayoutVersion) + spec.package + version);
+  const ResolvedKernelPackage resolved = resolve_package(spec);
+  const std::string& package = resolved.package;
+  const std::string& version = resolved.version;
+  if (!resolved.via.empty()) spdlog::info("kernel '{}': {}", spec.name, resolve(spec));
+  const std::string key = cache_key_name(package + "_" + version, std::string(kLayoutVersion) + package + version);
   const fs::path entry = cache_.ensure("kernels", key, [&](const fs::path& tmp) {
-    spdlog::info("preparing Debian kernel {} {} (cached after the first run)", spec.package, version);
-    unpack_kernel(spec.package, version, tmp);
+    spdlog::info("preparing Debian kernel {} {} (cached after the first run)", package, version);
+    unpack_kernel(package, version, tmp);
     const fs::path root = tmp / "root";
     const fs::path release_dir = only_entry(root / "lib/modules", "module directory");
     const std::string release = release_dir.filename().string();
@@ -186,7 +252,7 @@ KernelArtifacts DebianKernelProvider::prepare(const DebianKernelSpec& spec) {
     for (const auto& e : fs::directory_iterator(root / "usr/src"))
       if (e.path().filename().string().starts_with("linux-source-") && e.path().extension() == ".xz")
         source_tar = e.path();
-    if (source_tar.empty()) throw ImageError("linux-source tarball missing after unpacking " + spec.package);
+    if (source_tar.empty()) throw ImageError("linux-source tarball missing after unpacking " + package);
     const std::string top = source_tar.filename().string().substr(0, source_tar.filename().string().find(".tar"));
     const fs::path sources = tmp / "sources";
     fs::create_directories(sources);
@@ -232,6 +298,8 @@ KernelArtifacts DebianKernelProvider::prepare(const DebianKernelSpec& spec) {
     k.build_dir_origin = "Debian's linux-headers-" + k.release;
   }
   k.sources = entry / "sources";
+  k.package = package;
+  k.package_version = version;
   return k;
 }
 
@@ -245,9 +313,14 @@ DebianKernelSpec read_debian_kernel(SourceTable& table) {
     table.fail_at("package", "'" + k.package + "' is not a Debian package name",
                   "use lowercase letters, digits and + . - only, e.g. linux-image-6.1.0-56-amd64");
   if (!k.package.starts_with("linux-image-"))
-    table.fail_at(
-        "package", "package '" + k.package + "' is not a linux-image package",
-        "name the binary kernel package, e.g. linux-image-6.1.0-56-amd64 (apt-cache search linux-image lists them)");
+    table.fail_at("package", "package '" + k.package + "' is not a linux-image package",
+                  "name a kernel series (linux-image-6.12-amd64, linux-image-6.12-cloud-amd64) or one build "
+                  "(linux-image-6.1.0-56-amd64); apt-cache search linux-image lists them");
+  k.suite = table.string("suite").value_or("");
+  static const std::regex kSuite("[a-z][a-z0-9-]*");
+  if (!k.suite.empty() && !std::regex_match(k.suite, kSuite))
+    table.fail_at("suite", "'" + k.suite + "' is not an apt suite name",
+                  "use a suite or codename apt knows, e.g. bookworm-backports, trixie, sid");
   return k;
 }
 

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <regex>
 #include <sstream>
 
@@ -59,8 +60,36 @@ void DebianSourceKmodProvider::fetch_and_unpack(const std::string& version, cons
   }
 }
 
+std::string DebianSourceKmodProvider::cache_key(const std::string& version) {
+  return cache_key_name("kmod-" + version, std::string(kLayoutVersion) + version);
+}
+
+std::vector<std::string> DebianSourceKmodProvider::source_versions(const std::string& showsrc_output) {
+  static const std::regex kVersion(R"((?:^|\n)Version: (\S+))");
+  std::vector<std::string> versions;
+  for (std::sregex_iterator it(showsrc_output.begin(), showsrc_output.end(), kVersion), end; it != end; ++it)
+    if (std::find(versions.begin(), versions.end(), (*it)[1].str()) == versions.end())
+      versions.push_back((*it)[1].str());
+  return versions;
+}
+
+std::string DebianSourceKmodProvider::resolve(const DebianSourceKmodSpec& spec) {
+  const std::string described = "Debian source kmod " + spec.version;
+  if (fs::is_directory(cache_.root() / "kmod" / cache_key(spec.version))) return described + " (built, cached)";
+  const std::vector<std::string> argv = {"apt-cache", "showsrc", "kmod"};
+  const ProcessResult r = runner_.run(argv, {.timeout = std::chrono::seconds(120)});
+  const std::vector<std::string> known = source_versions(r.output);
+  if (std::find(known.begin(), known.end(), spec.version) == known.end())
+    throw UnknownInputError(spec.location + ": kmod '" + spec.name + "': apt knows no kmod source version '" +
+                            spec.version +
+                            "' (it knows: " + (known.empty() ? "none" : fmt::format("{}", fmt::join(known, ", "))) +
+                            ")\n  fix: use one of those, or add deb-src lines and run 'apt-get update' "
+                            "(ci/setup-host.sh adds them)");
+  return described + " (to be built)";
+}
+
 KmodArtifacts DebianSourceKmodProvider::prepare(const DebianSourceKmodSpec& spec) {
-  const std::string key = cache_key_name("kmod-" + spec.version, std::string(kLayoutVersion) + spec.version);
+  const std::string key = cache_key(spec.version);
   const fs::path entry = cache_.ensure("kmod", key, [&](const fs::path& out) {
     spdlog::info("building kmod {} from Debian source (cached after the first run)", spec.version);
     const fs::path src = out / "src";

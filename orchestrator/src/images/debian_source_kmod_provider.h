@@ -20,12 +20,16 @@ struct DebianSourceKmodSpec {
 class DebianSourceKmodProvider : public KmodProviderOf<DebianSourceKmodSpec> {
  public:
   DebianSourceKmodProvider(ProcessRunner& runner, CacheDir& cache) : runner_(runner), cache_(cache) {}
+  std::string resolve(const DebianSourceKmodSpec& spec) override;
   KmodArtifacts prepare(const DebianSourceKmodSpec& spec) override;
   // "debian-source": its reader and factory, for the registry.
   static KmodSource source();
+  // The versions an `apt-cache showsrc kmod` answer lists.
+  static std::vector<std::string> source_versions(const std::string& showsrc_output);
 
  private:
   void fetch_and_unpack(const std::string& version, const std::filesystem::path& src);
+  static std::string cache_key(const std::string& version);
 
   ProcessRunner& runner_;
   CacheDir& cache_;

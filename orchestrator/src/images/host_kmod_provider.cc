@@ -6,11 +6,16 @@
 
 namespace kmx {
 
-KmodArtifacts HostKmodProvider::prepare(const HostKmodSpec& spec) {
+std::string HostKmodProvider::resolve(const HostKmodSpec& spec) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(binary_, ec))
-    throw ImageError("kmod '" + spec.name + "': " + binary_.string() +
-                     " does not exist\n  fix: apt-get install kmod, or declare another kmod source");
+    throw UnknownInputError(spec.location + ": kmod '" + spec.name + "': " + binary_.string() +
+                            " does not exist\n  fix: apt-get install kmod, or declare another kmod source");
+  return "the host's " + binary_.string();
+}
+
+KmodArtifacts HostKmodProvider::prepare(const HostKmodSpec& spec) {
+  resolve(spec);
   KmodArtifacts k{"host-" + sha256_file(binary_).substr(0, 16), binary_};
   k.build_origin = "the host's " + binary_.string();
   for (const char* lib : {"/lib/x86_64-linux-gnu/libkmod.so.2", "/usr/lib/x86_64-linux-gnu/libkmod.so.2"})

@@ -14,6 +14,7 @@ struct HostKmodSpec {
 class HostKmodProvider : public KmodProviderOf<HostKmodSpec> {
  public:
   explicit HostKmodProvider(std::filesystem::path kmod_binary = "/usr/bin/kmod") : binary_(std::move(kmod_binary)) {}
+  std::string resolve(const HostKmodSpec& spec) override;
   KmodArtifacts prepare(const HostKmodSpec& spec) override;
   // "host": its reader and factory, for the registry.
   static KmodSource source();

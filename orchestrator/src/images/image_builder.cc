@@ -156,6 +156,8 @@ Image ImageBuilder::build(const ImageInputs& in) {
     assemble(in, out);
   });
   Image image{key, in.kernel.release, in.kernel.vmlinuz, entry / "initrd.cpio", in.kernel.build_dir_origin};
+  image.kernel_package = in.kernel.package;
+  image.kernel_package_version = in.kernel.package_version;
   image.kmod_build = {{"origin", in.kmod.build_origin}, {"config_dirs", in.kmod.config_dirs}};
   if (!in.kmod.build_system.empty()) {
     image.kmod_build["system"] = in.kmod.build_system;

@@ -21,6 +21,8 @@ struct Image {
   std::filesystem::path vmlinuz;
   std::filesystem::path initrd;
   std::string test_modules_built_against;  // KernelArtifacts::build_dir_origin
+  std::string kernel_package;              // KernelArtifacts::package and package_version
+  std::string kernel_package_version;
   // How the kmod under test was built and which modprobe.d it reads.
   nlohmann::json kmod_build = nlohmann::json::object();
 };

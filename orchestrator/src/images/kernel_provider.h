@@ -12,6 +12,12 @@ namespace kmx {
 class KernelProvider {
  public:
   virtual ~KernelProvider() = default;
+  // What the spec names, looked up without preparing anything (apt
+  // lookups, paths that must exist): `check`, and `run` before it creates a
+  // run directory, call it for every kernel. Returns one line for the user,
+  // e.g. "linux-image-6.12-amd64 -> linux-image-6.12.117+deb12-amd64
+  // 6.12.117-1~deb12u1". Throws UnknownInputError naming the table and the fix.
+  virtual std::string resolve(const KernelSpec& spec) = 0;
   // Throws UnknownInputError when the spec names nothing that exists,
   // ImageError for any other failure.
   virtual KernelArtifacts prepare(const KernelSpec& spec) = 0;
@@ -20,6 +26,8 @@ class KernelProvider {
 class KmodProvider {
  public:
   virtual ~KmodProvider() = default;
+  // As KernelProvider::resolve, for a kmod.
+  virtual std::string resolve(const KmodSpec& spec) = 0;
   virtual KmodArtifacts prepare(const KmodSpec& spec) = 0;
 };
 
@@ -28,14 +36,18 @@ class KmodProvider {
 template <class Spec>
 class KernelProviderOf : public KernelProvider {
  public:
+  std::string resolve(const KernelSpec& spec) final { return resolve(spec.settings_as<Spec>()); }
   KernelArtifacts prepare(const KernelSpec& spec) final { return prepare(spec.settings_as<Spec>()); }
+  virtual std::string resolve(const Spec& spec) = 0;
   virtual KernelArtifacts prepare(const Spec& spec) = 0;
 };
 
 template <class Spec>
 class KmodProviderOf : public KmodProvider {
  public:
+  std::string resolve(const KmodSpec& spec) final { return resolve(spec.settings_as<Spec>()); }
   KmodArtifacts prepare(const KmodSpec& spec) final { return prepare(spec.settings_as<Spec>()); }
+  virtual std::string resolve(const Spec& spec) = 0;
   virtual KmodArtifacts prepare(const Spec& spec) = 0;
 };
 

@@ -38,17 +38,29 @@ std::vector<std::string> SourceKernelProvider::options_not_applied(const std::st
   return options;
 }
 
-KernelArtifacts SourceKernelProvider::prepare(const SourceKernelSpec& spec) {
+std::vector<fs::path> SourceKernelProvider::fragments_of(const SourceKernelSpec& spec) const {
+  std::vector<fs::path> fragments = spec.config;
+  if (fragments.empty()) fragments.push_back(data_dir_ / "config/module-debug.config");
+  return fragments;
+}
+
+std::string SourceKernelProvider::resolve(const SourceKernelSpec& spec) {
   if (!fs::exists(spec.path / "Makefile") || !fs::exists(spec.path / "kernel"))
     throw UnknownInputError(spec.location + ": kernel '" + spec.name + "': " + spec.path.string() +
                             " is not a kernel source tree\n  fix: point path at a tree with Makefile and kernel/");
-  std::vector<fs::path> fragments = spec.config;
-  if (fragments.empty()) fragments.push_back(data_dir_ / "config/module-debug.config");
+  const std::vector<fs::path> fragments = fragments_of(spec);
+  for (const auto& f : fragments)
+    if (!fs::exists(f))
+      throw UnknownInputError(spec.location + ": config fragment " + f.string() +
+                              " does not exist\n  fix: correct `config`, relative to the matrix file");
+  return "source tree " + spec.path.string() + " with " + std::to_string(fragments.size()) + " config fragment(s)";
+}
+
+KernelArtifacts SourceKernelProvider::prepare(const SourceKernelSpec& spec) {
+  resolve(spec);
+  const std::vector<fs::path> fragments = fragments_of(spec);
   std::string identity = "source-kernel-v1\n" + tree_identity(runner_, spec.path);
-  for (const auto& f : fragments) {
-    if (!fs::exists(f)) throw UnknownInputError(spec.location + ": config fragment " + f.string() + " does not exist");
-    identity += f.filename().string() + sha256_file(f);
-  }
+  for (const auto& f : fragments) identity += f.filename().string() + sha256_file(f);
   const std::string key = cache_key_name(spec.name, identity);
   const fs::path entry = cache_.ensure("kernel-builds", key, [&](const fs::path& tmp) {
     const fs::path log = tmp / "build.log";

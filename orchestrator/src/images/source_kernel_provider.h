@@ -21,6 +21,7 @@ class SourceKernelProvider : public KernelProviderOf<SourceKernelSpec> {
  public:
   SourceKernelProvider(ProcessRunner& runner, CacheDir& cache, std::filesystem::path data_dir)
       : runner_(runner), cache_(cache), data_dir_(std::move(data_dir)), build_dirs_(runner, cache) {}
+  std::string resolve(const SourceKernelSpec& spec) override;
   KernelArtifacts prepare(const SourceKernelSpec& spec) override;
   // "source": its reader and factory, for the registry.
   static KernelSource source();
@@ -29,6 +30,9 @@ class SourceKernelProvider : public KernelProviderOf<SourceKernelSpec> {
   static std::vector<std::string> options_not_applied(const std::string& build_log);
 
  private:
+  // The matrix's fragments, or the shipped module-debug.config.
+  std::vector<std::filesystem::path> fragments_of(const SourceKernelSpec& spec) const;
+
   ProcessRunner& runner_;
   CacheDir& cache_;
   std::filesystem::path data_dir_;

@@ -10,13 +10,19 @@
 namespace kmx {
 namespace fs = std::filesystem;
 
-KmodArtifacts SourceKmodProvider::prepare(const SourceKmodSpec& spec) {
+std::string SourceKmodProvider::resolve(const SourceKmodSpec& spec) {
   if (!fs::exists(spec.path / "libkmod") ||
       !(fs::exists(spec.path / "meson.build") || fs::exists(spec.path / "configure.ac")))
     throw UnknownInputError(
         spec.location + ": kmod '" + spec.name + "': " + spec.path.string() +
         " is not a kmod source tree\n  fix: point path at a kmod checkout (libkmod/ and meson.build "
         "or configure.ac)");
+  return "source tree " + spec.path.string() + " (" + (fs::exists(spec.path / "meson.build") ? "meson" : "autotools") +
+         ")";
+}
+
+KmodArtifacts SourceKmodProvider::prepare(const SourceKmodSpec& spec) {
+  resolve(spec);
   const std::string key = cache_key_name("kmod-" + spec.name, "kmod-source-v2\n" + tree_identity(runner_, spec.path));
   const fs::path entry = cache_.ensure("kmod", key, [&](const fs::path& out) {
     spdlog::info("building kmod '{}' from {} (cached until the tree changes)", spec.name, spec.path.string());

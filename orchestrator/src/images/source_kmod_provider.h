@@ -19,6 +19,7 @@ struct SourceKmodSpec {
 class SourceKmodProvider : public KmodProviderOf<SourceKmodSpec> {
  public:
   SourceKmodProvider(ProcessRunner& runner, CacheDir& cache) : runner_(runner), cache_(cache) {}
+  std::string resolve(const SourceKmodSpec& spec) override;
   KmodArtifacts prepare(const SourceKmodSpec& spec) override;
   // "source": its reader and factory, for the registry.
   static KmodSource source();

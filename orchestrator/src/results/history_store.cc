@@ -250,7 +250,7 @@ void replace_cell(sqlite3* db, const std::filesystem::path& path, const std::str
                  " guest_uname, kmod_name, kmod_version, guest_kmod_version, vcpus, memory_mib, kmod_build,"
                  " modprobe_config_sha256) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)",
                  path);
-  cell.bind(1, run_id).bind(2, cell_id).bind(3, c.cell.kernel.name).bind(4, c.cell.kernel.recorded("package"));
+  cell.bind(1, run_id).bind(2, cell_id).bind(3, c.cell.kernel.name).bind(4, c.kernel_package_or_declared());
   cell.bind(5, c.kernel_debian_version).bind(6, c.guest_uname).bind(7, c.cell.kmod.name);
   cell.bind(8, c.cell.kmod.recorded("version"))
       .bind(9, c.guest_kmod_version)

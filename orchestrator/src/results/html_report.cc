@@ -147,8 +147,11 @@ std::string render_html(const RunResult& run, const ReportContext& context) {
     const std::string cell_id = cell.cell.id();
     table << "<tr data-cell=\"" << escape_markup(cell_id) << "\"><th>" << escape_markup(cell.cell.kernel.name) << " / "
           << escape_markup(cell.cell.kmod.name) << " / " << cell.cell.vcpus << " vCPU / " << cell.cell.memory_mib
-          << " MiB</th><td>" << escape_markup(cell.guest_uname) << "<br>" << escape_markup(cell.guest_kmod_version)
-          << "</td><td>" << (cell.first_boot_seconds() >= 0 ? seconds(cell.first_boot_seconds()) : "-") << "</td>";
+          << " MiB</th><td>" << escape_markup(cell.guest_uname) << "<br>" << escape_markup(cell.guest_kmod_version);
+    if (!cell.kernel_package.empty())
+      table << "<br><span class=\"package\">" << escape_markup(cell.kernel_package + " " + cell.kernel_debian_version)
+            << "</span>";
+    table << "</td><td>" << (cell.first_boot_seconds() >= 0 ? seconds(cell.first_boot_seconds()) : "-") << "</td>";
     for (const auto& column : columns) {
       const auto it =
           std::find_if(cell.tests.begin(), cell.tests.end(), [&](const TestResult& t) { return t.test == column; });
@@ -166,7 +169,7 @@ std::string render_html(const RunResult& run, const ReportContext& context) {
             << escape_markup(column) << "\" data-verdict=\"" << verdict << "\" title=\""
             << escape_markup(shorten(verdict + " in " + seconds(it->duration_s) + ": " + it->evidence, 2000)) << "\">";
       if (!it->log.empty())
-        table << "<a href=\"" << escape_markup(it->log) << "\">" << verdict << "</a>";
+        table << "<a href=\"" << escape_markup(log_href(context, *it)) << "\">" << verdict << "</a>";
       else
         table << verdict;
       if (!it->as_expected) table << "<span class=\"marker\">unexpected</span>";

@@ -77,7 +77,8 @@ std::string render_junit(const RunResult& run, const ReportContext& context) {
            << escape_markup(run.host.hostname) << "\">\n";
     suites << "    <properties>\n";
     const std::pair<const char*, std::string> properties[] = {{"kernel", cell.cell.kernel.name},
-                                                              {"kernel_package", cell.cell.kernel.recorded("package")},
+                                                              {"kernel_package", cell.kernel_package_or_declared()},
+                                                              {"kernel_debian_version", cell.kernel_debian_version},
                                                               {"guest_uname", cell.guest_uname},
                                                               {"kmod", cell.cell.kmod.name},
                                                               {"kmod_version", cell.guest_kmod_version},

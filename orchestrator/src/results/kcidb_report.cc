@@ -91,8 +91,14 @@ json kcidb_json(const RunResult& run, const ReportContext& /*context*/) {
       checkouts.push_back({{"id", id_of(run, kernel.name)},
                            {"origin", kKcidbOrigin},
                            {"tree_name", kernel.name},
-                           {"comment", kernel.recorded("package").empty() ? kernel.name : kernel.recorded("package")},
-                           {"misc", {{"source", kernel.source}, {"debian_version", cell.kernel_debian_version}}}});
+                           {"comment", cell.kernel_package_or_declared().empty()
+                                           ? kernel.name
+                                           : cell.kernel_package_or_declared() + " " + cell.kernel_debian_version},
+                           {"misc",
+                            {{"source", kernel.source},
+                             {"declared_package", kernel.recorded("package")},
+                             {"resolved_package", cell.kernel_package},
+                             {"debian_version", cell.kernel_debian_version}}}});
       builds.push_back({{"id", build_id},
                         {"origin", kKcidbOrigin},
                         {"checkout_id", id_of(run, kernel.name)},

@@ -4,6 +4,11 @@
 
 namespace kmx {
 
+std::string log_href(const ReportContext& context, const TestResult& test) {
+  const std::filesystem::path base = context.link_base.empty() ? std::filesystem::path(".") : context.link_base;
+  return (base / test.log).lexically_normal().generic_string();
+}
+
 std::string read_test_log(const ReportContext& context, const TestResult& test) {
   if (context.run_dir.empty() || test.log.empty()) return "";
   const auto path = context.run_dir / test.log;

@@ -12,19 +12,24 @@
 namespace kmx {
 
 struct ReportContext {
-  // The run's directory: test logs are read from it, and links in the
-  // report are relative to it (reports are written inside it).
+  // The run's directory: test logs are read from it.
   std::filesystem::path run_dir;
   // When set, HTML highlights the changes since this run. Not owned.
   const RunResult* previous = nullptr;
   // A test log larger than this is cut to its tail: the end is where the
   // failure is, and CI servers choke on megabyte reports.
   std::size_t max_log_bytes = 64 * 1024;
+  // The run directory as seen from the report file's directory, for links
+  // to test logs ("" or "." when the report is written inside it).
+  std::filesystem::path link_base;
 };
 
 // The tail of a test's log ("" without run_dir, log or file), with a note
 // on the first line when it was cut.
 std::string read_test_log(const ReportContext& context, const TestResult& test);
+
+// A link to a test's log from the report: link_base/log, '/'-separated.
+std::string log_href(const ReportContext& context, const TestResult& test);
 
 // Text safe inside XML/HTML elements and quoted attributes: & < > " '
 // escaped, invalid UTF-8 replaced by U+FFFD, and the characters XML 1.0

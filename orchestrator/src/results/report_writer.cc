@@ -23,6 +23,9 @@ void ReportWriter::on_finish(const RunResult& run) {
   if (!results_root_.empty()) previous = read_previous_run(results_root_, run.run_id);
   ReportContext context;
   context.run_dir = run_dir_;
+  const std::filesystem::path from =
+      std::filesystem::weakly_canonical(std::filesystem::absolute(request_.file)).parent_path();
+  context.link_base = std::filesystem::weakly_canonical(std::filesystem::absolute(run_dir_)).lexically_relative(from);
   context.previous = previous ? &*previous : nullptr;
   if (request_.file.has_parent_path()) std::filesystem::create_directories(request_.file.parent_path());
   write_file_atomically(request_.file, request_.format->render(run, context));

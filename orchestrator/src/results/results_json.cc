@@ -37,6 +37,7 @@ json source_json(const SourceSpec& spec) {
 // The kernel as the matrix declared it, plus the Debian version it resolved to.
 json kernel_json(const CellResult& c) {
   json out = source_json(c.cell.kernel);
+  if (!c.kernel_package.empty()) out["resolved_package"] = c.kernel_package;
   if (!c.kernel_debian_version.empty()) out["debian_version"] = c.kernel_debian_version;
   return out;
 }
@@ -181,8 +182,10 @@ RunResult read_run_result(const std::filesystem::path& run_dir) {
     cell.image_id = c.value("image", "");
     cell.test_modules_built_against = c.value("test_modules_built_against", "");
     cell.guest_uname = c.value("guest_uname", "");
-    if (auto k = c.find("kernel"); k != c.end() && k->is_object())
+    if (auto k = c.find("kernel"); k != c.end() && k->is_object()) {
+      cell.kernel_package = k->value("resolved_package", "");
       cell.kernel_debian_version = k->value("debian_version", "");
+    }
     cell.guest_kmod_version = c.value("guest_kmod_version", "");
     cell.kmod_build = c.value("kmod_build", json::object());
     cell.guest_modprobe_config = c.value("guest_modprobe_config", json::object());

@@ -40,7 +40,10 @@ struct TestResult {
 
 struct CellResult {
   Cell cell;
-  std::string kernel_debian_version;  // the kernel package's Debian version; "" when not from Debian
+  // The concrete kernel package the cell ran (what a series meta-package
+  // resolved to) and its Debian version; "" when not from Debian.
+  std::string kernel_package;
+  std::string kernel_debian_version;
   std::string image_id;
   std::string test_modules_built_against;
   std::string guest_uname;
@@ -53,6 +56,10 @@ struct CellResult {
   std::vector<TestResult> tests;  // in the cell's test order
   std::vector<BootSummary> boots;
 
+  // The package reports name: the resolved one, else what the matrix declared.
+  std::string kernel_package_or_declared() const {
+    return kernel_package.empty() ? cell.kernel.recorded("package") : kernel_package;
+  }
   double first_boot_seconds() const { return boots.empty() ? -1 : boots.front().boot_seconds; }
 };
 

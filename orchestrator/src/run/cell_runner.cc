@@ -97,6 +97,8 @@ class CellRun {
     result_.cell = cell;
     result_.image_id = image.id;
     result_.test_modules_built_against = image.test_modules_built_against;
+    result_.kernel_package = image.kernel_package;
+    result_.kernel_debian_version = image.kernel_package_version;
     result_.kmod_build = image.kmod_build;
     result_.tests = in_cell_order(cell, previous.tests);  // drops tests the matrix no longer has
     next_boot_ = static_cast<int>(previous.boots.size()) + 1;

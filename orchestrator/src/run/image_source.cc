@@ -1,5 +1,7 @@
 #include "run/image_source.h"
 
+#include <functional>
+
 #include "images/test_module_builder.h"
 
 namespace kmx {
@@ -23,6 +25,23 @@ Image BuiltImageSource::image_for(const Cell& cell) {
     failures_[key] = e.what();
     throw;
   }
+}
+
+std::vector<std::string> BuiltImageSource::resolve_inputs(const Matrix& matrix) {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> lines;
+  std::string problems;
+  auto each = [&](const std::string& what, const std::string& name, const std::function<std::string()>& resolve) {
+    try {
+      lines.push_back(what + " " + name + ": " + resolve());
+    } catch (const UnknownInputError& e) {
+      problems += (problems.empty() ? "" : "\n") + std::string(e.what());
+    }
+  };
+  for (const auto& k : matrix.kernels) each("kernel", k.name, [&] { return kernel_provider(k.source).resolve(k); });
+  for (const auto& k : matrix.kmods) each("kmod", k.name, [&] { return kmod_provider(k.source).resolve(k); });
+  if (!problems.empty()) throw UnknownInputError(problems);
+  return lines;
 }
 
 KernelProvider& BuiltImageSource::kernel_provider(const std::string& source) {

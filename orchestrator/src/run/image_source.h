@@ -5,6 +5,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <string>
+#include <vector>
 
 #include "images/image_builder.h"
 #include "images/source_registry.h"
@@ -17,6 +19,10 @@ class ImageSource {
   virtual ~ImageSource() = default;
   // Throws UnknownInputError for bad input, ImageError for build failures.
   virtual Image image_for(const Cell& cell) = 0;
+  // Every kernel and kmod the matrix names, looked up without building
+  // anything (KernelProvider::resolve): one line each, "kernel NAME: ...".
+  // Throws one UnknownInputError listing every problem, each at its table.
+  virtual std::vector<std::string> resolve_inputs(const Matrix& matrix) = 0;
 };
 
 // Providers come from the registry by source name, one of each per run,
@@ -26,6 +32,7 @@ class BuiltImageSource : public ImageSource {
   // ctx.data_dir: the installed data (test module sources, suite scripts).
   BuiltImageSource(const SourceRegistry& sources, ProviderContext ctx, std::filesystem::path agent_binary);
   Image image_for(const Cell& cell) override;
+  std::vector<std::string> resolve_inputs(const Matrix& matrix) override;
 
  private:
   Image build(const Cell& cell);

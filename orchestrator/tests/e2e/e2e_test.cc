@@ -69,6 +69,14 @@ class EndToEnd : public testing::Test {
     return missing;
   }
 
+  ProcessResult check(const std::string& matrix_text) {
+    const fs::path file = dir_ / "check.toml";
+    write_file_atomically(file, matrix_text);
+    return BoostProcessRunner().run({KMX_BINARY, "check", file.string()}, {.timeout = std::chrono::seconds(300)});
+  }
+
+  bool results_dir_is_empty() const { return fs::is_empty(dir_ / "results"); }
+
   fs::path dir_;
 };
 
@@ -121,6 +129,32 @@ TEST_F(EndToEnd, UnknownKernelPackageFailsBeforeBootingWithExit2) {
   EXPECT_EQ(out.exit_code, 2) << out.output;
   EXPECT_NE(out.output.find("linux-image-9.99.0-1-amd64"), std::string::npos) << out.output;
   EXPECT_NE(out.output.find("fix:"), std::string::npos) << out.output;
+  EXPECT_TRUE(results_dir_is_empty()) << "a rejected run left a run directory behind";
+  // check stops at the same place with the same words.
+  const ProcessResult checked = check(text);
+  EXPECT_EQ(checked.exit_code, 2) << checked.output;
+  EXPECT_NE(checked.output.find("matrix.toml"), std::string::npos);
+  EXPECT_NE(checked.output.find("apt knows no package 'linux-image-9.99.0-1-amd64'"), std::string::npos)
+      << checked.output;
+}
+
+TEST_F(EndToEnd, CheckResolvesASeriesAndAFlavourWithoutBuildingAnything) {
+  const ProcessResult checked = check(
+      "tests = [\"kmod:0001\"]\nvcpus = [1]\nmemory_mib = [512]\n"
+      "[[kernel]]\nname = \"debian-6.12\"\npackage = \"linux-image-6.12-amd64\"\n"
+      "[[kernel]]\nname = \"debian-6.12-rt\"\npackage = \"linux-image-6.12-rt-amd64\"\n"
+      "[[kernel]]\nname = \"bookworm\"\npackage = \"linux-image-amd64\"\nsuite = \"bookworm-security\"\n"
+      "[[kmod]]\nname = \"host\"\n");
+  EXPECT_EQ(checked.exit_code, 0) << checked.output;
+  EXPECT_NE(checked.output.find("kernel debian-6.12: linux-image-6.12-amd64 -> linux-image-6.12."), std::string::npos)
+      << checked.output;
+  EXPECT_NE(checked.output.find("kernel debian-6.12-rt: linux-image-6.12-rt-amd64 -> linux-image-6.12."),
+            std::string::npos)
+      << checked.output;
+  EXPECT_NE(checked.output.find("-rt-amd64 6.12."), std::string::npos) << checked.output;
+  EXPECT_NE(checked.output.find("kernel bookworm: linux-image-amd64/bookworm-security -> linux-image-6.1.0-"),
+            std::string::npos)
+      << checked.output;
 }
 
 TEST_F(EndToEnd, Kmod0006At160MibIsOomNotFail) {
@@ -287,6 +321,7 @@ TEST_F(EndToEnd, UnknownKmodSourceVersionFailsWithExit2) {
   EXPECT_EQ(out.exit_code, 2) << out.output;
   EXPECT_NE(out.output.find("99.9-9"), std::string::npos) << out.output;
   EXPECT_NE(out.output.find("fix:"), std::string::npos) << out.output;
+  EXPECT_TRUE(results_dir_is_empty()) << "a rejected run left a run directory behind";
 }
 
 pid_t spawn(const std::vector<std::string>& args) {

@@ -61,6 +61,97 @@ TEST(DebianKernelProvider, PackageAptDoesNotKnowIsUnknownInput) {
   EXPECT_THAT(runner.calls[0].argv, ElementsAre("apt-cache", "show", "--no-all-versions", "linux-image-9.9.9-1-amd64"));
 }
 
+TEST(DebianKernelProvider, AptStanzaGivesPackageVersionAndDepends) {
+  const AptPackage p = DebianKernelProvider::parse_apt_stanza(
+      "Package: linux-image-6.12-amd64\nSource: linux-signed-6.12-amd64 (6.12.117+1~deb12u1)\n"
+      "Version: 6.12.117-1~deb12u1\nDepends: linux-image-6.12.117+deb12-amd64 (= 6.12.117-1~deb12u1)\n\n"
+      "Package: linux-image-6.12-amd64\nVersion: 6.12.95-1~bpo12+1\n");
+  EXPECT_EQ(p.package, "linux-image-6.12-amd64");
+  EXPECT_EQ(p.version, "6.12.117-1~deb12u1");
+  EXPECT_EQ(p.depends, "linux-image-6.12.117+deb12-amd64 (= 6.12.117-1~deb12u1)");
+}
+
+TEST(DebianKernelProvider, MetaPackageDependsOnItsImageWithThePinnedVersion) {
+  const auto next =
+      DebianKernelProvider::image_dependency({"linux-image-6.12-cloud-amd64", "6.12.117-1~deb12u1",
+                                              "linux-image-6.12.117+deb12-cloud-amd64 (= 6.12.117-1~deb12u1)"});
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->first, "linux-image-6.12.117+deb12-cloud-amd64");
+  EXPECT_EQ(next->second, "6.12.117-1~deb12u1");
+}
+
+TEST(DebianKernelProvider, ConcreteImagesDependOnNoOtherImage) {
+  EXPECT_FALSE(DebianKernelProvider::image_dependency(
+      {"linux-image-6.1.0-56-amd64", "6.1.192-2",
+       "kmod, linux-base (>= 4.3~), initramfs-tools (>= 0.120+deb8u2) | linux-initramfs-tool"}));
+  EXPECT_FALSE(DebianKernelProvider::image_dependency(
+      {"linux-image-7.2.13+deb14-amd64", "7.2.13-1",
+       "dracut | initramfs-tools, linux-base-7.2.13+deb14-amd64 (= 7.2.13-1), "
+       "linux-binary-7.2.13+deb14-amd64 (= 7.2.13-1), linux-modules-7.2.13+deb14-amd64 (= 7.2.13-1)"}));
+}
+
+// apt as it answers for the 6.12 series and the bookworm default.
+struct FakeAptSeries : FakeProcessRunner {
+  ProcessResult run(const std::vector<std::string>& argv, const ProcessOptions& o) override {
+    FakeProcessRunner::run(argv, o);
+    const std::string& q = argv.back();
+    if (q == "linux-image-6.12-rt-amd64")
+      return exited(0,
+                    "Package: linux-image-6.12-rt-amd64\nVersion: 6.12.117-1~deb12u1\n"
+                    "Depends: linux-image-6.12.117+deb12-rt-amd64 (= 6.12.117-1~deb12u1)\n");
+    if (q == "linux-image-6.12.117+deb12-rt-amd64=6.12.117-1~deb12u1")
+      return exited(0,
+                    "Package: linux-image-6.12.117+deb12-rt-amd64\nVersion: 6.12.117-1~deb12u1\n"
+                    "Depends: kmod, linux-base (>= 4.3~)\n");
+    if (q == "linux-image-amd64/bookworm-security")
+      return exited(0,
+                    "Package: linux-image-amd64\nVersion: 6.1.192-2\n"
+                    "Depends: linux-image-6.1.0-56-amd64 (= 6.1.192-2)\n");
+    if (q == "linux-image-6.1.0-56-amd64=6.1.192-2")
+      return exited(0, "Package: linux-image-6.1.0-56-amd64\nVersion: 6.1.192-2\nDepends: kmod\n");
+    return exited(0, "");  // apt-cache show prints nothing for an unknown name/suite pair
+  }
+};
+
+TEST(DebianKernelProvider, SeriesMetaPackageResolvesToTheNewestConcreteImage) {
+  ScratchDir dir;
+  CacheDir cache(dir.path());
+  FakeAptSeries apt;
+  DebianKernelProvider provider(apt, cache);
+  const ResolvedKernelPackage r =
+      provider.resolve_package(DebianKernelSpec{"rt", "m.toml:1:1", "linux-image-6.12-rt-amd64"});
+  EXPECT_EQ(r.package, "linux-image-6.12.117+deb12-rt-amd64");
+  EXPECT_EQ(r.version, "6.12.117-1~deb12u1");
+  EXPECT_THAT(r.via, ElementsAre("linux-image-6.12-rt-amd64"));
+  EXPECT_EQ(provider.resolve(DebianKernelSpec{"rt", "m.toml:1:1", "linux-image-6.12-rt-amd64"}),
+            "linux-image-6.12-rt-amd64 -> linux-image-6.12.117+deb12-rt-amd64 6.12.117-1~deb12u1");
+}
+
+TEST(DebianKernelProvider, MetaPackageFromANamedSuite) {
+  ScratchDir dir;
+  CacheDir cache(dir.path());
+  FakeAptSeries apt;
+  DebianKernelProvider provider(apt, cache);
+  const ResolvedKernelPackage r =
+      provider.resolve_package(DebianKernelSpec{"k", "m.toml:1:1", "linux-image-amd64", "bookworm-security"});
+  EXPECT_EQ(r.package, "linux-image-6.1.0-56-amd64");
+  EXPECT_EQ(r.version, "6.1.192-2");
+}
+
+TEST(DebianKernelProvider, UnknownSuiteIsBadInputNamingTableAndSuite) {
+  ScratchDir dir;
+  CacheDir cache(dir.path());
+  FakeAptSeries apt;
+  DebianKernelProvider provider(apt, cache);
+  try {
+    provider.resolve(DebianKernelSpec{"k", "m.toml:3:1", "linux-image-amd64", "nosuch"});
+    FAIL() << "no error";
+  } catch (const UnknownInputError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("m.toml:3:1: kernel 'k'"));
+    EXPECT_THAT(e.what(), HasSubstr("in suite 'nosuch'"));
+  }
+}
+
 TEST(DebianKernelProvider, KernelAbiDropsPrefixAndUnsigned) {
   EXPECT_EQ(DebianKernelProvider::kernel_abi("linux-image-7.2.13+deb14-amd64"), "7.2.13+deb14-amd64");
   EXPECT_EQ(DebianKernelProvider::kernel_abi("linux-image-6.12.57+deb12-amd64-unsigned"), "6.12.57+deb12-amd64");

@@ -25,6 +25,10 @@ struct CountedSpec {
 class FailingKernelProvider : public KernelProviderOf<CountedSpec> {
  public:
   explicit FailingKernelProvider(int& calls) : calls_(calls) {}
+  std::string resolve(const CountedSpec& spec) override {
+    if (spec.name == "missing") throw UnknownInputError(spec.location + ": kernel 'missing' does not exist");
+    return "counted";
+  }
   KernelArtifacts prepare(const CountedSpec& spec) override {
     ++calls_;
     throw ImageError("kernel '" + spec.name + "' failed to unpack");
@@ -91,6 +95,38 @@ TEST_F(ImageSourceTest, MissingAgentIsAnErrorBeforeAnyProviderRuns) {
     EXPECT_THAT(e.what(), HasSubstr("guest agent binary"));
   }
   EXPECT_EQ(calls_, 0);
+}
+
+TEST_F(ImageSourceTest, ResolveInputsNamesEveryKernelAndKmodWithoutPreparingAny) {
+  const Matrix m = parse_matrix_text(
+      "tests = [\"kmod:0001\"]\nvcpus = [1]\nmemory_mib = [512]\n"
+      "[[kernel]]\nname = \"a\"\nsource = \"failing\"\n"
+      "[[kernel]]\nname = \"b\"\nsource = \"failing\"\n"
+      "[[kmod]]\nname = \"bb\"\nsource = \"busybox\"\n",
+      "m.toml", registry_.readers());
+  BuiltImageSource images(registry_, ProviderContext{runner_, cache_, dir_.path()}, dir_.path() / "kmx-agent");
+  const std::vector<std::string> lines = images.resolve_inputs(m);
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[0], "kernel a: counted");
+  EXPECT_EQ(lines[1], "kernel b: counted");
+  EXPECT_THAT(lines[2], HasSubstr("kmod bb: busybox modutils"));
+  EXPECT_EQ(calls_, 0);  // nothing prepared
+}
+
+TEST_F(ImageSourceTest, ResolveInputsReportsEveryProblemAtItsTable) {
+  const Matrix m = parse_matrix_text(
+      "tests = [\"kmod:0001\"]\nvcpus = [1]\nmemory_mib = [512]\n"
+      "[[kernel]]\nname = \"missing\"\nsource = \"failing\"\n"
+      "[[kmod]]\nname = \"tree\"\nsource = \"source\"\npath = \"/nonexistent/kmod\"\n",
+      "m.toml", registry_.readers());
+  BuiltImageSource images(registry_, ProviderContext{runner_, cache_, dir_.path()}, dir_.path() / "kmx-agent");
+  try {
+    images.resolve_inputs(m);
+    FAIL() << "no error";
+  } catch (const UnknownInputError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("m.toml:4:1: kernel 'missing' does not exist"));
+    EXPECT_THAT(e.what(), HasSubstr("m.toml:7:1: kmod 'tree': /nonexistent/kmod is not a kmod source tree"));
+  }
 }
 
 TEST_F(ImageSourceTest, AnUnregisteredSourceIsBadInput) {

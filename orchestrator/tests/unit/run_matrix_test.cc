@@ -38,6 +38,7 @@ class FakeImageSource : public ImageSource {
     if (cell.kernel.name == unknown) throw UnknownInputError("no such kernel " + unknown);
     return Image{"img-" + cell.kernel.name, "6.1.0-56-amd64", "/cache/vmlinuz", "/cache/initrd.cpio"};
   }
+  std::vector<std::string> resolve_inputs(const Matrix&) override { return {}; }
   std::map<std::string, std::string> errors;  // by kernel name: ImageError
   std::string unknown;                        // this kernel: UnknownInputError
   int calls = 0;

@@ -36,6 +36,7 @@ struct GitKernelSpec {
 
 class GitKernelProvider : public KernelProviderOf<GitKernelSpec> {
  public:
+  std::string resolve(const GitKernelSpec& spec) override { return "commit " + spec.commit; }
   KernelArtifacts prepare(const GitKernelSpec& spec) override { return KernelArtifacts{"git-" + spec.commit}; }
 };
 
