@@ -80,6 +80,7 @@ int run_command(Context& ctx, const RunArgs& args) {
   settings.budget = {host.cpus, host.memory_mib - std::max(1024L, host.memory_mib / 10), args.jobs};
   settings.owner_pid = pid;
   settings.stop = &ctx.stop();
+  ctx.driver();  // an unreachable libvirt is found before there is a run directory
   std::filesystem::create_directories(settings.run_dir);
   if (args.resume.empty()) write_file_atomically(settings.run_dir / kMatrixCopy, read_file(matrix_file));
 
