@@ -10,7 +10,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-matrix=${1:-${KMX_NIGHTLY_MATRIX:-matrices/kernels.toml}}
+matrix=${1:-${KMX_NIGHTLY_MATRIX:-matrices/series.toml}}
 results=${KMX_RESULTS:-results}
 kmx=./build/orchestrator/kmod-matrix
 reports=$results/reports

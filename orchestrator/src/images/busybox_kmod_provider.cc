@@ -16,6 +16,7 @@ std::string BusyboxModutilsProvider::resolve(const BusyboxKmodSpec& spec) {
 KmodArtifacts BusyboxModutilsProvider::prepare(const BusyboxKmodSpec& spec) {
   resolve(spec);
   KmodArtifacts k{"busybox-" + sha256_file(busybox_).substr(0, 16), busybox_, {}, true};
+  k.build_origin = "busybox modutils applets of " + busybox_.string();
   return k;
 }
 
