@@ -11,6 +11,8 @@
 #include "cli/exit_codes.h"
 #include "command_line.h"
 #include "fakes.h"
+#include "images/artifacts.h"
+#include "os/files.h"
 
 namespace kmx {
 namespace {
@@ -46,12 +48,39 @@ TEST(Commands, CheckRequiresAMatrix) {
   EXPECT_THROW(app.parse(std::vector<std::string>{"check"}), CLI::RequiredError);
 }
 
-TEST(Commands, CheckListsTheCellsOfAShippedMatrix) {
+// A kernel build directory and busybox: check resolves both without apt.
+TEST(Commands, CheckListsWhatEachTableResolvesToAndTheCells) {
+  kmx::testing::ScratchDir dir;
+  const auto build = dir.path() / "linux-build";
+  for (const char* f : {".config", "arch/x86/boot/bzImage", "Module.symvers"}) write_file_atomically(build / f, "x");
+  write_file_atomically(build / "include/config/kernel.release", "6.18.0-rc1\n");
+  write_file_atomically(dir.path() / "m.toml",
+                        "tests = [\"kmod:0001\", \"ns:import\"]\nvcpus = [1]\nmemory_mib = [512]\n"
+                        "[[kernel]]\nname = \"mine\"\nsource = \"build-dir\"\npath = \"linux-build\"\n"
+                        "[[kmod]]\nname = \"bb\"\nsource = \"busybox\"\n");
   ::testing::internal::CaptureStdout();
-  const int code = run_command_line({"check", std::string(KMX_TESTDATA) + "/../../../matrices/smoke.toml"});
+  const int code =
+      run_command_line({"check", (dir.path() / "m.toml").string(), "--cache", (dir.path() / "cache").string()});
   const std::string out = ::testing::internal::GetCapturedStdout();
   EXPECT_EQ(code, kExitOk);
-  EXPECT_THAT(out, HasSubstr("debian-6.1.host.1cpu.512M  7 tests\n"));
+  EXPECT_THAT(out, HasSubstr("kernel mine: build " + build.string() + ", release 6.18.0-rc1\n"));
+  EXPECT_THAT(out, HasSubstr("kmod bb: busybox modutils from "));
+  EXPECT_THAT(out, HasSubstr("mine.bb.1cpu.512M  2 tests\n"));
+}
+
+TEST(Commands, CheckOfAMissingBuildDirectoryNamesItsTable) {
+  kmx::testing::ScratchDir dir;
+  write_file_atomically(dir.path() / "m.toml",
+                        "tests = [\"kmod:0001\"]\nvcpus = [1]\nmemory_mib = [512]\n"
+                        "[[kernel]]\nname = \"mine\"\nsource = \"build-dir\"\npath = \"nowhere\"\n"
+                        "[[kmod]]\nname = \"bb\"\nsource = \"busybox\"\n");
+  try {
+    run_command_line({"check", (dir.path() / "m.toml").string(), "--cache", (dir.path() / "cache").string()});
+    FAIL() << "no error";
+  } catch (const UnknownInputError& e) {  // main maps it to exit 2
+    EXPECT_THAT(e.what(), HasSubstr("m.toml:4:1: kernel 'mine': "));
+    EXPECT_THAT(e.what(), HasSubstr("fix: point path at a finished build"));
+  }
 }
 
 TEST(Commands, CheckOfABadMatrixThrowsItsError) {
