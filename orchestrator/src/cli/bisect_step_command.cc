@@ -110,13 +110,13 @@ int bisect_step(Context& ctx, const BisectStepArgs& args) {
   step.axis = args.kmod_git.empty() ? BisectAxis::kKernel : BisectAxis::kKmod;
   step.materialise = [tree](const std::string&) { return tree; };  // git bisect checked it out
   for (const auto& f : args.config) step.kernel_config.push_back(fs::absolute(f));
-  // One O= directory per tree, kept between steps: each build is incremental.
-  step.kernel_build_dir =
-      args.build_dir.empty()
-          ? ctx.cache().ensure("bisect-step", cache_key_name(tree.filename().string(), tree.string()),
-                               [](const fs::path&) {}) /
-                "build"
-          : fs::absolute(args.build_dir);
+  // One O= directory per kernel tree, kept between steps: each build is incremental.
+  if (!args.build_dir.empty())
+    step.kernel_build_dir = fs::absolute(args.build_dir);
+  else if (step.axis == BisectAxis::kKernel)
+    step.kernel_build_dir = ctx.cache().ensure("bisect-step", cache_key_name(tree.filename().string(), tree.string()),
+                                               [](const fs::path&) {}) /
+                            "build";
   step.results_dir = dir;
   setup.apply_to(step.settings);
   step.settings.run_id = id;
