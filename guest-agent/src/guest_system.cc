@@ -79,10 +79,15 @@ AgentConfig parse_kernel_cmdline(const std::string& cmdline) {
   }
   for (const auto& entry : entries) {
     auto at = entry.find('@');
-    if (at == std::string::npos)
+    if (at == std::string::npos) {
       config.tests.push_back({entry, default_timeout});
-    else
-      config.tests.push_back({entry.substr(0, at), parse_seconds(entry.substr(at + 1), default_timeout)});
+      continue;
+    }
+    // "1500x20": 1500 s, 20 rounds; a bad count keeps the suite's own.
+    const std::string limits = entry.substr(at + 1);
+    const auto x = limits.find('x');
+    const int rounds = x == std::string::npos ? 0 : parse_seconds(limits.substr(x + 1), 0);
+    config.tests.push_back({entry.substr(0, at), parse_seconds(limits.substr(0, x), default_timeout), rounds});
   }
   return config;
 }

@@ -9,6 +9,7 @@ namespace kmx::agent {
 struct PlannedTest {
   std::string id;
   int timeout_s;
+  int rounds = 0;  // kmod.sh's -c NNNN COUNT; 0: its own count (-t)
 };
 
 struct AgentConfig {
@@ -21,7 +22,8 @@ struct AgentConfig {
 std::vector<std::string> prepare_guest_system();
 
 // Parses kmx.* parameters out of a kernel command line:
-// kmx.tests=id@seconds,id@seconds (kmx.timeout= gives the default limit).
+// kmx.tests=id@seconds,id@secondsxROUNDS (kmx.timeout= gives the default
+// limit; xROUNDS sets a kmod.sh test's rounds).
 AgentConfig parse_kernel_cmdline(const std::string& cmdline);
 
 std::string read_file_trimmed(const std::string& path);

@@ -32,12 +32,12 @@ std::optional<std::string> read_module_stats() {
 }
 
 // Returns false when the guest must not run further tests.
-bool run_one(EventChannel& channel, const std::string& test_id, int timeout_s) {
+bool run_one(EventChannel& channel, const std::string& test_id, int timeout_s, int rounds) {
   channel.emit(protocol::kEventTestStart, {{"test", test_id}, {"timeout_s", timeout_s}});
   const auto stats_before = read_module_stats();
   channel.kernel_marker(protocol::kMarkerKindBegin, test_id);
   TestOutcome outcome;
-  if (auto command = command_for_test(test_id)) {
+  if (auto command = command_for_test(test_id, rounds)) {
     outcome = run_test_process(command->argv, command->cwd, timeout_s, [&](const std::string& line) {
       channel.emit(protocol::kEventOutput, {{"test", test_id}, {"line", line}});
     });
@@ -87,7 +87,7 @@ int main(int argc, char** argv) {
                                            {"tests", config.tests.size()},
                                            {"problems", problems}});
   for (const auto& test : config.tests)
-    if (!run_one(channel, test.id, test.timeout_s)) break;  // the host boots afresh for the rest
+    if (!run_one(channel, test.id, test.timeout_s, test.rounds)) break;  // the host boots afresh for the rest
   channel.emit(kmx::protocol::kEventDone, nlohmann::json::object());
   if (::getpid() == 1) power_off();
   return 0;

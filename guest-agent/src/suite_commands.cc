@@ -12,7 +12,7 @@
 
 namespace kmx::agent {
 
-std::optional<SuiteCommand> command_for_test(const std::string& test_id) {
+std::optional<SuiteCommand> command_for_test(const std::string& test_id, int rounds) {
   const std::string kmod_prefix = "kmod:";
   if (test_id.starts_with(kmod_prefix)) {
     std::string number = test_id.substr(kmod_prefix.size());
@@ -20,7 +20,8 @@ std::optional<SuiteCommand> command_for_test(const std::string& test_id) {
                        std::all_of(number.begin(), number.end(), [](unsigned char c) { return std::isdigit(c); });
     if (!four_digits) return std::nullopt;
     std::string dir(protocol::kKmodSuiteDir);
-    // -t runs the test as many times as kmod.sh recommends for it.
+    // -t runs the test as many times as kmod.sh recommends for it, -c as often as asked.
+    if (rounds > 0) return SuiteCommand{{"/bin/bash", dir + "/kmod.sh", "-c", number, std::to_string(rounds)}, dir};
     return SuiteCommand{{"/bin/bash", dir + "/kmod.sh", "-t", number}, dir};
   }
   // Our suites: bash scripts named after the id, "softdep:pre-post" -> softdep-pre-post.sh.

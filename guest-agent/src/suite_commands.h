@@ -13,7 +13,9 @@ struct SuiteCommand {
   std::string cwd;
 };
 
-std::optional<SuiteCommand> command_for_test(const std::string& test_id);
+// rounds > 0: a kmod.sh test repeats that often (-c NNNN COUNT) instead of
+// kmod.sh's own count (-t NNNN).
+std::optional<SuiteCommand> command_for_test(const std::string& test_id, int rounds = 0);
 
 // `/init --stall-all-cpus` runs stall_all_cpus() instead of the agent.
 inline constexpr std::string_view kStallArgument = "--stall-all-cpus";

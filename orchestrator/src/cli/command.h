@@ -10,6 +10,7 @@
 #include <span>
 
 #include "cli/context.h"
+#include "cli/exit_codes.h"
 
 namespace kmx {
 
@@ -22,7 +23,13 @@ struct Command {
   // Declares the command's options on its subcommand (binding the shared
   // ones to `shared`) and returns what runs it.
   CommandRun (*setup)(CLI::App& command, ContextOptions& shared);
+  // The status for a command line it cannot parse (bisect-step: one that
+  // stops git bisect run).
+  int bad_input_status = kExitBadInput;
 };
+
+// The bad-input status of the command argv names, kExitBadInput for none.
+int bad_input_status(int argc, char** argv);
 
 std::span<const Command> commands();
 

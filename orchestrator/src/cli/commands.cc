@@ -11,6 +11,8 @@ CommandRun setup_compare_command(CLI::App& command, ContextOptions& shared);
 CommandRun setup_history_command(CLI::App& command, ContextOptions& shared);
 CommandRun setup_report_command(CLI::App& command, ContextOptions& shared);
 CommandRun setup_import_command(CLI::App& command, ContextOptions& shared);
+CommandRun setup_bisect_command(CLI::App& command, ContextOptions& shared);
+CommandRun setup_bisect_step_command(CLI::App& command, ContextOptions& shared);
 
 namespace {
 
@@ -23,10 +25,20 @@ constexpr Command kCommands[] = {
     {"history", "one test's verdicts per cell across the runs in history.db", setup_history_command},
     {"report", "write a run's JUnit, KTAP, KCIDB or HTML report", setup_report_command},
     {"import", "record runs made before into history.db", setup_import_command},
+    {"bisect", "find the kmod or kernel commit where one cell's test changed behaviour", setup_bisect_command},
+    {"bisect-step", "build and test a checkout's HEAD for git bisect run (exit 0 old, 1 new, 125 skip)",
+     setup_bisect_step_command, kExitAbortBisect},
 };
 
 }  // namespace
 
 std::span<const Command> commands() { return kCommands; }
+
+int bad_input_status(int argc, char** argv) {
+  if (argc >= 2)
+    for (const auto& command : kCommands)
+      if (std::string_view(argv[1]) == command.name) return command.bad_input_status;
+  return kExitBadInput;
+}
 
 }  // namespace kmx

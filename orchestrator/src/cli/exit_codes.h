@@ -8,6 +8,9 @@ inline constexpr int kExitUnexpected = 1;      // some verdict not as expected
 inline constexpr int kExitBadInput = 2;        // bad input (matrix, unknown kernel, impossible RAM) or unusable host
 inline constexpr int kExitInfrastructure = 3;  // the only unexpected verdicts are ERROR: rerun
 inline constexpr int kExitInterrupted = 130;   // SIGINT/SIGTERM: finished cells are kept
+// bisect-step's bad input: git bisect run stops at any status above 127
+// instead of reading it as "new".
+inline constexpr int kExitAbortBisect = 128;
 
 inline constexpr const char* kExitCodesHelp =
     "Exit status:\n"

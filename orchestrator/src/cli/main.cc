@@ -60,7 +60,7 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);
-    return code == 0 ? kmx::kExitOk : kmx::kExitBadInput;
+    return code == 0 ? kmx::kExitOk : kmx::bad_input_status(argc, argv);
   }
   signal(SIGINT, on_signal);
   signal(SIGTERM, on_signal);
@@ -71,7 +71,7 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     // Matrix errors, unknown kernels and unusable hosts alike: bad input.
     std::cerr << "kmod-matrix: " << e.what() << "\n";
-    return kmx::kExitBadInput;
+    return kmx::bad_input_status(argc, argv);
   }
   return kmx::kExitOk;
 }

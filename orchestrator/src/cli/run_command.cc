@@ -1,7 +1,6 @@
 // run: every cell of a matrix (or the rest of an interrupted run) to a
 // verdict. stdout carries only the matrix and the results path; logs go to
 // stderr.
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <spdlog/spdlog.h>
@@ -11,16 +10,12 @@
 #include "cli/command.h"
 #include "cli/exit_codes.h"
 #include "cli/exit_status.h"
-#include "cli/host_facts.h"
-#include "cli/host_limits.h"
 #include "cli/matrix_preflight.h"
-#include "cli/version.h"
+#include "cli/run_setup.h"
 #include "os/files.h"
 #include "results/matrix_report.h"
 #include "results/results_json.h"
-#include "run/accel_selection.h"
 #include "run/run_matrix.h"
-#include "vm/domain_name.h"
 
 namespace kmx {
 namespace {
@@ -35,19 +30,6 @@ struct RunArgs {
 };
 
 constexpr const char* kMatrixCopy = "matrix.toml";
-
-// The probe's verdict holds while the host kernel and QEMU stay the same.
-std::filesystem::path accel_cache_file(const std::filesystem::path& cache_root) {
-  utsname uts{};
-  ::uname(&uts);
-  std::string qemu_id;
-  try {
-    qemu_id = sha256_file("/usr/bin/qemu-system-x86_64");
-  } catch (const std::exception&) {
-    return {};
-  }
-  return cache_root / "accel" / (sha256_hex(std::string(uts.release) + uts.version + qemu_id).substr(0, 16) + ".txt");
-}
 
 int run_command(Context& ctx, const RunArgs& args) {
   const int pid = static_cast<int>(::getpid());
@@ -75,11 +57,7 @@ int run_command(Context& ctx, const RunArgs& args) {
   const CheckedMatrix checked = check_matrix(ctx, matrix_file);
   const Matrix& matrix = checked.matrix;
   for (const auto& line : checked.resolved) spdlog::info("{}", line);
-  const HostLimits host = HostLimits::detect();
-  // Keep a tenth of the host's memory (at least 1 GiB) for the host itself.
-  settings.budget = {host.cpus, host.memory_mib - std::max(1024L, host.memory_mib / 10), args.jobs};
-  settings.owner_pid = pid;
-  settings.stop = &ctx.stop();
+  RunSetup setup(ctx, args.accel, args.jobs, settings.run_dir / "accel-probe", settings.run_id);
   ctx.driver();  // an unreachable libvirt is found before there is a run directory
   std::filesystem::create_directories(settings.run_dir);
   if (args.resume.empty()) write_file_atomically(settings.run_dir / kMatrixCopy, read_file(matrix_file));
@@ -87,16 +65,8 @@ int run_command(Context& ctx, const RunArgs& args) {
   std::filesystem::create_directories(ctx.cache().root());
   spdlog::info("run {}: {} cells; results go to {}", settings.run_id, expand_cells(matrix).size(),
                settings.run_dir.string());
-  AccelProbeContext probe{ctx.runner(),
-                          ctx.driver(),
-                          ctx.clock(),
-                          settings.run_dir / "accel-probe",
-                          accel_cache_file(ctx.cache().root()),
-                          domain_name(pid, settings.run_id, 999, 0)};
-  settings.choose_accel = [&](const Image& image) { return select_accel(args.accel, probe, image); };
-  settings.tool_version = kVersion;
+  setup.apply_to(settings);
   settings.matrix_sha256 = sha256_file(settings.run_dir / kMatrixCopy);
-  settings.host = collect_host_facts(ctx.runner(), host);
   settings.writers = ctx.writers_for(settings.run_dir, std::filesystem::absolute(args.results), reports);
   RunResult result = run_matrix(matrix, ctx.images(), ctx.driver(), ctx.clock(), settings);
 
@@ -113,12 +83,7 @@ CommandRun setup_run_command(CLI::App& command, ContextOptions& shared) {
                      "matrix file, or the name of a shipped one, e.g. matrices/smoke.toml or smoke");
   command.add_option("--resume", args->resume, "finish an interrupted run: only tests without a verdict run");
   command.add_option("--results", args->results, "directory for results/<run-id>/")->capture_default_str();
-  command.add_option("--cache", shared.cache, "cache directory (default: $KMX_CACHE or /var/cache/kmod-matrix)");
-  command.add_option("--connect", shared.connect, "libvirt URI")->capture_default_str();
-  command.add_option("--accel", args->accel, "auto probes KVM with a real guest, else TCG")
-      ->check(CLI::IsMember({"auto", "kvm", "tcg"}))
-      ->capture_default_str();
-  command.add_option("--agent", shared.agent, "static guest agent binary (default: the one installed with this tool)");
+  add_boot_options(command, shared, args->accel);
   command.add_option("--report", args->reports,
                      "also write a report when the run ends, FORMAT:FILE with FORMAT one of " + report_format_names() +
                          " (repeatable)");

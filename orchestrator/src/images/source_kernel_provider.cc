@@ -56,9 +56,41 @@ std::string SourceKernelProvider::resolve(const SourceKernelSpec& spec) {
   return "source tree " + spec.path.string() + " with " + std::to_string(fragments.size()) + " config fragment(s)";
 }
 
+void SourceKernelProvider::build(const SourceKernelSpec& spec, const std::vector<fs::path>& fragments,
+                                 const fs::path& out, const fs::path& log) {
+  std::vector<std::string> argv = {(data_dir_ / "build-kernel.sh").string(), spec.path.string(), out.string()};
+  for (const auto& f : fragments) argv.push_back(f.string());
+  SystemClock clock;
+  auto last = clock.now();
+  ProcessOptions options{.timeout = kBuildTimeout, .output_file = log};
+  options.on_poll = [&](const fs::path& output) {
+    if (seconds_between(last, clock.now()) < 30) return;
+    last = clock.now();
+    spdlog::info("kernel '{}': {} objects compiled", spec.name, compiled_objects(output));
+  };
+  ProcessResult r = runner_.run(argv, options);
+  if (!r.ok())
+    throw ImageError("building kernel '" + spec.name + "' failed: " + r.describe(argv) + "\n  log: " + log.string());
+  for (const auto& option : options_not_applied(fs::exists(log) ? read_file(log) : std::string()))
+    spdlog::warn("kernel '{}': {} from the config fragments was not applied (this kernel does not have it)", spec.name,
+                 option);
+  // Builds use relative paths below the O= dir; keep a link to the tree for kmod.sh.
+  if (!fs::exists(out / "source")) fs::create_symlink(spec.path, out / "source");
+}
+
 KernelArtifacts SourceKernelProvider::prepare(const SourceKernelSpec& spec) {
   resolve(spec);
   const std::vector<fs::path> fragments = fragments_of(spec);
+  if (!spec.build_dir.empty()) {
+    // One build at a time in a persistent O= directory; make decides what changed.
+    fs::create_directories(spec.build_dir);
+    FileLock lock(spec.build_dir.string() + ".lock");
+    const fs::path log = spec.build_dir.parent_path() / (spec.build_dir.filename().string() + ".log");
+    spdlog::info("building kernel '{}' from {} in {} (incremental, ccache); log: {}", spec.name, spec.path.string(),
+                 spec.build_dir.string(), log.string());
+    build(spec, fragments, spec.build_dir, log);
+    return build_dirs_.prepare(BuildDirKernelSpec{spec.name, spec.location, spec.build_dir});
+  }
   std::string identity = "source-kernel-v1\n" + tree_identity(runner_, spec.path);
   for (const auto& f : fragments) identity += f.filename().string() + sha256_file(f);
   const std::string key = cache_key_name(spec.name, identity);
@@ -68,25 +100,7 @@ KernelArtifacts SourceKernelProvider::prepare(const SourceKernelSpec& spec) {
         "building kernel '{}' from {} (defconfig + kvm_guest.config + {} fragment(s), ccache); "
         "about 15 min on 2 cores; log: {}",
         spec.name, spec.path.string(), fragments.size(), log.string());
-    std::vector<std::string> argv = {(data_dir_ / "build-kernel.sh").string(), spec.path.string(),
-                                     (tmp / "build").string()};
-    for (const auto& f : fragments) argv.push_back(f.string());
-    SystemClock clock;
-    auto last = clock.now();
-    ProcessOptions options{.timeout = kBuildTimeout, .output_file = log};
-    options.on_poll = [&](const fs::path& output) {
-      if (seconds_between(last, clock.now()) < 30) return;
-      last = clock.now();
-      spdlog::info("kernel '{}': {} objects compiled", spec.name, compiled_objects(output));
-    };
-    ProcessResult r = runner_.run(argv, options);
-    if (!r.ok())
-      throw ImageError("building kernel '" + spec.name + "' failed: " + r.describe(argv) + "\n  log: " + log.string());
-    for (const auto& option : options_not_applied(fs::exists(log) ? read_file(log) : std::string()))
-      spdlog::warn("kernel '{}': {} from the config fragments was not applied (this kernel does not have it)",
-                   spec.name, option);
-    // Builds use relative paths below the O= dir; keep a link to the tree for kmod.sh.
-    if (!fs::exists(tmp / "build/source")) fs::create_symlink(spec.path, tmp / "build/source");
+    build(spec, fragments, tmp / "build", log);
   });
   return build_dirs_.prepare(BuildDirKernelSpec{spec.name, spec.location, entry / "build"});
 }

@@ -2,7 +2,8 @@
 // fragments (images/config/module-debug.config by default: test_kmod,
 // xfs as a module, MODULE_DEBUG and MODULE_STATS) with ccache, by
 // images/build-kernel.sh; cached by (tree, fragments). The result is then
-// an ordinary build directory.
+// an ordinary build directory. With a persistent build_dir (bisect), the
+// tree is built there in place, incrementally, every time.
 #pragma once
 
 #include "images/build_dir_kernel_provider.h"
@@ -15,6 +16,10 @@ struct SourceKernelSpec {
   std::string location;
   std::filesystem::path path;                 // the source tree
   std::vector<std::filesystem::path> config;  // fragments, relative to the matrix file; empty: module-debug.config
+  // A persistent O= directory (bisect): every build reuses it, so a new
+  // revision is an incremental build; nothing is cached by tree. Empty: a
+  // fresh O= directory per tree in the cache.
+  std::filesystem::path build_dir;
 };
 
 class SourceKernelProvider : public KernelProviderOf<SourceKernelSpec> {
@@ -32,6 +37,9 @@ class SourceKernelProvider : public KernelProviderOf<SourceKernelSpec> {
  private:
   // The matrix's fragments, or the shipped module-debug.config.
   std::vector<std::filesystem::path> fragments_of(const SourceKernelSpec& spec) const;
+  // build-kernel.sh SRC OUT FRAGMENTS, with progress every 30 s; throws ImageError.
+  void build(const SourceKernelSpec& spec, const std::vector<std::filesystem::path>& fragments,
+             const std::filesystem::path& out, const std::filesystem::path& log);
 
   ProcessRunner& runner_;
   CacheDir& cache_;

@@ -28,13 +28,28 @@ KmodArtifacts SourceKmodProvider::prepare(const SourceKmodSpec& spec) {
     spdlog::info("building kmod '{}' from {} (cached until the tree changes)", spec.name, spec.path.string());
     // A copy: autoreconf and in-tree builds must not touch the user's checkout.
     const fs::path src = out / "src";
-    fs::copy(spec.path, src, fs::copy_options::recursive | fs::copy_options::copy_symlinks);
-    fs::remove_all(src / ".git");
-    fs::remove_all(src / "build");
+    const auto fresh_copy = [&] {
+      fs::remove_all(src);
+      fs::remove_all(out / "root");
+      fs::copy(spec.path, src, fs::copy_options::recursive | fs::copy_options::copy_symlinks);
+      fs::remove_all(src / ".git");
+      fs::remove_all(src / "build");
+    };
+    fresh_copy();
     const KmodBuildSystem system = build_system_of(src);
     const fs::path meson_options = src / "meson_options.txt";
-    build_kmod_tree(runner_, src, out,
-                    distribution_options(system, fs::exists(meson_options) ? read_file(meson_options) : ""));
+    try {
+      build_kmod_tree(runner_, src, out,
+                      distribution_options(system, fs::exists(meson_options) ? read_file(meson_options) : ""));
+    } catch (const ImageError& e) {
+      // Between meson's arrival (2024-09, libkmod only at first) and kmod 34
+      // a tree has both; autotools still built all of it then.
+      if (system != KmodBuildSystem::kMeson || !fs::exists(src / "configure.ac")) throw;
+      spdlog::warn("kmod '{}': the meson build failed ({}); the tree still has configure.ac, building with autotools",
+                   spec.name, std::string(e.what()).substr(0, std::string(e.what()).find('\n')));
+      fresh_copy();
+      build_kmod_tree(runner_, src, out, distribution_options(KmodBuildSystem::kAutotools));
+    }
     installed_kmod(key, out);
     fs::remove_all(src);
   });

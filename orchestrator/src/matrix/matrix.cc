@@ -99,6 +99,24 @@ Timeouts read_timeouts(const toml::table& table, const std::string& file) {
   return t;
 }
 
+// kmod.sh's -c NNNN COUNT; only kmod.sh tests repeat.
+std::map<std::string, int> read_rounds(const toml::table& table, const std::string& file) {
+  TableReader r(table, file, "[rounds]");
+  std::map<std::string, int> rounds;
+  for (const auto& [key, node] : table) {
+    std::string error;
+    auto ids = expand_test_pattern(std::string(key.str()), error);
+    if (!ids) r.fail(node, error, "name a kmod.sh test or a range, e.g. \"kmod:0009\" = 20");
+    const int count = r.checked_int(node, "rounds", 1, 100000, "rounds");
+    for (const auto& id : *ids) {
+      if (!id.starts_with("kmod:"))
+        r.fail(node, id + " has no rounds to set (only kmod.sh tests repeat)", "remove it from [rounds]");
+      rounds[id] = count;
+    }
+  }
+  return rounds;
+}
+
 Expectation read_expectation(const toml::table& table, const std::string& file, const Matrix& m) {
   TableReader r(table, file, "[[expect]]");
   Expectation e;
@@ -152,6 +170,10 @@ Matrix build_matrix(const toml::table& root, const std::string& file, const Sour
   m.memory_mib = read_int_axis(r, "memory_mib", kMinMemoryMib, kMaxMemoryMib, "MiB", "[512, 1024]");
   m.tests = read_tests(r);
   m.reruns = r.integer("reruns", 0, 5, "reruns").value_or(0);
+  if (const toml::node* t = r.get("rounds")) {
+    if (!t->is_table()) r.fail(*t, "rounds must be a table", "write rounds = { \"kmod:0009\" = 20 }");
+    m.rounds = read_rounds(*t->as_table(), file);
+  }
   if (const toml::node* t = r.get("timeouts")) {
     if (!t->is_table()) r.fail(*t, "timeouts must be a table", "write [timeouts]");
     m.timeouts = read_timeouts(*t->as_table(), file);
@@ -169,6 +191,11 @@ Matrix build_matrix(const toml::table& root, const std::string& file, const Sour
 int Timeouts::for_test(const std::string& test) const {
   auto it = per_test_s.find(test);
   return it == per_test_s.end() ? test_s : it->second;
+}
+
+int Matrix::rounds_for(const std::string& test) const {
+  auto it = rounds.find(test);
+  return it == rounds.end() ? 0 : it->second;
 }
 
 std::string Cell::id() const {

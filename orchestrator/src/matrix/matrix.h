@@ -72,6 +72,10 @@ struct Matrix {
   // An unexpected verdict is rerun this often in a fresh boot; meeting the
   // expectation on a rerun makes the test FLAKY.
   int reruns = 0;
+  // [rounds]: how many rounds a kmod.sh test repeats (its -c NNNN COUNT),
+  // by test id; absent: kmod.sh's own count (150 for 0008 and 0009).
+  std::map<std::string, int> rounds;
+  int rounds_for(const std::string& test) const;  // 0: the suite's own count
 };
 
 struct Cell {

@@ -44,7 +44,7 @@ json kernel_json(const CellResult& c) {
 
 json cell_json(const CellResult& c) {
   json tests = json::array();
-  for (const auto& t : c.tests)
+  for (const auto& t : c.tests) {
     tests.push_back({{"id", t.test},
                      {"verdict", to_string(t.verdict)},
                      {"duration_s", t.duration_s},
@@ -56,6 +56,8 @@ json cell_json(const CellResult& c) {
                      {"log", t.log},
                      {"metrics", t.details.value("metrics", json::object())},
                      {"module_stats", t.details.value("module_stats", json::object())}});
+    if (t.rounds > 0) tests.back()["rounds"] = t.rounds;
+  }
   json boots = json::array();
   for (const auto& b : c.boots) boots.push_back(boot_json(b));
   return {{"id", c.cell.id()},
@@ -197,6 +199,7 @@ RunResult read_run_result(const std::filesystem::path& run_dir) {
       r.verdict = *verdict;
       r.evidence = t.value("evidence", "");
       r.duration_s = t.value("duration_s", 0.0);
+      r.rounds = t.value("rounds", 0);
       r.expected = verdicts_from(t.value("expected", json::array()));
       r.expected_reason = t.value("expected_reason", "");
       r.as_expected = t.value("as_expected", false);

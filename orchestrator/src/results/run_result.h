@@ -34,7 +34,8 @@ struct TestResult {
   std::string expected_reason;
   bool as_expected = false;
   int boot = 0;
-  std::string log;                                    // relative path of the test's output
+  int rounds = 0;   // kmod.sh rounds set by the matrix ([rounds]); 0: the suite's own count
+  std::string log;  // relative path of the test's output
   nlohmann::json details = nlohmann::json::object();  // metrics, module_stats
 };
 

@@ -165,7 +165,8 @@ long long lifetime_limit_s(const BootPlan& plan) {
 }
 
 std::string guest_cmdline(const std::vector<std::string>& tests,
-                          const std::function<int(const std::string&)>& timeout_s) {
+                          const std::function<int(const std::string&)>& timeout_s,
+                          const std::function<int(const std::string&)>& rounds) {
   // panic=-1 reboots at once on panic and on_reboot=destroy ends the domain;
   // printk.devkmsg=on stops the kernel rate-limiting the agent's markers.
   // printk.devkmsg=on on the command line also locks the setting: a test
@@ -174,8 +175,10 @@ std::string guest_cmdline(const std::vector<std::string>& tests,
       "console=ttyS0,115200 panic=-1 printk.devkmsg=on loglevel=" + std::to_string(protocol::kConsoleLogLevel) +
       " rdinit=/init ";
   cmdline += protocol::kParamTests;
-  for (size_t i = 0; i < tests.size(); ++i)
+  for (size_t i = 0; i < tests.size(); ++i) {
     cmdline += (i ? "," : "") + tests[i] + "@" + std::to_string(timeout_s(tests[i]));
+    if (const int n = rounds ? rounds(tests[i]) : 0; n > 0) cmdline += "x" + std::to_string(n);
+  }
   return cmdline;
 }
 

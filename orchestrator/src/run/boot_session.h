@@ -48,8 +48,10 @@ BootRun run_boot(VmDriver& driver, Clock& clock, const BootPlan& plan, const Tes
 // The longest a VM of this plan may live, in seconds.
 long long lifetime_limit_s(const BootPlan& plan);
 
-// The kernel command line for a boot that runs these tests.
+// The kernel command line for a boot that runs these tests; rounds (when
+// given) is a kmod.sh test's repeat count, 0 for the suite's own.
 std::string guest_cmdline(const std::vector<std::string>& tests,
-                          const std::function<int(const std::string&)>& timeout_s);
+                          const std::function<int(const std::string&)>& timeout_s,
+                          const std::function<int(const std::string&)>& rounds = {});
 
 }  // namespace kmx

@@ -45,6 +45,7 @@ TestResult make_result(const Matrix& matrix, const Cell& cell, const TestVerdict
   r.expected_reason = expected.reason;
   r.as_expected = expected.matches(v.verdict);
   r.boot = boot;
+  r.rounds = matrix.rounds_for(v.test);
   r.details = v.details;
   return r;
 }
@@ -216,6 +217,7 @@ class CellRun {
 
   BootRun boot_once(const std::vector<std::string>& tests, int boot) {
     auto timeout_for = [this](const std::string& test) { return ctx_.matrix.timeouts.for_test(test); };
+    auto rounds_for = [this](const std::string& test) { return ctx_.matrix.rounds_for(test); };
     const fs::path boot_dir = cell_dir_ / ("boot-" + std::to_string(boot));
     fs::create_directories(boot_dir);
     BootPlan plan;
@@ -225,7 +227,7 @@ class CellRun {
                        cell_.memory_mib,
                        image_.vmlinuz,
                        image_.initrd,
-                       guest_cmdline(tests, timeout_for),
+                       guest_cmdline(tests, timeout_for, rounds_for),
                        boot_dir / "console.log",
                        boot_dir / "agent.log",
                        ctx_.console_max_bytes,

@@ -47,6 +47,16 @@ TEST(ParseKernelCmdline, EmptyEntriesAreSkipped) {
   EXPECT_THAT(planned(parse_kernel_cmdline("kmx.tests=,kmod:0001,,")), ElementsAre("kmod:0001@600"));
 }
 
+TEST(ParseKernelCmdline, RoundsFollowTheSeconds) {
+  const AgentConfig c = parse_kernel_cmdline("kmx.tests=kmod:0009@1500x20,kmod:0008@900,kmod:0001@60xnope");
+  ASSERT_EQ(c.tests.size(), 3u);
+  EXPECT_EQ(c.tests[0].timeout_s, 1500);
+  EXPECT_EQ(c.tests[0].rounds, 20);
+  EXPECT_EQ(c.tests[1].rounds, 0);
+  EXPECT_EQ(c.tests[2].timeout_s, 60);
+  EXPECT_EQ(c.tests[2].rounds, 0);  // a bad count keeps kmod.sh's own
+}
+
 TEST(ParseKernelCmdline, NoKmxTestsMeansNoTests) {
   EXPECT_THAT(parse_kernel_cmdline("console=ttyS0 quiet kmx.testsuite=x").tests, IsEmpty());
 }
@@ -57,6 +67,13 @@ TEST(CommandForTest, KmodTestRunsKmodShWithItsNumber) {
   const std::string dir(protocol::kKmodSuiteDir);
   EXPECT_THAT(cmd->argv, ElementsAre("/bin/bash", dir + "/kmod.sh", "-t", "0008"));
   EXPECT_EQ(cmd->cwd, dir);
+}
+
+TEST(CommandForTest, KmodTestWithRoundsRunsKmodShWithCount) {
+  const auto cmd = command_for_test("kmod:0009", 20);
+  ASSERT_TRUE(cmd);
+  const std::string dir(protocol::kKmodSuiteDir);
+  EXPECT_THAT(cmd->argv, ElementsAre("/bin/bash", dir + "/kmod.sh", "-c", "0009", "20"));
 }
 
 TEST(CommandForTest, MalformedKmodIdsHaveNoCommand) {

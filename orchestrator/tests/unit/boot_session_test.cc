@@ -329,6 +329,13 @@ TEST(GuestCmdline, ListsEachTestWithItsTimeout) {
   EXPECT_THAT(cmdline, HasSubstr("panic=-1"));
 }
 
+TEST(GuestCmdline, RoundsFollowTheTimeoutOfTheTestsThatHaveThem) {
+  const std::string cmdline = guest_cmdline(
+      {"kmod:0001", "kmod:0009"}, [](const std::string&) { return 600; },
+      [](const std::string& t) { return t == "kmod:0009" ? 20 : 0; });
+  EXPECT_THAT(cmdline, HasSubstr(" kmx.tests=kmod:0001@600,kmod:0009@600x20"));
+}
+
 TEST(GuestCmdline, NoTestsGivesAnEmptyList) {
   const std::string cmdline = guest_cmdline({}, [](const std::string&) { return 1; });
   EXPECT_TRUE(cmdline.ends_with(" kmx.tests=")) << cmdline;

@@ -29,7 +29,8 @@ TEST(Commands, TableListsEveryCommandOnceWithHelp) {
     EXPECT_STRNE(c.help, "") << c.name;
     EXPECT_NE(c.setup, nullptr) << c.name;
   }
-  EXPECT_THAT(names, ElementsAre("run", "check", "cache", "cleanup", "compare", "history", "report", "import"));
+  EXPECT_THAT(names, ElementsAre("run", "check", "cache", "cleanup", "compare", "history", "report", "import", "bisect",
+                                 "bisect-step"));
 }
 
 TEST(Commands, SharedOptionsBindToTheContextOptions) {

@@ -76,6 +76,13 @@ TEST(BuildDirKernel, UnfinishedBuildIsBadInputNamingTheMissingFile) {
   EXPECT_TRUE(runner.calls.empty());
 }
 
+// A kernel source tree, as far as the source provider looks.
+fs::path fake_kernel_tree(const fs::path& at) {
+  write_file_atomically(at / "Makefile", "VERSION = 6\n");
+  fs::create_directories(at / "kernel");
+  return at;
+}
+
 // Plays build-kernel.sh: leaves a finished build where it was asked to.
 struct FakeKernelBuild : FakeProcessRunner {
   ProcessResult run(const std::vector<std::string>& argv, const ProcessOptions& o) override {
@@ -86,8 +93,7 @@ struct FakeKernelBuild : FakeProcessRunner {
 
 TEST(SourceKernel, BuildsOnceWithTheDefaultFragmentThenReusesTheBuild) {
   ScratchDir dir;
-  write_file_atomically(dir.path() / "linux/Makefile", "VERSION = 6\n");
-  fs::create_directories(dir.path() / "linux/kernel");
+  fake_kernel_tree(dir.path() / "linux");
   const fs::path data = fs::path(KMX_TESTDATA) / "../../../images";
   CacheDir cache(dir.path() / "cache");
   FakeKernelBuild runner;
@@ -103,6 +109,30 @@ TEST(SourceKernel, BuildsOnceWithTheDefaultFragmentThenReusesTheBuild) {
   EXPECT_EQ(first.id, second.id);
   for (std::size_t i = builds; i < runner.calls.size(); ++i)
     EXPECT_FALSE(runner.calls[i].argv[0].ends_with("build-kernel.sh"));
+}
+
+TEST(SourceKernel, APersistentBuildDirIsBuiltInPlaceEveryTime) {
+  ScratchDir dir;
+  fake_kernel_tree(dir.path() / "linux");
+  const fs::path data = fs::path(KMX_TESTDATA) / "../../../images";
+  CacheDir cache(dir.path() / "cache");
+  FakeKernelBuild runner;
+  SourceKernelSpec spec{"git-0123456789ab", "bisect"};
+  spec.path = dir.path() / "linux";
+  spec.build_dir = dir.path() / "work/build";
+  SourceKernelProvider provider(runner, cache, data);
+  const KernelArtifacts first = provider.prepare(spec);
+  EXPECT_EQ(first.build_dir, spec.build_dir);
+  provider.prepare(spec);  // the next revision: make again in the same O= directory
+  int builds = 0;
+  for (const auto& call : runner.calls)
+    if (call.argv[0].ends_with("build-kernel.sh")) {
+      ++builds;
+      EXPECT_EQ(call.argv[2], spec.build_dir.string());
+    }
+  EXPECT_EQ(builds, 2);
+  EXPECT_FALSE(fs::exists(dir.path() / "cache/kernel-builds"));
+  EXPECT_EQ(runner.calls[0].options.output_file, dir.path() / "work/build.log");
 }
 
 TEST(SourceKernel, FragmentOptionsTheKernelDidNotTakeAreReadFromTheLog) {

@@ -251,5 +251,33 @@ TEST(SourceKmod, AutotoolsCheckoutIsConfiguredForEtc) {
   EXPECT_EQ(k.kmod_binary.parent_path().filename(), "bin");
 }
 
+TEST(SourceKmod, ATreeWhoseMesonBuildFailsFallsBackToAutotools) {
+  // kmod between 2024-09 and 34: meson.build covered libkmod only, configure.ac all of it.
+  ScratchDir dir;
+  write_file_atomically(dir.path() / "kmod/meson.build", "project('kmod')\n");
+  write_file_atomically(dir.path() / "kmod/configure.ac", "AC_INIT([kmod], [33])\n");
+  write_file_atomically(dir.path() / "kmod/libkmod/libkmod.c", "\n");
+  CacheDir cache(dir.path() / "cache");
+  struct FakeHalfMeson : FakeProcessRunner {
+    ProcessResult run(const std::vector<std::string>& argv, const ProcessOptions& o) override {
+      if (argv[0] == "make" && argv.size() > 2 && argv[1] == "install")
+        write_file_atomically(std::filesystem::path(argv[2].substr(8)) / "bin/kmod",
+                              std::string("ELF\0/etc/modprobe.d\0", 20));
+      return FakeProcessRunner::run(argv, o);  // ninja install leaves no kmod binary
+    }
+  } runner;
+  SourceKmodSpec spec{"tree", "m.toml:7:1"};
+  spec.path = dir.path() / "kmod";
+  const KmodArtifacts k = SourceKmodProvider(runner, cache).prepare(spec);
+  EXPECT_EQ(k.build_system, "autotools");
+  bool meson = false, configure = false;
+  for (const auto& c : runner.calls) {
+    meson = meson || c.argv[0] == "meson";
+    configure = configure || c.argv[0] == "./configure";
+  }
+  EXPECT_TRUE(meson);
+  EXPECT_TRUE(configure);
+}
+
 }  // namespace
 }  // namespace kmx

@@ -269,6 +269,22 @@ TEST(MatrixTimeouts, PerTestRangeAppliesToEveryTestInIt) {
   EXPECT_EQ(m.timeouts.for_test("kmod:0004"), 300);
 }
 
+TEST(MatrixRounds, SetsKmodShRoundsPerTestAndRange) {
+  const Matrix m =
+      parse_matrix_text(std::string(kBase) + "[rounds]\n\"kmod:0009\" = 20\n\"kmod:0001-0002\" = 2\n", "unit.toml");
+  EXPECT_EQ(m.rounds_for("kmod:0009"), 20);
+  EXPECT_EQ(m.rounds_for("kmod:0002"), 2);
+  EXPECT_EQ(m.rounds_for("kmod:0003"), 0);  // kmod.sh's own count
+}
+
+TEST(MatrixRounds, OnlyKmodShTestsRepeat) {
+  expect_error_at(std::string(kBase) + "[rounds]\n\"ns:import\" = 3\n", "13:15", "only kmod.sh tests repeat");
+}
+
+TEST(MatrixRounds, CountMustBePositive) {
+  expect_error_at(std::string(kBase) + "[rounds]\n\"kmod:0009\" = 0\n", "13:15", "rounds");
+}
+
 TEST(MatrixTimeouts, PerTestUnknownIdIsAnError) {
   expect_error_at(std::string(kBase) + "[timeouts]\nper_test = { \"kmod:0099\" = 900 }\n", "13:28", "outside suite");
 }

@@ -28,7 +28,12 @@ RunResult realistic_run() {
                                {"before", {{"fields", {{"Mods ever loaded", 66}}}, {"duplicates", json::array()}}},
                                {"after", {{"fields", {{"Mods ever loaded", 70}}}, {"duplicates", json::array()}}},
                                {"delta", {{"Mods ever loaded", 4}}}};
+  t.rounds = 20;  // [rounds] in the matrix
   run.cells[1].tests[1] = sample_test("kmod:0009", Verdict::kPanic, "console: Kernel panic - not syncing");
+  // A bisect step's kmod: a source tree at a commit.
+  run.cells[1].cell.kmod.source = "source";
+  run.cells[1].cell.kmod.record = {{"path", "/var/cache/kmod-matrix/bisect/b/src"},
+                                   {"commit", "0123456789abcdef0123456789abcdef01234567"}};
   run.cells[1].boots.back().garbage_lines = 2;
   run.cells[1].boots.back().garbage_samples = {"\x01\x02 noise"};
   run.cells[1].boots.back().agent_problems = {"agent: line 14 is not JSON"};

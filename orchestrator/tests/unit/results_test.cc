@@ -141,6 +141,7 @@ TEST(ResultsJson, AWholeRunReadsBackAsItWasWritten) {
   run.cells[0].boots[0].garbage_samples = {"\x01junk"};
   run.cells[0].boots[0].agent_problems = {"no /dev/kmsg"};
   run.cells[0].tests[0].details["metrics"] = {{"rounds", 150}};
+  run.cells[0].tests[0].rounds = 20;
   write_results_json(run, dir.path());
   const RunResult back = read_run_result(dir.path());
   EXPECT_EQ(to_json(back), to_json(run));

@@ -1,0 +1,55 @@
+// What run, bisect and bisect-step set up alike around run_matrix: the
+// host's limits checked against the matrix, the budget the cells share, the
+// host facts, and the accelerator (probed with the first image, then
+// remembered for every later run_matrix of the process).
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "cli/context.h"
+#include "cli/host_limits.h"
+#include "matrix/matrix.h"
+#include "run/accel_selection.h"
+#include "run/run_matrix.h"
+
+namespace kmx {
+
+class RunSetup {
+ public:
+  // accel_mode: "auto", "kvm" or "tcg"; probe logs go to probe_dir, and the
+  // probe's domain is named after run_id.
+  RunSetup(Context& ctx, std::string accel_mode, int jobs, const std::filesystem::path& probe_dir,
+           const std::string& run_id);
+  RunSetup(const RunSetup&) = delete;
+  RunSetup& operator=(const RunSetup&) = delete;
+
+  // Why this host cannot run the matrix, or "" when it can.
+  std::string host_problem(const Matrix& matrix) const { return check_host_limits(matrix, host_); }
+
+  // Sets budget, owner, stop, accelerator, tool version and host facts;
+  // the caller sets run_id, run_dir, writers (and matrix_sha256, previous).
+  // The accelerator is chosen on first use, so libvirt is reached only then.
+  void apply_to(RunSettings& settings);
+
+ private:
+  Context& ctx_;
+  std::string accel_mode_;
+  int jobs_;
+  HostLimits host_;
+  std::filesystem::path probe_dir_;
+  std::string probe_domain_;
+  std::optional<AccelProbeContext> probe_;
+  std::optional<AccelChoice> chosen_;
+};
+
+// --cache, --connect, --accel and --agent: what the Context and RunSetup
+// need to boot VMs, alike for every command that boots.
+void add_boot_options(CLI::App& command, ContextOptions& shared, std::string& accel);
+
+// Where the accelerator probe's verdict is remembered: per host kernel and QEMU binary.
+std::filesystem::path accel_cache_file(const std::filesystem::path& cache_root);
+
+}  // namespace kmx
