@@ -6,6 +6,9 @@
 #include <cmath>
 #include <cstdio>
 #include <tuple>
+#include <utility>
+
+#include "bisect/culprit_check.h"
 
 namespace kmx {
 namespace {
@@ -135,6 +138,9 @@ void BisectSession::finish(const std::vector<std::string>& line, const Bisection
     state_.status = BisectStatus::kFound;
     state_.commit = line[range.first];
     state_.subject = repo_.subject(state_.commit);
+    save();
+    verify_culprit();
+    return;
   } else {
     state_.status = BisectStatus::kRange;
     state_.range.assign(line.begin() + static_cast<std::ptrdiff_t>(range.first),
@@ -149,7 +155,32 @@ void BisectSession::finish(const std::vector<std::string>& line, const Bisection
   save();
 }
 
+bool BisectSession::verify_culprit() {
+  const std::vector<std::string> parents = repo_.parents(state_.commit);
+  if (parents.empty()) return true;
+  const std::string& parent = parents.front();
+  const Behaviour b = behaviour();
+  for (const auto& [commit, role] : {std::pair{parent, "the parent"}, std::pair{state_.commit, "the culprit"}}) {
+    StepRecord& record = record_for(commit, "verify");
+    spdlog::info("bisect: verifying: {} {} to {} runs", role, short_sha(commit), kVerifyRuns);
+    const RunsResult r = collect_runs(runner_, record, kVerifyRuns, {}, ctx_);
+    if (r.end == RunsEnd::kStopped) return false;
+  }
+  const CulpritCheck check = check_culprit(b, state_.find(parent)->verdicts(), state_.find(state_.commit)->verdicts(),
+                                           repo_.changed_files(parent, state_.commit));
+  state_.verification = check.note;
+  state_.reproduced = check.reproduced;
+  state_.confidence *= check.confidence;  // the steps' confidence, times the verification's
+  spdlog::log(check.reproduced ? spdlog::level::info : spdlog::level::warn, "bisect: {}", check.note);
+  save();
+  return true;
+}
+
 void BisectSession::run() {
+  if (state_.status == BisectStatus::kFound && state_.verification.empty()) {
+    verify_culprit();  // a bisection found before it was verified (stopped, or an older kmod-matrix)
+    return;
+  }
   if (state_.status != BisectStatus::kRunning) return;
   if (!run_ends()) return;
   if (state_.runs == 0) {

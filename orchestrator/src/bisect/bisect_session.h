@@ -33,6 +33,8 @@ class BisectSession {
   Behaviour behaviour() const;
   void fail(const std::string& failure, const std::string& message);
   void finish(const std::vector<std::string>& line, const Bisection::Range& range);
+  // Reruns the culprit and its parent and reads the culprit's diff. false: stopped.
+  bool verify_culprit();
   void log_progress(const std::vector<std::string>& line, const Bisection& bisection, std::size_t next) const;
   void save() const;
 

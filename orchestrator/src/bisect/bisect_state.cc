@@ -146,6 +146,8 @@ json to_json(const BisectState& st) {
               {"subject", st.subject},
               {"confidence", st.confidence},
               {"message", st.message},
+              {"verification", st.verification},
+              {"reproduced", st.reproduced},
               {"failure", st.failure},
               {"behaviour", {{"old", counts_json(behaviour.old_end)}, {"new", counts_json(behaviour.new_end)}}},
               {"skipped", skipped},
@@ -184,6 +186,8 @@ BisectState bisect_state_from_json(const json& j) {
   st.subject = j.value("subject", "");
   st.confidence = j.value("confidence", 0.0);
   st.message = j.value("message", "");
+  st.verification = j.value("verification", "");
+  st.reproduced = j.value("reproduced", false);
   st.failure = j.value("failure", "");
   if (auto r = j.find("range"); r != j.end() && r->is_object()) {
     st.range_after = r->value("after", "");
@@ -246,7 +250,12 @@ std::string render_bisect_summary(const BisectState& st, const std::string& resu
     if (s.role == "step" && s.outcome == StepOutcome::kSkip)
       out += "skipped " + s.commit + " " + one_line(s.subject) + ": " + one_line(s.reason) + "\n";
   if (!st.message.empty() && st.status != BisectStatus::kFailed) out += "note: " + st.message + "\n";
-  if (st.status == BisectStatus::kFound || st.status == BisectStatus::kRange)
+  if (!st.verification.empty()) out += st.verification + "\n";
+  if (st.status == BisectStatus::kFound && !st.verification.empty())
+    out += "confidence: " + std::to_string(static_cast<int>(std::lround(st.confidence * 100))) +
+           "% (the share of the verification runs that fit)" +
+           (st.reproduced ? "" : "; NOT REPRODUCED: do not trust this commit") + "\n";
+  else if (st.status == BisectStatus::kFound || st.status == BisectStatus::kRange)
     out += "confidence: " + std::to_string(static_cast<int>(std::lround(st.confidence * 100))) +
            "% (that every step was read right, from how often each end showed its behaviour)\n";
   out += "results: " + results_file + "\n";

@@ -76,8 +76,11 @@ struct BisectState {
   std::string subject;
   std::vector<std::string> range;  // kRange: the candidates, oldest first
   std::string range_after;         // kRange: the last old commit before them
-  double confidence = 0;           // of the answer, from the steps' confidences
-  std::string message;             // kFailed: why; otherwise notes (contradictions)
+  double confidence = 0;           // of the answer: the verification runs' share that fit, else the steps'
+  // kFound: the culprit and its parent rerun (culprit_check.h); "" until then.
+  std::string verification;
+  bool reproduced = false;
+  std::string message;  // kFailed: why; otherwise notes (contradictions)
   // kFailed: "ends-agree", "end-does-not-build", "end-error" (the harness
   // failed at an end: worth a rerun) or "no-commits".
   std::string failure;

@@ -73,6 +73,14 @@ std::string GitRepo::subject(const std::string& commit) const {
   return trimmed(git_output({"log", "-1", "--format=%s", commit}, "check that the commit exists"));
 }
 
+std::vector<std::string> GitRepo::changed_files(const std::string& from, const std::string& to) const {
+  std::vector<std::string> files;
+  std::istringstream in(git_output({"diff", "--name-only", from, to}, "check that both commits exist"));
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) files.push_back(line);
+  return files;
+}
+
 GitRepo GitRepo::shared_clone(const fs::path& dest) const {
   if (!fs::exists(dest / ".git")) {
     fs::create_directories(dest.parent_path());

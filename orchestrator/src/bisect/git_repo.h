@@ -37,6 +37,8 @@ class GitRepo {
   std::vector<std::string> first_parent_line(const std::string& tip, const std::string& base) const;
   std::vector<std::string> parents(const std::string& commit) const;
   std::string subject(const std::string& commit) const;
+  // The paths `to` changes against `from` (git diff --name-only).
+  std::vector<std::string> changed_files(const std::string& from, const std::string& to) const;
 
   // A clone at `dest` that borrows this repository's objects (git clone
   // --shared --no-checkout), made once; the bisection checks revisions out

@@ -102,8 +102,8 @@ BisectState start_bisection(Context& ctx, const BisectArgs& args, const fs::path
 
 int exit_status(const BisectState& state, bool interrupted) {
   switch (state.status) {
-    case BisectStatus::kFound:
-      return kExitOk;
+    case BisectStatus::kFound:  // a culprit that did not hold up under verification is not an answer
+      return state.verification.empty() || state.reproduced ? kExitOk : kExitUnexpected;
     case BisectStatus::kRange:
       return kExitUnexpected;
     case BisectStatus::kFailed:

@@ -138,11 +138,25 @@ TEST_F(BisectSessionTest, AFlakyNewEndMeansMoreRunsPerStepAndAConfidence) {
   EXPECT_EQ(state_.commit, FakeGit::sha(c(37)));
   EXPECT_EQ(state_.runs, 5);
   for (const auto& s : state_.steps) {
-    if (s.role != "step") continue;
+    if (s.role != "step" || s.commit == state_.commit) continue;       // the culprit reran to verify it
     if (s.outcome == StepOutcome::kNew) EXPECT_EQ(s.runs.size(), 1u);  // the failure showed at once
     if (s.outcome == StepOutcome::kOld) EXPECT_EQ(s.runs.size(), 5u);
   }
   EXPECT_GT(state_.confidence, 0.7);
+  EXPECT_LT(state_.confidence, 1.0);
+  EXPECT_TRUE(state_.reproduced) << state_.verification;
+}
+
+TEST_F(BisectSessionTest, ACulpritWhoseParentRerunsNewIsNotReproduced) {
+  // The verdict changes at c37, but c36 flips when it runs a second time.
+  FakeStepRunner runner([this](const std::string& sha, int run) {
+    return index_of(sha) >= 37 || (index_of(sha) == 36 && run == 2) ? F : P;
+  });
+  run(runner);
+  ASSERT_EQ(state_.status, BisectStatus::kFound);
+  EXPECT_EQ(state_.commit, FakeGit::sha(c(37)));
+  EXPECT_FALSE(state_.reproduced);
+  EXPECT_THAT(state_.verification, HasSubstr("the parent ran PASS 2 of 3, FAIL 1 of 3"));
   EXPECT_LT(state_.confidence, 1.0);
 }
 

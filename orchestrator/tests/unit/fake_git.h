@@ -26,8 +26,11 @@ class FakeGit : public ProcessRunner {
     Commit c;
     for (const auto& p : parents) c.parents.push_back(sha(p));
     c.subject = subject.empty() ? "commit " + name : subject;
+    c.files = {"libkmod/" + name + ".c"};
     commits_[sha(name)] = c;
   }
+  // What `name` changes (git diff --name-only against its parent).
+  void files(const std::string& name, std::vector<std::string> changed) { commits_.at(sha(name)).files = changed; }
   // A linear history: names[0] has no parent (or `base`), each next one's parent is the one before.
   void line(const std::vector<std::string>& names, const std::string& base = "") {
     std::string parent = base;
@@ -70,6 +73,7 @@ class FakeGit : public ProcessRunner {
       return exited(0);
     }
     if (a[0] == "clean") return exited(0);
+    if (a[0] == "diff" && a[1] == "--name-only") return exited(0, joined(commits_.at(a.back()).files));
     return exited(2, "fake git: unexpected command " + a[0]);
   }
 
@@ -81,6 +85,7 @@ class FakeGit : public ProcessRunner {
   struct Commit {
     std::vector<std::string> parents;
     std::string subject;
+    std::vector<std::string> files;
   };
 
   std::string resolve(const std::string& dir, const std::string& rev) const {
