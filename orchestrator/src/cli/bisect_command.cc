@@ -134,7 +134,10 @@ int bisect_command(Context& ctx, const BisectArgs& args) {
   const fs::path dir = results / state.bisect_id;
   const Matrix matrix = bisect_matrix(ctx, dir, state);
   check_single_cell(matrix, state.test);
-  if (state.status == BisectStatus::kRunning) {
+  // A found culprit not yet verified (stopped during verification, or found
+  // by an older kmod-matrix) goes on too.
+  const bool unverified = state.status == BisectStatus::kFound && state.verification.empty();
+  if (state.status == BisectStatus::kRunning || unverified) {
     RunSetup setup(ctx, args.accel, 1, dir / "accel-probe", state.bisect_id);
     if (std::string problem = setup.host_problem(matrix); !problem.empty()) {
       std::cerr << "kmod-matrix: " << problem << "\n";
