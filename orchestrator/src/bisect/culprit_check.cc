@@ -47,8 +47,9 @@ CulpritCheck check_culprit(const Behaviour& b, const std::vector<Verdict>& paren
                      : 1.0 - static_cast<double>(parent_wrong + culprit_wrong) / static_cast<double>(total);
   c.note = "verified: the parent ran " + describe_runs(parent_runs) + ", the culprit " + describe_runs(culprit_runs);
   if (!c.reproduced)
-    c.note += "; the behaviour does not follow the commit: the test is flaky at this setting (fewer rounds, "
-              "a loaded host), so raise --runs or the test's rounds and bisect again";
+    c.note +=
+        "; the behaviour does not follow the commit: the test is flaky at this setting (fewer rounds, "
+        "a loaded host), so raise --runs or the test's rounds and bisect again";
   if (changes_nothing_built(changed_files)) {
     c.reproduced = false;
     c.confidence = 0;

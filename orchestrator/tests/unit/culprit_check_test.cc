@@ -31,8 +31,8 @@ TEST(CulpritCheck, AParentThatAlsoShowsTheNewBehaviourIsNotReproduced) {
 }
 
 TEST(CulpritCheck, HarnessErrorsAreLeftOutOfTheCount) {
-  const CulpritCheck c =
-      check_culprit(kFixBisection, {V::kFail, V::kError, V::kFail}, {V::kPass, V::kPass, V::kPass}, {"tools/modprobe.c"});
+  const CulpritCheck c = check_culprit(kFixBisection, {V::kFail, V::kError, V::kFail}, {V::kPass, V::kPass, V::kPass},
+                                       {"tools/modprobe.c"});
   EXPECT_TRUE(c.reproduced);
   EXPECT_DOUBLE_EQ(c.confidence, 1.0);
 }
@@ -42,8 +42,10 @@ TEST(CulpritCheck, HarnessErrorsAreLeftOutOfTheCount) {
 TEST(CulpritCheck, AHidingFailureNeedsToShowOnceAtTheCulpritAndNeverAtItsParent) {
   const Behaviour flaky = behaviour_from({V::kPass, V::kPass}, {V::kFail, V::kPass});
   EXPECT_TRUE(check_culprit(flaky, {V::kPass, V::kPass, V::kPass}, {V::kPass, V::kFail, V::kPass}, {"a.c"}).reproduced);
-  EXPECT_FALSE(check_culprit(flaky, {V::kPass, V::kPass, V::kPass}, {V::kPass, V::kPass, V::kPass}, {"a.c"}).reproduced);
-  EXPECT_FALSE(check_culprit(flaky, {V::kPass, V::kFail, V::kPass}, {V::kFail, V::kFail, V::kFail}, {"a.c"}).reproduced);
+  EXPECT_FALSE(
+      check_culprit(flaky, {V::kPass, V::kPass, V::kPass}, {V::kPass, V::kPass, V::kPass}, {"a.c"}).reproduced);
+  EXPECT_FALSE(
+      check_culprit(flaky, {V::kPass, V::kFail, V::kPass}, {V::kFail, V::kFail, V::kFail}, {"a.c"}).reproduced);
 }
 
 TEST(CulpritCheck, AManPageOnlyCulpritCannotExplainTheChange) {
