@@ -88,6 +88,8 @@ TEST(BisectCommand, ResumingAFinishedBisectionPrintsItsAnswerLast) {
   st.commit = std::string(40, 'c');
   st.subject = "libkmod: use a hash for lookups";
   st.confidence = 1;
+  st.verification = "the parent ran PASS 3 of 3, the culprit FAIL 3 of 3";
+  st.reproduced = true;
   save_bisect_state(st, bisect_dir);
   ::testing::internal::CaptureStdout();
   const int code = run_command_line({"bisect", "--resume", "bisect-1", "--results", dir.path().string()});
