@@ -9,7 +9,7 @@
 
 namespace kmx {
 
-Context::Context(ContextOptions options, const std::atomic<bool>& stop)
+Context::Context(ContextOptions options, std::atomic<bool>& stop)
     : options_(std::move(options)),
       stop_(stop),
       runner_(std::make_unique<BoostProcessRunner>()),

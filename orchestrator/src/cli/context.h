@@ -32,11 +32,12 @@ struct ContextOptions {
 
 class Context {
  public:
-  Context(ContextOptions options, const std::atomic<bool>& stop);
+  // `stop` is set by SIGINT/SIGTERM, and by a run whose results cannot be written.
+  Context(ContextOptions options, std::atomic<bool>& stop);
   ~Context();
 
   const ContextOptions& options() const { return options_; }
-  const std::atomic<bool>& stop() const { return stop_; }
+  std::atomic<bool>& stop() const { return stop_; }
   ProcessRunner& runner() { return *runner_; }
   Clock& clock() { return *clock_; }
   const SourceRegistry& sources() const { return sources_; }
@@ -54,7 +55,7 @@ class Context {
 
  private:
   ContextOptions options_;
-  const std::atomic<bool>& stop_;
+  std::atomic<bool>& stop_;
   std::unique_ptr<ProcessRunner> runner_;
   std::unique_ptr<Clock> clock_;
   SourceRegistry sources_;

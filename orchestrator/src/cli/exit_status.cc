@@ -5,6 +5,7 @@
 namespace kmx {
 
 int run_exit_status(const RunResult& run, bool interrupted) {
+  if (!run.recording_failure.empty()) return kExitInfrastructure;
   if (interrupted) return kExitInterrupted;
   bool unexpected = false;
   bool only_errors = true;

@@ -6,9 +6,10 @@
 
 namespace kmx {
 
-// 130 when interrupted; 0 when every verdict is as expected; 3 when every
-// unexpected verdict is ERROR (a VM would not start, an image could not be
-// built); else 1.
+// 3 when the run stopped because its results could not be written (the
+// stop flag is then set too); 130 when interrupted; 0 when every verdict is
+// as expected; 3 when every unexpected verdict is ERROR (a VM would not
+// start, an image could not be built); else 1.
 int run_exit_status(const RunResult& run, bool interrupted);
 
 }  // namespace kmx

@@ -31,6 +31,24 @@ struct RunArgs {
 
 constexpr const char* kMatrixCopy = "matrix.toml";
 
+// --resume names a directory directly under --results: one plain path
+// component, and no symlink out of --results.
+std::filesystem::path resume_dir(const std::string& results, const std::string& run_id) {
+  const std::string fix =
+      "\n  fix: pass the run id printed by the interrupted run (e.g. 20261122-233800-4821) and the same --results";
+  const std::filesystem::path id(run_id);
+  if (run_id.find('/') != std::string::npos || run_id == "." || run_id == ".." || id.has_root_path())
+    throw std::runtime_error("--resume '" + run_id + "' is not a run id: a run id is one directory name under " +
+                             results + fix);
+  auto root = std::filesystem::weakly_canonical(std::filesystem::absolute(results));
+  if (!root.has_filename()) root = root.parent_path();  // "results/" as given
+  const auto dir = std::filesystem::weakly_canonical(root / id);
+  if (dir.parent_path() != root)
+    throw std::runtime_error("--resume '" + run_id + "' resolves to " + dir.string() + ", outside " + root.string() +
+                             fix);
+  return std::filesystem::absolute(results) / id;
+}
+
 int run_command(Context& ctx, const RunArgs& args) {
   const int pid = static_cast<int>(::getpid());
   RunSettings settings;
@@ -41,7 +59,7 @@ int run_command(Context& ctx, const RunArgs& args) {
     if (!args.matrix.empty())
       throw std::runtime_error("give a matrix or --resume RUN_ID, not both: a resumed run uses its own matrix copy");
     settings.run_id = args.resume;
-    settings.run_dir = std::filesystem::absolute(args.results) / args.resume;
+    settings.run_dir = resume_dir(args.results, args.resume);
     matrix_file = settings.run_dir / kMatrixCopy;
     if (!std::filesystem::exists(matrix_file))
       throw std::runtime_error("no run " + args.resume + " under " + args.results + " (missing " +
@@ -71,7 +89,13 @@ int run_command(Context& ctx, const RunArgs& args) {
   RunResult result = run_matrix(matrix, ctx.images(), ctx.driver(), ctx.clock(), settings);
 
   std::cout << "\n" << render_matrix(result) << "results: " << (settings.run_dir / "results.json").string() << "\n";
-  if (ctx.stop()) std::cerr << "kmod-matrix: interrupted; finished cells are in " << settings.run_dir.string() << "\n";
+  if (!result.recording_failure.empty())
+    std::cerr << "kmod-matrix: the run stopped: its results could not be written (" << result.recording_failure
+              << "); what was recorded is in " << settings.run_dir.string()
+              << "\n  fix: free space there, then kmod-matrix run --resume " << settings.run_id << " --results "
+              << args.results << "\n";
+  else if (ctx.stop())
+    std::cerr << "kmod-matrix: interrupted; finished cells are in " << settings.run_dir.string() << "\n";
   return run_exit_status(result, ctx.stop());
 }
 

@@ -1,7 +1,10 @@
 #include "matrix/matrix.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cstdint>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -16,10 +19,36 @@ constexpr int kMinMemoryMib = 96;       // below this the kernel and initramfs d
 constexpr int kMaxMemoryMib = 4 << 20;  // 4 TiB, QEMU's own ceiling is near
 constexpr int kMaxVcpus = 288;
 
+constexpr std::size_t kMaxNameLength = 64;
+constexpr int kDefaultMaxCells = 10000;
+constexpr int kMaxMaxCells = 1000000;
+constexpr int kMaxOutputCapMib = 1024;  // per port and boot, held in memory while the VM runs
+
 std::string location_of(const std::string& file, const toml::node& node) { return where(file, node.source()); }
+
+// Names become directory names (cells/<id>/) and labels in every report:
+// letters, digits, '-', '_' and '.', never "..".
+std::string identifier_problem(std::string_view name) {
+  if (name.empty()) return "is empty";
+  if (name.size() > kMaxNameLength) return "is longer than " + std::to_string(kMaxNameLength) + " characters";
+  for (char c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.')
+      return c == '/' ? "contains '/'" : "contains a character other than letters, digits, '-', '_' and '.'";
+  if (name.find("..") != std::string_view::npos) return "contains \"..\"";
+  return "";
+}
+
+void check_identifier(const TableReader& reader, const toml::node& node, const std::string& what,
+                      const std::string& name) {
+  if (std::string problem = identifier_problem(name); !problem.empty())
+    reader.fail(node, what + " name '" + name + "' " + problem,
+                "use letters, digits, '-', '_' and '.' (at most " + std::to_string(kMaxNameLength) +
+                    ", no \"..\"), e.g. \"debian-6.1\"");
+}
 
 void read_name_unique(TableReader& reader, std::string& name, std::set<std::string>& names, const std::string& what) {
   name = reader.required_string("name", "\"debian-6.1\"");
+  check_identifier(reader, *reader.find("name"), what, name);
   if (!names.insert(name).second)
     reader.fail_table("duplicate " + what + " name '" + name + "'", "give every " + what + " a distinct name");
 }
@@ -148,10 +177,66 @@ Expectation read_expectation(const toml::table& table, const std::string& file, 
   return e;
 }
 
+Limits read_limits(const toml::table& table, const std::string& file) {
+  TableReader r(table, file, "[limits]");
+  Limits l;
+  l.max_cells = static_cast<std::size_t>(r.integer("max_cells", 1, kMaxMaxCells, "cells").value_or(kDefaultMaxCells));
+  auto mib = [&](const std::string& key, std::size_t fallback) {
+    const auto value = r.integer(key, 1, kMaxOutputCapMib, "MiB");
+    return value ? static_cast<std::size_t>(*value) << 20 : fallback;
+  };
+  l.console_max_bytes = mib("console_max_mib", l.console_max_bytes);
+  l.agent_max_bytes = mib("agent_max_mib", l.agent_max_bytes);
+  r.reject_unknown_keys();
+  return l;
+}
+
+// Before anything is expanded: the axes' product, not the cells.
+void check_cell_count(TableReader& r, const Matrix& m) {
+  const std::size_t cells = cell_count(m);
+  if (cells <= m.limits.max_cells) return;
+  const std::string count = cells == SIZE_MAX ? "more than " + std::to_string(SIZE_MAX) : std::to_string(cells);
+  const std::string problem = "the matrix has " + std::to_string(m.kernels.size()) + " kernels x " +
+                              std::to_string(m.kmods.size()) + " kmods x " + std::to_string(m.vcpus.size()) +
+                              " vcpus x " + std::to_string(m.memory_mib.size()) + " memory_mib = " + count +
+                              " cells, more than the limit of " + std::to_string(m.limits.max_cells);
+  const std::string fix = cells <= static_cast<std::size_t>(kMaxMaxCells)
+                              ? "shorten an axis, or raise the limit: [limits] max_cells = " + count
+                              : "shorten an axis: [limits] max_cells allows at most " + std::to_string(kMaxMaxCells);
+  const toml::node* limits = r.find("limits");
+  const toml::node* max_cells = limits && limits->is_table() ? limits->as_table()->get("max_cells") : nullptr;
+  if (max_cells) r.fail(*max_cells, problem, fix);
+  r.fail_table(problem, fix);
+}
+
+// Cell ids join names with '.', which names may contain: kernel "a.b" with
+// kmod "c" and kernel "a" with kmod "b.c" would share every cell id.
+void check_ids_distinct(const Matrix& m) {
+  std::map<std::string, std::pair<const KernelSpec*, const KmodSpec*>> seen;
+  for (const auto& kernel : m.kernels)
+    for (const auto& kmod : m.kmods) {
+      auto [it, fresh] = seen.emplace(kernel.name + "." + kmod.name, std::pair{&kernel, &kmod});
+      if (fresh) continue;
+      // Two such pairs differ in both names (names are unique per axis).
+      const auto& [other_kernel, other_kmod] = it->second;
+      throw MatrixError(kernel.location + ": kernel '" + kernel.name + "' with kmod '" + kmod.name +
+                        "' gives the same cell ids as kernel '" + other_kernel->name + "' with kmod '" +
+                        other_kmod->name + "' (" + it->first + ".<vcpus>cpu.<memory>M)\n  fix: rename kernel '" +
+                        kernel.name + "' or kmod '" + kmod.name + "', e.g. with '-' instead of '.'");
+    }
+}
+
 Matrix build_matrix(const toml::table& root, const std::string& file, const SourceReaders& sources) {
   Matrix m;
   TableReader r(root, file, "the matrix");
-  m.name = r.string("name").value_or(std::filesystem::path(file).stem().string());
+  const std::optional<std::string> name = r.string("name");
+  m.name = name.value_or(std::filesystem::path(file).stem().string());
+  if (name) {
+    check_identifier(r, *r.find("name"), "matrix", m.name);
+  } else if (std::string problem = identifier_problem(m.name); !problem.empty()) {
+    r.fail_table("the matrix name defaults to the file name '" + m.name + "', which " + problem,
+                 "add name = \"smoke\" at the top (letters, digits, '-', '_' and '.')");
+  }
   std::set<std::string> names;
   auto each_table = [&](const std::string& key, auto&& fn) {
     const toml::node* node = r.get(key);
@@ -174,6 +259,12 @@ Matrix build_matrix(const toml::table& root, const std::string& file, const Sour
     if (!t->is_table()) r.fail(*t, "rounds must be a table", "write rounds = { \"kmod:0009\" = 20 }");
     m.rounds = read_rounds(*t->as_table(), file);
   }
+  if (const toml::node* l = r.get("limits")) {
+    if (!l->is_table()) r.fail(*l, "limits must be a table", "write [limits]");
+    m.limits = read_limits(*l->as_table(), file);
+  }
+  check_cell_count(r, m);
+  check_ids_distinct(m);
   if (const toml::node* t = r.get("timeouts")) {
     if (!t->is_table()) r.fail(*t, "timeouts must be a table", "write [timeouts]");
     m.timeouts = read_timeouts(*t->as_table(), file);
@@ -222,6 +313,15 @@ Matrix parse_matrix_file(const std::filesystem::path& path, const SourceReaders&
   std::ifstream in(path);
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   return parse_matrix_text(text, path.string(), sources);
+}
+
+std::size_t cell_count(const Matrix& m) {
+  const std::size_t axes[] = {m.kernels.size(), m.kmods.size(), m.vcpus.size(), m.memory_mib.size()};
+  if (std::find(std::begin(axes), std::end(axes), 0u) != std::end(axes)) return 0;
+  std::size_t cells = 1;
+  for (std::size_t axis : axes)
+    if (__builtin_mul_overflow(cells, axis, &cells)) return SIZE_MAX;
+  return cells;
 }
 
 std::vector<Cell> expand_cells(const Matrix& m) {

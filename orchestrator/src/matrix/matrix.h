@@ -59,6 +59,16 @@ struct Timeouts {
   int for_test(const std::string& test) const;
 };
 
+// [limits]: bounds on what a run may take on, each with a default far above
+// a real matrix.
+struct Limits {
+  // Cells (kernels x kmods x vcpus x memory_mib), checked before expansion.
+  std::size_t max_cells = 10000;
+  // What the guest may write per boot on each port, in memory and on disk.
+  std::size_t console_max_bytes = 64 << 20;
+  std::size_t agent_max_bytes = 64 << 20;
+};
+
 struct Matrix {
   std::filesystem::path file;
   std::string name;
@@ -76,6 +86,7 @@ struct Matrix {
   // by test id; absent: kmod.sh's own count (150 for 0008 and 0009).
   std::map<std::string, int> rounds;
   int rounds_for(const std::string& test) const;  // 0: the suite's own count
+  Limits limits;
 };
 
 struct Cell {
@@ -86,7 +97,9 @@ struct Cell {
   int memory_mib = 0;
   std::vector<std::string> tests;
 
-  // Stable, filesystem-safe: "debian-6.1.host.2cpu.1024M".
+  // Stable, filesystem-safe: "debian-6.1.host.2cpu.1024M". Unique within a
+  // matrix: names are identifiers (no '/', no "..") and the parser rejects
+  // a kernel and kmod pair whose names join like another pair's.
   std::string id() const;
 };
 
@@ -100,6 +113,10 @@ class MatrixError : public std::runtime_error {
 // `sources` reads each [[kernel]] and [[kmod]] by its source name.
 Matrix parse_matrix_file(const std::filesystem::path& path, const SourceReaders& sources);
 Matrix parse_matrix_text(std::string_view text, const std::string& source_name, const SourceReaders& sources);
+
+// How many cells expand_cells would make, computed without making them;
+// saturates at SIZE_MAX instead of overflowing.
+std::size_t cell_count(const Matrix& matrix);
 
 // Every combination of kernel x kmod x vcpus x memory, in that order.
 std::vector<Cell> expand_cells(const Matrix& matrix);

@@ -11,14 +11,16 @@
 #include <fstream>
 #include <memory>
 #include <stdexcept>
+#include <system_error>
 
 namespace kmx {
 namespace fs = std::filesystem;
 
 namespace {
 
-std::runtime_error io_error(const std::string& what, const fs::path& path) {
-  return std::runtime_error(what + " " + path.string() + ": " + std::strerror(errno));
+// A system_error keeps errno, so callers can tell a full disk from the rest.
+std::system_error io_error(const std::string& what, const fs::path& path, int error = errno) {
+  return std::system_error(error, std::generic_category(), what + " " + path.string());
 }
 
 class Sha256 {
@@ -50,21 +52,40 @@ void write_file_atomically(const fs::path& path, std::string_view content) {
   tmp += ".tmp." + std::to_string(::getpid());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) throw io_error("cannot create", tmp);
+  // A full disk shows at write, fsync or close; the temporary goes either way.
+  auto fail = [&](const char* what, int error, bool open) {
+    if (open) ::close(fd);
+    ::unlink(tmp.c_str());
+    return io_error(what, tmp, error);
+  };
   const char* data = content.data();
   size_t left = content.size();
   while (left > 0) {
     ssize_t n = ::write(fd, data, left);
     if (n < 0) {
       if (errno == EINTR) continue;
-      ::close(fd);
-      throw io_error("cannot write", tmp);
+      throw fail("cannot write", errno, true);
     }
     data += n;
     left -= static_cast<size_t>(n);
   }
-  ::fsync(fd);
-  ::close(fd);
+  if (::fsync(fd) != 0) throw fail("cannot sync", errno, true);
+  if (::close(fd) != 0) throw fail("cannot close", errno, false);
   fs::rename(tmp, path);
+}
+
+fs::path path_under(const fs::path& root, const fs::path& relative) {
+  bool escapes = relative.empty() || relative.has_root_path();
+  for (const auto& part : relative) escapes = escapes || part == "..";
+  if (escapes)
+    throw std::invalid_argument("refusing to write '" + relative.string() + "' under " + root.string() +
+                                ": not a path inside it");
+  return root / relative;
+}
+
+bool is_out_of_space(const std::exception& e) {
+  const auto* error = dynamic_cast<const std::system_error*>(&e);  // std::filesystem_error is one
+  return error && (error->code() == std::errc::no_space_on_device || error->code().value() == EDQUOT);
 }
 
 std::string read_file(const fs::path& path) {

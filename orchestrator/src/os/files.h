@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <exception>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -10,8 +11,18 @@
 namespace kmx {
 
 // Writes to a sibling temporary file, fsyncs and renames: readers see the
-// old content or the new, never a torn file. Throws std::runtime_error.
+// old content or the new, never a torn file. Throws std::system_error (a
+// std::runtime_error) with errno, and leaves no temporary behind.
 void write_file_atomically(const std::filesystem::path& path, std::string_view content);
+
+// root / relative, after checking that `relative` stays inside root: not
+// empty, not absolute, no ".." component. Throws std::invalid_argument
+// otherwise. Lexical on purpose: what a run writes is named by it, never
+// found on disk.
+std::filesystem::path path_under(const std::filesystem::path& root, const std::filesystem::path& relative);
+
+// Whether an exception says the disk (or the user's quota) is full.
+bool is_out_of_space(const std::exception& e);
 
 // Whole file; throws std::runtime_error naming the path when unreadable.
 std::string read_file(const std::filesystem::path& path);

@@ -14,17 +14,20 @@ json verdict_list(const std::vector<Verdict>& verdicts) {
 }
 
 json boot_json(const BootSummary& b) {
-  return {{"index", b.index},
-          {"domain", b.domain},
-          {"boot_s", b.boot_seconds},
-          {"wall_s", b.wall_seconds},
-          {"end", b.end},
-          {"end_detail", b.end_detail},
-          {"console_log", b.console_log},
-          {"agent_log", b.agent_log},
-          {"agent_garbage_lines", b.garbage_lines},
-          {"agent_garbage_samples", b.garbage_samples},
-          {"agent_problems", b.agent_problems}};
+  json out = {{"index", b.index},
+              {"domain", b.domain},
+              {"boot_s", b.boot_seconds},
+              {"wall_s", b.wall_seconds},
+              {"end", b.end},
+              {"end_detail", b.end_detail},
+              {"console_log", b.console_log},
+              {"agent_log", b.agent_log},
+              {"agent_garbage_lines", b.garbage_lines},
+              {"agent_garbage_samples", b.garbage_samples},
+              {"agent_problems", b.agent_problems}};
+  for (const auto& [port, cut] : b.truncated)
+    out["truncated"][port] = {{"kept_bytes", cut.kept_bytes}, {"dropped_bytes", cut.dropped_bytes}};
+  return out;
 }
 
 // Name and source, then the keys the source declared (package, path, version, ...).
@@ -222,6 +225,11 @@ RunResult read_run_result(const std::filesystem::path& run_dir) {
       s.garbage_lines = b.value("agent_garbage_lines", std::size_t{0});
       s.garbage_samples = b.value("agent_garbage_samples", std::vector<std::string>{});
       s.agent_problems = b.value("agent_problems", std::vector<std::string>{});
+      const json truncated = b.value("truncated", json::object());
+      for (const auto& [port, cut] : truncated.items())
+        if (cut.is_object())
+          s.truncated[port] = {cut.value("kept_bytes", std::uintmax_t{0}),
+                               cut.value("dropped_bytes", std::uintmax_t{0})};
       cell.boots.push_back(s);
     }
     run.cells.push_back(cell);

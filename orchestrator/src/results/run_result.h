@@ -2,6 +2,8 @@
 // terminal matrix are rendered from.
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -10,6 +12,14 @@
 #include "verdict/verdict.h"
 
 namespace kmx {
+
+// One port's output in a boot whose cap ([limits]) it exceeded: the bytes the
+// host kept (the cap) and the bytes it cut.
+struct ByteCut {
+  std::uintmax_t kept_bytes = 0;
+  std::uintmax_t dropped_bytes = 0;
+  bool operator==(const ByteCut&) const = default;
+};
 
 struct BootSummary {
   int index = 0;
@@ -23,6 +33,7 @@ struct BootSummary {
   std::size_t garbage_lines = 0;
   std::vector<std::string> garbage_samples;
   std::vector<std::string> agent_problems;
+  std::map<std::string, ByteCut> truncated;  // by port, "console" or "agent"; empty when no cap was hit
 };
 
 struct TestResult {
@@ -87,6 +98,9 @@ struct RunResult {
   std::string started_at;
   std::string finished_at;
   std::vector<CellResult> cells;
+  // Why the run stopped early on its own (its results could not be written,
+  // e.g. a full disk); "" otherwise. Not written to results.json.
+  std::string recording_failure;
 
   std::size_t unexpected_count() const;
 };

@@ -29,6 +29,18 @@ class BootWatch {
       driver_.forget(plan_.spec.name);
       return run_;
     }
+    try {
+      return follow(on_test_end);
+    } catch (...) {
+      // Whatever failed on the host side, the VM does not outlive it.
+      driver_.destroy(plan_.spec.name);
+      driver_.forget(plan_.spec.name);
+      throw;
+    }
+  }
+
+ private:
+  BootRun follow(const TestEndObserver& on_test_end) {
     std::size_t reported = 0;  // tests in started order whose end has been reported
     while (true) {
       drain();
@@ -55,7 +67,6 @@ class BootWatch {
     return run_;
   }
 
- private:
   // Returns whether either channel had anything new.
   bool drain() {
     const std::string console = driver_.read_console(plan_.spec.name);

@@ -25,7 +25,14 @@ std::size_t run_cell_pool(CellScheduler& scheduler, const std::vector<std::strin
                    scheduler.running() - 1, cell_ids.size() - done - scheduler.running(),
                    seconds_between(started, clock.now()), cell_ids[*next]);
       threads.emplace_back([&, index = *next] {
-        run_one(index);
+        // An exception leaving a thread would end the process (std::terminate).
+        try {
+          run_one(index);
+        } catch (const std::exception& e) {
+          spdlog::error("cell {} ended with an exception: {}", cell_ids[index], e.what());
+        } catch (...) {
+          spdlog::error("cell {} ended with an exception that is not a std::exception", cell_ids[index]);
+        }
         std::lock_guard finished(mutex);
         scheduler.finished(index);
         ++done;

@@ -12,9 +12,9 @@
 
 namespace kmx {
 
-// run_one(i) runs cell i to its end. Once *stop is set no cell starts;
-// running ones finish (their own code watches stop). Returns the number of
-// cells that ran.
+// run_one(i) runs cell i to its end; what it throws is logged and the pool
+// goes on. Once *stop is set no cell starts; running ones finish (their own
+// code watches stop). Returns the number of cells that ran.
 std::size_t run_cell_pool(CellScheduler& scheduler, const std::vector<std::string>& cell_ids,
                           const std::function<void(std::size_t)>& run_one, Clock& clock, const std::atomic<bool>* stop);
 

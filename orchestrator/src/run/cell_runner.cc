@@ -34,6 +34,17 @@ std::string_view boot_end_name(BootEnd end) {
   return "unknown";
 }
 
+// The ports whose cap the guest exceeded: the host kept the cap's worth.
+std::map<std::string, ByteCut> truncation(const BootRun& run, const VmSpec& spec) {
+  std::map<std::string, ByteCut> cut;
+  auto add = [&](const char* port, std::size_t total, std::size_t cap) {
+    if (total > cap) cut[port] = {cap, total - cap};
+  };
+  add("console", run.console_bytes, spec.console_max_bytes);
+  add("agent", run.agent_bytes, spec.agent_max_bytes);
+  return cut;
+}
+
 TestResult make_result(const Matrix& matrix, const Cell& cell, const TestVerdict& v, int boot) {
   Expected expected = expected_for(matrix, cell, v.test);
   TestResult r;
@@ -56,7 +67,7 @@ void write_test_logs(const fs::path& cell_dir, const fs::path& run_dir, const Ag
     if (!agent.output.count(r.test)) continue;
     std::string text;
     for (const auto& line : agent.output_lines(r.test)) text += line + "\n";
-    const fs::path path = cell_dir / "tests" / (test_file_name(r.test) + suffix + ".log");
+    const fs::path path = path_under(cell_dir, fs::path("tests") / (test_file_name(r.test) + suffix + ".log"));
     write_file_atomically(path, text);
     r.log = fs::relative(path, run_dir).string();
   }
@@ -70,14 +81,6 @@ std::string test_file_name(const std::string& test) {
   return name;
 }
 
-CellResult failed_cell(const Matrix& matrix, const Cell& cell, const std::string& cause) {
-  CellResult result;
-  result.cell = cell;
-  for (const auto& test : cell.tests)
-    result.tests.push_back(make_result(matrix, cell, TestVerdict{test, Verdict::kError, "image: " + cause}, 0));
-  return result;
-}
-
 namespace {
 
 std::vector<TestResult> in_cell_order(const Cell& cell, const std::vector<TestResult>& tests) {
@@ -87,6 +90,24 @@ std::vector<TestResult> in_cell_order(const Cell& cell, const std::vector<TestRe
       if (r.test == test) ordered.push_back(r);
   return ordered;
 }
+
+}  // namespace
+
+CellResult with_undecided_as_error(const Matrix& matrix, const Cell& cell, CellResult so_far,
+                                   const std::string& evidence) {
+  so_far.cell = cell;
+  for (const auto& test : cell.tests)
+    if (std::none_of(so_far.tests.begin(), so_far.tests.end(), [&](const TestResult& r) { return r.test == test; }))
+      so_far.tests.push_back(make_result(matrix, cell, TestVerdict{test, Verdict::kError, evidence}, 0));
+  so_far.tests = in_cell_order(cell, so_far.tests);
+  return so_far;
+}
+
+CellResult failed_cell(const Matrix& matrix, const Cell& cell, const std::string& cause) {
+  return with_undecided_as_error(matrix, cell, CellResult{}, "image: " + cause);
+}
+
+namespace {
 
 // One cell's run: first every test without a verdict, then reruns of the
 // unexpected ones (flake detection, infrastructure retries).
@@ -103,20 +124,37 @@ class CellRun {
     result_.kmod_build = image.kmod_build;
     result_.tests = in_cell_order(cell, previous.tests);  // drops tests the matrix no longer has
     next_boot_ = static_cast<int>(previous.boots.size()) + 1;
-    cell_dir_ = ctx.run_dir / "cells" / cell.id();
   }
 
+  // Whatever a boot, a write or a bug throws ends this cell, not the run: its
+  // undecided tests are ERROR with the exception's text (a full disk is the
+  // run's problem and goes up).
   CellResult run() {
-    std::vector<std::string> remaining;
-    for (const auto& test : cell_.tests)
-      if (!find(test)) remaining.push_back(test);
-    for (auto& r : run_batch(remaining, "")) result_.tests.push_back(r);
-    rerun_unexpected(remaining);
+    try {
+      cell_dir_ = path_under(ctx_.run_dir, fs::path("cells") / cell_.id());
+      std::vector<std::string> remaining;
+      for (const auto& test : cell_.tests)
+        if (!find(test)) remaining.push_back(test);
+      for (auto& r : run_batch(remaining, "")) result_.tests.push_back(r);
+      rerun_unexpected(remaining);
+    } catch (const std::exception& e) {
+      if (is_out_of_space(e)) throw;
+      fail_undecided(e.what());
+    } catch (...) {
+      fail_undecided("an exception that is not a std::exception");
+    }
     result_.tests = in_cell_order(cell_, result_.tests);
     return result_;
   }
 
  private:
+  void fail_undecided(const std::string& cause) {
+    spdlog::error("[{}] {}; its undecided tests are ERROR", cell_.id(), cause);
+    for (const auto& r : batch_)  // decided in the batch that was cut short
+      if (!find(r.test)) result_.tests.push_back(r);
+    result_ = with_undecided_as_error(ctx_.matrix, cell_, result_, "harness error: " + cause);
+  }
+
   TestResult* find(const std::string& test) {
     for (auto& r : result_.tests)
       if (r.test == test) return &r;
@@ -177,7 +215,8 @@ class CellRun {
 
   // Runs tests to verdicts across as many boots as crashes demand.
   std::vector<TestResult> run_batch(std::vector<std::string> remaining, const std::string& log_suffix) {
-    std::vector<TestResult> decided_all;
+    std::vector<TestResult>& decided_all = batch_;
+    decided_all.clear();
     int start_failures = 0;
     // Every boot either decides a test or is a start failure: this bounds the loop.
     const int last_boot = next_boot_ + static_cast<int>(remaining.size()) + ctx_.max_start_attempts - 1;
@@ -230,8 +269,8 @@ class CellRun {
                        guest_cmdline(tests, timeout_for, rounds_for),
                        boot_dir / "console.log",
                        boot_dir / "agent.log",
-                       ctx_.console_max_bytes,
-                       ctx_.agent_max_bytes};
+                       ctx_.matrix.limits.console_max_bytes,
+                       ctx_.matrix.limits.agent_max_bytes};
     plan.tests = tests;
     plan.test_timeout_s = timeout_for;
     plan.boot_timeout_s = ctx_.matrix.timeouts.boot_s;
@@ -251,7 +290,8 @@ class CellRun {
                         fs::relative(plan.spec.agent_log, ctx_.run_dir).string(),
                         run.record.agent.garbage_lines,
                         run.record.agent.garbage_samples,
-                        {}};
+                        {},
+                        truncation(run, plan.spec)};
     if (const auto& info = run.record.agent.boot) {
       summary.agent_problems = info->problems;
       if (result_.guest_uname.empty()) {
@@ -291,6 +331,7 @@ class CellRun {
   CellResult result_;
   int next_boot_ = 1;
   fs::path cell_dir_;
+  std::vector<TestResult> batch_;  // what run_batch decided so far
 };
 
 }  // namespace

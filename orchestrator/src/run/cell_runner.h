@@ -27,9 +27,6 @@ struct CellContext {
   int max_start_attempts = 3;  // a VM that will not start is retried this often
   int max_infra_retries = 2;   // an ERROR verdict is rerun this often in a fresh boot
   int host_grace_s = 30;
-  // Per boot and port, in memory and on disk (VmSpec); far above a real run.
-  std::size_t console_max_bytes = 64 << 20;
-  std::size_t agent_max_bytes = 64 << 20;
   const std::atomic<bool>* stop = nullptr;
 };
 
@@ -41,6 +38,11 @@ CellResult run_cell(const CellContext& ctx, const Cell& cell, const Image& image
 
 // A cell whose image could not be built: every test is ERROR with the cause.
 CellResult failed_cell(const Matrix& matrix, const Cell& cell, const std::string& cause);
+
+// `so_far` with every test of the cell that has no verdict in it as ERROR
+// with this evidence.
+CellResult with_undecided_as_error(const Matrix& matrix, const Cell& cell, CellResult so_far,
+                                   const std::string& evidence);
 
 // "kmod:0001" -> "kmod-0001": safe as a file name.
 std::string test_file_name(const std::string& test);

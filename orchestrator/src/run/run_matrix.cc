@@ -5,6 +5,7 @@
 #include <ctime>
 #include <map>
 
+#include "os/files.h"
 #include "run/cell_pool.h"
 #include "run/cell_runner.h"
 #include "run/run_recorder.h"
@@ -37,7 +38,7 @@ CellImages prepare_images(const std::vector<Cell>& cells, ImageSource& images) {
       out.image[cell.index] = images.image_for(cell);
     } catch (const UnknownInputError&) {
       throw;
-    } catch (const ImageError& e) {
+    } catch (const std::exception& e) {  // ImageError, or the cache's disk
       out.error[cell.index] = e.what();
       spdlog::error("[{}] no image: {}", cell.id(), e.what());
     }
@@ -69,8 +70,10 @@ RunResult run_matrix(const Matrix& matrix, ImageSource& images, VmDriver& driver
   run.accel_reason = accel.reason;
   spdlog::info("accelerator: {} ({})", run.accel, accel.reason);
 
+  std::atomic<bool> own_stop{false};
+  std::atomic<bool>& stop = settings.stop ? *settings.stop : own_stop;
   // Published after every boot so a killed run loses at most the boot in flight.
-  RunRecorder recorder(run, cells.size(), settings.writers);
+  RunRecorder recorder(run, cells.size(), settings.writers, stop);
   for (const auto& cell : cells)
     if (auto it = settings.previous.find(cell.id()); it != settings.previous.end()) {
       CellResult previous = it->second;
@@ -86,9 +89,28 @@ RunResult run_matrix(const Matrix& matrix, ImageSource& images, VmDriver& driver
       return;
     }
     CellContext ctx{driver, clock, matrix, settings.run_id, settings.owner_pid, settings.run_dir, accel.accel};
-    ctx.stop = settings.stop;
+    ctx.stop = &stop;
     recorder.publish(index, run_cell(ctx, cell, prepared.image.at(cell.index), previous,
                                      [&](const CellResult& partial) { recorder.publish(index, partial); }));
+  };
+  // run_cell keeps everything else inside the cell; what is left ends up here.
+  auto run_guarded = [&](std::size_t index) {
+    std::string cause;
+    try {
+      run_one(index);
+      return;
+    } catch (const std::exception& e) {
+      if (is_out_of_space(e)) {
+        recorder.fail(e.what());
+        return;
+      }
+      cause = e.what();
+    } catch (...) {
+      cause = "an exception that is not a std::exception";
+    }
+    spdlog::error("[{}] {}", cells[index].id(), cause);
+    recorder.publish(index, with_undecided_as_error(matrix, cells[index], recorder.result(index).value_or(CellResult{}),
+                                                    "harness error: " + cause));
   };
 
   std::vector<CellDemand> demands;
@@ -98,7 +120,7 @@ RunResult run_matrix(const Matrix& matrix, ImageSource& images, VmDriver& driver
     ids.push_back(cell.id());
   }
   CellScheduler scheduler(settings.budget, demands);
-  run_cell_pool(scheduler, ids, run_one, clock, settings.stop);
+  run_cell_pool(scheduler, ids, run_guarded, clock, &stop);
 
   run.finished_at = utc_timestamp();
   recorder.finish();

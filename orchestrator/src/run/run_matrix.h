@@ -31,8 +31,10 @@ struct RunSettings {
   int owner_pid = 0;
   // --resume: what the interrupted run already decided, by cell id.
   std::map<std::string, CellResult> previous;
-  const std::atomic<bool>* stop = nullptr;  // set by SIGINT/SIGTERM
-  std::vector<RunWriter*> writers;          // told of every boot and of the end
+  // Set by SIGINT/SIGTERM, and by the run itself when its results cannot be
+  // written (RunResult::recording_failure says why).
+  std::atomic<bool>* stop = nullptr;
+  std::vector<RunWriter*> writers;  // told of every boot and of the end
   // Copied into the RunResult's header: kmod-matrix's version, the sha256
   // of the matrix copy, the host (collected once by the caller).
   std::string tool_version;
@@ -41,7 +43,9 @@ struct RunSettings {
 };
 
 // Throws UnknownInputError before any VM boots when the input names things
-// that do not exist.
+// that do not exist. Nothing a cell's worker throws escapes: the cell's
+// undecided tests are ERROR with the exception's text, or, for a full disk,
+// the run stops with what it recorded.
 RunResult run_matrix(const Matrix& matrix, ImageSource& images, VmDriver& driver, Clock& clock,
                      const RunSettings& settings);
 

@@ -1,10 +1,14 @@
 // The run's results as its cells progress: each update goes, serialized
 // and with the cells in matrix order, to every writer (results.json,
-// matrix.txt, ...). The recorder itself writes nothing.
+// matrix.txt, ...). The recorder itself writes nothing. A writer that
+// throws (a full disk) stops the run: that is reported once, and every
+// later update is still offered to every writer.
 #pragma once
 
+#include <atomic>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "results/run_result.h"
@@ -14,8 +18,9 @@ namespace kmx {
 
 class RunRecorder {
  public:
-  RunRecorder(RunResult& run, std::size_t cells, std::vector<RunWriter*> writers)
-      : run_(run), results_(cells), writers_(std::move(writers)) {}
+  // `stop` is set when results can no longer be written.
+  RunRecorder(RunResult& run, std::size_t cells, std::vector<RunWriter*> writers, std::atomic<bool>& stop)
+      : run_(run), results_(cells), writers_(std::move(writers)), stop_(stop) {}
 
   // What an interrupted run already decided (--resume); shown with the next update.
   void restore(std::size_t index, CellResult previous);
@@ -24,14 +29,20 @@ class RunRecorder {
   void publish(std::size_t index, const CellResult& result);
   // Once, after the last cell.
   void finish();
+  // Results cannot be written (why): the run stops; RunResult::recording_failure
+  // keeps the first reason.
+  void fail(const std::string& why);
 
  private:
   void collect();
+  void offer(RunWriter* writer, const CellResult* cell);
+  void note_failure(const std::string& why);
 
   RunResult& run_;
   std::mutex mutex_;
   std::vector<std::optional<CellResult>> results_;
   std::vector<RunWriter*> writers_;
+  std::atomic<bool>& stop_;
 };
 
 }  // namespace kmx

@@ -321,6 +321,20 @@ TEST(RunBoot, AfterTheVmStopsBothPortsAreReadToTheEnd) {
   EXPECT_EQ(run.record.agent.ended.count("kmod:0001"), 1u);
 }
 
+// Issue 14: an exception while the VM ran left it running, with nobody
+// left to stop it.
+TEST(RunBoot, AHostSideFailureDestroysTheVmAndGoesUp) {
+  FakeVmDriver driver;
+  FakeClock clock;
+  ScriptedBoot boot;
+  boot.agent = {ev_boot()};
+  boot.read_error = "agent.log: Input/output error";
+  driver.add_boot(boot);
+  EXPECT_THROW(run_boot(driver, clock, plan()), std::runtime_error);
+  EXPECT_THAT(driver.destroyed, ElementsAre("kmx-100-run-c0-b1"));
+  EXPECT_THAT(driver.forgotten, ElementsAre("kmx-100-run-c0-b1"));
+}
+
 TEST(GuestCmdline, ListsEachTestWithItsTimeout) {
   const std::string cmdline = guest_cmdline({"kmod:0001", "kmod:0008", "kmod:0013"},
                                             [](const std::string& t) { return t == "kmod:0008" ? 900 : 300; });

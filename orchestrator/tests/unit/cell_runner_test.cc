@@ -63,7 +63,6 @@ class RunCell : public ::testing::Test {
 
   CellResult run() {
     CellContext ctx{driver_, clock_, matrix_, "20261122-233800-100", 100, dir_.path(), Accel::kTcg};
-    ctx.console_max_bytes = console_max_bytes_;
     return run_cell(ctx, cell_, Image{"img-1", "6.1.0-56-amd64", "/cache/vmlinuz", "/cache/initrd.cpio"});
   }
   std::vector<std::string> verdicts(const CellResult& r) const {
@@ -72,7 +71,6 @@ class RunCell : public ::testing::Test {
     return out;
   }
 
-  std::size_t console_max_bytes_ = 64 << 20;
   ScratchDir dir_;
   FakeVmDriver driver_;
   FakeClock clock_;
@@ -83,7 +81,7 @@ class RunCell : public ::testing::Test {
 // Issue 14: a flood is the test's verdict (never ERROR for the harness, so
 // no infrastructure retry); the cell goes on in a fresh boot.
 TEST_F(RunCell, FloodingTestFailsAndTheRestRunInAFreshBoot) {
-  console_max_bytes_ = 2 << 20;
+  matrix_.limits.console_max_bytes = 2 << 20;  // [limits] console_max_mib = 2
   ScriptedBoot flood;
   flood.agent = {ev_boot() + ev_start("kmod:0001")};
   flood.console = {begin_marker("kmod:0001")};
@@ -97,6 +95,38 @@ TEST_F(RunCell, FloodingTestFailsAndTheRestRunInAFreshBoot) {
   EXPECT_EQ(r.boots[0].end, "output-flood");
   EXPECT_THAT(r.boots[0].end_detail, HasSubstr("(cap 2097152)"));
   EXPECT_EQ(driver_.started[0].console_max_bytes, 2u << 20);
+}
+
+// Issue 14: the caps were fixed at 64 MiB and a cut showed only in prose.
+TEST_F(RunCell, ABootCutAtItsCapRecordsTheBytesKeptAndDropped) {
+  matrix_.limits.console_max_bytes = 1 << 20;
+  ScriptedBoot flood;
+  flood.agent = {ev_boot() + ev_start("kmod:0001")};
+  flood.console = {std::string(3 << 20, 'z')};
+  driver_.add_boot(flood);
+  driver_.add_boot(boot_running({"kmod:0002", "kmod:0003"}));
+  const CellResult r = run();
+  ASSERT_EQ(r.boots.size(), 2u);
+  EXPECT_EQ(r.boots[0].truncated.at("console"), (ByteCut{1 << 20, 2 << 20}));
+  EXPECT_EQ(r.boots[0].truncated.count("agent"), 0u);
+  EXPECT_TRUE(r.boots[1].truncated.empty());
+}
+
+// Issue 14: an exception on the host side (here the agent port cannot be
+// read) left the worker thread and ended the whole process.
+TEST_F(RunCell, AHostSideFailureMakesTheUndecidedTestsErrorAndDestroysTheVm) {
+  driver_.add_boot(boot_running({"kmod:0001", "kmod:0002"}, "kmod:0002"));
+  ScriptedBoot broken;
+  broken.agent = {ev_boot(), ev_start("kmod:0003")};
+  broken.read_error = "agent.log: Input/output error";
+  driver_.add_boot(broken);
+  CellResult r;
+  ASSERT_NO_THROW(r = run());
+  EXPECT_THAT(verdicts(r), ElementsAre("kmod:0001 PASS", "kmod:0002 PANIC", "kmod:0003 ERROR"));
+  EXPECT_EQ(r.tests[2].evidence, "harness error: agent.log: Input/output error");
+  ASSERT_EQ(driver_.started.size(), 2u);  // no retry: the cell is over
+  EXPECT_THAT(driver_.destroyed, ::testing::Contains(driver_.started[1].name));
+  EXPECT_THAT(driver_.forgotten, ::testing::Contains(driver_.started[1].name));
 }
 
 TEST_F(RunCell, AllTestsPassInOneBoot) {

@@ -12,6 +12,7 @@
 #include "command_line.h"
 #include "fakes.h"
 #include "images/artifacts.h"
+#include "matrix/matrix.h"
 #include "os/files.h"
 
 namespace kmx {
@@ -86,6 +87,23 @@ TEST(Commands, CheckOfAMissingBuildDirectoryNamesItsTable) {
 
 TEST(Commands, CheckOfABadMatrixThrowsItsError) {
   EXPECT_THROW(run_command_line({"check", "/nonexistent/m.toml"}), MatrixError);
+}
+
+// Issue 14: check accepted a kernel named "../x" and listed its cells.
+TEST(Commands, CheckRejectsAPathAsANameAtItsPosition) {
+  kmx::testing::ScratchDir dir;
+  const auto matrix = dir.path() / "m.toml";
+  write_file_atomically(matrix,
+                        "tests = [\"kmod:0001\"]\nvcpus = [1]\nmemory_mib = [512]\n"
+                        "[[kernel]]\nname = \"../x\"\npackage = \"linux-image-6.1.0-56-amd64\"\n"
+                        "[[kmod]]\nname = \"host\"\n");
+  try {
+    run_command_line({"check", matrix.string()});
+    FAIL() << "no error";
+  } catch (const MatrixError& e) {  // main maps it to exit 2
+    EXPECT_THAT(e.what(), ::testing::StartsWith(matrix.string() + ":5:8: kernel name '../x' contains '/'"));
+    EXPECT_THAT(e.what(), HasSubstr("\n  fix: "));
+  }
 }
 
 TEST(Commands, RunWithAnUnknownReportFormatFailsBeforeAnythingElse) {

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "kmx/protocol.h"
@@ -30,6 +31,11 @@ struct ScriptedBoot {
   std::vector<std::string> console;
   std::vector<std::string> agent;
   int running_polls = kForever;
+  // Non-empty: the host side fails while following this boot: read_agent()
+  // throws std::runtime_error(read_error) once the agent chunks are used up,
+  // or a std::system_error with read_errno when that is set.
+  std::string read_error;
+  int read_errno = 0;
 };
 
 class FakeVmDriver : public VmDriver {
@@ -59,6 +65,13 @@ class FakeVmDriver : public VmDriver {
     return next_chunk(name, &ScriptedBoot::console, &Vm::console_reads);
   }
   std::string read_agent(const std::string& name) override {
+    if (auto it = vms_.find(name); it != vms_.end()) {
+      const ScriptedBoot& boot = script_[it->second.boot];
+      if (!boot.read_error.empty() && it->second.agent_reads >= boot.agent.size()) {
+        if (boot.read_errno != 0) throw std::system_error(boot.read_errno, std::generic_category(), boot.read_error);
+        throw std::runtime_error(boot.read_error);
+      }
+    }
     return next_chunk(name, &ScriptedBoot::agent, &Vm::agent_reads);
   }
   void forget(const std::string& name) override { forgotten.push_back(name); }

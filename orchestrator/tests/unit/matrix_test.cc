@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <set>
 #include <sstream>
 
 #include "matrix/test_catalog.h"
@@ -181,6 +182,81 @@ TEST(MatrixErrors, PackageMustBeLinuxImage) {
 
 TEST(MatrixErrors, UnsupportedKernelSource) {
   expect_error_at(with_line(8, "source = \"git\""), "8:10", "kernel source 'git' is not supported");
+}
+
+// Issue 14: names became directory names unchecked, so kernel "../x" put
+// its cell directory outside the run directory.
+TEST(MatrixErrors, NamesArePlainIdentifiers) {
+  expect_error_at(with_line(7, "name = \"../x\""), "7:8", "kernel name '../x' contains '/'");
+  expect_error_at(with_line(11, "name = \"a..b\""), "11:8", "kmod name 'a..b' contains \"..\"");
+  expect_error_at(with_line(11, "name = \"kmod 30\""), "11:8", "contains a character other than");
+  expect_error_at(with_line(1, "name = \"../x\""), "1:8", "matrix name '../x' contains '/'");
+  expect_error_at(with_line(7, "name = \"" + std::string(65, 'k') + "\""), "7:8", "longer than 64 characters");
+  EXPECT_NO_THROW(parse_matrix_text(with_line(7, "name = \"" + std::string(64, 'k') + "\""), "unit.toml"));
+  EXPECT_NO_THROW(parse_matrix_text(with_line(11, "name = \"kmod_34.2-git\""), "unit.toml"));
+}
+
+TEST(MatrixErrors, AFileNameThatIsNoIdentifierNeedsAName) {
+  try {
+    parse_matrix_text(with_line(1, ""), "matrices/my matrix.toml");
+    FAIL() << "no error";
+  } catch (const MatrixError& e) {
+    EXPECT_THAT(e.what(), StartsWith("matrices/my matrix.toml:1:1: the matrix name defaults to the file name"));
+    EXPECT_THAT(e.what(), HasSubstr("fix: add name = "));
+  }
+}
+
+// Issue 14: cell ids join names with '.', so kernel "a.b" with kmod "c" and
+// kernel "a" with kmod "b.c" shared every cell directory.
+TEST(MatrixErrors, KernelAndKmodNamesThatJoinAlikeAreRejected) {
+  const std::string text = with_line(7, "name = \"a.b\"") +
+                           "[[kernel]]\nname = \"a\"\npackage = \"linux-image-6.1.0-56-amd64\"\n" +
+                           "[[kmod]]\nname = \"b.c\"\n";
+  expect_error_at(with_line(11, "name = \"c\"", text), "12:1",
+                  "kernel 'a' with kmod 'b.c' gives the same cell ids as kernel 'a.b' with kmod 'c'");
+}
+
+TEST(Matrix, DottedNamesThatDoNotCollideAreFine) {
+  const std::string text = std::string(kBase) + std::string(kSecondKernel) + "[[kmod]]\nname = \"kmod-34.2\"\n";
+  std::set<std::string> ids;
+  for (const Cell& c : expand_cells(parse_matrix_text(text, "unit.toml"))) EXPECT_TRUE(ids.insert(c.id()).second);
+  EXPECT_EQ(ids.size(), 16u);
+}
+
+// Issue 14: nothing bounded the matrix; its size is the product of the axes,
+// known before a single cell is made.
+TEST(MatrixErrors, MoreCellsThanTheLimitIsAnErrorBeforeExpansion) {
+  std::string vcpus = "vcpus = [", memory = "memory_mib = [";
+  for (int i = 1; i <= 101; ++i) vcpus += (i > 1 ? ", " : "") + std::to_string(i);
+  for (int i = 0; i < 100; ++i) memory += (i > 0 ? ", " : "") + std::to_string(512 + i);
+  const std::string text = with_line(4, memory + "]", with_line(3, vcpus + "]"));
+  expect_error_at(text, "1:1",
+                  "1 kernels x 1 kmods x 101 vcpus x 100 memory_mib = 10100 cells, more than the limit of 10000");
+  EXPECT_THAT(error_of(text), HasSubstr("fix: shorten an axis, or raise the limit: [limits] max_cells = 10100"));
+  EXPECT_EQ(parse_matrix_text(text + "[limits]\nmax_cells = 10100\n", "unit.toml").limits.max_cells, 10100u);
+  expect_error_at(std::string(kBase) + "[limits]\nmax_cells = 3\n", "13:13", "= 4 cells, more than the limit of 3");
+}
+
+TEST(Matrix, CellCountSaturatesInsteadOfOverflowing) {
+  Matrix m;
+  m.kernels.resize(1 << 16);
+  m.kmods.resize(1 << 16);
+  m.vcpus.resize(1 << 16);
+  m.memory_mib.resize(1 << 16);  // 2^64 cells
+  EXPECT_EQ(cell_count(m), SIZE_MAX);
+  m.memory_mib.clear();
+  EXPECT_EQ(cell_count(m), 0u);
+  EXPECT_EQ(cell_count(parse_matrix_text(kBase, "unit.toml")), 4u);
+}
+
+TEST(Matrix, LimitsSetTheOutputCapsInMib) {
+  const Matrix m =
+      parse_matrix_text(std::string(kBase) + "[limits]\nconsole_max_mib = 2\nagent_max_mib = 128\n", "unit.toml");
+  EXPECT_EQ(m.limits.console_max_bytes, std::size_t{2} << 20);
+  EXPECT_EQ(m.limits.agent_max_bytes, std::size_t{128} << 20);
+  EXPECT_EQ(parse_matrix_text(kBase, "unit.toml").limits.console_max_bytes, std::size_t{64} << 20);
+  expect_error_at(std::string(kBase) + "[limits]\nconsole_max_mib = 0\n", "13:19", "out of range");
+  expect_error_at(std::string(kBase) + "[limits]\nconsole_cap = 2\n", "13:15", "unknown key 'console_cap'");
 }
 
 TEST(Matrix, ShippedMatricesParse) {

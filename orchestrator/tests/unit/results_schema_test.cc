@@ -37,6 +37,7 @@ RunResult realistic_run() {
   run.cells[1].boots.back().garbage_lines = 2;
   run.cells[1].boots.back().garbage_samples = {"\x01\x02 noise"};
   run.cells[1].boots.back().agent_problems = {"agent: line 14 is not JSON"};
+  run.cells[0].boots.at(0).truncated["console"] = {64 << 20, 1234567};  // a guest that flooded
   return run;
 }
 

@@ -142,13 +142,27 @@ TEST(ResultsJson, AWholeRunReadsBackAsItWasWritten) {
   run.cells[0].boots[0].agent_problems = {"no /dev/kmsg"};
   run.cells[0].tests[0].details["metrics"] = {{"rounds", 150}};
   run.cells[0].tests[0].rounds = 20;
+  run.cells[0].boots[0].truncated["agent"] = {64 << 20, 5};
   write_results_json(run, dir.path());
   const RunResult back = read_run_result(dir.path());
   EXPECT_EQ(to_json(back), to_json(run));
+  EXPECT_EQ(back.cells[0].boots[0].truncated, run.cells[0].boots[0].truncated);
   ASSERT_EQ(back.cells.size(), 2u);
   EXPECT_EQ(back.cells[1].cell.id(), "debian-6.1.host.2cpu.160M");
   EXPECT_EQ(back.cells[1].cell.index, 1);
   EXPECT_EQ(back.cells[0].cell.kernel.source, "debian");
+}
+
+// Issue 14: a boot cut at its cap said so only in end_detail's prose.
+TEST(ResultsJson, ABootThatHitACapRecordsTheBytesKeptAndDroppedPerPort) {
+  RunResult run = sample_run();
+  run.cells[0].boots.push_back(run.cells[0].boots[0]);
+  run.cells[0].boots[0].truncated["console"] = {8 << 20, 123};
+  const nlohmann::json boots = to_json(run)["cells"][0]["boots"];
+  ASSERT_EQ(boots.size(), 2u);
+  EXPECT_EQ(boots[0]["truncated"],
+            nlohmann::json::parse(R"({"console": {"kept_bytes": 8388608, "dropped_bytes": 123}})"));
+  EXPECT_FALSE(boots[1].contains("truncated"));
 }
 
 TEST(ResultsJson, MissingRunIsAnErrorNamingTheFile) {

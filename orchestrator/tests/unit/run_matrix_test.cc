@@ -13,6 +13,8 @@
 
 #include "builtin_matrix.h"
 #include "fakes.h"
+#include "results/results_json.h"
+#include "results/results_json_writer.h"
 #include "run/cell_pool.h"
 
 namespace kmx {
@@ -190,6 +192,72 @@ TEST_F(RunMatrix, AVmThatNeverStartsIsErrorAfterEveryRetryIsCounted) {
   EXPECT_EQ(r.unexpected_count(), 2u);
 }
 
+// Issue 14: an exception in a cell's worker thread ended the process
+// (std::terminate) with results.json as of the boot before.
+TEST_F(RunMatrix, ACellWhoseWorkerThrowsIsErrorAndTheRunGoesOn) {
+  ResultsJsonWriter json_writer(dir_.path());
+  settings_.writers = {&writer_, &json_writer};
+  ScriptedBoot broken;
+  broken.agent = {ev_boot(), ev_start("kmod:0001")};
+  broken.read_error = "agent.log: Input/output error";
+  driver_.add_boot(broken);
+  driver_.add_boot(passing_boot("kmod:0001"));
+  const RunResult r = run();
+  ASSERT_EQ(r.cells.size(), 2u);
+  EXPECT_EQ(r.cells[0].tests.at(0).verdict, Verdict::kError);
+  EXPECT_EQ(r.cells[0].tests.at(0).evidence, "harness error: agent.log: Input/output error");
+  EXPECT_EQ(r.cells[1].tests.at(0).verdict, Verdict::kPass);
+  EXPECT_THAT(driver_.destroyed, ::testing::Contains(driver_.started.at(0).name));
+  EXPECT_EQ(r.recording_failure, "");
+  const RunResult written = read_run_result(dir_.path());
+  ASSERT_EQ(written.cells.size(), 2u);
+  EXPECT_EQ(written.cells[0].tests.at(0).verdict, Verdict::kError);
+  EXPECT_EQ(written.finished_at, r.finished_at);
+}
+
+// Fails every write with ENOSPC, as a full disk does.
+class FullDiskWriter : public RunWriter {
+ public:
+  void on_cell(const RunResult&, const CellResult&) override { fail(); }
+  void on_finish(const RunResult&) override { fail(); }
+  int attempts = 0;
+
+ private:
+  void fail() {
+    throw fs::filesystem_error("cannot write results.json (attempt " + std::to_string(++attempts) + ")",
+                               std::make_error_code(std::errc::no_space_on_device));
+  }
+};
+
+// Issue 14: a full disk while writing results escaped the worker thread
+// (std::terminate); it now stops the run once, with what it has.
+TEST_F(RunMatrix, AFullDiskStopsTheRunOnceAndCleanly) {
+  FullDiskWriter full;
+  settings_.writers = {&full, &writer_};
+  driver_.add_boot(passing_boot("kmod:0001"));
+  driver_.add_boot(passing_boot("kmod:0001"));
+  const RunResult r = run();
+  EXPECT_THAT(r.recording_failure, HasSubstr("(attempt 1)"));
+  EXPECT_THAT(r.recording_failure, HasSubstr("No space left on device"));
+  EXPECT_EQ(driver_.started.size(), 1u);  // the second cell never starts
+  EXPECT_EQ(writer_.finished, 1);         // the other writers still get everything
+  EXPECT_GT(full.attempts, 1);
+}
+
+TEST_F(RunMatrix, AFullDiskInsideACellStopsTheRunToo) {
+  ScriptedBoot broken;
+  broken.agent = {ev_boot(), ev_start("kmod:0001")};
+  broken.read_error = "cannot write tests/kmod-0001.log";
+  broken.read_errno = ENOSPC;
+  driver_.add_boot(broken);
+  driver_.add_boot(passing_boot("kmod:0001"));
+  const RunResult r = run();
+  EXPECT_THAT(r.recording_failure, HasSubstr("cannot write tests/kmod-0001.log"));
+  EXPECT_EQ(driver_.started.size(), 1u);
+  EXPECT_THAT(driver_.destroyed, ::testing::Contains(driver_.started.at(0).name));
+  EXPECT_EQ(writer_.finished, 1);
+}
+
 // The pool starts cells side by side while they fit, and no more.
 class CellPoolTest : public ::testing::Test {
  protected:
@@ -221,6 +289,22 @@ TEST_F(CellPoolTest, CellsThatFitRunTogether) { EXPECT_EQ(max_running({4, 4096, 
 TEST_F(CellPoolTest, JobsOneRunsCellsOneAfterAnother) { EXPECT_EQ(max_running({4, 4096, 1}, 3, 1), 1); }
 
 TEST_F(CellPoolTest, MemoryBudgetLimitsTheOverlap) { EXPECT_EQ(max_running({4, 1024, 4}, 4, 2), 2); }
+
+// Issue 14: whatever run_one throws, even no std::exception, stays in the pool.
+TEST_F(CellPoolTest, AThrowingCellNeitherEndsThePoolNorStopsTheOthers) {
+  CellScheduler scheduler({4, 4096, 1}, std::vector<CellDemand>(3, CellDemand{1, 512}));
+  std::vector<std::size_t> ran;
+  const std::size_t done = run_cell_pool(
+      scheduler, {"a", "b", "c"},
+      [&](std::size_t index) {
+        ran.push_back(index);
+        if (index == 0) throw 42;
+        if (index == 1) throw std::logic_error("bug");
+      },
+      clock_, nullptr);
+  EXPECT_EQ(done, 3u);
+  EXPECT_THAT(ran, ElementsAre(0u, 1u, 2u));
+}
 
 TEST_F(CellPoolTest, StopStartsNoFurtherCell) {
   CellScheduler scheduler({4, 4096, 1}, std::vector<CellDemand>(3, CellDemand{1, 512}));

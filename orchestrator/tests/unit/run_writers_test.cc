@@ -57,6 +57,16 @@ TEST(RunExitStatus, ExpectedErrorsAndFailuresDoNotCount) {
   EXPECT_EQ(run_exit_status(run, false), kExitOk);
 }
 
+// Issue 14: a full disk ended the process; the run now stops with what it
+// has, and that is the infrastructure's failure, not an interruption.
+TEST(RunExitStatus, ThreeWhenResultsCouldNotBeWrittenEvenThoughTheRunStopped) {
+  RunResult run = nightly();
+  run.recording_failure = "cannot write results.json: No space left on device";
+  EXPECT_EQ(run_exit_status(run, true), kExitInfrastructure);
+  make_unexpected(run.cells[0].tests[0], Verdict::kFail);
+  EXPECT_EQ(run_exit_status(run, false), kExitInfrastructure);
+}
+
 TEST(RunExitStatus, InterruptedWins) {
   RunResult run = nightly();
   make_unexpected(run.cells[0].tests[0], Verdict::kFail);
