@@ -43,17 +43,22 @@ std::string DebianKernelProvider::headers_package(const std::string& image_packa
   return "linux-headers-" + kernel_abi(image_package);
 }
 
-std::vector<std::string> DebianKernelProvider::depends_names(const std::string& depends_field) {
-  std::vector<std::string> names;
+std::vector<DebianKernelProvider::Dependency> DebianKernelProvider::parse_depends(const std::string& depends_field) {
+  static const std::regex kItem(R"(^\s*([^\s(]+)\s*(?:\(\s*([<>=]+)\s*([^\s)]+)\s*\))?)");
+  std::vector<Dependency> deps;
   std::istringstream in(depends_field);
   std::string item;
   while (std::getline(in, item, ',')) {
     item = item.substr(0, item.find('|'));  // first alternative
-    std::istringstream words(item);
-    std::string name;
-    words >> name;
-    if (!name.empty()) names.push_back(name);
+    std::smatch m;
+    if (std::regex_search(item, m, kItem)) deps.push_back({m[1].str(), m[2].str(), m[3].str()});
   }
+  return deps;
+}
+
+std::vector<std::string> DebianKernelProvider::depends_names(const std::string& depends_field) {
+  std::vector<std::string> names;
+  for (const auto& d : parse_depends(depends_field)) names.push_back(d.name);
   return names;
 }
 
@@ -177,11 +182,26 @@ void DebianKernelProvider::download(const std::vector<std::string>& packages, co
   run_image_step(runner_, argv, {.cwd = dir, .timeout = kAptTimeout}, "apt-get download failed");
 }
 
-std::vector<std::string> DebianKernelProvider::companions_of(const fs::path& deb, const std::string& abi) {
+std::vector<DebianKernelProvider::Dependency> DebianKernelProvider::companions_of(const fs::path& deb,
+                                                                                  const std::string& abi) {
   const std::vector<std::string> argv = {"dpkg-deb", "-f", deb.string(), "Depends"};
   const ProcessResult deps =
       run_image_step(runner_, argv, {}, "reading the dependencies of " + deb.filename().string());
-  return companion_packages(abi, deps.output);
+  const std::vector<std::string> names = companion_packages(abi, deps.output);
+  std::vector<Dependency> companions;
+  for (const auto& d : parse_depends(deps.output))
+    if (std::find(names.begin(), names.end(), d.name) != names.end()) companions.push_back(d);
+  return companions;
+}
+
+std::string DebianKernelProvider::download_request(const std::string& name, const std::string& version, bool exact) {
+  const std::string pinned = name + "=" + version;
+  if (exact) return pinned;
+  const ProcessResult r =
+      runner_.run({"apt-cache", "show", "--no-all-versions", pinned}, {.timeout = std::chrono::seconds(120)});
+  if (r.ok() && !parse_apt_stanza(r.output).version.empty()) return pinned;
+  spdlog::info("{} {} is no longer in apt's lists; taking apt's candidate", name, version);
+  return name;
 }
 
 void DebianKernelProvider::unpack_kernel(const std::string& package, const std::string& version,
@@ -200,9 +220,10 @@ void DebianKernelProvider::unpack_kernel(const std::string& package, const std::
   // linux-binary/linux-modules/linux-base; headers need -common and kbuild.
   std::set<std::string> extra;
   for (const auto& e : fs::directory_iterator(debs))
-    for (const auto& name : companions_of(e.path(), abi))
-      if (std::find(first.begin(), first.end(), name) == first.end()) extra.insert(name + "=" + version);
-  extra.insert(source_package(version) + "=" + version);
+    for (const auto& dep : companions_of(e.path(), abi))
+      if (std::find(first.begin(), first.end(), dep.name) == first.end())
+        extra.insert(download_request(dep.name, dep.version.empty() ? version : dep.version, dep.relation == "="));
+  extra.insert(download_request(source_package(version), version, false));
   download({extra.begin(), extra.end()}, debs);
 
   for (const auto& e : fs::directory_iterator(debs)) {

@@ -58,6 +58,14 @@ class DebianKernelProvider : public KernelProviderOf<DebianKernelSpec> {
   static std::string kernel_abi(const std::string& image_package);
   // "linux-image-6.1.0-56-amd64[-unsigned]" -> "linux-headers-6.1.0-56-amd64"
   static std::string headers_package(const std::string& image_package);
+  // One package of a Depends field: its first alternative, with the
+  // relation and version when it has them ("=", ">=", ...; "" otherwise).
+  struct Dependency {
+    std::string name;
+    std::string relation;
+    std::string version;
+  };
+  static std::vector<Dependency> parse_depends(const std::string& depends_field);
   // Package names from a Depends field, versions and alternatives dropped.
   static std::vector<std::string> depends_names(const std::string& depends_field);
   // The packages of the same kernel build a Depends field names: the parts
@@ -73,7 +81,12 @@ class DebianKernelProvider : public KernelProviderOf<DebianKernelSpec> {
   AptPackage show(const std::string& query, const DebianKernelSpec& spec);
   AptPackage query_apt(const std::string& query, const DebianKernelSpec& spec);
   void download(const std::vector<std::string>& packages_with_versions, const std::filesystem::path& dir);
-  std::vector<std::string> companions_of(const std::filesystem::path& deb, const std::string& abi);
+  std::vector<Dependency> companions_of(const std::filesystem::path& deb, const std::string& abi);
+  // "name=version" when apt still has that version (or the dependency asks
+  // for exactly it), else "name": apt's candidate. Debian rolls packages
+  // such as linux-kbuild-6.1 (headers: ">= 6.1.192-2") and linux-source-6.1
+  // past the kernel build they came with.
+  std::string download_request(const std::string& name, const std::string& version, bool exact);
   void unpack_kernel(const std::string& package, const std::string& version, const std::filesystem::path& entry);
 
   ProcessRunner& runner_;

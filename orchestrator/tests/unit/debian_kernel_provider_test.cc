@@ -4,7 +4,9 @@
 #include "images/debian_kernel_provider.h"
 
 #include <gmock/gmock.h>
+
 #include <gtest/gtest.h>
+#include <set>
 
 #include "fakes.h"
 #include "os/files.h"
@@ -190,14 +192,19 @@ TEST(DebianKernelProvider, WholeImageOf61HasNoCompanions) {
 struct FakeDebian72 : FakeProcessRunner {
   static constexpr const char* kRelease = "7.2.13+deb14-amd64";
   std::vector<std::string> downloaded;
+  std::vector<std::string> requested;         // as apt-get download was given them
+  std::set<std::string> gone_from_the_lists;  // name=version that apt no longer has
 
   ProcessResult run(const std::vector<std::string>& argv, const ProcessOptions& o) override {
     const std::string& program = argv[0];
-    if (program == "apt-cache") return exited(0, "Package: x\nVersion: 7.2.13-1\n");
+    if (program == "apt-cache")
+      return gone_from_the_lists.count(argv.back()) ? exited(100, "E: No packages found\n")
+                                                    : exited(0, "Package: x\nVersion: 7.2.13-1\n");
     if (program == "apt-get")
       for (std::size_t i = 4; i < argv.size(); ++i) {
         const std::string name = argv[i].substr(0, argv[i].find('='));
         downloaded.push_back(name);
+        requested.push_back(argv[i]);
         write_file_atomically(o.cwd / (name + "_7.2.13-1_amd64.deb"), "deb");
       }
     if (program == "dpkg-deb" && argv[1] == "-f") {
@@ -245,6 +252,34 @@ struct FakeDebian72 : FakeProcessRunner {
     return false;
   }
 };
+
+// Debian rolled linux-kbuild-6.1 and linux-source-6.1 to 6.1.192-3 while the
+// 6.1.0-56 image and headers stayed at 6.1.192-2; pinning the kernel's
+// version on them made every 6.1 image fail to download.
+TEST(DebianKernelProvider, CompanionsThatAptNoLongerHasAtTheKernelsVersionTakeItsCandidate) {
+  ScratchDir dir;
+  CacheDir cache(dir.path() / "cache");
+  FakeDebian72 runner;
+  runner.gone_from_the_lists = {"linux-kbuild-7.2.13+deb14=7.2.13-1", "linux-source-7.2=7.2.13-1"};
+  DebianKernelProvider(runner, cache).prepare(DebianKernelSpec{"k", "m:1:1", "linux-image-7.2.13+deb14-amd64"});
+  EXPECT_THAT(runner.requested, Contains("linux-kbuild-7.2.13+deb14"));
+  EXPECT_THAT(runner.requested, Contains("linux-source-7.2"));
+  // Exact relations stay exact.
+  EXPECT_THAT(runner.requested, Contains("linux-headers-7.2.13+deb14-common=7.2.13-1"));
+  EXPECT_THAT(runner.requested, Contains("linux-binary-7.2.13+deb14-amd64=7.2.13-1"));
+}
+
+TEST(DebianKernelProvider, DependsKeepTheirRelationAndVersion) {
+  const auto deps = DebianKernelProvider::parse_depends(
+      "linux-headers-6.1.0-56-common (= 6.1.192-2), linux-kbuild-6.1 (>= 6.1.192-2), gcc-12 | gcc-11, libc6");
+  ASSERT_EQ(deps.size(), 4u);
+  EXPECT_EQ(deps[0].relation, "=");
+  EXPECT_EQ(deps[0].version, "6.1.192-2");
+  EXPECT_EQ(deps[1].name, "linux-kbuild-6.1");
+  EXPECT_EQ(deps[1].relation, ">=");
+  EXPECT_EQ(deps[2].name, "gcc-12");
+  EXPECT_EQ(deps[3].relation, "");
+}
 
 TEST(DebianKernelProvider, SplitMergedUsrKernelWithUnusableHeadersGetsATreeBuiltFromSource) {
   ScratchDir dir;
