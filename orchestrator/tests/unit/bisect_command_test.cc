@@ -111,6 +111,14 @@ TEST(BisectCommand, TheShippedBisectMatrixIsOneCellWithTwentyRounds) {
   EXPECT_EQ(m.rounds_for("kmod:0009"), 20);
 }
 
+TEST(BisectCommand, TheShippedFirstRoundMatrixRunsOneRound) {
+  const Matrix m = parse_matrix_file(fs::path(KMX_TESTDATA) / "../../../matrices/bisect-kmod-0009-first-round.toml",
+                                     builtin_sources().readers());
+  EXPECT_NO_THROW(check_single_cell(m, "kmod:0009"));
+  EXPECT_EQ(m.rounds_for("kmod:0009"), 1);
+  EXPECT_EQ(m.kernels.at(0).name, "debian-6.12");
+}
+
 TEST(BisectStepCommand, BadInputStopsGitBisectRun) {
   ::testing::internal::CaptureStderr();
   const int code = run_command_line({"bisect-step", "/nonexistent/m.toml", "--test", "kmod:0009", "--kmod-git", "/a"});
