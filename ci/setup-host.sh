@@ -64,6 +64,9 @@ RUNTIME_PACKAGES=(
   libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86
   busybox-static bash libcap2-bin cpio xz-utils zstd kmod dpkg-dev
   gcc libelf-dev bc flex bison
+  # kernels built from source (bisect steps, source kernels): images/build-kernel.sh
+  # compiles through ccache when it is there, so revisited commits cost little.
+  ccache
   # pahole: a build tree prepared from linux-source keeps CONFIG_DEBUG_INFO_BTF,
   # which shapes struct module (Debian 7.x, whose own headers need a newer libc).
   dwarves

@@ -146,6 +146,7 @@ class BisectEndToEnd : public testing::Test {
                          "libkmod: read softdep lines under another keyword");
     repo.edit_and_commit("tools/insmod.c", "", "/* synthetic: after the culprit */\n", "comment in insmod");
     commits_ = lines(repo.git({"rev-list", "--reverse", "v34.2..synthetic"}));
+    ASSERT_FALSE(HasFailure()) << "the synthetic history could not be made";
     ASSERT_EQ(commits_.size(), 7u);
     write_file_atomically(dir_ / "matrix.toml", kMatrix);
   }
@@ -282,7 +283,8 @@ TEST(BisectKernelEndToEnd, SlowFindsTheCulpritPastABuildBreakAndABootBreak) {
   fs::remove(deb);
   const Repo repo(linux_dir);
   repo.git({"init", "-q", "-b", "main"});
-  repo.git({"add", "-A"}, std::chrono::seconds(1800));
+  // -f: Debian's top-level .gitignore ignores everything but debian/.
+  repo.git({"add", "-f", "-A"}, std::chrono::seconds(1800));
   repo.git({"commit", "-q", "-m", "linux-source-6.1 as Debian ships it"}, std::chrono::seconds(1800));
   repo.git({"tag", "base"});
   repo.edit_and_commit("README", "", "synthetic: a line of docs\n", "docs");
@@ -297,6 +299,7 @@ TEST(BisectKernelEndToEnd, SlowFindsTheCulpritPastABuildBreakAndABootBreak) {
                        "module: look for imports under another modinfo key");
   repo.edit_and_commit("README", "", "synthetic: after the culprit\n", "docs after the culprit");
   const std::vector<std::string> commits = lines(repo.git({"rev-list", "--reverse", "base..main"}));
+  ASSERT_FALSE(testing::Test::HasFailure()) << "the synthetic history could not be made";
   ASSERT_EQ(commits.size(), 7u);
 
   write_file_atomically(dir / "matrix.toml",

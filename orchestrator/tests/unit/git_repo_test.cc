@@ -1,6 +1,7 @@
 // bisect/git_repo: git through the ProcessRunner seam, against a fake
 // repository; Integration* tests read the real kmod history from
-// /work/shared/data/kmod.bundle (or $KMX_KMOD_BUNDLE) when it is there.
+// ../shared/data/kmod.bundle beside the checkout (or $KMX_KMOD_BUNDLE) when it
+// is there.
 #include "bisect/git_repo.h"
 
 #include <gmock/gmock.h>
@@ -94,8 +95,11 @@ class IntegrationKmodBundle : public ::testing::Test {
  protected:
   void SetUp() override {
     const char* env = std::getenv("KMX_KMOD_BUNDLE");
-    bundle_ = env && *env ? env : "/work/shared/data/kmod.bundle";
-    if (!fs::exists(bundle_)) GTEST_SKIP() << "no kmod history at " << bundle_ << " (set KMX_KMOD_BUNDLE)";
+    // shared/ sits beside the checkout, here and in CI's clone.
+    bundle_ = env && *env ? fs::path(env) : fs::path(KMX_SOURCE_DIR) / "../shared/data/kmod.bundle";
+    if (!fs::exists(bundle_))
+      GTEST_SKIP() << "no kmod history at " << bundle_
+                   << " (set KMX_KMOD_BUNDLE to a bundle or clone of kmod's git, e.g. git clone of kmod-project/kmod)";
     repo_dir_ = dir_.path() / "kmod";
     const ProcessResult r = runner_.run({"git", "clone", "--quiet", "--no-checkout", bundle_.string(), repo_dir_});
     ASSERT_TRUE(r.ok()) << r.output;
