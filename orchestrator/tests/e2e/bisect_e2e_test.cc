@@ -17,6 +17,7 @@
 
 #include "os/files.h"
 #include "os/process_runner.h"
+#include "spawn.h"
 
 namespace kmx {
 namespace {
@@ -42,17 +43,7 @@ ProcessResult run(const std::vector<std::string>& argv, const fs::path& cwd = {}
   return BoostProcessRunner().run(argv, {.cwd = cwd, .timeout = limit});
 }
 
-pid_t spawn(const std::vector<std::string>& args) {
-  const pid_t child = ::fork();
-  if (child == 0) {
-    std::vector<char*> argv;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    ::execv(argv[0], argv.data());
-    _exit(127);
-  }
-  return child;
-}
+using e2e::spawn;
 
 // A git repository the tests write commits into.
 class Repo {

@@ -13,6 +13,7 @@
 
 #include "os/files.h"
 #include "os/process_runner.h"
+#include "spawn.h"
 
 namespace kmx {
 namespace {
@@ -292,8 +293,9 @@ TEST_F(EndToEnd, BuiltKmod30BehavesAsDebiansOnEverySuite) {
   // The verdict this issue was about: a built kmod 30 read /usr/etc/modprobe.d.
   for (const auto& cell : out.results["cells"])
     for (const auto& t : cell["tests"])
-      if (t["id"] == "softdep:modprobe.d" || t["id"] == "softdep:circular")
+      if (t["id"] == "softdep:modprobe.d" || t["id"] == "softdep:circular") {
         EXPECT_EQ(t["verdict"], "PASS") << cell["id"] << " " << t.dump();
+      }
 }
 
 // Every deterministic kmod.sh test too (0005-0007 take minutes each under
@@ -324,17 +326,7 @@ TEST_F(EndToEnd, UnknownKmodSourceVersionFailsWithExit2) {
   EXPECT_TRUE(results_dir_is_empty()) << "a rejected run left a run directory behind";
 }
 
-pid_t spawn(const std::vector<std::string>& args) {
-  const pid_t child = ::fork();
-  if (child == 0) {
-    std::vector<char*> argv;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    ::execv(argv[0], argv.data());
-    _exit(127);
-  }
-  return child;
-}
+using e2e::spawn;
 
 TEST_F(EndToEnd, KillNineThenResumeFinishesEveryCell) {
   // Two cells; the orchestrator dies by SIGKILL once the first is recorded.

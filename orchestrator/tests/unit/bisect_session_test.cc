@@ -138,9 +138,13 @@ TEST_F(BisectSessionTest, AFlakyNewEndMeansMoreRunsPerStepAndAConfidence) {
   EXPECT_EQ(state_.commit, FakeGit::sha(c(37)));
   EXPECT_EQ(state_.runs, 5);
   for (const auto& s : state_.steps) {
-    if (s.role != "step" || s.commit == state_.commit) continue;       // the culprit reran to verify it
-    if (s.outcome == StepOutcome::kNew) EXPECT_EQ(s.runs.size(), 1u);  // the failure showed at once
-    if (s.outcome == StepOutcome::kOld) EXPECT_EQ(s.runs.size(), 5u);
+    if (s.role != "step" || s.commit == state_.commit) continue;  // the culprit reran to verify it
+    if (s.outcome == StepOutcome::kNew) {
+      EXPECT_EQ(s.runs.size(), 1u);  // the failure showed at once
+    }
+    if (s.outcome == StepOutcome::kOld) {
+      EXPECT_EQ(s.runs.size(), 5u);
+    }
   }
   EXPECT_GT(state_.confidence, 0.7);
   EXPECT_LT(state_.confidence, 1.0);
