@@ -31,6 +31,13 @@ fs::path only_entry(const fs::path& dir, const std::string& what) {
   return found.front();
 }
 
+// A package of the same kernel build (split image parts, linux-base-<abi>)
+// or one the headers need (-common, kbuild).
+bool is_companion(const std::string& abi, const std::string& name) {
+  const bool same_build = name.starts_with("linux-") && name.find(abi) != std::string::npos;
+  return same_build || name.starts_with("linux-headers-") || name.starts_with("linux-kbuild-");
+}
+
 }  // namespace
 
 std::string DebianKernelProvider::kernel_abi(const std::string& image_package) {
@@ -65,11 +72,8 @@ std::vector<std::string> DebianKernelProvider::depends_names(const std::string& 
 std::vector<std::string> DebianKernelProvider::companion_packages(const std::string& abi,
                                                                   const std::string& depends_field) {
   std::vector<std::string> companions;
-  for (const auto& name : depends_names(depends_field)) {
-    const bool same_build = name.starts_with("linux-") && name.find(abi) != std::string::npos;
-    if (same_build || name.starts_with("linux-headers-") || name.starts_with("linux-kbuild-"))
-      companions.push_back(name);
-  }
+  for (const auto& name : depends_names(depends_field))
+    if (is_companion(abi, name)) companions.push_back(name);
   return companions;
 }
 
@@ -187,10 +191,9 @@ std::vector<DebianKernelProvider::Dependency> DebianKernelProvider::companions_o
   const std::vector<std::string> argv = {"dpkg-deb", "-f", deb.string(), "Depends"};
   const ProcessResult deps =
       run_image_step(runner_, argv, {}, "reading the dependencies of " + deb.filename().string());
-  const std::vector<std::string> names = companion_packages(abi, deps.output);
   std::vector<Dependency> companions;
   for (const auto& d : parse_depends(deps.output))
-    if (std::find(names.begin(), names.end(), d.name) != names.end()) companions.push_back(d);
+    if (is_companion(abi, d.name)) companions.push_back(d);
   return companions;
 }
 

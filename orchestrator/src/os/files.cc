@@ -71,7 +71,7 @@ void write_file_atomically(const fs::path& path, std::string_view content) {
   }
   if (::fsync(fd) != 0) throw fail("cannot sync", errno, true);
   if (::close(fd) != 0) throw fail("cannot close", errno, false);
-  fs::rename(tmp, path);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) throw fail("cannot rename into place", errno, false);
 }
 
 fs::path path_under(const fs::path& root, const fs::path& relative) {

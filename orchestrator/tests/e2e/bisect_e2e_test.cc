@@ -99,6 +99,14 @@ const json* step_of(const json& state, const std::string& commit) {
   return nullptr;
 }
 
+// The step of that commit was tried and skipped because it does not build.
+void expect_skipped_as_unbuildable(const json& state, const std::string& commit, const std::string& which) {
+  const json* step = step_of(state, commit);
+  ASSERT_NE(step, nullptr) << which << " was not tried";
+  EXPECT_EQ((*step)["outcome"], "skip") << step->dump();
+  EXPECT_NE((*step)["reason"].get<std::string>().find("does not build"), std::string::npos) << step->dump();
+}
+
 fs::path scratch_dir() {
   const fs::path dir = fs::temp_directory_path() / ("kmx-bisect-e2e-" + std::to_string(::getpid()) + "-" +
                                                     testing::UnitTest::GetInstance()->current_test_info()->name());
@@ -214,12 +222,8 @@ TEST_F(BisectEndToEnd, FindsTheCulpritAroundBrokenBuildsAndResumesAfterKillNine)
   for (const auto& run : (*old_end)["runs"]) EXPECT_EQ(run["verdict"], "PASS") << run.dump();
   // Both broken commits were tried and skipped as builds that fail; the
   // culprit's parent is old.
-  for (std::size_t broken : {2u, 3u}) {
-    const json* step = step_of(state, commits_[broken]);
-    ASSERT_NE(step, nullptr) << "commit " << broken + 1 << " was not tried";
-    EXPECT_EQ((*step)["outcome"], "skip") << step->dump();
-    EXPECT_NE((*step)["reason"].get<std::string>().find("does not build"), std::string::npos) << step->dump();
-  }
+  for (std::size_t broken : {2u, 3u})
+    expect_skipped_as_unbuildable(state, commits_[broken], "commit " + std::to_string(broken + 1));
   const json* parent = step_of(state, commits_[4]);
   ASSERT_NE(parent, nullptr);
   EXPECT_EQ((*parent)["outcome"], "old");
@@ -306,19 +310,17 @@ TEST(BisectKernelEndToEnd, SlowFindsTheCulpritPastABuildBreakAndABootBreak) {
                                         " synthetic: module: look for imports under another modinfo key");
   const json state = json::parse(read_file(bisect_dir_in(dir / "results") / "bisect.json"));
   EXPECT_EQ(state["commit"], commits[5]);
-  for (std::size_t broken : {1u, 2u}) {
-    const json* step = step_of(state, commits[broken]);
-    ASSERT_NE(step, nullptr) << "commit " << broken + 1 << " (no build) was not tried";
-    EXPECT_EQ((*step)["outcome"], "skip") << step->dump();
-    EXPECT_NE((*step)["reason"].get<std::string>().find("does not build"), std::string::npos) << step->dump();
-  }
+  for (std::size_t broken : {1u, 2u})
+    expect_skipped_as_unbuildable(state, commits[broken], "commit " + std::to_string(broken + 1) + " (no build)");
   const json* no_boot = step_of(state, commits[3]);
   ASSERT_NE(no_boot, nullptr) << "commit 4 (no boot) was not tried";
   EXPECT_EQ((*no_boot)["outcome"], "skip") << no_boot->dump();
   EXPECT_EQ((*no_boot)["reason"].get<std::string>().find("does not build"), std::string::npos) << no_boot->dump();
   EXPECT_NE((*no_boot)["runs"][0]["evidence"].get<std::string>().find("synthetic boot break"), std::string::npos)
       << no_boot->dump();
-  EXPECT_EQ((*step_of(state, commits[4]))["outcome"], "old");
+  const json* parent = step_of(state, commits[4]);
+  ASSERT_NE(parent, nullptr) << "commit 5, the culprit's parent, was not tried";
+  EXPECT_EQ((*parent)["outcome"], "old");
   const json* found = step_of(state, commits[5]);
   ASSERT_NE(found, nullptr);
   EXPECT_EQ((*found)["outcome"], "new");

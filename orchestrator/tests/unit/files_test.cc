@@ -57,5 +57,19 @@ TEST(WriteFileAtomically, FailureIsASystemErrorWithErrno) {
   }
 }
 
+// The header promises no temporary behind, even when the last step, the
+// rename, fails: here the target is a directory that is not empty.
+TEST(WriteFileAtomically, AFailedRenameLeavesNoTemporary) {
+  testing::ScratchDir dir;
+  write_file_atomically(dir.path() / "results.json" / "inside", "x");
+  try {
+    write_file_atomically(dir.path() / "results.json", "{}");
+    FAIL() << "no error";
+  } catch (const std::system_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("cannot rename into place"));
+  }
+  EXPECT_FALSE(fs::exists(dir.path() / ("results.json.tmp." + std::to_string(::getpid()))));
+}
+
 }  // namespace
 }  // namespace kmx
