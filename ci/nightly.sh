@@ -4,33 +4,77 @@
 # (kmod-matrix exit 3), then compare with the previous run of the same
 # matrix recorded in <results>/history.db.
 #
+# Sharded, the night is N jobs and a merge:
+#   ci/nightly.sh --shard K/N [MATRIX]   one shard (retried on exit 3); its run
+#                                        directory is moved to <results>/shards/K/
+#   ci/nightly.sh --merge RUN_DIR...     the shards' runs joined into one run
+#                                        with the reports, then compared
+# Every shard must see the same history.db (or none): it balances the cells.
+#
 # Exit: 0 nothing regressed (persistent infrastructure errors are reported,
-# not failed), 1 regressions or unexpected verdicts, 2 bad input or host.
+# not failed), 1 regressions or unexpected verdicts, 2 bad input or host. A
+# shard exits 0 on verdicts: the merge judges them.
 # Assumes ci/setup-host.sh and ci/build.sh ran. Usage: ci/nightly.sh [MATRIX]
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-matrix=${1:-${KMX_NIGHTLY_MATRIX:-matrices/series.toml}}
+mode=night shard=
+case ${1:-} in
+  --shard) mode=shard shard=${2:?--shard K/N}; shift 2 ;;
+  --merge) mode=merge; shift ;;
+esac
 results=${KMX_RESULTS:-results}
 kmx=./build/orchestrator/kmod-matrix
 reports=$results/reports
 mkdir -p "$reports"
 
-run_status=3
-for attempt in 1 2 3; do
-  "$kmx" run "$matrix" --results "$results" \
-    --report "junit:$reports/junit.xml" --report "html:$reports/report.html"
-  run_status=$?
-  [[ $run_status == 3 ]] || break
-  echo "[nightly] attempt $attempt ended with infrastructure errors only (exit 3)" >&2
-done
-case $run_status in
-  0 | 1 | 3) ;;
-  *) echo "[nightly] kmod-matrix run failed with exit $run_status" >&2; exit "$run_status" ;;
+# Run ids start with the date (YYYYMMDD-HHMMSS-pid): the last is tonight's.
+latest_run() { find "$results" -mindepth 1 -maxdepth 1 -type d -name '2*' -printf '%f\n' | sort | tail -n 1; }
+
+# run_with_retries ARGS...: kmod-matrix run, again while it exits 3.
+run_with_retries() {
+  run_status=3
+  for attempt in 1 2 3; do
+    "$kmx" run "$@" --results "$results"
+    run_status=$?
+    [[ $run_status == 3 ]] || break
+    echo "[nightly] attempt $attempt ended with infrastructure errors only (exit 3)" >&2
+  done
+  case $run_status in
+    0 | 1 | 3) ;;
+    *) echo "[nightly] kmod-matrix run failed with exit $run_status" >&2; exit "$run_status" ;;
+  esac
+}
+
+case $mode in
+  night)
+    matrix=${1:-${KMX_NIGHTLY_MATRIX:-matrices/series.toml}}
+    run_with_retries "$matrix" --report "junit:$reports/junit.xml" --report "html:$reports/report.html"
+    ;;
+  shard)
+    matrix=${1:-${KMX_NIGHTLY_MATRIX:-matrices/series.toml}}
+    run_with_retries "$matrix" --shard "$shard"
+    run_id=$(latest_run)
+    if [[ -z $run_id ]]; then echo "[nightly] no run directory under $results" >&2; exit 2; fi
+    # Only the last attempt is this shard's: it alone goes to the merge.
+    mkdir -p "$results/shards/${shard%/*}"
+    mv "$results/$run_id" "$results/shards/${shard%/*}/"
+    echo "[nightly] shard $shard: run $run_id in $results/shards/${shard%/*}/ (exit $run_status)"
+    exit 0
+    ;;
+  merge)
+    (($# > 0)) || { echo "[nightly] --merge needs the shards' run directories" >&2; exit 2; }
+    "$kmx" merge "$@" --results "$results" \
+      --report "junit:$reports/junit.xml" --report "html:$reports/report.html"
+    run_status=$?
+    case $run_status in
+      0 | 1 | 3) ;;
+      *) echo "[nightly] kmod-matrix merge failed with exit $run_status" >&2; exit "$run_status" ;;
+    esac
+    ;;
 esac
 
-# Run ids start with the date (YYYYMMDD-HHMMSS-pid): the last is tonight's.
-run_id=$(find "$results" -mindepth 1 -maxdepth 1 -type d -name '2*' -printf '%f\n' | sort | tail -n 1)
+run_id=$(latest_run)
 if [[ -z $run_id ]]; then echo "[nightly] no run directory under $results" >&2; exit 2; fi
 echo "$run_id" >"$reports/run-id"
 

@@ -13,8 +13,10 @@
 #include "event_channel.h"
 #include "finit_storm.h"
 #include "guest_system.h"
+#include "hang_dump.h"
 #include "kmod_config_probe.h"
 #include "kmx/protocol.h"
+#include "memory_sampler.h"
 #include "suite_commands.h"
 #include "test_process.h"
 
@@ -38,9 +40,24 @@ bool run_one(EventChannel& channel, const std::string& test_id, int timeout_s, i
   channel.kernel_marker(protocol::kMarkerKindBegin, test_id);
   TestOutcome outcome;
   if (auto command = command_for_test(test_id, rounds)) {
-    outcome = run_test_process(command->argv, command->cwd, timeout_s, [&](const std::string& line) {
-      channel.emit(protocol::kEventOutput, {{"test", test_id}, {"line", line}});
-    });
+    SampleSchedule schedule;
+    TestHooks hooks;
+    hooks.on_tick = [&](double elapsed) {
+      if (!schedule.due(elapsed)) return;
+      nlohmann::json fields = to_event_fields(sample_memory(elapsed));
+      fields["test"] = test_id;
+      channel.emit(protocol::kEventSample, std::move(fields));
+    };
+    hooks.before_kill = [&](pid_t group) {
+      request_blocked_task_dump();
+      channel.emit(protocol::kEventHangDump, {{"test", test_id}, {"text", collect_hang_dump(group)}});
+    };
+    outcome = run_test_process(
+        command->argv, command->cwd, timeout_s,
+        [&](const std::string& line) {
+          channel.emit(protocol::kEventOutput, {{"test", test_id}, {"line", line}});
+        },
+        hooks);
   } else {
     outcome.spawn_error = "the agent has no suite for test id '" + test_id + "'";
   }

@@ -75,7 +75,7 @@ void reap_children(pid_t test_pid, int& test_status, bool& test_reaped) {
 }  // namespace
 
 TestOutcome run_test_process(const std::vector<std::string>& argv, const std::string& cwd, int timeout_s,
-                             const LineSink& on_line) {
+                             const LineSink& on_line, const TestHooks& hooks) {
   TestOutcome outcome;
   if (argv.empty() || ::access(argv[0].c_str(), X_OK) != 0) {
     outcome.spawn_error = "not executable: " + (argv.empty() ? std::string("<empty>") : argv[0]);
@@ -118,8 +118,10 @@ TestOutcome run_test_process(const std::vector<std::string>& argv, const std::st
       ::usleep(100 * 1000);
     }
     reap_children(pid, status, reaped);
+    if (!reaped && hooks.on_tick) hooks.on_tick(std::chrono::duration<double>(Clock::now() - start).count());
     if (!reaped && Clock::now() > deadline) {
       outcome.timed_out = true;
+      if (hooks.before_kill) hooks.before_kill(pid);
       ::kill(-pid, SIGKILL);
       // SIGKILL waits for an uninterruptible sleep to end; do not wait forever.
       const auto give_up = Clock::now() + std::chrono::seconds(kKillGraceSeconds);

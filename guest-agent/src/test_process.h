@@ -2,6 +2,8 @@
 // delivering its combined stdout/stderr line by line.
 #pragma once
 
+#include <sys/types.h>
+
 #include <functional>
 #include <string>
 #include <vector>
@@ -23,7 +25,15 @@ inline constexpr int kKillGraceSeconds = 10;
 
 using LineSink = std::function<void(const std::string&)>;
 
+// What the agent does besides forwarding output while a test runs.
+struct TestHooks {
+  // Called about every 100-200 ms with the seconds since the test started.
+  std::function<void(double elapsed)> on_tick;
+  // Called once the limit is reached, before the test's group is killed.
+  std::function<void(pid_t group)> before_kill;
+};
+
 TestOutcome run_test_process(const std::vector<std::string>& argv, const std::string& cwd, int timeout_s,
-                             const LineSink& on_line);
+                             const LineSink& on_line, const TestHooks& hooks = {});
 
 }  // namespace kmx::agent

@@ -19,6 +19,11 @@ inline constexpr std::string_view kEventTestEnd = "test-end";
 inline constexpr std::string_view kEventDone = "done";
 inline constexpr std::string_view kEventMarker = "marker";  // {"test", "kind": "begin"|"end", "nonce"}
 inline constexpr std::string_view kEventError = "error";
+// Added within protocol 2 (a host that predates them counts them as garbage):
+// {"test", "t", "avail", "slab", "vmalloc", "committed", "oom_kills", "procs"}
+inline constexpr std::string_view kEventSample = "sample";
+// {"test", "text"}: blocked tasks and kernel stacks, before a kill at the limit.
+inline constexpr std::string_view kEventHangDump = "hang-dump";
 
 // Written to /dev/kmsg around every test so the console can be cut per test:
 // "kmod-matrix: begin <test> <nonce>". The nonce is fresh from /dev/urandom
@@ -48,6 +53,15 @@ inline constexpr std::string_view kKmodSuiteDir = "/usr/share/kmod-matrix/kmod";
 // Module loader statistics, captured before and after every test.
 inline constexpr std::string_view kModuleStatsPath = "/sys/kernel/debug/modules/stats";
 inline constexpr std::size_t kMaxModuleStatsBytes = 64 * 1024;
+
+// Memory samples while a test runs: every kFastSampleMs for its first
+// kFastSampleSeconds (short tests and early OOMs), then every kSampleMs.
+inline constexpr int kFastSampleMs = 250;
+inline constexpr int kFastSampleSeconds = 10;
+inline constexpr int kSampleMs = 1000;
+
+// A hang dump (hang-dump event) is cut here.
+inline constexpr std::size_t kMaxHangDumpBytes = 128 * 1024;
 
 // Our own suites: "ns:import" runs <kSuitesDir>/ns-import.sh.
 inline constexpr std::string_view kSuitesDir = "/usr/share/kmod-matrix/suites";

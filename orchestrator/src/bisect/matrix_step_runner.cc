@@ -20,6 +20,10 @@ void check_single_cell(const Matrix& m, const std::string& test) {
                              std::to_string(m.memory_mib.size()) +
                              " memory sizes); a bisection runs one\n  fix: give it a matrix with one [[kernel]], "
                              "one [[kmod]], one vcpus and one memory_mib value");
+  check_test_id(test);
+}
+
+void check_test_id(const std::string& test) {
   std::string error;
   const auto ids = expand_test_pattern(test, error);
   if (!ids || ids->size() != 1 || ids->front() != test)
@@ -27,11 +31,15 @@ void check_single_cell(const Matrix& m, const std::string& test) {
                              "\n  fix: name one test, e.g. --test kmod:0009 or --test ns:import");
 }
 
-Matrix matrix_at(const StepRunnerSetup& setup, const std::string& commit, const fs::path& tree) {
-  Matrix m = setup.matrix;
-  m.tests = {setup.test};
+Matrix only_test(Matrix m, const std::string& test) {
+  m.tests = {test};
   m.reruns = 0;
   m.expectations.clear();
+  return m;
+}
+
+Matrix matrix_at(const StepRunnerSetup& setup, const std::string& commit, const fs::path& tree) {
+  Matrix m = only_test(setup.matrix, setup.test);
   const std::string name = "git-" + commit.substr(0, 12);
   const std::string location = "bisect " + commit;
   const std::vector<std::pair<std::string, std::string>> record = {{"path", tree.string()}, {"commit", commit}};
@@ -69,26 +77,32 @@ void MatrixStepRunner::prepare(const std::string& commit) {
   prepared_commit_ = commit;
 }
 
+std::optional<RunRecord> run_test_once(const Matrix& matrix, const std::string& test, RunSettings s,
+                                       const fs::path& results_dir,
+                                       const std::function<std::vector<RunWriter*>(const fs::path&)>& writers_for,
+                                       ImageSource& images, VmDriver& driver, Clock& clock) {
+  std::error_code ignored;
+  fs::remove_all(s.run_dir, ignored);  // a run cut short before: it starts again
+  fs::create_directories(s.run_dir);
+  s.previous.clear();
+  s.writers = writers_for ? writers_for(s.run_dir) : std::vector<RunWriter*>{};
+  const RunResult result = run_matrix(matrix, images, driver, clock, s);
+  if (s.stop && *s.stop) return std::nullopt;  // whatever an interrupted boot showed, it is run again
+  const std::string run_dir = fs::relative(s.run_dir, results_dir).string();
+  for (const auto& cell : result.cells)
+    for (const auto& t : cell.tests)
+      if (t.test == test) return RunRecord{t.verdict, t.evidence, run_dir, t.rounds, t.duration_s};
+  return RunRecord{Verdict::kError, "the run gave " + test + " no verdict", run_dir, 0, 0};
+}
+
 std::optional<RunRecord> MatrixStepRunner::run(const std::string& commit, int run) {
   prepare(commit);
   const std::string number = std::to_string(run);
   RunSettings s = setup_.settings;
   s.run_id = setup_.settings.run_id + "-" + commit.substr(0, 12) + "-" + number;
   s.run_dir = setup_.results_dir / "steps" / commit.substr(0, 12) / ("run-" + number);
-  std::error_code ignored;
-  fs::remove_all(s.run_dir, ignored);  // a run cut short before: it starts again
-  fs::create_directories(s.run_dir);
-  s.previous.clear();
-  s.writers = setup_.writers_for ? setup_.writers_for(s.run_dir) : std::vector<RunWriter*>{};
-  const RunResult result = run_matrix(prepared_, images_, driver_, clock_, s);
-  if (s.stop && *s.stop) return std::nullopt;  // whatever an interrupted boot showed, it is run again
-  for (const auto& cell : result.cells)
-    for (const auto& t : cell.tests)
-      if (t.test == setup_.test)
-        return RunRecord{t.verdict, t.evidence, fs::relative(s.run_dir, setup_.results_dir).string(), t.rounds,
-                         t.duration_s};
-  return RunRecord{Verdict::kError, "the run gave " + setup_.test + " no verdict",
-                   fs::relative(s.run_dir, setup_.results_dir).string(), 0, 0};
+  return run_test_once(prepared_, setup_.test, std::move(s), setup_.results_dir, setup_.writers_for, images_, driver_,
+                       clock_);
 }
 
 }  // namespace kmx

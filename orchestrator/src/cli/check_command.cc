@@ -1,25 +1,51 @@
 // check: validate a matrix, resolve every kernel and kmod it names, and list
-// its cells; bad input exits 2 exactly where `run` would stop.
+// its cells (with --shard K/N, the cells that shard would run); bad input
+// exits 2 exactly where `run` would stop.
+#include <algorithm>
 #include <iostream>
 #include <memory>
 
 #include "cli/command.h"
 #include "cli/exit_codes.h"
 #include "cli/matrix_preflight.h"
+#include "cli/shard_option.h"
 
 namespace kmx {
+namespace {
+
+struct CheckArgs {
+  std::string matrix;
+  std::string shard;  // K/N, empty: every cell
+  std::string results = "results";
+};
+
+int check_command(Context& ctx, const CheckArgs& args) {
+  std::optional<ShardSpec> spec;
+  if (!args.shard.empty()) spec = parse_shard_option(args.shard);
+  const CheckedMatrix checked = check_matrix(ctx, ctx.installation().find_matrix(args.matrix));
+  for (const auto& line : checked.resolved) std::cout << line << "\n";
+  std::optional<SelectedShard> shard;
+  if (spec) {
+    shard = select_shard(checked.matrix, *spec, args.results);
+    for (const auto& line : shard->summary) std::cout << line << "\n";
+  }
+  for (const auto& cell : expand_cells(checked.matrix)) {
+    const auto& mine = shard ? shard->record.cells : std::vector<std::string>{};
+    if (!shard || std::find(mine.begin(), mine.end(), cell.id()) != mine.end())
+      std::cout << cell.id() << "  " << cell.tests.size() << " tests\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace
 
 CommandRun setup_check_command(CLI::App& command, ContextOptions& shared) {
-  auto path = std::make_shared<std::string>();
-  command.add_option("matrix", *path, "matrix file, or the name of a shipped one (smoke)")->required();
+  auto args = std::make_shared<CheckArgs>();
+  command.add_option("matrix", args->matrix, "matrix file, or the name of a shipped one (smoke)")->required();
   command.add_option("--cache", shared.cache, "cache directory (default: $KMX_CACHE or /var/cache/kmod-matrix)");
-  return [path](Context& ctx) {
-    const CheckedMatrix checked = check_matrix(ctx, ctx.installation().find_matrix(*path));
-    for (const auto& line : checked.resolved) std::cout << line << "\n";
-    for (const auto& cell : expand_cells(checked.matrix))
-      std::cout << cell.id() << "  " << cell.tests.size() << " tests\n";
-    return kExitOk;
-  };
+  command.add_option("--shard", args->shard, "list only the cells `run --shard K/N` would run");
+  command.add_option("--results", args->results, "directory holding history.db, for --shard")->capture_default_str();
+  return [args](Context& ctx) { return check_command(ctx, *args); };
 }
 
 }  // namespace kmx

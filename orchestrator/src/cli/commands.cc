@@ -13,6 +13,8 @@ CommandRun setup_report_command(CLI::App& command, ContextOptions& shared);
 CommandRun setup_import_command(CLI::App& command, ContextOptions& shared);
 CommandRun setup_bisect_command(CLI::App& command, ContextOptions& shared);
 CommandRun setup_bisect_step_command(CLI::App& command, ContextOptions& shared);
+CommandRun setup_boundary_command(CLI::App& command, ContextOptions& shared);
+CommandRun setup_merge_command(CLI::App& command, ContextOptions& shared);
 
 namespace {
 
@@ -25,9 +27,11 @@ constexpr Command kCommands[] = {
     {"history", "one test's verdicts per cell across the runs in history.db", setup_history_command},
     {"report", "write a run's JUnit, KTAP, KCIDB or HTML report", setup_report_command},
     {"import", "record runs made before into history.db", setup_import_command},
+    {"merge", "join shard runs (run --shard K/N) into one run with its history and reports", setup_merge_command},
     {"bisect", "find the kmod or kernel commit where one cell's test changed behaviour", setup_bisect_command},
     {"bisect-step", "build and test a checkout's HEAD for git bisect run (exit 0 old, 1 new, 125 skip)",
      setup_bisect_step_command, kExitAbortBisect},
+    {"boundary", "find the memory size or vCPU count where one cell's test stops failing", setup_boundary_command},
 };
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "cli/exit_status.h"
 #include "cli/matrix_preflight.h"
 #include "cli/run_setup.h"
+#include "cli/shard_option.h"
 #include "os/files.h"
 #include "results/matrix_report.h"
 #include "results/results_json.h"
@@ -27,6 +28,7 @@ struct RunArgs {
   int jobs = 1;
   std::string resume;
   std::vector<std::string> reports;  // FORMAT:FILE
+  std::string shard;                 // K/N, empty: every cell
 };
 
 constexpr const char* kMatrixCopy = "matrix.toml";
@@ -72,20 +74,42 @@ int run_command(Context& ctx, const RunArgs& args) {
     settings.run_id = new_run_id(pid);
     settings.run_dir = std::filesystem::absolute(args.results) / settings.run_id;
   }
+  std::optional<ShardSpec> shard_spec;
+  if (!args.shard.empty()) shard_spec = parse_shard_option(args.shard);
   const CheckedMatrix checked = check_matrix(ctx, matrix_file);
   const Matrix& matrix = checked.matrix;
   for (const auto& line : checked.resolved) spdlog::info("{}", line);
+  // A resumed run stays the shard it was started as; a new one is planned now.
+  if (!args.resume.empty()) {
+    settings.shard = read_shard_file(settings.run_dir);
+    if (shard_spec &&
+        (!settings.shard || settings.shard->index != shard_spec->index || settings.shard->count != shard_spec->count))
+      throw std::runtime_error("--shard " + args.shard + " does not match run " + args.resume + ", which was " +
+                               (settings.shard ? "shard " + std::to_string(settings.shard->index) + "/" +
+                                                     std::to_string(settings.shard->count)
+                                               : std::string("not a shard run")) +
+                               "\n  fix: drop --shard: --resume keeps the run's own shard");
+  } else if (shard_spec) {
+    SelectedShard selected = select_shard(matrix, *shard_spec, std::filesystem::absolute(args.results));
+    for (const auto& line : selected.summary) spdlog::info("{}", line);
+    settings.shard = std::move(selected.record);
+  }
   RunSetup setup(ctx, args.accel, args.jobs, settings.run_dir / "accel-probe", settings.run_id);
   ctx.driver();  // an unreachable libvirt is found before there is a run directory
   std::filesystem::create_directories(settings.run_dir);
   if (args.resume.empty()) write_file_atomically(settings.run_dir / kMatrixCopy, read_file(matrix_file));
+  if (args.resume.empty() && settings.shard) write_shard_file(settings.run_dir, *settings.shard);
 
   std::filesystem::create_directories(ctx.cache().root());
-  spdlog::info("run {}: {} cells; results go to {}", settings.run_id, expand_cells(matrix).size(),
-               settings.run_dir.string());
+  spdlog::info("run {}: {} cells; results go to {}", settings.run_id,
+               settings.shard ? settings.shard->cells.size() : expand_cells(matrix).size(), settings.run_dir.string());
   setup.apply_to(settings);
   settings.matrix_sha256 = sha256_file(settings.run_dir / kMatrixCopy);
-  settings.writers = ctx.writers_for(settings.run_dir, std::filesystem::absolute(args.results), reports);
+  // A shard is not a night: merge records the joined run. Kept out of
+  // history.db, shards also leave the durations the other shards plan from,
+  // and `compare --previous`, untouched.
+  settings.writers = ctx.writers_for(
+      settings.run_dir, settings.shard ? std::filesystem::path{} : std::filesystem::absolute(args.results), reports);
   RunResult result = run_matrix(matrix, ctx.images(), ctx.driver(), ctx.clock(), settings);
 
   std::cout << "\n" << render_matrix(result) << "results: " << (settings.run_dir / "results.json").string() << "\n";
@@ -111,6 +135,9 @@ CommandRun setup_run_command(CLI::App& command, ContextOptions& shared) {
   command.add_option("--report", args->reports,
                      "also write a report when the run ends, FORMAT:FILE with FORMAT one of " + report_format_names() +
                          " (repeatable)");
+  command.add_option("--shard", args->shard,
+                     "run only part K of N of the cells (e.g. 2/4), balanced by estimated cost; merge joins the "
+                     "parts");
   command.add_option("--jobs,-j", args->jobs, "cells to run at once, within the host's CPUs and memory")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();

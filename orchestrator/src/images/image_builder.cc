@@ -8,6 +8,7 @@
 
 #include "images/image_step.h"
 #include "images/initramfs_writer.h"
+#include "images/kmod_script.h"
 #include "images/module_index.h"
 #include "images/shared_libs.h"
 #include "kmx/protocol.h"
@@ -159,6 +160,8 @@ Image ImageBuilder::build(const ImageInputs& in) {
   image.kernel_package = in.kernel.package;
   image.kernel_package_version = in.kernel.package_version;
   image.kmod_build = {{"origin", in.kmod.build_origin}, {"config_dirs", in.kmod.config_dirs}};
+  image.kmod_rounds =
+      kmod_sh_default_rounds(read_if_exists(in.kernel.sources / "tools/testing/selftests/kmod/kmod.sh"));
   if (!in.kmod.build_system.empty()) {
     image.kmod_build["system"] = in.kmod.build_system;
     image.kmod_build["options"] = in.kmod.build_options;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,8 @@ struct Image {
   std::string kernel_package_version;
   // How the kmod under test was built and which modprobe.d it reads.
   nlohmann::json kmod_build = nlohmann::json::object();
+  // kmod.sh's own round count per test ("kmod:0009" -> 150), from its ALL_TESTS.
+  std::map<std::string, int> kmod_rounds;
 };
 
 struct ImageInputs {

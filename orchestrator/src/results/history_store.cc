@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include "results/test_details_view.h"
+
 #include <functional>
 #include <utility>
 
@@ -63,6 +65,14 @@ CREATE TABLE test_results (
 );
 CREATE INDEX test_results_by_test ON test_results (test_id);
 )sql",
+    // 1 -> 2: kmod.sh rounds and the memory low point as columns, so history
+    // reads them without parsing details; NULL for rows from before.
+    R"sql(
+ALTER TABLE test_results ADD COLUMN iterations_planned INTEGER;
+ALTER TABLE test_results ADD COLUMN iterations_passed INTEGER;
+ALTER TABLE test_results ADD COLUMN iterations_failed_at INTEGER;
+ALTER TABLE test_results ADD COLUMN min_available_kib INTEGER;
+)sql",
 };
 static_assert(std::size(kMigrations) == kHistorySchemaVersion);
 
@@ -88,6 +98,13 @@ class Statement {
     sqlite3_bind_double(stmt_, index, number);
     return *this;
   }
+  Statement& bind(int index, const std::optional<long long>& number) {
+    if (number)
+      sqlite3_bind_int64(stmt_, index, *number);
+    else
+      sqlite3_bind_null(stmt_, index);
+    return *this;
+  }
   // True while a row is available.
   bool step() {
     const int rc = sqlite3_step(stmt_);
@@ -110,6 +127,10 @@ class Statement {
   }
   long long integer(int column) const { return sqlite3_column_int64(stmt_, column); }
   double real(int column) const { return sqlite3_column_double(stmt_, column); }
+  std::optional<long long> optional_integer(int column) const {
+    if (sqlite3_column_type(stmt_, column) == SQLITE_NULL) return std::nullopt;
+    return integer(column);
+  }
 
  private:
   [[noreturn]] void fail(const char* what) const {
@@ -150,6 +171,8 @@ RecordedRun run_from_row(const Statement& s) {
 constexpr const char* kRunColumns = "run_id, started_at, finished_at, matrix_name, matrix_sha256, tool_version, accel";
 
 }  // namespace
+
+const char* history_migration(int from) { return from >= 0 && from < kHistorySchemaVersion ? kMigrations[from] : ""; }
 
 std::string RecordedCellKey::label() const {
   return kernel + "/" + kmod + " " + std::to_string(vcpus) + "cpu " + std::to_string(memory_mib) + "M";
@@ -261,7 +284,8 @@ void replace_cell(sqlite3* db, const std::filesystem::path& path, const std::str
   cell.run();
   Statement test(db,
                  "INSERT INTO test_results (run_id, cell_id, test_id, verdict, duration_s, evidence, expected,"
-                 " as_expected, details) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
+                 " as_expected, details, iterations_planned, iterations_passed, iterations_failed_at,"
+                 " min_available_kib) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)",
                  path);
   for (const auto& t : c.tests) {
     json expected = json::array();
@@ -270,6 +294,12 @@ void replace_cell(sqlite3* db, const std::filesystem::path& path, const std::str
     test.bind(5, t.duration_s).bind(6, t.evidence).bind(7, expected.dump());
     test.bind(8, static_cast<long long>(t.as_expected));
     test.bind(9, t.details.dump(-1, ' ', false, json::error_handler_t::replace));
+    const auto iterations = iterations_of(t);
+    const auto memory = memory_of(t);
+    test.bind(10, iterations ? std::optional(iterations->planned) : std::nullopt);
+    test.bind(11, iterations ? std::optional(iterations->passed) : std::nullopt);
+    test.bind(12, iterations ? iterations->failed_at : std::nullopt);
+    test.bind(13, memory ? memory->min_available_kib : std::nullopt);
     test.run();
     test.reset();
   }
@@ -324,7 +354,8 @@ std::optional<RecordedRun> HistoryStore::previous_run(const std::string& run_id)
 std::vector<RecordedVerdict> HistoryStore::verdict_timeline(const TimelineFilter& filter) const {
   Statement s(db_,
               "SELECT r.run_id, r.started_at, c.kernel_name, c.kmod_name, c.vcpus, c.memory_mib,"
-              " t.verdict, t.evidence, t.duration_s"
+              " t.verdict, t.evidence, t.duration_s, t.iterations_planned, t.iterations_passed,"
+              " t.iterations_failed_at, t.min_available_kib"
               " FROM test_results t JOIN cells c ON c.run_id=t.run_id AND c.cell_id=t.cell_id"
               " JOIN runs r ON r.run_id=t.run_id"
               " WHERE t.test_id=?1 AND (?2='' OR c.kernel_name=?2) AND (?3='' OR c.kmod_name=?3)"
@@ -340,6 +371,10 @@ std::vector<RecordedVerdict> HistoryStore::verdict_timeline(const TimelineFilter
     v.verdict = parse_verdict(s.text(6)).value_or(Verdict::kError);
     v.evidence = s.text(7);
     v.duration_s = s.real(8);
+    v.iterations_planned = s.optional_integer(9);
+    v.iterations_passed = s.optional_integer(10);
+    v.iterations_failed_at = s.optional_integer(11);
+    v.min_available_kib = s.optional_integer(12);
     out.push_back(std::move(v));
   }
   return out;

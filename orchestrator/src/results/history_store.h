@@ -53,6 +53,12 @@ struct RecordedVerdict {
   Verdict verdict = Verdict::kError;
   std::string evidence;
   double duration_s = 0;
+  // kmod.sh rounds and the lowest MemAvailable (KiB) during the test; empty
+  // when the test did not report them or was recorded before schema 2.
+  std::optional<long long> iterations_planned;
+  std::optional<long long> iterations_passed;
+  std::optional<long long> iterations_failed_at;
+  std::optional<long long> min_available_kib;
 };
 
 struct TimelineFilter {
@@ -106,6 +112,10 @@ class HistoryStore {
   std::filesystem::path path_;
 };
 
-inline constexpr int kHistorySchemaVersion = 1;
+inline constexpr int kHistorySchemaVersion = 2;
+
+// The SQL that brings a database from schema version `from` to `from` + 1,
+// for tests that build the database an older kmod-matrix wrote.
+const char* history_migration(int from);
 
 }  // namespace kmx

@@ -6,6 +6,7 @@
 #include <optional>
 #include <sstream>
 
+#include "results/html_test_details.h"
 #include "results/run_compare.h"
 
 namespace kmx {
@@ -31,6 +32,12 @@ td.change { box-shadow: inset 0 0 0 3px #0d47a1; }
           font-family: ui-monospace, monospace; font-size: 12px; min-height: 1.4em; max-width: 1200px; }
 ul.changes li.regression { color: #b71c1c; } ul.changes li.fix { color: #1b5e20; }
 .env th { width: 160px; }
+.rounds { font-size: 11px; font-weight: 400; display: block; }
+a.detail-link { font-size: 11px; font-weight: 400; display: block; text-decoration: underline; }
+.test-detail { border-top: 1px solid #ddd; padding: 6px 0; } .test-detail h3 { font-size: 14px; margin: 4px 0; }
+.test-detail p { margin: 2px 0; } .test-detail code { white-space: pre-wrap; }
+.modstats-charts { display: flex; flex-wrap: wrap; gap: 16px; } figure.modstats { margin: 0; }
+ul.changes li.information { color: #555; }
 )css";
 
 // Click a verdict: its evidence goes to the detail box (hover shows it too).
@@ -100,8 +107,11 @@ void write_changes(std::ostringstream& out, const RunComparison& c) {
   for (const auto& cc : c.configuration_changes)
     out << "<li class=\"configuration\">configuration: " << escape_markup(cc.cell) << " " << escape_markup(cc.field)
         << " changed</li>\n";
+  for (const auto& i : c.information)
+    out << "<li class=\"information\">information: " << escape_markup(i.test) << " on " << escape_markup(i.cell) << ": "
+        << escape_markup(i.text) << "</li>\n";
   if (c.regressions.empty() && c.fixes.empty() && c.changes.empty() && c.only_old.empty() && c.only_new.empty() &&
-      c.configuration_changes.empty())
+      c.configuration_changes.empty() && c.information.empty())
     out << "<li>no changes</li>\n";
   out << "</ul>\n";
 }
@@ -174,6 +184,13 @@ std::string render_html(const RunResult& run, const ReportContext& context) {
         table << verdict;
       if (!it->as_expected) table << "<span class=\"marker\">unexpected</span>";
       if (change != changed.end()) table << "<span class=\"marker\">" << change->second << "</span>";
+      if (const auto rounds = iterations_of(*it))
+        table << "<span class=\"rounds\">" << iterations_text(*rounds) << "</span>";
+      if (has_test_details(*it))
+        table << "<a class=\"detail-link\" href=\"#"
+              << test_detail_anchor(static_cast<std::size_t>(&cell - run.cells.data()),
+                                    static_cast<std::size_t>(it - cell.tests.begin()))
+              << "\">details</a>";
       table << "</td>";
     }
     table << "</tr>\n";
@@ -192,6 +209,8 @@ std::string render_html(const RunResult& run, const ReportContext& context) {
   if (comparison) write_changes(out, *comparison);
   out << "<h2>Matrix</h2>\n" << table.str();
   out << "<div id=\"detail\">Click a verdict for its evidence; the verdict links to the test's log.</div>\n";
+  write_module_stats_charts(out, run);
+  write_test_details(out, run, context);
   write_environment(out, run);
   out << "<script>" << kScript << "</script>\n</body>\n</html>\n";
   return out.str();

@@ -2,6 +2,10 @@
 
 #include <cstdio>
 #include <sstream>
+#include <utility>
+#include <vector>
+
+#include "results/test_details_view.h"
 
 namespace kmx {
 namespace {
@@ -27,17 +31,42 @@ std::string expected_text(const TestResult& t) {
   return text;
 }
 
+// kmod.sh rounds and the memory low point, as testcase properties (the
+// form pytest writes and Jenkins and GitLab show); numbers only.
+std::vector<std::pair<const char*, long long>> testcase_properties(const TestResult& t) {
+  std::vector<std::pair<const char*, long long>> properties;
+  if (const auto it = iterations_of(t)) {
+    properties.emplace_back("iterations_planned", it->planned);
+    properties.emplace_back("iterations_passed", it->passed);
+    if (it->failed_at) properties.emplace_back("iterations_failed_at", *it->failed_at);
+  }
+  if (const auto memory = memory_of(t); memory && memory->min_available_kib)
+    properties.emplace_back("min_available_kib", *memory->min_available_kib);
+  return properties;
+}
+
 void write_testcase(std::ostringstream& out, const CellResult& cell, const TestResult& t,
                     const ReportContext& context) {
   const std::string cell_id = cell.cell.id();
   out << "    <testcase name=\"" << escape_markup(t.test) << "\" classname=\"" << escape_markup(cell_id) << "\" time=\""
       << seconds(t.duration_s) << "\"";
   const Outcome outcome = outcome_of(t);
-  if (outcome == Outcome::kPassed) {
+  const auto properties = testcase_properties(t);
+  if (outcome == Outcome::kPassed && properties.empty()) {
     out << "/>\n";
     return;
   }
   out << ">\n";
+  if (!properties.empty()) {
+    out << "      <properties>\n";
+    for (const auto& [name, value] : properties)
+      out << "        <property name=\"" << name << "\" value=\"" << value << "\"/>\n";
+    out << "      </properties>\n";
+  }
+  if (outcome == Outcome::kPassed) {
+    out << "    </testcase>\n";
+    return;
+  }
   const std::string verdict(to_string(t.verdict));
   if (outcome == Outcome::kSkipped) {
     const std::string message = t.verdict == Verdict::kSkip ? t.evidence : expected_text(t) + " (" + t.evidence + ")";

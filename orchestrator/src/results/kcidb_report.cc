@@ -4,6 +4,8 @@
 #include <cctype>
 #include <set>
 
+#include "results/test_details_view.h"
+
 namespace kmx {
 namespace {
 
@@ -55,6 +57,14 @@ json test_json(const RunResult& run, const CellResult& cell, const std::string& 
     for (Verdict v : result->expected) expected.push_back(to_string(v));
     misc["expected"] = expected;
     if (!result->log.empty()) misc["log"] = result->log;  // relative to the run directory
+    // KCIDB has no field for these; misc is for the origin's own data. No
+    // nulls: a round that did not fail leaves failed_at out.
+    if (const auto it = iterations_of(*result)) {
+      misc["iterations"] = {{"planned", it->planned}, {"passed", it->passed}};
+      if (it->failed_at) misc["iterations"]["failed_at"] = *it->failed_at;
+    }
+    if (const auto memory = memory_of(*result); memory && memory->min_available_kib)
+      misc["min_available_kib"] = *memory->min_available_kib;
   }
   t["misc"] = misc;
   return t;

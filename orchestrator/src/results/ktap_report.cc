@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "results/test_details_view.h"
+
 namespace kmx {
 namespace {
 
@@ -42,6 +44,8 @@ std::string render_ktap(const RunResult& run, const ReportContext& /*context*/) 
     for (const auto& t : cell.tests) {
       ++test_number;
       const std::string name = one_line(t.test);
+      // Diagnostics come before the result line they belong to.
+      if (const auto it = iterations_of(t)) out << indent << "# iterations: " << iterations_text(*it) << "\n";
       if (t.verdict == Verdict::kPass) {
         out << indent << "ok " << test_number << " " << name << "\n";
       } else if (t.verdict == Verdict::kSkip) {

@@ -4,10 +4,12 @@
 
 namespace kmx {
 
-std::string log_href(const ReportContext& context, const TestResult& test) {
+std::string run_file_href(const ReportContext& context, const std::string& relative_path) {
   const std::filesystem::path base = context.link_base.empty() ? std::filesystem::path(".") : context.link_base;
-  return (base / test.log).lexically_normal().generic_string();
+  return (base / relative_path).lexically_normal().generic_string();
 }
+
+std::string log_href(const ReportContext& context, const TestResult& test) { return run_file_href(context, test.log); }
 
 std::string read_test_log(const ReportContext& context, const TestResult& test) {
   if (context.run_dir.empty() || test.log.empty()) return "";

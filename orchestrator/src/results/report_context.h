@@ -31,6 +31,9 @@ std::string read_test_log(const ReportContext& context, const TestResult& test);
 // A link to a test's log from the report: link_base/log, '/'-separated.
 std::string log_href(const ReportContext& context, const TestResult& test);
 
+// The same for any file given relative to the run directory.
+std::string run_file_href(const ReportContext& context, const std::string& relative_path);
+
 // Text safe inside XML/HTML elements and quoted attributes: & < > " '
 // escaped, invalid UTF-8 replaced by U+FFFD, and the characters XML 1.0
 // forbids (controls other than tab/newline/return, U+FFFE, U+FFFF) dropped.

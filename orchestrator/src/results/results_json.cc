@@ -1,6 +1,7 @@
 #include "results/results_json.h"
 
 #include "os/files.h"
+#include "results/test_details_view.h"
 
 namespace kmx {
 namespace {
@@ -60,6 +61,9 @@ json cell_json(const CellResult& c) {
                      {"metrics", t.details.value("metrics", json::object())},
                      {"module_stats", t.details.value("module_stats", json::object())}});
     if (t.rounds > 0) tests.back()["rounds"] = t.rounds;
+    // Present only for the tests that have them: absent stays absent.
+    for (const char* key : kObservationKeys)
+      if (auto it = t.details.find(key); it != t.details.end() && it->is_object()) tests.back()[key] = *it;
   }
   json boots = json::array();
   for (const auto& b : c.boots) boots.push_back(boot_json(b));
@@ -91,23 +95,33 @@ std::size_t RunResult::unexpected_count() const {
 json to_json(const RunResult& run) {
   json cells = json::array();
   for (const auto& c : run.cells) cells.push_back(cell_json(c));
-  return {{"format", kResultsFormatVersion},
-          {"run_id", run.run_id},
-          {"tool_version", run.tool_version},
-          {"matrix", {{"name", run.matrix_name}, {"file", run.matrix_file}, {"sha256", run.matrix_sha256}}},
-          {"host",
-           {{"accel", run.accel},
-            {"accel_reason", run.accel_reason},
-            {"hostname", run.host.hostname},
-            {"cpus", run.host.cpus},
-            {"memory_mib", run.host.memory_mib},
-            {"kernel", run.host.kernel},
-            {"qemu_version", run.host.qemu_version},
-            {"libvirt_version", run.host.libvirt_version}}},
-          {"started_at", run.started_at},
-          {"finished_at", run.finished_at},
-          {"unexpected", run.unexpected_count()},
-          {"cells", cells}};
+  json doc = {{"format", kResultsFormatVersion},
+              {"run_id", run.run_id},
+              {"tool_version", run.tool_version},
+              {"matrix", {{"name", run.matrix_name}, {"file", run.matrix_file}, {"sha256", run.matrix_sha256}}},
+              {"host",
+               {{"accel", run.accel},
+                {"accel_reason", run.accel_reason},
+                {"hostname", run.host.hostname},
+                {"cpus", run.host.cpus},
+                {"memory_mib", run.host.memory_mib},
+                {"kernel", run.host.kernel},
+                {"qemu_version", run.host.qemu_version},
+                {"libvirt_version", run.host.libvirt_version}}},
+              {"started_at", run.started_at},
+              {"finished_at", run.finished_at},
+              {"unexpected", run.unexpected_count()},
+              {"cells", cells}};
+  if (run.shard)
+    doc["shard"] = {{"index", run.shard->index},
+                    {"count", run.shard->count},
+                    {"cells", run.shard->cells},
+                    {"basis", run.shard->basis}};
+  if (!run.merged_from.empty()) {
+    doc["merged_from"] = run.merged_from;
+    doc["absent_cells"] = run.absent_cells;
+  }
+  return doc;
 }
 
 void write_results_json(const RunResult& run, const std::filesystem::path& run_dir) {
@@ -124,6 +138,15 @@ std::vector<Verdict> verdicts_from(const json& list) {
   if (list.is_array())
     for (const auto& v : list)
       if (auto parsed = v.is_string() ? parse_verdict(v.get<std::string>()) : std::nullopt) out.push_back(*parsed);
+  return out;
+}
+
+// The strings of an array field; anything else is dropped.
+std::vector<std::string> strings_in(const json& object, const char* key) {
+  std::vector<std::string> out;
+  if (auto it = object.find(key); it != object.end() && it->is_array())
+    for (const auto& v : *it)
+      if (v.is_string()) out.push_back(v.get<std::string>());
   return out;
 }
 
@@ -181,6 +204,26 @@ RunResult read_run_result(const std::filesystem::path& run_dir) {
   run.accel_reason = host.value("accel_reason", "");
   run.started_at = doc.value("started_at", "");
   run.finished_at = doc.value("finished_at", "");
+  run.tool_version = doc.value("tool_version", "");
+  run.matrix_sha256 = matrix.value("sha256", "");
+  run.host.hostname = host.value("hostname", "");
+  if (auto cpus = host.find("cpus"); cpus != host.end() && cpus->is_number_integer()) run.host.cpus = cpus->get<int>();
+  if (auto mib = host.find("memory_mib"); mib != host.end() && mib->is_number_integer())
+    run.host.memory_mib = mib->get<long long>();
+  run.host.kernel = host.value("kernel", "");
+  run.host.qemu_version = host.value("qemu_version", "");
+  run.host.libvirt_version = host.value("libvirt_version", "");
+  if (auto shard = doc.find("shard"); shard != doc.end() && shard->is_object()) {
+    auto number = [&](const char* key) {
+      auto it = shard->find(key);
+      return it != shard->end() && it->is_number_integer() ? it->get<int>() : 0;
+    };
+    auto basis = shard->find("basis");
+    run.shard = ShardRecord{number("index"), number("count"), strings_in(*shard, "cells"),
+                            basis != shard->end() && basis->is_string() ? basis->get<std::string>() : ""};
+  }
+  run.merged_from = strings_in(doc, "merged_from");
+  run.absent_cells = strings_in(doc, "absent_cells");
   for (const auto& c : doc.value("cells", json::array())) {
     CellResult cell;
     cell.cell = cell_from(c, static_cast<int>(run.cells.size()));
@@ -210,6 +253,9 @@ RunResult read_run_result(const std::filesystem::path& run_dir) {
       r.log = t.value("log", "");
       if (auto m = t.find("metrics"); m != t.end() && !m->empty()) r.details["metrics"] = *m;
       if (auto s = t.find("module_stats"); s != t.end() && !s->empty()) r.details["module_stats"] = *s;
+      for (const char* key : kObservationKeys)
+        if (auto o = t.find(key); o != t.end())
+          if (json kept = bounded_observation(*o, key); !kept.is_null()) r.details[key] = std::move(kept);
       cell.tests.push_back(r);
     }
     for (const auto& b : c.value("boots", json::array())) {

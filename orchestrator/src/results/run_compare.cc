@@ -4,6 +4,8 @@
 #include <sstream>
 #include <tuple>
 
+#include "results/test_details_view.h"
+
 namespace kmx {
 namespace {
 
@@ -38,6 +40,30 @@ void compare_configuration(const CellResult& old_cell, const CellResult& new_cel
     out.configuration_changes.push_back({cell, "guest_modprobe_config.sha256", old_sha, new_sha});
 }
 
+json iterations_json(const Iterations& it) {
+  return {{"planned", it.planned},
+          {"passed", it.passed},
+          {"failed_at", it.failed_at ? json(*it.failed_at) : json(nullptr)}};
+}
+
+// Rounds and duplicate-load waste, when both runs recorded them.
+void compare_observations(const std::string& cell, const TestResult& o, const TestResult& n, RunComparison& out) {
+  const auto old_rounds = iterations_of(o), new_rounds = iterations_of(n);
+  if (old_rounds && new_rounds &&
+      (old_rounds->failed_at != new_rounds->failed_at || old_rounds->passed != new_rounds->passed ||
+       old_rounds->planned != new_rounds->planned))
+    out.information.push_back({cell, n.test, "iterations", iterations_json(*old_rounds), iterations_json(*new_rounds),
+                               iterations_text(*old_rounds) + " -> " + iterations_text(*new_rounds)});
+  const auto old_waste = duplicate_load_waste_of(o), new_waste = duplicate_load_waste_of(n);
+  if (!old_waste || !new_waste) return;
+  for (const auto& [field, new_value] : new_waste->by_field) {
+    const auto it = old_waste->by_field.find(field);
+    if (it == old_waste->by_field.end() || it->second == new_value) continue;
+    out.information.push_back({cell, n.test, "module_stats.delta." + field, it->second, new_value,
+                               field + " " + std::to_string(it->second) + " -> " + std::to_string(new_value)});
+  }
+}
+
 void compare_cell(const CellResult& old_cell, const CellResult& new_cell, RunComparison& out) {
   const std::size_t config_changes_before = out.configuration_changes.size();
   compare_configuration(old_cell, new_cell, out);
@@ -49,6 +75,7 @@ void compare_cell(const CellResult& old_cell, const CellResult& new_cell, RunCom
       out.only_new.push_back({cell, n.test, std::nullopt, n.verdict, "", n.evidence, reconfigured});
       continue;
     }
+    compare_observations(cell, *o, n, out);
     if (o->verdict == n.verdict) continue;
     VerdictChange change{cell, n.test, o->verdict, n.verdict, o->evidence, n.evidence, reconfigured};
     if (is_regression(o->verdict, n.verdict))
@@ -128,6 +155,14 @@ RunComparison compare_runs(const RunResult& old_run, const RunResult& new_run) {
 }
 
 json comparison_to_json(const RunComparison& c) {
+  json information = json::array();
+  for (const auto& i : c.information)
+    information.push_back({{"cell", i.cell},
+                           {"test", i.test},
+                           {"field", i.field},
+                           {"old", i.old_value},
+                           {"new", i.new_value},
+                           {"text", i.text}});
   json config = json::array();
   for (const auto& change : c.configuration_changes)
     config.push_back(
@@ -139,7 +174,8 @@ json comparison_to_json(const RunComparison& c) {
           {"changes", changes_json(c.changes)},
           {"only_old", changes_json(c.only_old)},
           {"only_new", changes_json(c.only_new)},
-          {"configuration_changes", config}};
+          {"configuration_changes", config},
+          {"information", information}};
 }
 
 std::string render_comparison_text(const RunComparison& c) {
@@ -157,9 +193,16 @@ std::string render_comparison_text(const RunComparison& c) {
   render_section(out, "other changes", c.changes);
   render_section(out, "only in " + c.old_run_id, c.only_old);
   render_section(out, "only in " + c.new_run_id, c.only_new);
+  if (!c.information.empty()) {
+    out << "information (" << c.information.size() << "): rounds and module stats, not regressions\n";
+    for (const auto& i : c.information) out << "  " << i.test << " on " << i.cell << ": " << i.text << "\n";
+  }
   out << c.regressions.size() << " regressions, " << c.fixes.size() << " fixes, " << c.changes.size()
       << " other changes, " << c.only_old.size() << " only old, " << c.only_new.size() << " only new, "
-      << c.configuration_changes.size() << " configuration changes\n";
+      << c.configuration_changes.size() << " configuration changes";
+  // Only when there is some, so the line scripts match stays as it was.
+  if (!c.information.empty()) out << ", " << c.information.size() << " information";
+  out << "\n";
   return out.str();
 }
 

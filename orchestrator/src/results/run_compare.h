@@ -37,6 +37,20 @@ struct ConfigurationChange {
   nlohmann::json new_value;
 };
 
+// A matched test whose kmod.sh rounds or duplicate-load waste changed
+// while both runs recorded them: a line of information, never a regression
+// (only a verdict change is one).
+struct ObservationChange {
+  std::string cell;
+  std::string test;
+  // "iterations" (old/new: {"planned", "passed", "failed_at"}) or
+  // "module_stats.delta.<field>" for a kFailedLoadFields or wasted-bytes field.
+  std::string field;
+  nlohmann::json old_value;
+  nlohmann::json new_value;
+  std::string text;  // "150/150 passed -> 0/150 passed, failed at round 1"
+};
+
 struct RunComparison {
   std::string old_run_id;
   std::string new_run_id;
@@ -46,6 +60,7 @@ struct RunComparison {
   std::vector<VerdictChange> only_old;
   std::vector<VerdictChange> only_new;
   std::vector<ConfigurationChange> configuration_changes;
+  std::vector<ObservationChange> information;
 
   bool has_regressions() const { return !regressions.empty(); }
 };
@@ -59,9 +74,10 @@ bool is_fix(Verdict old_verdict, Verdict new_verdict);
 RunComparison compare_runs(const RunResult& old_run, const RunResult& new_run);
 
 // {"old_run", "new_run", "regressions", "fixes", "changes", "only_old",
-//  "only_new", "configuration_changes"}; each verdict entry is {"cell",
+//  "only_new", "configuration_changes", "information"}; each verdict entry is {"cell",
 // "test", "old": {"verdict", "evidence"} | null, "new": ... | null,
-// "configuration_changed"}.
+// "configuration_changed"}; each information entry {"cell", "test",
+// "field", "old", "new", "text"}.
 nlohmann::json comparison_to_json(const RunComparison& comparison);
 
 // Sections with a line per entry, then a one-line summary.

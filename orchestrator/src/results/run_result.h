@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -86,6 +87,15 @@ struct HostFacts {
   std::string libvirt_version;
 };
 
+// `run --shard K/N`: which part of the matrix this run is (run/cell_shards.h).
+struct ShardRecord {
+  int index = 0;  // 1-based
+  int count = 0;
+  std::vector<std::string> cells;  // ids of the cells this shard runs, in matrix order
+  std::string basis;               // "limits" or "history": what the costs were estimated from
+  bool operator==(const ShardRecord&) const = default;
+};
+
 struct RunResult {
   std::string run_id;
   std::string tool_version;  // kmod-matrix's own version
@@ -98,6 +108,11 @@ struct RunResult {
   std::string started_at;
   std::string finished_at;
   std::vector<CellResult> cells;
+  std::optional<ShardRecord> shard;  // a shard run; unset for a whole matrix
+  // A run `merge` joined from shard runs: their run ids, and the cells of
+  // the matrix none of them had. Empty otherwise.
+  std::vector<std::string> merged_from;
+  std::vector<std::string> absent_cells;
   // Why the run stopped early on its own (its results could not be written,
   // e.g. a full disk); "" otherwise. Not written to results.json.
   std::string recording_failure;

@@ -1,5 +1,7 @@
 #include "results/test_history.h"
 
+#include <algorithm>
+#include <cstdio>
 #include <sstream>
 
 namespace kmx {
@@ -12,7 +14,74 @@ std::string when(const std::string& run, const std::string& started_at) {
   return started_at.empty() ? "run " + run : "run " + run + " (" + date_of(started_at) + ")";
 }
 
+// A run's rounds as "failed_at/planned", "-" when no round failed.
+std::string rounds_of_run(const RunObservation& o) {
+  return (o.failed_at ? std::to_string(*o.failed_at) : "-") + "/" + std::to_string(*o.planned);
+}
+
+std::string percent(long long part, long long whole) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f%%", whole > 0 ? 100.0 * static_cast<double>(part) / whole : 0.0);
+  return buf;
+}
+
+// Where the runs that failed failed: "at round 1" or "between rounds 1 and 21".
+std::string failure_rounds(const RoundsSummary& r) {
+  if (r.failed_at_min == r.failed_at_max) return "at round " + std::to_string(r.failed_at_min);
+  return "between rounds " + std::to_string(r.failed_at_min) + " and " + std::to_string(r.failed_at_max);
+}
+
+// A history spans many nights; the last few runs are what a reader compares.
+constexpr std::size_t kRunsShown = 10;
+
+void render_observations(std::ostringstream& out, const CellHistory& cell) {
+  if (const auto r = cell.rounds()) {
+    out << "    rounds: ";
+    if (r->runs_failed == 0)
+      out << "none failed in " << r->runs << (r->runs == 1 ? " run" : " runs");
+    else if (r->runs_failed == r->runs)
+      out << "failed " << failure_rounds(*r) << " in " << r->runs_failed << " of " << r->runs << " runs";
+    else
+      out << "failed " << failure_rounds(*r) << " in " << r->runs_failed << " of " << r->runs << " runs, not at all in "
+          << r->runs - r->runs_failed;
+    out << "; " << r->passed << "/" << r->planned << " rounds passed (" << percent(r->passed, r->planned) << ")\n";
+    std::vector<const RunObservation*> with_rounds;
+    for (const auto& o : cell.observations)
+      if (o.planned) with_rounds.push_back(&o);
+    out << "    failed_at/planned per run:" << (with_rounds.size() > kRunsShown ? " ..." : "");
+    for (std::size_t i = with_rounds.size() > kRunsShown ? with_rounds.size() - kRunsShown : 0; i < with_rounds.size();
+         ++i)
+      out << " " << with_rounds[i]->run << " " << rounds_of_run(*with_rounds[i])
+          << (i + 1 < with_rounds.size() ? "," : "");
+    out << "\n";
+  }
+  const RunObservation* lowest = nullptr;
+  for (const auto& o : cell.observations)
+    if (o.min_available_kib && (!lowest || *o.min_available_kib < *lowest->min_available_kib)) lowest = &o;
+  if (lowest) out << "    lowest MemAvailable: " << *lowest->min_available_kib << " KiB in run " << lowest->run << "\n";
+}
+
+nlohmann::json optional_json(const std::optional<long long>& value) {
+  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
+
 }  // namespace
+
+std::optional<RoundsSummary> CellHistory::rounds() const {
+  RoundsSummary r;
+  for (const auto& o : observations) {
+    if (!o.planned) continue;
+    ++r.runs;
+    r.planned += *o.planned;
+    r.passed += o.passed.value_or(0);
+    if (!o.failed_at) continue;
+    r.failed_at_min = r.runs_failed ? std::min(r.failed_at_min, *o.failed_at) : *o.failed_at;
+    r.failed_at_max = r.runs_failed ? std::max(r.failed_at_max, *o.failed_at) : *o.failed_at;
+    ++r.runs_failed;
+  }
+  if (r.runs == 0) return std::nullopt;
+  return r;
+}
 
 TestHistory summarize_test_history(const std::string& test, const std::vector<RecordedVerdict>& timeline) {
   TestHistory history;
@@ -27,6 +96,9 @@ TestHistory summarize_test_history(const std::string& test, const std::vector<Re
     span.last_started_at = v.started_at;
     span.last_evidence = v.evidence;
     ++span.runs;
+    if (v.iterations_planned || v.min_available_kib)
+      history.cells.back().observations.push_back(
+          {v.run_id, v.iterations_planned, v.iterations_passed, v.iterations_failed_at, v.min_available_kib});
   }
   return history;
 }
@@ -50,6 +122,7 @@ std::string render_test_history_text(const TestHistory& history) {
           << when(s.first_run, s.first_started_at);
       if (s.runs > 1) out << " .. " << when(s.last_run, s.last_started_at);
       out << ")\n";
+      render_observations(out, cell);
       continue;
     }
     for (std::size_t i = 0; i < spans.size(); ++i) {
@@ -65,6 +138,7 @@ std::string render_test_history_text(const TestHistory& history) {
     }
     out << "\n";
     if (!spans.back().last_evidence.empty()) out << "    latest evidence: " << spans.back().last_evidence << "\n";
+    render_observations(out, cell);
   }
   return out.str();
 }
@@ -86,6 +160,23 @@ nlohmann::json test_history_to_json(const TestHistory& history) {
                      {"vcpus", cell.cell.vcpus},
                      {"memory_mib", cell.cell.memory_mib},
                      {"spans", spans}});
+    if (const auto r = cell.rounds())
+      cells.back()["rounds"] = {{"runs", r->runs},
+                                {"runs_failed", r->runs_failed},
+                                {"failed_at_min", r->runs_failed ? nlohmann::json(r->failed_at_min) : nullptr},
+                                {"failed_at_max", r->runs_failed ? nlohmann::json(r->failed_at_max) : nullptr},
+                                {"passed", r->passed},
+                                {"planned", r->planned}};
+    if (!cell.observations.empty()) {
+      nlohmann::json observations = nlohmann::json::array();
+      for (const auto& o : cell.observations)
+        observations.push_back({{"run", o.run},
+                                {"planned", optional_json(o.planned)},
+                                {"passed", optional_json(o.passed)},
+                                {"failed_at", optional_json(o.failed_at)},
+                                {"min_available_kib", optional_json(o.min_available_kib)}});
+      cells.back()["observations"] = observations;
+    }
   }
   return {{"test", history.test}, {"cells", cells}};
 }

@@ -4,6 +4,7 @@
 
 #include "kmx/protocol.h"
 #include "run/capped_text.h"
+#include "verdict/console_scan.h"
 
 namespace kmx {
 namespace {
@@ -23,6 +24,7 @@ class BootWatch {
 
   BootRun run(const TestEndObserver& on_test_end) {
     run_.record.requested_tests = plan_.tests;
+    run_.record.planned_rounds = plan_.planned_rounds;
     if (std::string error = driver_.start(plan_.spec); !error.empty()) {
       run_.record.end = BootEnd::kStartFailed;
       run_.record.end_detail = error;
@@ -50,9 +52,16 @@ class BootWatch {
       // Everything is reported once the agent is done: waiting for the guest's
       // own power-off would only cost time (~1.5 s under TCG).
       if (log.done || !driver_.is_running(plan_.spec.name)) break;
-      if (flooded() || watchdog_fired()) break;  // destroyed below, like every other end
+      if (flooded()) break;  // destroyed below, like every other end
+      if (watchdog_fired()) {
+        if (run_.record.end == BootEnd::kTestTimeout || run_.record.end == BootEnd::kLifetimeCap)
+          ask_kernel_for_stacks();
+        break;
+      }
       clock_.sleep_for(kPollInterval);
     }
+    if (auto test = stream_.log().running_test(); test && test_started_at_.count(*test))
+      run_.record.running_seconds[*test] = seconds_between(test_started_at_.at(*test), clock_.now());
     driver_.destroy(plan_.spec.name);
     drain_to_end();
     stream_.finish();
@@ -67,6 +76,50 @@ class BootWatch {
     return run_;
   }
 
+  // The guest stopped answering in time: before it is destroyed, the
+  // kernel lists its blocked tasks (w) and every task (t) on the console.
+  void ask_kernel_for_stacks() {
+    if (!stream_.log().running_test()) return;
+    bool sent = false;
+    for (char key : {'w', 't'}) sent = driver_.send_sysrq(plan_.spec.name, key) || sent;
+    if (!sent) return;
+    const auto give_up = clock_.now() + std::chrono::seconds(plan_.sysrq_wait_s);
+    auto last_output = clock_.now();
+    // Until the console has been quiet for a second, or the wait is over.
+    while (clock_.now() < give_up && seconds_between(last_output, clock_.now()) < 1.0 && !flooded()) {
+      clock_.sleep_for(kPollInterval);
+      if (drain()) last_output = clock_.now();
+    }
+    run_.record.end_detail += "; sysrq w and t sent before the VM was destroyed";
+  }
+
+  // Host time of the first OOM kill during the running test: from the
+  // console as it comes, or from the agent's oom_kill samples.
+  void watch_for_oom(std::string_view console) {
+    const auto running = stream_.log().running_test();
+    if (!running || *running != oom_test_) {
+      oom_test_ = running.value_or("");
+      oom_seen_ = false;
+      console_partial_.clear();
+    }
+    if (oom_test_.empty() || oom_seen_) return;
+    auto seen = [&] {
+      oom_seen_ = true;
+      oom_seen_at_ = clock_.now();
+    };
+    if (auto it = stream_.log().memory.find(oom_test_); it != stream_.log().memory.end() && it->second.oom_killed())
+      return seen();
+    for (std::size_t start = 0; start < console.size();) {
+      const auto end = console.find('\n', start);
+      const std::string_view piece = console.substr(start, end == std::string_view::npos ? end : end - start);
+      if (console_partial_.size() < kMaxWatchedLine) console_partial_.append(piece.substr(0, kMaxWatchedLine));
+      if (end == std::string_view::npos) break;
+      if (console_line_kind(console_partial_) == ConsoleEventKind::kOom) return seen();
+      console_partial_.clear();
+      start = end + 1;
+    }
+  }
+
   // Returns whether either channel had anything new.
   bool drain() {
     const std::string console = driver_.read_console(plan_.spec.name);
@@ -77,6 +130,7 @@ class BootWatch {
     stream_.feed(std::string_view(agent).substr(0, room));
     agent_bytes_ += agent.size();
     note_progress();
+    watch_for_oom(console);
     return !console.empty() || !agent.empty();
   }
 
@@ -136,6 +190,9 @@ class BootWatch {
                     "no agent event within " + std::to_string(plan_.boot_timeout_s) + " s of VM start");
       return false;
     }
+    if (oom_seen_ && log.running_test() == oom_test_ && seconds_between(oom_seen_at_, now) > plan_.oom_grace_s)
+      return fire(BootEnd::kOomGrace, "the kernel OOM-killed during " + oom_test_ + ", still running " +
+                                          std::to_string(plan_.oom_grace_s) + " s later; VM destroyed");
     if (auto test = log.running_test()) {
       const int limit = plan_.test_timeout_s(*test) + plan_.host_grace_s;
       if (seconds_between(test_started_at_.at(*test), now) > limit)
@@ -157,6 +214,11 @@ class BootWatch {
   Clock::TimePoint last_progress_;  // boot event or the last test end, as the host saw them
   std::map<std::string, Clock::TimePoint> test_started_at_;
   std::size_t ended_seen_ = 0;
+  static constexpr std::size_t kMaxWatchedLine = 4096;
+  std::string oom_test_;  // the test watch_for_oom follows
+  bool oom_seen_ = false;
+  Clock::TimePoint oom_seen_at_;
+  std::string console_partial_;  // the console line not yet complete
   CappedText console_;
   std::size_t agent_bytes_ = 0;
   AgentStream stream_;
@@ -182,9 +244,11 @@ std::string guest_cmdline(const std::vector<std::string>& tests,
   // printk.devkmsg=on stops the kernel rate-limiting the agent's markers.
   // printk.devkmsg=on on the command line also locks the setting: a test
   // cannot turn the agent's markers off through the sysctl.
+  // sysrq_always_enabled: distributions mask sysrq's task dumps off the
+  // keyboard (Debian's default 0x1b6), and the host asks for them by key.
   std::string cmdline =
       "console=ttyS0,115200 panic=-1 printk.devkmsg=on loglevel=" + std::to_string(protocol::kConsoleLogLevel) +
-      " rdinit=/init ";
+      " sysrq_always_enabled rdinit=/init ";
   cmdline += protocol::kParamTests;
   for (size_t i = 0; i < tests.size(); ++i) {
     cmdline += (i ? "," : "") + tests[i] + "@" + std::to_string(timeout_s(tests[i]));

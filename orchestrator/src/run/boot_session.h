@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,14 @@ struct BootPlan {
   // and grace plus this.
   int lifetime_margin_s = 120;
   const std::atomic<bool>* stop = nullptr;  // destroy the VM and return when set
+  // kmod.sh rounds per test, for the verdicts' iterations (BootRecord).
+  std::map<std::string, int> planned_rounds;
+  // Once the kernel OOM-kills during a test, the test has this long to end
+  // by itself before the host ends the boot with the OOM on record.
+  int oom_grace_s = 10;
+  // When a watchdog gives up on a running test: sysrq w and t are sent and
+  // the console is read this long (at most) before the VM is destroyed.
+  int sysrq_wait_s = 5;
 };
 
 struct BootRun {

@@ -30,6 +30,8 @@ std::string_view boot_end_name(BootEnd end) {
       return "output-flood";
     case BootEnd::kLifetimeCap:
       return "lifetime-cap";
+    case BootEnd::kOomGrace:
+      return "oom-grace";
   }
   return "unknown";
 }
@@ -230,7 +232,10 @@ class CellRun {
       }
       BootVerdicts verdicts = classify_boot(run.record);
       std::vector<TestResult> decided;
-      for (const auto& v : verdicts.verdicts) decided.push_back(make_result(ctx_.matrix, cell_, v, boot));
+      for (const auto& v : verdicts.verdicts) {
+        decided.push_back(make_result(ctx_.matrix, cell_, v, boot));
+        if (!v.hang_dump.empty()) keep_hang_dump(decided.back(), v.hang_dump, log_suffix);
+      }
       write_test_logs(cell_dir_, ctx_.run_dir, run.record.agent, decided, log_suffix);
       for (const auto& r : decided)
         spdlog::info("[{}] {} {}{} ({:.1f} s): {}", cell_.id(), r.test, to_string(r.verdict),
@@ -252,6 +257,24 @@ class CellRun {
       decided_all.push_back(
           make_result(ctx_.matrix, cell_, TestVerdict{test, Verdict::kError, "boot budget exhausted"}, 0));
     return decided_all;
+  }
+
+  // tests/<id>.hang.txt, named in the test's details beside its first blocked stack.
+  void keep_hang_dump(TestResult& r, const std::string& dump, const std::string& suffix) {
+    const fs::path path = path_under(cell_dir_, fs::path("tests") / (test_file_name(r.test) + suffix + ".hang.txt"));
+    write_file_atomically(path, dump);
+    r.details["hang"]["dump"] = fs::relative(path, ctx_.run_dir).string();
+  }
+
+  // The matrix's rounds where it sets them, else kmod.sh's own count.
+  std::map<std::string, int> planned_rounds(const std::vector<std::string>& tests) const {
+    std::map<std::string, int> planned;
+    for (const auto& test : tests) {
+      int rounds = ctx_.matrix.rounds_for(test);
+      if (auto it = image_.kmod_rounds.find(test); rounds <= 0 && it != image_.kmod_rounds.end()) rounds = it->second;
+      if (rounds > 0) planned[test] = rounds;
+    }
+    return planned;
   }
 
   BootRun boot_once(const std::vector<std::string>& tests, int boot) {
@@ -276,6 +299,7 @@ class CellRun {
     plan.boot_timeout_s = ctx_.matrix.timeouts.boot_s;
     plan.host_grace_s = ctx_.host_grace_s;
     plan.stop = ctx_.stop;
+    plan.planned_rounds = planned_rounds(tests);
     spdlog::info("[{}] boot {}: {} test(s), {} vCPU, {} MiB, {}", cell_.id(), boot, tests.size(), cell_.vcpus,
                  cell_.memory_mib, to_string(ctx_.accel));
     BootRun run = run_boot(ctx_.driver, ctx_.clock, plan,

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <ctime>
 #include <map>
 
@@ -61,7 +62,13 @@ RunResult run_matrix(const Matrix& matrix, ImageSource& images, VmDriver& driver
 
   for (const auto& name : destroy_stale_domains(driver)) spdlog::warn("destroyed stale domain {} of a dead run", name);
 
-  const std::vector<Cell> cells = expand_cells(matrix);
+  run.shard = settings.shard;
+  std::vector<Cell> cells = expand_cells(matrix);
+  if (settings.shard)
+    std::erase_if(cells, [&](const Cell& cell) {
+      const auto& mine = settings.shard->cells;
+      return std::find(mine.begin(), mine.end(), cell.id()) == mine.end();
+    });
   const CellImages prepared = prepare_images(cells, images);
 
   AccelChoice accel{Accel::kTcg, "no image to probe KVM with"};
@@ -74,11 +81,12 @@ RunResult run_matrix(const Matrix& matrix, ImageSource& images, VmDriver& driver
   std::atomic<bool>& stop = settings.stop ? *settings.stop : own_stop;
   // Published after every boot so a killed run loses at most the boot in flight.
   RunRecorder recorder(run, cells.size(), settings.writers, stop);
-  for (const auto& cell : cells)
-    if (auto it = settings.previous.find(cell.id()); it != settings.previous.end()) {
+  // The recorder counts the cells this run has (a shard's), not the matrix's.
+  for (std::size_t i = 0; i < cells.size(); ++i)
+    if (auto it = settings.previous.find(cells[i].id()); it != settings.previous.end()) {
       CellResult previous = it->second;
-      previous.cell = cell;
-      recorder.restore(cell.index, previous);
+      previous.cell = cells[i];
+      recorder.restore(i, previous);
     }
 
   auto run_one = [&](std::size_t index) {

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,8 @@ struct RunSettings {
   std::string tool_version;
   std::string matrix_sha256;
   HostFacts host;
+  // --shard K/N: only these cells run, and the run records which shard it is.
+  std::optional<ShardRecord> shard;
 };
 
 // Throws UnknownInputError before any VM boots when the input names things

@@ -7,6 +7,7 @@
 #include <type_traits>
 
 #include "kmx/protocol.h"
+#include "verdict/kmod_rounds.h"
 
 namespace kmx {
 namespace {
@@ -73,6 +74,45 @@ bool is_marker_nonce(std::string_view text) {
          std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
+namespace {
+
+// A guest figure: finite, and within what any machine has (else -1).
+long long figure_field(const json& j, const char* key) {
+  const double v = number_field<double>(j, key, -1);
+  if (!std::isfinite(v) || v < 0 || v > 1e15) return -1;
+  return static_cast<long long>(v);
+}
+
+MemorySample sample_from(const json& j) {
+  MemorySample s;
+  const double t = number_field<double>(j, "t", 0);
+  s.t = std::isfinite(t) && t > 0 ? std::min(t, AgentStream::kMaxDurationS) : 0;
+  s.available_kib = figure_field(j, "avail");
+  s.slab_kib = figure_field(j, "slab");
+  s.vmalloc_kib = figure_field(j, "vmalloc");
+  s.committed_kib = figure_field(j, "committed");
+  s.oom_kills = figure_field(j, "oom_kills");
+  s.processes = figure_field(j, "procs");
+  return s;
+}
+
+}  // namespace
+
+void MemoryTrace::add(const MemorySample& sample) {
+  if (sample.available_kib >= 0 && (min_available_kib < 0 || sample.available_kib < min_available_kib))
+    min_available_kib = sample.available_kib;
+  peak_processes = std::max(peak_processes, sample.processes);
+  if (first_oom_kills < 0) first_oom_kills = sample.oom_kills;
+  if (first_oom_kill_t < 0 && first_oom_kills >= 0 && sample.oom_kills > first_oom_kills) first_oom_kill_t = sample.t;
+  if (seen++ % stride != 0) return;
+  samples.push_back(sample);
+  if (samples.size() < kMaxSamples) return;
+  std::vector<MemorySample> kept;
+  for (std::size_t i = 0; i < samples.size(); i += 2) kept.push_back(samples[i]);
+  samples = std::move(kept);
+  stride *= 2;
+}
+
 std::vector<std::string> TestOutput::lines() const {
   std::vector<std::string> all = head;
   if (dropped > 0) all.push_back("[kmod-matrix: " + std::to_string(dropped) + " output lines dropped here]");
@@ -125,6 +165,13 @@ void AgentStream::garbage(std::string_view why, std::string_view line) {
   ++log_.garbage_lines;
   if (log_.garbage_samples.size() < 5)
     log_.garbage_samples.push_back(std::string(why) + ": " + sanitize_guest_text(line, 120));
+}
+
+void AgentStream::count_round(const std::string& test, std::string_view text) {
+  const auto index = kmod_round_index(text, test);
+  int& started = log_.rounds_started[test];
+  // Only the next round in order counts: output cannot skip rounds ahead.
+  if (index && *index == started) ++started;
 }
 
 void AgentStream::keep_output(const std::string& test, std::string text) {
@@ -196,7 +243,13 @@ void AgentStream::handle_line(std::string_view line) {
       log_.begin_nonces[test] = nonce;
     }
   } else if (*ev == protocol::kEventOutput && about_running) {
-    keep_output(test, string_field(j, "line").value_or(""));
+    std::string text = string_field(j, "line").value_or("");
+    if (test.starts_with("kmod:")) count_round(test, text);
+    keep_output(test, std::move(text));
+  } else if (*ev == protocol::kEventSample && about_running) {
+    log_.memory[test].add(sample_from(j));
+  } else if (*ev == protocol::kEventHangDump && about_running && !log_.hang_dumps.count(test)) {
+    log_.hang_dumps[test] = string_field(j, "text").value_or("").substr(0, protocol::kMaxHangDumpBytes);
   } else if (*ev == protocol::kEventTestEnd && about_running) {
     TestEndInfo end;
     end.exit_code = number_field<int>(j, "exit", -1);

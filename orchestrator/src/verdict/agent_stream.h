@@ -46,6 +46,34 @@ struct TestEndInfo {
   std::string modstats_after;
 };
 
+// One memory sample of the guest while a test ran (protocol::kEventSample);
+// -1 where the guest's kernel has no such figure.
+struct MemorySample {
+  double t = 0;  // seconds since the test started, as the agent measured
+  long long available_kib = -1;
+  long long slab_kib = -1;
+  long long vmalloc_kib = -1;
+  long long committed_kib = -1;
+  long long oom_kills = -1;
+  long long processes = -1;
+};
+
+// A test's samples, bounded: past kMaxSamples every other one is dropped
+// and only every stride-th new one is kept, so a long test keeps an even
+// curve. The extremes count every sample.
+struct MemoryTrace {
+  static constexpr std::size_t kMaxSamples = 300;
+  std::vector<MemorySample> samples;
+  std::size_t seen = 0;
+  std::size_t stride = 1;
+  long long min_available_kib = -1;
+  long long peak_processes = -1;
+  long long first_oom_kills = -1;  // the counter at the first sample
+  double first_oom_kill_t = -1;    // t of the first sample where it had grown
+  void add(const MemorySample& sample);
+  bool oom_killed() const { return first_oom_kill_t >= 0; }
+};
+
 // One test's output: the first lines up to the boot's budget, then only the
 // last few (a failing test says why at the end).
 struct TestOutput {
@@ -63,6 +91,11 @@ struct AgentLog {
   std::vector<std::string> started;  // requested test ids, in the requested order
   std::map<std::string, TestEndInfo> ended;
   std::map<std::string, TestOutput> output;
+  // kmod.sh rounds a test announced ("run #i", in order from #0): the
+  // round running when it ended is the last of them.
+  std::map<std::string, int> rounds_started;
+  std::map<std::string, MemoryTrace> memory;
+  std::map<std::string, std::string> hang_dumps;  // raw, at most protocol::kMaxHangDumpBytes
   // The nonce of each test's begin marker, as the agent reported it after
   // writing the marker to /dev/kmsg: only console lines carrying it are
   // boundaries (see docs/agent-protocol.md).
@@ -108,6 +141,7 @@ class AgentStream {
   void handle_line(std::string_view line);
   void garbage(std::string_view why, std::string_view line);
   void keep_output(const std::string& test, std::string text);
+  void count_round(const std::string& test, std::string_view text);
 
   std::vector<std::string> requested_;
   AgentLimits limits_;

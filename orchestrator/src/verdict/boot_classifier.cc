@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <cmath>
 
+#include "kmx/protocol.h"
 #include "verdict/console_scan.h"
+#include "verdict/hang_report.h"
+#include "verdict/oom_report.h"
 #include "verdict/test_details.h"
 
 namespace kmx {
@@ -28,8 +31,11 @@ std::string last_output(const AgentLog& agent, const std::string& test) {
 std::optional<TestVerdict> from_console(const std::string& test, const ConsoleFindings& findings) {
   if (auto f = find_kind(findings, ConsoleEventKind::kPanic))
     return TestVerdict{test, Verdict::kPanic, "console: " + f->line};
-  if (auto f = find_kind(findings, ConsoleEventKind::kOom))
-    return TestVerdict{test, Verdict::kOom, "console: " + f->line};
+  if (auto f = find_kind(findings, ConsoleEventKind::kOom)) {
+    // The victim's line says who died and how big it was.
+    const auto victim = find_kind(findings, ConsoleEventKind::kOomVictim);
+    return TestVerdict{test, Verdict::kOom, "console: " + (victim ? victim->line : f->line)};
+  }
   return std::nullopt;
 }
 
@@ -58,6 +64,87 @@ std::string with_bug_report(std::string evidence, const ConsoleFindings& finding
   if (auto bug = first_bug_report(findings))
     evidence += "; " + std::string(bug_phrase(bug->kind)) + ", console: " + bug->line;
   return evidence;
+}
+
+// Figures the guest did not have (-1) are left out, or null for the extremes.
+nlohmann::json memory_json(const MemoryTrace& trace) {
+  auto known = [](long long v) { return v >= 0 ? nlohmann::json(v) : nlohmann::json(nullptr); };
+  nlohmann::json samples = nlohmann::json::array();
+  for (const auto& s : trace.samples) {
+    if (s.available_kib < 0) continue;
+    nlohmann::json sample = {{"t", std::round(s.t * 100) / 100}, {"avail", s.available_kib}};
+    for (const auto& [key, value] : {std::pair{"slab", s.slab_kib},
+                                     {"vmalloc", s.vmalloc_kib},
+                                     {"committed", s.committed_kib},
+                                     {"oom_kills", s.oom_kills},
+                                     {"procs", s.processes}})
+      if (value >= 0) sample[key] = value;
+    samples.push_back(std::move(sample));
+  }
+  nlohmann::json memory = {{"interval_ms", protocol::kSampleMs * static_cast<int>(trace.stride)},
+                           {"samples", samples},
+                           {"min_available_kib", known(trace.min_available_kib)},
+                           {"peak_processes", known(trace.peak_processes)}};
+  if (trace.oom_killed()) memory["first_oom_kill_s"] = std::round(trace.first_oom_kill_t * 100) / 100;
+  return memory;
+}
+
+// Figures the agent streamed while the test ran, whatever its end.
+nlohmann::json streamed_details(const std::string& test, const AgentLog& agent, const ConsoleFindings& findings) {
+  nlohmann::json details = nlohmann::json::object();
+  if (auto it = agent.memory.find(test); it != agent.memory.end() && !it->second.samples.empty())
+    details["memory"] = memory_json(it->second);
+  if (auto victim = find_kind(findings, ConsoleEventKind::kOomVictim)) {
+    nlohmann::json oom = parse_oom_victim(victim->line);
+    if (!oom.empty()) details["oom"] = oom;
+  }
+  return details;
+}
+
+// {planned, passed, failed_at} of a kmod.sh test; null when it has no rounds.
+nlohmann::json iterations_of(const TestVerdict& v, const BootRecord& record) {
+  if (!v.test.starts_with("kmod:") || v.verdict == Verdict::kSkip) return nullptr;
+  const auto planned_it = record.planned_rounds.find(v.test);
+  const int planned = planned_it == record.planned_rounds.end() ? 0 : planned_it->second;
+  const auto started_it = record.agent.rounds_started.find(v.test);
+  const int started = started_it == record.agent.rounds_started.end() ? 0 : started_it->second;
+  if (planned <= 0 && started == 0) return nullptr;
+  nlohmann::json it = {{"planned", planned}};
+  if (v.verdict == Verdict::kPass) {
+    it["passed"] = planned > 0 ? planned : started;
+    it["failed_at"] = nullptr;
+  } else {
+    // The round that was running when the test failed, counted from 1.
+    it["passed"] = started > 0 ? started - 1 : 0;
+    it["failed_at"] = started > 0 ? nlohmann::json(started) : nlohmann::json(nullptr);
+  }
+  return it;
+}
+
+// Where the test's part of the console starts: its accepted begin marker.
+std::size_t segment_start(const BootRecord& record, const std::string& test) {
+  auto nonce = record.agent.begin_nonces.find(test);
+  if (nonce == record.agent.begin_nonces.end()) return 0;
+  const std::string marker =
+      std::string(protocol::kConsoleMarker) + std::string(protocol::kMarkerBegin) + test + " " + nonce->second;
+  const auto at = record.console.find(marker);
+  return at == std::string::npos ? 0 : at;
+}
+
+// A test stopped at its limit: the dump for tests/<id>.hang.txt and its
+// first blocked stack quoted in the evidence.
+void attach_hang_dump(TestVerdict& v, const BootRecord& record) {
+  auto dump = record.agent.hang_dumps.find(v.test);
+  const std::string agent_dump = dump == record.agent.hang_dumps.end() ? "" : dump->second;
+  const std::string sysrq = sysrq_excerpt(record.console, segment_start(record, v.test));
+  if (agent_dump.empty() && sysrq.empty()) return;
+  v.hang_dump = agent_dump;
+  if (!sysrq.empty())
+    v.hang_dump +=
+        (v.hang_dump.empty() ? "" : "\n") + std::string("kmod-matrix: the console from the sysrq dump on\n") + sysrq;
+  const std::string first = first_blocked_stack(agent_dump, sysrq);
+  v.details["hang"] = {{"first_blocked", first}};
+  if (!first.empty()) v.evidence += "; first blocked: " + first;
 }
 
 nlohmann::json details_of(const std::string& test, const TestEndInfo& end, const AgentLog& agent) {
@@ -126,6 +213,8 @@ TestVerdict finished_test(const std::string& test, const TestEndInfo& end, const
 // The guest stopped while this test was running.
 TestVerdict interrupted_test(const std::string& test, const BootRecord& record, const ConsoleFindings& findings) {
   if (auto c = from_console(test, findings)) return *c;
+  // The agent's own samples saw the OOM kill; the console line did not come.
+  if (record.end == BootEnd::kOomGrace) return {test, Verdict::kOom, "host: " + record.end_detail};
   if (record.end == BootEnd::kTestTimeout || record.end == BootEnd::kLifetimeCap)
     return timed_out(test, findings, "host watchdog: " + record.end_detail);
   return {test, Verdict::kError,
@@ -202,12 +291,16 @@ BootVerdicts classify_boot(const BootRecord& record) {
       v = finished_test(test, end->second, record.agent, findings);
     else if (running && *running == test && record.end == BootEnd::kInterrupted)
       result.not_run.push_back(test);  // the user stopped it: no verdict, --resume reruns it
-    else if (running && *running == test)
+    else if (running && *running == test) {
       v = interrupted_test(test, record, findings);
-    else
+      if (auto s = record.running_seconds.find(test); s != record.running_seconds.end()) v->duration_s = s->second;
+    } else
       result.not_run.push_back(test);
     if (!v) continue;
     if (test == flooded) charge_flood(*v, record, findings);
+    v->details.update(streamed_details(test, record.agent, findings));
+    if (auto iterations = iterations_of(*v, record); !iterations.is_null()) v->details["iterations"] = iterations;
+    if (v->verdict == Verdict::kTimeout || v->verdict == Verdict::kHang) attach_hang_dump(*v, record);
     result.verdicts.push_back(std::move(*v));
   }
   return result;

@@ -2,6 +2,7 @@
 // into verdicts with evidence. Pure: no I/O, no clock.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,7 @@ enum class BootEnd {
   kInterrupted,  // the run was stopped (SIGINT/SIGTERM)
   kOutputFlood,  // the guest wrote more than a channel's cap: the flood is the evidence
   kLifetimeCap,  // host watchdog: the VM outlived everything its tests asked for
+  kOomGrace,     // the kernel OOM-killed during a test that was still running a grace later
 };
 
 struct BootRecord {
@@ -28,6 +30,12 @@ struct BootRecord {
   std::string console;  // capped: first and last part, see end_detail
   BootEnd end = BootEnd::kPoweredOff;
   std::string end_detail;  // human text: start error, watchdog limit
+  // kmod.sh rounds each test was to run (the matrix's, else kmod.sh's own
+  // count); absent: not a repeating test, or unknown.
+  std::map<std::string, int> planned_rounds;
+  // The test running when the boot ended: seconds from when the host saw
+  // it start to the end of the boot (its duration, the agent having none).
+  std::map<std::string, double> running_seconds;
 };
 
 struct TestVerdict {
@@ -35,8 +43,12 @@ struct TestVerdict {
   Verdict verdict = Verdict::kError;
   std::string evidence;
   double duration_s = 0;
-  // Figures besides the verdict: {"metrics": {...}, "module_stats": {...}}.
+  // Figures besides the verdict: "metrics", "module_stats", "iterations",
+  // "memory", "oom", "hang" (docs/results-format.md).
   nlohmann::json details = nlohmann::json::object();
+  // For a test stopped at its limit: the agent's process dump and the
+  // kernel's sysrq output, for tests/<id>.hang.txt; "" otherwise.
+  std::string hang_dump;
 };
 
 struct BootVerdicts {

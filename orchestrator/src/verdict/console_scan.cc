@@ -97,7 +97,14 @@ std::optional<std::string> begin_marker_test(std::string_view line,
   return test;
 }
 
+bool names_oom_victim(std::string_view line) {
+  return line.find("Killed process") != std::string_view::npos &&
+         (line.find("Out of memory") != std::string_view::npos || line.find("out of memory") != std::string_view::npos);
+}
+
 void record_finding(std::string_view line, ConsoleFindings& findings) {
+  if (names_oom_victim(line) && !find_kind(findings, ConsoleEventKind::kOomVictim))
+    findings.push_back({ConsoleEventKind::kOomVictim, sanitize_guest_text(line)});
   for (const auto& p : kPatterns) {
     if (!matches(line, p)) continue;
     if (!find_kind(findings, p.kind)) findings.push_back({p.kind, sanitize_guest_text(line)});
@@ -127,6 +134,12 @@ ConsoleReport scan_console(std::string_view console, const std::map<std::string,
   return report;
 }
 
+std::optional<ConsoleEventKind> console_line_kind(std::string_view line) {
+  for (const auto& p : kPatterns)
+    if (matches(line, p)) return p.kind;
+  return std::nullopt;
+}
+
 const ConsoleFindings& findings_of(const ConsoleReport& report, const std::string& test) {
   static const ConsoleFindings kNone;
   auto it = report.per_test.find(test);
@@ -151,6 +164,8 @@ std::string_view to_string(ConsoleEventKind kind) {
       return "UBSAN report";
     case ConsoleEventKind::kKmodThrottle:
       return "request_module throttle";
+    case ConsoleEventKind::kOomVictim:
+      return "OOM victim";
   }
   return "?";
 }

@@ -24,6 +24,10 @@ enum class ConsoleEventKind {
   // running for 5 s. It explains a FAIL (kmod.sh 0008/0009 on slow guests)
   // and is quoted beside the test's own evidence.
   kKmodThrottle,
+  // "Out of memory: Killed process 311 (modprobe) total-vm:...kB, anon-rss:...":
+  // names the OOM killer's victim. Found beside kOom, which the first line
+  // of the report ("... invoked oom-killer") already sets.
+  kOomVictim,
 };
 
 // A short name for evidence ("oops", "WARNING", "KASAN report", ...).
@@ -64,6 +68,10 @@ ConsoleReport scan_console(std::string_view console, const std::map<std::string,
 
 // The findings of one segment (empty when the test has no segment).
 const ConsoleFindings& findings_of(const ConsoleReport& report, const std::string& test);
+
+// The kind of the first pattern one console line matches (kOomVictim aside),
+// for callers that watch the console as it comes.
+std::optional<ConsoleEventKind> console_line_kind(std::string_view line);
 
 // The first finding of the given kind, if any.
 std::optional<ConsoleFinding> find_kind(const ConsoleFindings& findings, ConsoleEventKind kind);

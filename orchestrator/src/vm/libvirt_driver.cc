@@ -94,6 +94,19 @@ LibvirtDriver::Streams* LibvirtDriver::streams(const std::string& name) {
   return it == streams_.end() ? nullptr : &it->second;
 }
 
+bool LibvirtDriver::send_sysrq(const std::string& name, char key) {
+  // Linux input key codes (linux/input-event-codes.h) of the letters sysrq
+  // dumps are asked with.
+  static const std::map<char, unsigned int> kLetters = {{'w', 17}, {'t', 20}, {'m', 50}, {'l', 38}};
+  constexpr unsigned int kLeftAlt = 56, kSysRq = 99;
+  auto letter = kLetters.find(key);
+  if (letter == kLetters.end()) return false;
+  DomainHandle dom{virDomainLookupByName(conn_, name.c_str())};
+  if (!dom.ptr) return false;
+  unsigned int keys[] = {kLeftAlt, kSysRq, letter->second};
+  return virDomainSendKey(dom.ptr, VIR_KEYCODE_SET_LINUX, 100, keys, 3, 0) == 0;
+}
+
 std::string LibvirtDriver::read_console(const std::string& name) {
   std::lock_guard lock(mutex_);
   Streams* s = streams(name);

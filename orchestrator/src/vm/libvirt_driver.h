@@ -23,6 +23,7 @@ class LibvirtDriver : public VmDriver {
   bool is_running(const std::string& name) override;
   void destroy(const std::string& name) override;
   std::vector<std::string> list_own_domains() override;
+  bool send_sysrq(const std::string& name, char key) override;
   std::string read_console(const std::string& name) override;
   std::string read_agent(const std::string& name) override;
   void forget(const std::string& name) override;

@@ -38,6 +38,10 @@ class VmDriver {
   virtual void destroy(const std::string& name) = 0;
   // Names of every running domain of this tool (prefix "kmx-").
   virtual std::vector<std::string> list_own_domains() = 0;
+  // Presses Alt+SysRq+<key> on the guest's keyboard ('w': blocked tasks,
+  // 't': every task): the kernel answers on the console even when nothing
+  // in user space runs. Returns false when the key could not be sent.
+  virtual bool send_sysrq(const std::string& name, char key) = 0;
   // What the guest wrote on each channel since the previous call.
   virtual std::string read_console(const std::string& name) = 0;
   virtual std::string read_agent(const std::string& name) = 0;

@@ -113,6 +113,19 @@ TEST_F(EndToEnd, AgentKillsTestsPastTheirLimitAndReportsTimeout) {
   EXPECT_EQ(test_of(out, "kmod:0003")["boot"], test_of(out, "fault:hang")["boot"]);
   // Whatever 0002 did, the agent never waited for the host watchdog.
   for (const auto& boot : out.results["cells"][0]["boots"]) EXPECT_NE(boot["end"], "test-timeout") << boot.dump();
+  // Killed at its limit, fault:hang leaves the kernel's view of it: its
+  // processes with their kernel stacks, and the sysrq w answer.
+  const auto& hang = test_of(out, "fault:hang");
+  ASSERT_TRUE(hang.contains("hang")) << hang.dump();
+  const std::string dump =
+      read_file(dir_ / "results" / out.results["run_id"].get<std::string>() / hang["hang"]["dump"].get<std::string>());
+  EXPECT_NE(dump.find("(sleep) state S"), std::string::npos) << dump;
+  EXPECT_NE(dump.find("nanosleep"), std::string::npos) << dump;
+  EXPECT_NE(dump.find("sysrq: Show Blocked State"), std::string::npos) << dump;
+  EXPECT_NE(hang["evidence"].get<std::string>().find("first blocked: pid "), std::string::npos) << hang.dump();
+  // Every test was sampled while it ran.
+  EXPECT_FALSE(hang["memory"]["samples"].empty()) << hang.dump();
+  EXPECT_GT(hang["memory"]["min_available_kib"].get<long long>(), 0) << hang.dump();
 }
 
 TEST_F(EndToEnd, MalformedMatrixFailsWithFileLineColumnAndExit2) {
@@ -164,6 +177,13 @@ TEST_F(EndToEnd, Kmod0006At160MibIsOomNotFail) {
   const auto& t = test_of(out, "kmod:0006");
   EXPECT_EQ(t["verdict"], "OOM") << out.output;
   EXPECT_NE(t["evidence"].get<std::string>().find("oom"), std::string::npos) << t.dump();
+  // The kernel's report names the victim; the curve leads up to the kill.
+  EXPECT_FALSE(t["oom"]["victim"].get<std::string>().empty()) << t.dump();
+  EXPECT_GT(t["oom"]["anon_rss_kib"].get<long long>(), 0) << t.dump();
+  EXPECT_FALSE(t["memory"]["samples"].empty()) << t.dump();
+  // The verdict came within the OOM grace of the kill, not at the limit.
+  for (const auto& boot : out.results["cells"][0]["boots"])
+    EXPECT_LT(boot["wall_s"].get<double>(), 120.0) << boot.dump();
 }
 
 TEST_F(EndToEnd, FaultsCostOnlyTheTestThatCausedThem) {
@@ -178,6 +198,20 @@ TEST_F(EndToEnd, FaultsCostOnlyTheTestThatCausedThem) {
   const std::string stall = test_of(out, "fault:stall")["verdict"];
   EXPECT_TRUE(stall == "TIMEOUT" || stall == "HANG") << stall;
   EXPECT_NE(test_of(out, "fault:stall")["evidence"].get<std::string>().find("host watchdog"), std::string::npos);
+  // Before destroying the stalled guest the host asked its kernel for stacks.
+  bool sysrq_sent = false;
+  for (const auto& boot : out.results["cells"][0]["boots"])
+    sysrq_sent = sysrq_sent || boot["end_detail"].get<std::string>().find("sysrq w and t sent") != std::string::npos;
+  EXPECT_TRUE(sysrq_sent) << out.results["cells"][0]["boots"].dump();
+  // The stalled kernel answered the keyboard: its console has the dump.
+  const auto& stalled = test_of(out, "fault:stall");
+  if (stalled.contains("hang")) {
+    const std::string dump = read_file(dir_ / "results" / out.results["run_id"].get<std::string>() /
+                                       stalled["hang"]["dump"].get<std::string>());
+    EXPECT_NE(dump.find("sysrq: Show"), std::string::npos) << dump.substr(0, 2000);
+  } else {
+    ADD_FAILURE() << "no sysrq answer from the stalled guest: " << stalled.dump();
+  }
   EXPECT_EQ(test_of(out, "kmod:0003")["verdict"], "PASS");
   EXPECT_EQ(out.results["cells"][0]["boots"].size(), 3u);
 }

@@ -8,6 +8,7 @@
 
 #include "fuzz_check.h"
 #include "verdict/boot_classifier.h"
+#include "verdict/hang_report.h"
 
 using kmx::fuzz::require;
 
@@ -25,7 +26,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   stream.finish();
   record.agent = stream.log();
   record.console = std::string(console);
-  record.end = static_cast<kmx::BootEnd>(data[0] % 7);
+  record.end = static_cast<kmx::BootEnd>(data[0] % 8);  // through kOomGrace
+  record.planned_rounds = {{"kmod:0001", 150}};
   record.end_detail = "fuzzed end";
 
   const kmx::BootVerdicts result = kmx::classify_boot(record);
@@ -35,6 +37,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const auto again = std::count(result.not_run.begin(), result.not_run.end(), test);
     require(decided + again == 1);
   }
-  for (const auto& v : result.verdicts) (void)v.details.dump();
+  for (const auto& v : result.verdicts) {
+    (void)v.details.dump();
+    require(v.hang_dump.size() <= 2 * kmx::kMaxSysrqExcerptBytes);
+  }
   return 0;
 }

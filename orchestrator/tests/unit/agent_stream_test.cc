@@ -391,3 +391,75 @@ TEST(AgentStream, AgentWithoutConfigProbeLeavesItUnset) {
 
 }  // namespace
 }  // namespace kmx
+
+namespace kmx {
+namespace {
+
+AgentLog log_of(const std::string& agent, std::vector<std::string> tests = {"kmod:0001", "kmod:0002"}) {
+  AgentStream stream(std::move(tests));
+  stream.feed(agent);
+  stream.finish();
+  return stream.log();
+}
+
+TEST(AgentStreamSamples, ALongTestKeepsABoundedEvenCurveAndTrueExtremes) {
+  std::string agent = ev_boot() + ev_start("kmod:0001");
+  for (int i = 0; i < 5000; ++i) agent += ev_sample("kmod:0001", i, i == 4321 ? 7 : 100000 + i, 0, i == 17 ? 900 : 5);
+  const AgentLog log = log_of(agent);
+  const MemoryTrace& trace = log.memory.at("kmod:0001");
+  EXPECT_LT(trace.samples.size(), MemoryTrace::kMaxSamples);
+  EXPECT_GT(trace.samples.size(), MemoryTrace::kMaxSamples / 2 - 10);
+  EXPECT_EQ(trace.samples.front().t, 0);
+  const double step = trace.samples[1].t - trace.samples[0].t;
+  for (std::size_t i = 1; i < trace.samples.size(); ++i) EXPECT_EQ(trace.samples[i].t - trace.samples[i - 1].t, step);
+  EXPECT_EQ(trace.min_available_kib, 7);
+  EXPECT_EQ(trace.peak_processes, 900);
+}
+
+TEST(AgentStreamSamples, HostileFiguresBecomeUnknown) {
+  const AgentLog log = log_of(ev_boot() + ev_start("kmod:0001") +
+                              agent_line({{"ev", "sample"},
+                                          {"test", "kmod:0001"},
+                                          {"t", -5},
+                                          {"avail", 1e300},
+                                          {"slab", "many"},
+                                          {"oom_kills", -3},
+                                          {"procs", 12}}));
+  const MemorySample& s = log.memory.at("kmod:0001").samples.at(0);
+  EXPECT_EQ(s.t, 0);
+  EXPECT_EQ(s.available_kib, -1);
+  EXPECT_EQ(s.slab_kib, -1);
+  EXPECT_EQ(s.oom_kills, -1);
+  EXPECT_EQ(s.processes, 12);
+}
+
+TEST(AgentStreamSamples, SamplesOfATestNotRunningAreGarbage) {
+  const AgentLog log = log_of(ev_boot() + ev_start("kmod:0001") + ev_sample("kmod:0002", 1, 5));
+  EXPECT_FALSE(log.memory.count("kmod:0002"));
+  EXPECT_EQ(log.garbage_lines, 1u);
+}
+
+TEST(AgentStreamSamples, AGrowingOomKillCountMarksTheFirstKill) {
+  const AgentLog log = log_of(ev_boot() + ev_start("kmod:0001") + ev_sample("kmod:0001", 0, 5, 2) +
+                              ev_sample("kmod:0001", 1, 5, 2) + ev_sample("kmod:0001", 2, 5, 3));
+  EXPECT_TRUE(log.memory.at("kmod:0001").oom_killed());
+  EXPECT_EQ(log.memory.at("kmod:0001").first_oom_kill_t, 2);
+}
+
+TEST(AgentStreamHangDump, OnePerTestAndBounded) {
+  const std::string big(3 * protocol::kMaxHangDumpBytes, 'x');
+  const AgentLog log = log_of(ev_boot() + ev_start("kmod:0001") +
+                              agent_line({{"ev", "hang-dump"}, {"test", "kmod:0001"}, {"text", big}}) +
+                              agent_line({{"ev", "hang-dump"}, {"test", "kmod:0001"}, {"text", "second"}}));
+  EXPECT_EQ(log.hang_dumps.at("kmod:0001").size(), protocol::kMaxHangDumpBytes);
+  EXPECT_EQ(log.garbage_lines, 1u);
+}
+
+TEST(AgentStreamRounds, CountsOnlyKmodShRoundsInOrder) {
+  const AgentLog log = log_of(ev_boot() + ev_start("kmod:0001") + ev_round("kmod:0001", 0) + ev_round("kmod:0001", 2) +
+                              ev_round("kmod:0001", 1) + ev_round("kmod:0001", 1));
+  EXPECT_EQ(log.rounds_started.at("kmod:0001"), 2);
+}
+
+}  // namespace
+}  // namespace kmx

@@ -129,6 +129,31 @@ TEST(IntegrationTestProcess, KillsTheTestAtItsDeadline) {
   EXPECT_LT(o.duration_s, 5.0);
 }
 
+TEST(IntegrationTestProcess, TicksWhileRunningAndCallsBeforeKillWithTheTestsGroup) {
+  int ticks = 0;
+  pid_t group = 0;
+  TestHooks hooks;
+  hooks.on_tick = [&](double elapsed) {
+    EXPECT_GE(elapsed, 0.0);
+    ++ticks;
+  };
+  hooks.before_kill = [&](pid_t g) { group = g; };
+  const TestOutcome o = run_test_process(
+      {"/bin/sh", "-c", "sleep 30"}, "/", 1, [](const std::string&) {}, hooks);
+  EXPECT_TRUE(o.timed_out);
+  EXPECT_GE(ticks, 3);
+  EXPECT_GT(group, 1);
+}
+
+TEST(IntegrationTestProcess, NoBeforeKillForATestThatEndsInTime) {
+  bool called = false;
+  TestHooks hooks;
+  hooks.before_kill = [&](pid_t) { called = true; };
+  run_test_process(
+      {"/bin/true"}, "/", 10, [](const std::string&) {}, hooks);
+  EXPECT_FALSE(called);
+}
+
 TEST(IntegrationTestProcess, CutsOverlongOutputLines) {
   std::vector<std::string> lines;
   run_test_process({"/bin/sh", "-c", "head -c 10000 /dev/zero | tr '\\0' x; echo"}, "/", 10,

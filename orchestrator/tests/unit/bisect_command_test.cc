@@ -19,6 +19,7 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::EndsWith;
 using ::testing::HasSubstr;
+using testing::error_of;
 using testing::run_command_line;
 using testing::ScratchDir;
 
@@ -28,14 +29,6 @@ constexpr std::string_view kOneCell =
     "[[kernel]]\nname = \"debian-6.12\"\npackage = \"linux-image-6.12.95+deb12-amd64\"\n"
     "[[kmod]]\nname = \"host\"\n";
 
-std::string error_of(const std::vector<std::string>& args) {
-  try {
-    run_command_line(args);
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
 
 TEST(BisectCommand, IsInTheCommandTable) {
   std::vector<std::string> names;

@@ -405,3 +405,119 @@ TEST(ClassifyBoot, SixtyFourMebibytesOfNewlinesCostLittleMemory) {
 
 }  // namespace
 }  // namespace kmx
+
+namespace kmx {
+namespace {
+
+BootRecord with_rounds(BootRecord r, int planned) {
+  r.planned_rounds["kmod:0001"] = planned;
+  return r;
+}
+
+TEST(ClassifyBootEvidence, AFailureNamesTheRoundItFailedIn) {
+  const auto v = only(
+      classify_boot(with_rounds(record(ev_boot() + ev_start("kmod:0001") + ev_round("kmod:0001", 0) +
+                                           ev_round("kmod:0001", 1) + ev_round("kmod:0001", 2) + ev_end("kmod:0001", 1),
+                                       begin_marker("kmod:0001")),
+                                150)));
+  EXPECT_EQ(v.verdict, Verdict::kFail);
+  EXPECT_EQ(v.details["iterations"], nlohmann::json({{"planned", 150}, {"passed", 2}, {"failed_at", 3}}));
+}
+
+TEST(ClassifyBootEvidence, APassPassedEveryPlannedRound) {
+  const auto v = only(classify_boot(with_rounds(record(ev_boot() + ev_start("kmod:0001") + ev_round("kmod:0001", 0) +
+                                                           ev_round("kmod:0001", 1) + ev_end("kmod:0001", 0),
+                                                       begin_marker("kmod:0001")),
+                                                2)));
+  EXPECT_EQ(v.verdict, Verdict::kPass);
+  EXPECT_EQ(v.details["iterations"], nlohmann::json({{"planned", 2}, {"passed", 2}, {"failed_at", nullptr}}));
+}
+
+TEST(ClassifyBootEvidence, RoundsOutOfOrderOrOfAnotherTestDoNotCount) {
+  const auto v = only(
+      classify_boot(with_rounds(record(ev_boot() + ev_start("kmod:0001") + ev_round("kmod:0001", 0) +
+                                           ev_round("kmod:0001", 7) + ev_round("kmod:0002", 1) + ev_end("kmod:0001", 1),
+                                       begin_marker("kmod:0001")),
+                                150)));
+  EXPECT_EQ(v.details["iterations"]["failed_at"], 1);
+}
+
+TEST(ClassifyBootEvidence, SamplesBecomeTheTestsMemoryCurve) {
+  const auto v = only(classify_boot(record(ev_boot() + ev_start("kmod:0001") + ev_sample("kmod:0001", 0.25, 800000) +
+                                               ev_sample("kmod:0001", 0.5, 600000, 0, 40) +
+                                               ev_sample("kmod:0001", 0.75, 700000, 1) + ev_end("kmod:0001", 0),
+                                           begin_marker("kmod:0001"))));
+  const auto& memory = v.details["memory"];
+  ASSERT_EQ(memory["samples"].size(), 3u);
+  EXPECT_EQ(memory["samples"][1]["avail"], 600000);
+  EXPECT_EQ(memory["min_available_kib"], 600000);
+  EXPECT_EQ(memory["peak_processes"], 40);
+  EXPECT_EQ(memory["first_oom_kill_s"], 0.75);
+}
+
+TEST(ClassifyBootEvidence, AnOomNamesItsVictimAndItsSize) {
+  const auto v = only(classify_boot(
+      record(ev_boot() + ev_start("kmod:0001") + ev_end("kmod:0001", 1),
+             begin_marker("kmod:0001") + "[   41.3] modprobe invoked oom-killer: gfp_mask=0x140cca\n" + kOomLine)));
+  EXPECT_EQ(v.verdict, Verdict::kOom);
+  EXPECT_THAT(v.evidence, HasSubstr("Killed process 312 (modprobe)"));
+  EXPECT_EQ(v.details["oom"]["victim"], "modprobe");
+  EXPECT_EQ(v.details["oom"]["anon_rss_kib"], 1024);
+}
+
+TEST(ClassifyBootEvidence, OomGraceWithoutAConsoleLineIsStillOom) {
+  const auto v = only(classify_boot(
+      record(ev_boot() + ev_start("kmod:0001") + ev_sample("kmod:0001", 1, 1000, 0) + ev_sample("kmod:0001", 2, 900, 1),
+             begin_marker("kmod:0001"), BootEnd::kOomGrace,
+             "the kernel OOM-killed during kmod:0001, still running 10 s later")));
+  EXPECT_EQ(v.verdict, Verdict::kOom);
+  EXPECT_THAT(v.evidence, HasSubstr("still running 10 s later"));
+}
+
+TEST(ClassifyBootEvidence, ATestCutShortByTheHostTakesTheHostsDuration) {
+  BootRecord r = record(ev_boot() + ev_start("kmod:0001"), begin_marker("kmod:0001"), BootEnd::kTestTimeout,
+                        "kmod:0001 still running after 330 s");
+  r.running_seconds["kmod:0001"] = 331.5;
+  EXPECT_DOUBLE_EQ(only(classify_boot(r)).duration_s, 331.5);
+}
+
+TEST(ClassifyBootEvidence, ATestKilledAtItsLimitKeepsTheAgentsDumpAndQuotesTheBlockedStack) {
+  const std::string dump =
+      "kmod-matrix: processes\n\npid 300 (bash) state S pgrp 300 wchan do_wait\n[<0>] do_wait+0x1/0x2\n"
+      "\npid 311 (modprobe) state D pgrp 300 wchan load_module\n[<0>] __schedule+0x2e5/0x870\n"
+      "[<0>] schedule+0x5e/0xd0\n[<0>] load_module+0x10/0x20\n";
+  const auto v = only(classify_boot(record(
+      ev_boot() + ev_start("kmod:0001") + agent_line({{"ev", "hang-dump"}, {"test", "kmod:0001"}, {"text", dump}}) +
+          ev_end_with({{"timed_out", true}, {"signal", 9}, {"duration_s", 300.0}}),
+      begin_marker("kmod:0001") + "[  300.1] sysrq: Show Blocked State\n[  300.1] task:modprobe state:D\n")));
+  EXPECT_EQ(v.verdict, Verdict::kTimeout);
+  EXPECT_THAT(v.hang_dump, HasSubstr("pid 311 (modprobe) state D"));
+  EXPECT_THAT(v.hang_dump, HasSubstr("sysrq: Show Blocked State"));
+  EXPECT_THAT(v.evidence, HasSubstr("first blocked: pid 311 (modprobe) state D pgrp 300 wchan load_module; stack: "
+                                    "__schedule+0x2e5/0x870 < schedule+0x5e/0xd0 < load_module+0x10/0x20"));
+}
+
+TEST(ClassifyBootEvidence, AHostWatchdogKeepsTheKernelsSysrqAnswer) {
+  const auto v = only(classify_boot(record(ev_boot() + ev_start("kmod:0001"),
+                                           begin_marker("kmod:0001") +
+                                               "[  330.0] sysrq: Show Blocked State\n"
+                                               "[  330.0] task:modprobe        state:D stack:0     pid:311   ppid:2\n"
+                                               "[  330.0] Call Trace:\n[  330.0]  <TASK>\n"
+                                               "[  330.0]  __schedule+0x2e5/0x870\n[  330.0]  ? foo+0x1/0x2\n"
+                                               "[  330.0]  schedule+0x5e/0xd0\n",
+                                           BootEnd::kTestTimeout, "kmod:0001 still running after 330 s")));
+  EXPECT_EQ(v.verdict, Verdict::kTimeout);
+  EXPECT_THAT(v.hang_dump, HasSubstr("task:modprobe"));
+  EXPECT_THAT(v.evidence, HasSubstr("first blocked: task:modprobe state:D stack:0 pid:311 ppid:2; stack: "
+                                    "__schedule+0x2e5/0x870 < schedule+0x5e/0xd0"));
+}
+
+TEST(ClassifyBootEvidence, APassingTestHasNoHangDump) {
+  const auto v = only(
+      classify_boot(record(ev_boot() + ev_start("kmod:0001") + ev_end("kmod:0001", 0), begin_marker("kmod:0001"))));
+  EXPECT_EQ(v.hang_dump, "");
+  EXPECT_FALSE(v.details.contains("hang"));
+}
+
+}  // namespace
+}  // namespace kmx

@@ -63,7 +63,7 @@ class RunCell : public ::testing::Test {
 
   CellResult run() {
     CellContext ctx{driver_, clock_, matrix_, "20261122-233800-100", 100, dir_.path(), Accel::kTcg};
-    return run_cell(ctx, cell_, Image{"img-1", "6.1.0-56-amd64", "/cache/vmlinuz", "/cache/initrd.cpio"});
+    return run_cell(ctx, cell_, image_);
   }
   std::vector<std::string> verdicts(const CellResult& r) const {
     std::vector<std::string> out;
@@ -71,6 +71,7 @@ class RunCell : public ::testing::Test {
     return out;
   }
 
+  Image image_{"img-1", "6.1.0-56-amd64", "/cache/vmlinuz", "/cache/initrd.cpio"};
   ScratchDir dir_;
   FakeVmDriver driver_;
   FakeClock clock_;
@@ -361,6 +362,51 @@ TEST(StaleDomains, LeavesDomainsWithoutAnOwnerPidAlone) {
 }
 
 TEST(StaleDomains, OwnProcessIsAlive) { EXPECT_TRUE(process_alive(::getpid())); }
+
+}  // namespace
+}  // namespace kmx
+
+namespace kmx {
+namespace {
+
+TEST_F(RunCell, RoundsComeFromKmodShWhereTheMatrixSetsNone) {
+  image_.kmod_rounds = {{"kmod:0001", 3}};
+  ScriptedBoot boot;
+  boot.agent = {ev_boot() + ev_start("kmod:0001") + ev_round("kmod:0001", 0) + ev_round("kmod:0001", 1) +
+                ev_end("kmod:0001", 1) + ev_start("kmod:0002") + ev_end("kmod:0002", 0) + ev_start("kmod:0003") +
+                ev_end("kmod:0003", 0) + ev_done()};
+  boot.running_polls = 3;
+  driver_.add_boot(boot);
+  matrix_.reruns = 0;
+  const CellResult r = run();
+  EXPECT_EQ(r.tests.at(0).details["iterations"], nlohmann::json({{"planned", 3}, {"passed", 1}, {"failed_at", 2}}));
+}
+
+TEST_F(RunCell, ATestKilledAtItsLimitLeavesItsHangDumpInTheRunDirectory) {
+  ScriptedBoot boot;
+  boot.agent = {ev_boot() + ev_start("kmod:0001") +
+                agent_line({{"ev", "hang-dump"},
+                            {"test", "kmod:0001"},
+                            {"text", "pid 311 (modprobe) state D pgrp 300 wchan x\n[<0>] load_module+0x1/0x2\n"}}) +
+                agent_line({{"ev", "test-end"},
+                            {"test", "kmod:0001"},
+                            {"exit", -1},
+                            {"signal", 9},
+                            {"timed_out", true},
+                            {"duration_s", 300.0}}) +
+                ev_start("kmod:0002") + ev_end("kmod:0002", 0) + ev_start("kmod:0003") + ev_end("kmod:0003", 0) +
+                ev_done()};
+  boot.running_polls = 3;
+  driver_.add_boot(boot);
+  matrix_.reruns = 0;
+  const CellResult r = run();
+  const TestResult& t = r.tests.at(0);
+  EXPECT_EQ(t.verdict, Verdict::kTimeout);
+  EXPECT_THAT(t.evidence, HasSubstr("first blocked: pid 311 (modprobe) state D"));
+  const std::string dump = t.details["hang"]["dump"];
+  EXPECT_EQ(dump, "cells/" + cell_.id() + "/tests/kmod-0001.hang.txt");
+  EXPECT_THAT(read_file(dir_.path() / dump), HasSubstr("load_module+0x1/0x2"));
+}
 
 }  // namespace
 }  // namespace kmx

@@ -28,4 +28,14 @@ inline int run_command_line(std::vector<std::string> args, ContextOptions shared
   return -1;
 }
 
+// What a command line throws (CLI11's or the command's), "(no error)" if nothing.
+inline std::string error_of(const std::vector<std::string>& args) {
+  try {
+    run_command_line(args);
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
 }  // namespace kmx::testing

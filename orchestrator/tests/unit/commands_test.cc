@@ -30,14 +30,16 @@ TEST(Commands, TableListsEveryCommandOnceWithHelp) {
     EXPECT_STRNE(c.help, "") << c.name;
     EXPECT_NE(c.setup, nullptr) << c.name;
   }
-  EXPECT_THAT(names, ElementsAre("run", "check", "cache", "cleanup", "compare", "history", "report", "import", "bisect",
-                                 "bisect-step"));
+  EXPECT_THAT(names, ElementsAre("run", "check", "cache", "cleanup", "compare", "history", "report", "import", "merge",
+                                 "bisect", "bisect-step", "boundary"));
 }
 
 TEST(Commands, SharedOptionsBindToTheContextOptions) {
   CLI::App app;
   ContextOptions shared;
-  for (const auto& c : commands()) c.setup(*app.add_subcommand(c.name, c.help), shared);
+  // What setup returns owns the variables its options write to: keep it.
+  std::vector<CommandRun> runs;
+  for (const auto& c : commands()) runs.push_back(c.setup(*app.add_subcommand(c.name, c.help), shared));
   app.parse(std::vector<std::string>{"/var/kmx", "--cache", "tcg", "--accel", "run"});  // CLI11 parses reversed
   EXPECT_EQ(shared.cache, "/var/kmx");
   EXPECT_EQ(shared.connect, "qemu:///system");
@@ -46,7 +48,9 @@ TEST(Commands, SharedOptionsBindToTheContextOptions) {
 TEST(Commands, CheckRequiresAMatrix) {
   CLI::App app;
   ContextOptions shared;
-  for (const auto& c : commands()) c.setup(*app.add_subcommand(c.name, c.help), shared);
+  // What setup returns owns the variables its options write to: keep it.
+  std::vector<CommandRun> runs;
+  for (const auto& c : commands()) runs.push_back(c.setup(*app.add_subcommand(c.name, c.help), shared));
   EXPECT_THROW(app.parse(std::vector<std::string>{"check"}), CLI::RequiredError);
 }
 

@@ -39,15 +39,18 @@ TEST(ConsoleScan, SegmentsStartAtReportedBeginMarkers) {
   EXPECT_TRUE(find_kind(r.per_test.at("kmod:0001"), ConsoleEventKind::kPanic));
   EXPECT_FALSE(find_kind(r.per_test.at("kmod:0001"), ConsoleEventKind::kOops));
   EXPECT_TRUE(find_kind(r.per_test.at("kmod:0002"), ConsoleEventKind::kOops));
-  EXPECT_EQ(r.whole.size(), 4u);
+  // The OOM line names its victim too.
+  EXPECT_TRUE(find_kind(r.whole, ConsoleEventKind::kOomVictim));
+  EXPECT_EQ(r.whole.size(), 5u);
 }
 
 TEST(ConsoleScan, FindsFirstLineOfEachKindAndDropsCarriageReturns) {
   const ConsoleReport r = scan_console(kOomLine + "\r\n[   41.4] bash invoked oom-killer: gfp_mask=0x140cca\n" +
                                            kHungLine + "\n" + kPanicLine + "\n" + kOopsLine,
                                        {});
-  ASSERT_EQ(r.before_tests.size(), 4u);
+  ASSERT_EQ(r.before_tests.size(), 5u);
   EXPECT_EQ(find_kind(r.before_tests, ConsoleEventKind::kOom)->line, kOomLine);
+  EXPECT_EQ(find_kind(r.before_tests, ConsoleEventKind::kOomVictim)->line, kOomLine);
   EXPECT_THAT(find_kind(r.before_tests, ConsoleEventKind::kPanic)->line, HasSubstr("sysrq triggered crash"));
   EXPECT_THAT(find_kind(r.before_tests, ConsoleEventKind::kOops)->line, HasSubstr("NULL pointer"));
 }

@@ -31,6 +31,8 @@ struct ScriptedBoot {
   std::vector<std::string> console;
   std::vector<std::string> agent;
   int running_polls = kForever;
+  // What the console shows after a send_sysrq (the kernel's answer).
+  std::string after_sysrq;
   // Non-empty: the host side fails while following this boot: read_agent()
   // throws std::runtime_error(read_error) once the agent chunks are used up,
   // or a std::system_error with read_errno when that is set.
@@ -61,7 +63,18 @@ class FakeVmDriver : public VmDriver {
     if (auto it = vms_.find(name); it != vms_.end()) it->second.destroyed = true;
   }
   std::vector<std::string> list_own_domains() override { return domains; }
+  bool send_sysrq(const std::string& name, char key) override {
+    sysrqs.push_back(name + ":" + key);
+    auto it = vms_.find(name);
+    if (it == vms_.end() || it->second.destroyed) return false;
+    it->second.sysrq_pending = true;
+    return true;
+  }
   std::string read_console(const std::string& name) override {
+    if (auto it = vms_.find(name); it != vms_.end() && it->second.sysrq_pending) {
+      it->second.sysrq_pending = false;
+      return script_[it->second.boot].after_sysrq;
+    }
     return next_chunk(name, &ScriptedBoot::console, &Vm::console_reads);
   }
   std::string read_agent(const std::string& name) override {
@@ -79,6 +92,7 @@ class FakeVmDriver : public VmDriver {
   std::vector<VmSpec> started;         // every start() call, failed ones included
   std::vector<std::string> destroyed;  // every destroy() call
   std::vector<std::string> forgotten;
+  std::vector<std::string> sysrqs;   // "<domain>:<key>" of every send_sysrq() call
   std::vector<std::string> domains;  // what list_own_domains() answers
 
  private:
@@ -88,6 +102,7 @@ class FakeVmDriver : public VmDriver {
     int running_answers = 0;
     std::size_t console_reads = 0;
     std::size_t agent_reads = 0;
+    bool sysrq_pending = false;
   };
   std::string next_chunk(const std::string& name, std::vector<std::string> ScriptedBoot::*chunks,
                          std::size_t Vm::*reads) {
@@ -211,6 +226,24 @@ inline std::string ev_end(const std::string& test, int exit_code, double duratio
                      {"duration_s", duration_s}});
 }
 inline std::string ev_done() { return agent_line({{"ev", protocol::kEventDone}}); }
+// A memory sample of the running test (protocol::kEventSample).
+inline std::string ev_sample(const std::string& test, double t, long avail_kib, long oom_kills = 0, long procs = 5) {
+  return agent_line({{"ev", protocol::kEventSample},
+                     {"test", test},
+                     {"t", t},
+                     {"avail", avail_kib},
+                     {"slab", 40000},
+                     {"vmalloc", 10000},
+                     {"committed", 150000},
+                     {"oom_kills", oom_kills},
+                     {"procs", procs}});
+}
+// kmod.sh's announcement of round i (from #0) of a kmod test.
+inline std::string ev_round(const std::string& test, int i) {
+  return agent_line({{"ev", protocol::kEventOutput},
+                     {"test", test},
+                     {"line", "Running test: kmod_test_" + test.substr(5) + " - run #" + std::to_string(i)}});
+}
 
 // The console lines the agent writes to /dev/kmsg around a test, with the
 // nonce ev_start() reports.

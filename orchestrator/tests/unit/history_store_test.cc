@@ -155,6 +155,74 @@ TEST(HistoryStore, TimelineIsPerCellInRunOrderAndFiltered) {
   EXPECT_EQ(store.verdict_timeline({"kmod:0009", "", "kmod-31"}).size(), 0u);
 }
 
+TEST(HistoryStore, RoundsAndMemoryLowPointAreColumnsNullWhereNotReported) {
+  ScratchDir dir;
+  const auto path = dir.path() / "history.db";
+  auto store = HistoryStore::open(path);
+  RunResult run = sample_nightly("n1", "2026-11-20T23:00:00Z");
+  run.cells[1].tests[1].details["iterations"] = {{"planned", 150}, {"passed", 0}, {"failed_at", 1}};
+  store.record_run(run);
+  EXPECT_EQ(count_rows(path,
+                       "SELECT count(*) FROM test_results WHERE iterations_planned=150 AND iterations_passed=150"
+                       " AND iterations_failed_at IS NULL AND min_available_kib=401200"),
+            1);
+  EXPECT_EQ(count_rows(path,
+                       "SELECT count(*) FROM test_results WHERE iterations_failed_at=1 AND iterations_passed=0"
+                       " AND min_available_kib IS NULL"),
+            1);
+  EXPECT_EQ(count_rows(path, "SELECT count(*) FROM test_results WHERE iterations_planned IS NULL"), 2);
+  const auto timeline = store.verdict_timeline({"kmod:0009", "", ""});
+  ASSERT_EQ(timeline.size(), 2u);
+  EXPECT_EQ(timeline[0].iterations_planned, 150);
+  EXPECT_EQ(timeline[0].min_available_kib, 401200);
+  EXPECT_EQ(timeline[1].iterations_failed_at, 1);
+  EXPECT_FALSE(timeline[1].min_available_kib);
+  EXPECT_FALSE(store.verdict_timeline({"kmod:0001", "", ""})[0].iterations_planned);
+}
+
+TEST(HistoryStore, MistypedRoundsAreStoredAsNull) {
+  ScratchDir dir;
+  const auto path = dir.path() / "history.db";
+  RunResult run = sample_nightly("n1", "2026-11-20T23:00:00Z");
+  run.cells[0].tests[1].details["iterations"] = "x";
+  run.cells[0].tests[1].details["memory"] = {{"samples", {"a"}}};
+  HistoryStore::open(path).record_run(run);
+  EXPECT_EQ(count_rows(path,
+                       "SELECT count(*) FROM test_results WHERE iterations_planned IS NULL"
+                       " AND min_available_kib IS NULL"),
+            4);
+}
+
+TEST(HistoryStore, ADatabaseOfSchemaOneUpgradesAndKeepsItsRows) {
+  ScratchDir dir;
+  const auto path = dir.path() / "history.db";
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  const std::string v1 = std::string(history_migration(0)) +
+                         "INSERT INTO runs (run_id, started_at, matrix_name) VALUES ('old', '2026-11-01T01:00:00Z',"
+                         " 'nightly');"
+                         "INSERT INTO cells (run_id, cell_id, kernel_name, kmod_name, vcpus, memory_mib)"
+                         " VALUES ('old', 'c', 'debian-6.12', 'kmod-30', 2, 1024);"
+                         "INSERT INTO test_results (run_id, cell_id, test_id, verdict) VALUES ('old', 'c',"
+                         " 'kmod:0009', 'FAIL');"
+                         "PRAGMA user_version=1;";
+  ASSERT_EQ(sqlite3_exec(db, v1.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  sqlite3_close(db);
+
+  auto store = HistoryStore::open(path);
+  EXPECT_EQ(store.schema_version(), 2);
+  RunResult run = sample_nightly("new", "2026-11-21T23:00:00Z");
+  run.cells[1].tests[1].details["iterations"] = {{"planned", 150}, {"passed", 20}, {"failed_at", 21}};
+  store.record_run(run);
+  const auto timeline = store.verdict_timeline({"kmod:0009", "debian-6.12", ""});
+  ASSERT_EQ(timeline.size(), 2u);
+  EXPECT_EQ(timeline[0].run_id, "old");
+  EXPECT_EQ(timeline[0].verdict, Verdict::kFail);
+  EXPECT_FALSE(timeline[0].iterations_planned);
+  EXPECT_EQ(timeline[1].iterations_failed_at, 21);
+  EXPECT_EQ(timeline[1].iterations_passed, 20);
+}
+
 // Each writer has its own connection, as two kmod-matrix processes would.
 RunResult writer_run(int writer, int index) {
   return sample_nightly("w" + std::to_string(writer) + "-" + std::to_string(index),

@@ -32,8 +32,12 @@ RunResult nightly(const std::string& run_id, const std::string& started_at) {
       results.back().evidence = "console: Out of memory: Killed process 93 (kmx-hog)";
       results.back().expected = {Verdict::kOom};
       results.back().as_expected = true;
+      // More vCPUs, more racing duplicate loads of one module thrown away.
+      results[4].details["module_stats"] = sample_module_stats(vcpus * 3);
       run.cells.push_back(sample_cell(kernel, "kmod-30", vcpus, vcpus * 512, results));
     }
+  // debian-6.1 on 2 vCPUs: kmod:0009 with rounds, a memory curve, an OOM kill and a hang dump.
+  run.cells[1].tests[4].details.update(sample_observations(run.cells[1].cell.id()));
   return run;
 }
 
@@ -96,6 +100,28 @@ TEST(HtmlReport, NoPreviousRunNoChangesSection) {
   EXPECT_THAT(render_html(n.current, {}), Not(HasSubstr("Changes since")));
 }
 
+TEST(HtmlReport, VerdictCellsShowRoundsAndLinkToTheTestsDetails) {
+  NightPair n;
+  const std::string html = render_html(n.current, {});
+  EXPECT_THAT(html, HasSubstr("<span class=\"rounds\">150/150 passed</span><a class=\"detail-link\" "
+                              "href=\"#detail-c1-t4\">details</a></td>"));
+  EXPECT_THAT(html, HasSubstr("<div class=\"test-detail\" id=\"detail-c1-t4\""));
+  EXPECT_THAT(html, HasSubstr("<svg class=\"chart\" id=\"memory-detail-c1-t4\""));
+  EXPECT_THAT(html, HasSubstr("<a class=\"hang-dump\" href=\"cells/debian-6.1.kmod-30.2cpu.1024M/tests/"
+                              "kmod-0009.hang.txt\">task dump</a>"));
+  EXPECT_THAT(html, HasSubstr("<h2>Duplicate-load waste by vCPUs</h2>"));
+  EXPECT_THAT(html, HasSubstr("<svg class=\"chart\" id=\"modstats-kmod-0009\""));
+  EXPECT_THAT(html, Not(HasSubstr("id=\"modstats-kmod-0001\"")));  // no module stats, no chart
+}
+
+TEST(HtmlReport, ChangedRoundsAndWasteAreListedAsInformation) {
+  NightPair n;
+  n.current.cells[0].tests[4].details["module_stats"] = sample_module_stats(9);
+  const std::string html = render_html(n.current, {"", &n.previous});
+  EXPECT_THAT(html, HasSubstr("<li class=\"information\">information: kmod:0009 on debian-6.1.kmod-30.1cpu.512M: "
+                              "Mods failed on load 3 -&gt; 9</li>"));
+}
+
 TEST(HtmlReport, GuestTextIsEscaped) {
   NightPair n;
   n.current.cells[0].tests[0].evidence = "<script>alert(1)</script> \x01";
@@ -131,6 +157,12 @@ TEST(IntegrationHtml, ChromiumBuildsTheMatrixDomAndRunsTheScript) {
   EXPECT_THAT(dom.output, HasSubstr("<li class=\"regression\">"));
   EXPECT_THAT(dom.output, HasSubstr("<table class=\"env\" id=\"environment\">"));
   EXPECT_THAT(dom.output, HasSubstr("<svg id=\"summary-bar\""));
+  // The inline charts survive the browser's parsing as SVG elements.
+  EXPECT_THAT(dom.output, HasSubstr("<svg class=\"chart\" id=\"memory-detail-c1-t4\""));
+  EXPECT_THAT(dom.output, HasSubstr("<svg class=\"chart\" id=\"modstats-kmod-0009\""));
+  EXPECT_THAT(dom.output, HasSubstr("<polyline fill=\"none\""));
+  EXPECT_THAT(dom.output, HasSubstr("<line class=\"marker\""));  // the OOM kill
+  EXPECT_THAT(dom.output, HasSubstr("<a class=\"hang-dump\" href=\""));
 
   const auto png = dir.path() / "report.png";
   const ProcessResult shot =

@@ -21,6 +21,7 @@ RunResult run_with_every_outcome() {
   RunResult run = sample_nightly("n2", "2026-11-21T23:00:00Z");
   auto& tests = run.cells[1].tests;
   tests[1] = sample_test("kmod:0009", Verdict::kPanic, "console: Kernel panic - not syncing: <oops> & \x01 \xff");
+  tests[1].details["iterations"] = {{"planned", 150}, {"passed", 0}, {"failed_at", 1}};
   tests.push_back(sample_test("kmod:0010", Verdict::kError, "host: agent stopped answering"));
   tests.push_back(sample_test("kmod:0011", Verdict::kSkip, "agent: test_kmod not built"));
   TestResult expected_oom = sample_test("kmod:0012", Verdict::kOom, "console: Out of memory: Killed process 81");
@@ -62,6 +63,31 @@ TEST(JunitReport, ErrorSkipAndExpectedVerdicts) {
                              "memory: Killed process 81)\"/>"));
 }
 
+TEST(JunitReport, RoundsAndTheMemoryLowPointAreTestcaseProperties) {
+  const std::string xml = render_junit(run_with_every_outcome(), {});
+  // A PASS with properties is no longer an empty element.
+  EXPECT_THAT(xml, HasSubstr("<testcase name=\"kmod:0009\" classname=\"debian-6.1.kmod-30.1cpu.512M\" "
+                             "time=\"1.500\">\n"
+                             "      <properties>\n"
+                             "        <property name=\"iterations_planned\" value=\"150\"/>\n"
+                             "        <property name=\"iterations_passed\" value=\"150\"/>\n"
+                             "        <property name=\"min_available_kib\" value=\"401200\"/>\n"
+                             "      </properties>\n"
+                             "    </testcase>\n"));
+  // Properties come first, then the failure.
+  EXPECT_THAT(xml, HasSubstr("        <property name=\"iterations_failed_at\" value=\"1\"/>\n"
+                             "      </properties>\n"
+                             "      <failure type=\"PANIC\""));
+}
+
+TEST(JunitReport, MistypedRoundsGiveNoProperties) {
+  RunResult run = run_with_every_outcome();
+  run.cells[0].tests[1].details["iterations"] = {{"planned", "<x>"}};
+  run.cells[0].tests[1].details["memory"] = "x";
+  EXPECT_THAT(render_junit(run, {}),
+              HasSubstr("<testcase name=\"kmod:0009\" classname=\"debian-6.1.kmod-30.1cpu.512M\" time=\"1.500\"/>"));
+}
+
 TEST(JunitReport, FailureIncludesTheBoundedTestLog) {
   ScratchDir dir;
   RunResult run = run_with_every_outcome();
@@ -82,6 +108,9 @@ for suite in xml:
         kinds = ",".join(type(r).__name__ for r in case.result) or "Passed"
         text = "".join((r.text or "") for r in case.result)
         print("case", case.classname, case.name, kinds, case.time, len(text))
+        # junitparser 2 has no testcase properties; read them from its element.
+        for prop in case._elem.iter("property"):
+            print("property", case.classname, case.name, prop.get("name"), prop.get("value"))
 )py";
 
 TEST(IntegrationJunit, JunitparserReadsEverySuiteAndCase) {
@@ -100,6 +129,10 @@ TEST(IntegrationJunit, JunitparserReadsEverySuiteAndCase) {
   EXPECT_THAT(r.output, HasSubstr("kmod:0010 Error 1.5"));
   EXPECT_THAT(r.output, HasSubstr("kmod:0011 Skipped 1.5"));
   EXPECT_THAT(r.output, HasSubstr("kmod:0012 Skipped 1.5"));
+  EXPECT_THAT(r.output, HasSubstr("case debian-6.1.kmod-30.1cpu.512M kmod:0009 Passed 1.5"));
+  EXPECT_THAT(r.output, HasSubstr("property debian-6.1.kmod-30.1cpu.512M kmod:0009 iterations_planned 150\n"));
+  EXPECT_THAT(r.output, HasSubstr("property debian-6.1.kmod-30.1cpu.512M kmod:0009 min_available_kib 401200\n"));
+  EXPECT_THAT(r.output, HasSubstr("property debian-6.12.kmod-30.2cpu.1024M kmod:0009 iterations_failed_at 1\n"));
 }
 
 }  // namespace

@@ -21,6 +21,7 @@ using ::testing::HasSubstr;
 RunResult sample() {
   RunResult run = sample_nightly("20261121-230000-77", "2026-11-21T23:00:00Z");
   run.cells[1].tests[1] = sample_test("kmod:0009", Verdict::kHang, "console: INFO: task modprobe:81 blocked");
+  run.cells[1].tests[1].details["iterations"] = {{"planned", 150}, {"passed", 0}, {"failed_at", 1}};
   run.cells[1].cell.tests.push_back("kmod:0010");  // planned, never decided
   return run;
 }
@@ -69,6 +70,20 @@ TEST(KcidbReport, PlannedTestWithoutVerdictIsMiss) {
   ASSERT_NE(t, nullptr);
   EXPECT_EQ((*t)["status"], "MISS");
   EXPECT_FALSE(t->contains("duration"));
+}
+
+TEST(KcidbReport, RoundsAndTheMemoryLowPointAreInTheTestsMisc) {
+  const json doc = kcidb_json(sample(), {});
+  const json* passed = find_test(doc, "kmod_matrix:20261121-230000-77:debian-6.1.kmod-30.1cpu.512M:kmod:0009");
+  ASSERT_NE(passed, nullptr);
+  EXPECT_EQ((*passed)["misc"]["iterations"], json({{"planned", 150}, {"passed", 150}}));  // no failed_at: none failed
+  EXPECT_EQ((*passed)["misc"]["min_available_kib"], 401200);
+  const json* hung = find_test(doc, "kmod_matrix:20261121-230000-77:debian-6.12.kmod-30.2cpu.1024M:kmod:0009");
+  ASSERT_NE(hung, nullptr);
+  EXPECT_EQ((*hung)["misc"]["iterations"], json({{"planned", 150}, {"passed", 0}, {"failed_at", 1}}));
+  EXPECT_FALSE((*hung)["misc"].contains("min_available_kib"));
+  const json* plain = find_test(doc, "kmod_matrix:20261121-230000-77:debian-6.1.kmod-30.1cpu.512M:kmod:0001");
+  EXPECT_FALSE((*plain)["misc"].contains("iterations"));
 }
 
 TEST(KcidbReport, NoPropertyIsNull) {

@@ -14,6 +14,7 @@ namespace {
 
 using namespace kmx::testing;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;
@@ -25,6 +26,7 @@ std::vector<std::string> lines_of(const std::string& text) {
 RunResult sample() {
   RunResult run = sample_nightly("n2", "2026-11-21T23:00:00Z");
   run.cells[1].tests[1] = sample_test("kmod:0009", Verdict::kPanic, "console: Kernel panic # not syncing\nsecond line");
+  run.cells[1].tests[1].details["iterations"] = {{"planned", 150}, {"passed", 0}, {"failed_at", 1}};
   run.cells[1].tests.push_back(sample_test("kmod:0011", Verdict::kSkip, "agent: test_kmod not built"));
   return run;
 }
@@ -40,7 +42,8 @@ TEST(KtapReport, StartsWithVersionThenPlanOfCells) {
 TEST(KtapReport, EachCellIsAnIndentedKtapDocumentWithItsOwnPlan) {
   const std::string ktap = render_ktap(sample(), {});
   EXPECT_THAT(ktap, HasSubstr("    KTAP version 1\n    # Subtest: debian-6.1.kmod-30.1cpu.512M\n"));
-  EXPECT_THAT(ktap, HasSubstr("    1..2\n    ok 1 kmod:0001\n    ok 2 kmod:0009\nok 1 debian-6.1.kmod-30.1cpu.512M\n"));
+  EXPECT_THAT(ktap, HasSubstr("    1..2\n    ok 1 kmod:0001\n    # iterations: 150/150 passed\n    ok 2 kmod:0009\n"
+                              "ok 1 debian-6.1.kmod-30.1cpu.512M\n"));
   EXPECT_THAT(ktap, HasSubstr("    1..3\n    ok 1 kmod:0001\n"));
 }
 
@@ -50,6 +53,17 @@ TEST(KtapReport, FailuresAreNotOkWithVerdictDiagnosticsAndSkipsAreDirectives) {
                               "    not ok 2 kmod:0009\n"));
   EXPECT_THAT(ktap, HasSubstr("    ok 3 kmod:0011 # SKIP agent: test_kmod not built\n"));
   EXPECT_TRUE(ktap.ends_with("not ok 2 debian-6.12.kmod-30.2cpu.1024M\n")) << ktap;
+}
+
+TEST(KtapReport, RoundsAreADiagnosticBeforeTheirResult) {
+  const std::string ktap = render_ktap(sample(), {});
+  EXPECT_THAT(ktap, HasSubstr("    # iterations: 0/150 passed, failed at round 1\n"
+                              "    # kmod:0009: PANIC: console: Kernel panic # not syncing second line\n"
+                              "    not ok 2 kmod:0009\n"));
+  RunResult run = sample();
+  run.cells[0].tests[1].details["iterations"] = {{"planned", "#1\nnot ok"}};
+  EXPECT_THAT(render_ktap(run, {}), Not(HasSubstr("not ok\n    ok 2")));
+  EXPECT_EQ(render_ktap(run, {}).find("# iterations: 150"), std::string::npos);
 }
 
 TEST(KtapReport, EveryLineIsAVersionPlanResultOrDiagnostic) {

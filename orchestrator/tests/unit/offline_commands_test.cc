@@ -134,6 +134,15 @@ TEST_F(OfflineCommands, HistoryShowsWhenATestStartedFailing) {
   EXPECT_THAT(out_, Not(HasSubstr("debian-6.1/")));
 }
 
+// results.json -> import -> history.db -> history: the rounds survive each step.
+TEST_F(OfflineCommands, HistoryShowsTheRoundsAndMemoryLowPointOfEveryNight) {
+  ASSERT_EQ(import_all(), kExitOk);
+  EXPECT_EQ(run({"history", "kmod:0009", "--kernel", "debian-6.1", "--results", r()}), kExitOk);
+  EXPECT_THAT(out_, HasSubstr("    rounds: none failed in 3 runs; 450/450 rounds passed (100.0%)\n"
+                              "    failed_at/planned per run: n1 -/150, n2 -/150, n3 -/150\n"
+                              "    lowest MemAvailable: 401200 KiB in run n1\n"));
+}
+
 TEST_F(OfflineCommands, HistoryAsJson) {
   ASSERT_EQ(import_all(), kExitOk);
   EXPECT_EQ(run({"history", "kmod:0001", "--kmod", "kmod-30", "--json", "--results", r()}), kExitOk);

@@ -22,4 +22,20 @@ inline ProcessResult run_debian_python(const std::string& script, const std::vec
   return runner.run(argv, options);
 }
 
+// argv: SCHEMA FILE...: checks the schema (draft 7), then each file against
+// it; prints every error and "checked N", exits 1 on any error.
+inline constexpr const char* kValidateJsonSchema = R"py(
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+jsonschema.Draft7Validator.check_schema(schema)
+validator = jsonschema.Draft7Validator(schema)
+bad = 0
+for path in sys.argv[2:]:
+    for e in validator.iter_errors(json.load(open(path))):
+        bad += 1
+        print("invalid:", path, list(e.absolute_path), e.message)
+print("checked", len(sys.argv) - 2)
+sys.exit(1 if bad else 0)
+)py";
+
 }  // namespace kmx::testing

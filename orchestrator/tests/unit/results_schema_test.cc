@@ -60,20 +60,6 @@ const char* kOldResults = R"json({
                         "agent_garbage_samples": [], "agent_problems": []}]}]
 })json";
 
-constexpr const char* kValidate = R"py(
-import json, sys, jsonschema
-schema = json.load(open(sys.argv[1]))
-jsonschema.Draft7Validator.check_schema(schema)
-validator = jsonschema.Draft7Validator(schema)
-bad = 0
-for path in sys.argv[2:]:
-    for e in validator.iter_errors(json.load(open(path))):
-        bad += 1
-        print("invalid:", path, list(e.absolute_path), e.message)
-print("checked", len(sys.argv) - 2)
-sys.exit(1 if bad else 0)
-)py";
-
 TEST(ResultsSchema, FormatVersionMatchesTheSchema) {
   const json schema = json::parse(read_file(kSchema));
   EXPECT_EQ(schema["properties"]["format"]["const"], kResultsFormatVersion)
@@ -87,8 +73,15 @@ TEST(ResultsSchema, EveryWrittenTopLevelAndCellFieldIsDocumented) {
   for (const auto& [key, value] : doc["cells"][0].items())
     EXPECT_TRUE(schema["definitions"]["cell"]["properties"].contains(key)) << key;
   const std::string prose = read_file(kSourceDir / "docs/results-format.md");
-  for (const auto& [key, value] : doc["cells"][0]["tests"][0].items())
-    EXPECT_THAT(prose, HasSubstr("`" + key + "`")) << key;
+  for (const auto& test : doc["cells"][0]["tests"])
+    for (const auto& [key, value] : test.items()) EXPECT_THAT(prose, HasSubstr("`" + key + "`")) << key;
+  // The sample test carries iterations, memory, oom and hang: their fields too.
+  const json& observed = doc["cells"][0]["tests"][1];
+  ASSERT_TRUE(observed.contains("memory"));
+  for (const char* key : {"iterations", "memory", "oom", "hang"})
+    for (const auto& [field, value] : observed[key].items()) EXPECT_THAT(prose, HasSubstr("`" + field + "`")) << field;
+  for (const auto& [field, value] : observed["memory"]["samples"][0].items())
+    EXPECT_THAT(prose, HasSubstr("`" + field + "`")) << field;
   for (const auto& [key, value] : doc["cells"][0]["boots"][0].items())
     EXPECT_THAT(prose, HasSubstr("`" + key + "`")) << key;
   for (const auto& [key, value] : doc["host"].items()) EXPECT_THAT(prose, HasSubstr("`" + key + "`")) << key;
@@ -108,9 +101,26 @@ TEST(IntegrationResultsSchema, WrittenAndOldResultsValidate) {
   write_results_json(realistic_run(), dir.path() / "new");
   write_file_atomically(dir.path() / "old.json", kOldResults);
   const ProcessResult r = run_debian_python(
-      kValidate, {kSchema.string(), (dir.path() / "new/results.json").string(), (dir.path() / "old.json").string()});
+      kValidateJsonSchema,
+      {kSchema.string(), (dir.path() / "new/results.json").string(), (dir.path() / "old.json").string()});
   EXPECT_TRUE(r.ok()) << r.output;
   EXPECT_THAT(r.output, HasSubstr("checked 2"));
+}
+
+TEST(IntegrationResultsSchema, SchemaCatchesMistypedObservations) {
+  ScratchDir dir;
+  json doc = to_json(realistic_run());
+  auto& t = doc["cells"][0]["tests"][1];
+  t["iterations"]["failed_at"] = 0;
+  t["memory"]["samples"][0]["avail"] = "812340";
+  t["oom"]["rss"] = 1;
+  write_file_atomically(dir.path() / "bad.json", doc.dump());
+  const ProcessResult r =
+      run_debian_python(kValidateJsonSchema, {kSchema.string(), (dir.path() / "bad.json").string()});
+  EXPECT_FALSE(r.ok());
+  EXPECT_THAT(r.output, HasSubstr("failed_at"));
+  EXPECT_THAT(r.output, HasSubstr("'812340' is not of type 'integer'"));
+  EXPECT_THAT(r.output, HasSubstr("'rss' was unexpected"));
 }
 
 TEST(IntegrationResultsSchema, SchemaCatchesAnUnknownVerdictAndAnUndocumentedField) {
@@ -119,7 +129,8 @@ TEST(IntegrationResultsSchema, SchemaCatchesAnUnknownVerdictAndAnUndocumentedFie
   doc["cells"][0]["tests"][0]["verdict"] = "MAYBE";
   doc["cells"][0]["surprise"] = 1;
   write_file_atomically(dir.path() / "bad.json", doc.dump());
-  const ProcessResult r = run_debian_python(kValidate, {kSchema.string(), (dir.path() / "bad.json").string()});
+  const ProcessResult r =
+      run_debian_python(kValidateJsonSchema, {kSchema.string(), (dir.path() / "bad.json").string()});
   EXPECT_FALSE(r.ok());
   EXPECT_THAT(r.output, HasSubstr("'MAYBE' is not one of"));
   EXPECT_THAT(r.output, HasSubstr("'surprise' was unexpected"));

@@ -8,6 +8,8 @@
 #include "results/matrix_text_writer.h"
 #include "results/results_json.h"
 #include "results/results_json_writer.h"
+#include "results/test_details_view.h"
+#include "sample_runs.h"
 
 namespace kmx {
 namespace {
@@ -151,6 +153,43 @@ TEST(ResultsJson, AWholeRunReadsBackAsItWasWritten) {
   EXPECT_EQ(back.cells[1].cell.id(), "debian-6.1.host.2cpu.160M");
   EXPECT_EQ(back.cells[1].cell.index, 1);
   EXPECT_EQ(back.cells[0].cell.kernel.source, "debian");
+}
+
+TEST(ResultsJson, IterationsMemoryOomAndHangAreWrittenAndReadBackOnlyWherePresent) {
+  ScratchDir dir;
+  RunResult run = sample_run();
+  run.cells[0].tests[1].details = sample_observations(run.cells[0].cell.id());
+  const nlohmann::json tests = to_json(run)["cells"][0]["tests"];
+  for (const char* key : {"iterations", "memory", "oom", "hang"}) {
+    EXPECT_EQ(tests[1][key], run.cells[0].tests[1].details[key]) << key;
+    EXPECT_FALSE(tests[0].contains(key)) << key;
+  }
+  EXPECT_TRUE(tests[1]["iterations"]["failed_at"].is_null());
+  write_results_json(run, dir.path());
+  const RunResult back = read_run_result(dir.path());
+  EXPECT_EQ(back.cells[0].tests[1].details, run.cells[0].tests[1].details);
+  EXPECT_FALSE(back.cells[0].tests[0].details.contains("iterations"));
+  EXPECT_EQ(to_json(back), to_json(run));
+}
+
+TEST(ResultsJson, ObservationsOfTheWrongTypeAreDroppedAndOversizedOnesCut) {
+  ScratchDir dir;
+  nlohmann::json doc = to_json(sample_run());
+  auto& t = doc["cells"][0]["tests"][0];
+  t["iterations"] = "x";
+  t["oom"] = nlohmann::json::array({1, 2});
+  t["hang"] = 17;
+  t["memory"] = {{"samples", nlohmann::json::array()}};
+  for (int i = 0; i < 3000; ++i) t["memory"]["samples"].push_back("sample " + std::to_string(i));
+  write_file_atomically(dir.path() / "results.json", doc.dump());
+  RunResult back;
+  ASSERT_NO_THROW(back = read_run_result(dir.path()));
+  const auto& details = back.cells[0].tests[0].details;
+  EXPECT_FALSE(details.contains("iterations"));
+  EXPECT_FALSE(details.contains("oom"));
+  EXPECT_FALSE(details.contains("hang"));
+  ASSERT_TRUE(details.contains("memory"));
+  EXPECT_EQ(details["memory"]["samples"].size(), kMaxMemorySamples);
 }
 
 // Issue 14: a boot cut at its cap said so only in end_detail's prose.

@@ -50,5 +50,19 @@ TEST(RunCommand, APlainRunIdGetsAsFarAsLookingForTheRun) {
   EXPECT_THAT(error, HasSubstr("no run 20261122-233800-1 under")) << error;
 }
 
+TEST(RunCommand, ABadShardIsRefusedBeforeAnythingIsLookedUp) {
+  ScratchDir dir;
+  for (const char* bad : {"0/2", "3/2", "1/1001", "half"}) {
+    try {
+      run_command_line({"run", "smoke", "--shard", bad, "--results", dir.path().string()});
+      ADD_FAILURE() << bad << " accepted";
+    } catch (const std::runtime_error& e) {  // main maps it to exit 2
+      EXPECT_THAT(e.what(), HasSubstr("--shard '" + std::string(bad) + "'"));
+      EXPECT_THAT(e.what(), HasSubstr("fix: --shard K/N with 1 <= K <= N <= 1000"));
+    }
+    EXPECT_TRUE(fs::is_empty(dir.path())) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace kmx

@@ -115,6 +115,58 @@ TEST(RunCompare, ConfigurationNotRecordedByTheOldRunIsNoChange) {
   EXPECT_TRUE(compare_runs(o, new_run()).configuration_changes.empty());
 }
 
+TEST(RunCompare, ChangedRoundsAndDuplicateLoadWasteAreInformationNotRegressions) {
+  RunResult n = new_run();
+  n.cells[0].tests[1].details["iterations"] = {{"planned", 150}, {"passed", 20}, {"failed_at", 21}};
+  n.cells[1].tests[1].details["module_stats"] = sample_module_stats(12);
+  const auto c = compare_runs(old_run(), n);
+  EXPECT_FALSE(c.has_regressions());
+  EXPECT_TRUE(c.changes.empty());
+  ASSERT_EQ(c.information.size(), 3u);
+  EXPECT_EQ(c.information[0].cell, "debian-6.1.kmod-30.1cpu.512M");
+  EXPECT_EQ(c.information[0].field, "iterations");
+  EXPECT_EQ(c.information[0].text, "150/150 passed -> 20/150 passed, failed at round 21");
+  EXPECT_TRUE(c.information[0].old_value["failed_at"].is_null());
+  EXPECT_EQ(c.information[0].new_value["failed_at"], 21);
+  EXPECT_EQ(c.information[1].field, "module_stats.delta.Mods failed on load");
+  EXPECT_EQ(c.information[1].old_value, 7);
+  EXPECT_EQ(c.information[1].new_value, 12);
+  EXPECT_EQ(c.information[2].field, "module_stats.delta.Virtual mem wasted bytes");
+  const std::string text = render_comparison_text(c);
+  EXPECT_THAT(text, HasSubstr("information (3): rounds and module stats, not regressions\n"
+                              "  kmod:0009 on debian-6.1.kmod-30.1cpu.512M: 150/150 passed -> 20/150 passed, failed "
+                              "at round 21\n"
+                              "  kmod:0009 on debian-6.12.kmod-30.2cpu.1024M: Mods failed on load 7 -> 12\n"));
+  EXPECT_TRUE(text.ends_with("0 only new, 0 configuration changes, 3 information\n")) << text;
+  const auto j = comparison_to_json(c);
+  EXPECT_EQ(j["information"][1]["field"], "module_stats.delta.Mods failed on load");
+  EXPECT_EQ(j["information"][1]["new"], 12);
+  EXPECT_EQ(j["information"][0]["old"]["passed"], 150);
+}
+
+TEST(RunCompare, AVerdictChangeWithRoundsIsARegressionAndInformation) {
+  RunResult n = new_run();
+  n.cells[0].tests[1].verdict = Verdict::kFail;
+  n.cells[0].tests[1].details["iterations"] = {{"planned", 150}, {"passed", 0}, {"failed_at", 1}};
+  const auto c = compare_runs(old_run(), n);
+  ASSERT_EQ(c.regressions.size(), 1u);
+  ASSERT_EQ(c.information.size(), 1u);
+  EXPECT_EQ(c.information[0].text, "150/150 passed -> 0/150 passed, failed at round 1");
+}
+
+TEST(RunCompare, RoundsOrStatsRecordedOnOneSideOnlyAreNoInformation) {
+  RunResult o = old_run();
+  o.cells[0].tests[1].details.erase("iterations");  // a results.json from before rounds were recorded
+  o.cells[1].tests[1].details["module_stats"] = {{"present", false}, {"why", "no debugfs"}};
+  RunResult n = new_run();
+  n.cells[0].tests[1].details["iterations"] = {{"planned", 150}, {"passed", 0}, {"failed_at", 1}};
+  n.cells[1].tests[1].details["module_stats"] = sample_module_stats(12);
+  n.cells[0].tests[0].details["iterations"] = "x";
+  const auto c = compare_runs(o, n);
+  EXPECT_TRUE(c.information.empty());
+  EXPECT_TRUE(render_comparison_text(c).ends_with("configuration changes\n"));
+}
+
 TEST(RunCompare, JsonHasTheFiveListsWithCellTestAndBothSides) {
   RunResult n = new_run();
   n.cells[1].tests[1] = sample_test("kmod:0009", Verdict::kHang, "console: INFO: task modprobe blocked");

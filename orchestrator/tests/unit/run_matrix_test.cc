@@ -139,13 +139,19 @@ TEST_F(RunMatrix, StopBeforeStartBootsNothingAndStillFinishes) {
   EXPECT_EQ(writer_.finished, 1);
 }
 
-TEST_F(RunMatrix, ResumeKeepsDecidedCellsAndBootsOnlyTheRest) {
+// What an interrupted run recorded for a cell: kmod:0001 passed.
+CellResult decided_cell() {
   CellResult done;
   TestResult t;
   t.test = "kmod:0001";
   t.verdict = Verdict::kPass;
   t.as_expected = true;
   done.tests = {t};
+  return done;
+}
+
+TEST_F(RunMatrix, ResumeKeepsDecidedCellsAndBootsOnlyTheRest) {
+  const CellResult done = decided_cell();
   settings_.previous["k1.host.1cpu.512M"] = done;
   driver_.add_boot(passing_boot("kmod:0001"));
   const RunResult r = run();
@@ -164,6 +170,27 @@ TEST_F(RunMatrix, ResumedCellsSurviveAStopBeforeAnyCellRuns) {
   const RunResult r = run();
   EXPECT_EQ(writer_.final_cells, 1u);
   EXPECT_EQ(r.cells.size(), 1u);
+}
+
+TEST_F(RunMatrix, AShardRunsOnlyItsCellsAndRecordsWhichShardItIs) {
+  settings_.shard = ShardRecord{2, 2, {"k2.host.1cpu.512M"}, "limits"};
+  driver_.add_boot(passing_boot("kmod:0001"));
+  const RunResult r = run();
+  ASSERT_EQ(r.cells.size(), 1u);
+  EXPECT_EQ(r.cells[0].cell.id(), "k2.host.1cpu.512M");
+  EXPECT_EQ(r.shard, settings_.shard);
+  ASSERT_EQ(driver_.started.size(), 1u);
+  EXPECT_THAT(driver_.started[0].name, HasSubstr("-c1-"));  // the cell keeps its matrix index
+  EXPECT_EQ(images_.calls, 1);                              // no image for the other shard's cell
+}
+
+TEST_F(RunMatrix, AResumedShardRestoresItsDecidedCell) {
+  settings_.shard = ShardRecord{2, 2, {"k2.host.1cpu.512M"}, "limits"};
+  settings_.previous["k2.host.1cpu.512M"] = decided_cell();
+  const RunResult r = run();
+  ASSERT_EQ(r.cells.size(), 1u);
+  EXPECT_EQ(r.cells[0].cell.kernel.name, "k2");
+  EXPECT_TRUE(driver_.started.empty());
 }
 
 TEST_F(RunMatrix, AVmThatWillNotStartIsRetriedBeforeItCountsAsError) {

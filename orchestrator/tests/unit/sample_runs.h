@@ -26,6 +26,57 @@ inline TestResult sample_test(const std::string& id, Verdict verdict, std::strin
   return t;
 }
 
+// module_stats as the verdict code records it: before, after and their
+// delta, with failed_loads duplicate loads of kmx_dup_target thrown away.
+inline nlohmann::json sample_module_stats(long long failed_loads) {
+  using nlohmann::json;
+  const json before = {{"Mods ever loaded", 66}, {"Mods failed on load", 1}, {"Virtual mem wasted bytes", 53248}};
+  const json after = {{"Mods ever loaded", 70},
+                      {"Mods failed on load", 1 + failed_loads},
+                      {"Virtual mem wasted bytes", 53248 + 53248 * failed_loads}};
+  return {
+      {"present", true},
+      {"before", {{"fields", before}, {"duplicates", json::array()}}},
+      {"after",
+       {{"fields", after},
+        {"duplicates", json::array({{{"module", "kmx_dup_target"}, {"count", failed_loads}, {"reason", "Load"}}})}}},
+      {"delta",
+       {{"Mods ever loaded", 4},
+        {"Mods failed on load", failed_loads},
+        {"Virtual mem wasted bytes", 53248 * failed_loads}}}};
+}
+
+// Every key the verdict code adds besides metrics, so each renderer meets
+// them all: 150 kmod.sh rounds, memory sampled each second with one OOM kill
+// (of a helper the test started) between t=2 and t=3, the kill itself, and a
+// saved task dump (a real PASS would not have one; renderers must not care).
+inline nlohmann::json sample_observations(const std::string& cell_id) {
+  using nlohmann::json;
+  json samples = json::array();
+  const long long avail[] = {812340, 700100, 401200, 790000, 805000};
+  for (int i = 0; i < 5; ++i)
+    samples.push_back({{"t", 0.25 + i},
+                       {"avail", avail[i]},
+                       {"slab", 40212 + 100 * i},
+                       {"vmalloc", 10240},
+                       {"committed", 150000 + 1000 * i},
+                       {"oom_kills", i >= 3 ? 1 : 0},
+                       {"procs", 12 + 20 * (i % 3)}});
+  return {
+      {"iterations", {{"planned", 150}, {"passed", 150}, {"failed_at", nullptr}}},
+      {"memory", {{"interval_ms", 1000}, {"samples", samples}, {"min_available_kib", 401200}, {"peak_processes", 52}}},
+      {"oom",
+       {{"victim", "kmx-hog"},
+        {"pid", 1234},
+        {"total_vm_kib", 9000},
+        {"anon_rss_kib", 800},
+        {"file_rss_kib", 100},
+        {"shmem_rss_kib", 0}}},
+      {"hang",
+       {{"dump", "cells/" + cell_id + "/tests/kmod-0009.hang.txt"},
+        {"first_blocked", "pid 311 (modprobe) D: stack: load_module+0x1c/0x2f0"}}}};
+}
+
 inline CellResult sample_cell(const std::string& kernel, const std::string& kmod, int vcpus, int memory_mib,
                               std::vector<TestResult> tests) {
   CellResult c;
@@ -79,6 +130,12 @@ inline RunResult sample_nightly(const std::string& run_id, const std::string& st
   run.cells.push_back(
       sample_cell("debian-6.12", "kmod-30", 2, 1024,
                   {sample_test("kmod:0001", Verdict::kPass), sample_test("kmod:0009", Verdict::kPass)}));
+  // kmod:0009 on debian-6.1 carries every observation key; both cells'
+  // kmod:0009 have module stats, more duplicate loads wasted with more vCPUs.
+  TestResult& observed = run.cells[0].tests[1];
+  observed.details = sample_observations(run.cells[0].cell.id());
+  observed.details["module_stats"] = sample_module_stats(3);
+  run.cells[1].tests[1].details["module_stats"] = sample_module_stats(7);
   return run;
 }
 

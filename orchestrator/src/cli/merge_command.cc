@@ -1,0 +1,115 @@
+// merge RUN_DIR... --results DIR: shard runs (run --shard K/N) joined into
+// one new run under DIR, recorded in DIR/history.db and reported like any
+// run. Exits as `run` would have for the whole matrix (0, 1, 3), 2 on bad
+// input; missing shards are a warning, recorded in results.json.
+#include <unistd.h>
+
+#include <iostream>
+#include <memory>
+
+#include "cli/command.h"
+#include "cli/exit_codes.h"
+#include "cli/exit_status.h"
+#include "results/matrix_report.h"
+#include "results/run_merge.h"
+#include "run/run_matrix.h"
+
+namespace kmx {
+namespace {
+
+struct MergeArgs {
+  std::vector<std::string> runs;
+  std::string results = "results";
+  std::vector<std::string> reports;  // FORMAT:FILE, or FORMAT[,FORMAT...] into the merged run's directory
+};
+
+std::vector<ReportRequest> report_requests(const std::vector<std::string>& specs, const std::filesystem::path& dir) {
+  std::vector<ReportRequest> out;
+  for (const auto& spec : specs) {
+    if (spec.find(':') != std::string::npos) {
+      out.push_back(parse_report_request(spec));
+      continue;
+    }
+    std::string_view rest = spec;
+    while (!rest.empty()) {
+      const auto comma = rest.find(',');
+      const std::string name(rest.substr(0, comma));
+      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+      const ReportFormat* format = find_report_format(name);
+      if (format == nullptr)
+        throw std::runtime_error("--report '" + spec + "': unknown format '" + name + "'\n  fix: one of " +
+                                 report_format_names() + ", or FORMAT:FILE");
+      out.push_back({format, dir / format->file_name});
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> matrix_cell_ids(Context& ctx, const std::filesystem::path& matrix_copy) {
+  if (!std::filesystem::exists(matrix_copy))
+    throw MergeError(matrix_copy.string() + " does not exist\n  fix: merge run directories made by kmod-matrix run");
+  std::vector<std::string> ids;
+  for (const auto& cell : expand_cells(parse_matrix_file(matrix_copy, ctx.sources().readers())))
+    ids.push_back(cell.id());
+  return ids;
+}
+
+std::string cell_list(const std::vector<std::string>& ids) {
+  std::string out;
+  for (const auto& id : ids) out += (out.empty() ? "" : ", ") + id;
+  return out;
+}
+
+int merge_command(Context& ctx, const MergeArgs& args) {
+  // Everything is read and checked before the merged directory exists.
+  std::vector<ShardRun> shards;
+  for (const auto& dir : args.runs) shards.push_back(read_shard_run(dir));
+  // Equal digests mean equal matrix copies: any shard's will do.
+  const std::filesystem::path matrix_copy = shards.front().dir / "matrix.toml";
+  const MergedRun merged =
+      merge_shard_runs(shards, matrix_cell_ids(ctx, matrix_copy), new_run_id(static_cast<int>(::getpid())));
+  const std::filesystem::path results = std::filesystem::absolute(args.results);
+  const std::filesystem::path out_dir = results / merged.run.run_id;
+  const std::vector<ReportRequest> reports = report_requests(args.reports, out_dir);
+  if (std::filesystem::exists(out_dir))
+    throw std::runtime_error(out_dir.string() +
+                             " already exists\n  fix: run merge again (a new second gives a new run id)");
+  if (!merged.run.absent_cells.empty())
+    std::cerr << "kmod-matrix: warning: " << merged.run.absent_cells.size() << " of "
+              << merged.run.absent_cells.size() + merged.run.cells.size()
+              << " cells of the matrix are in none of the runs (a shard missing?): "
+              << cell_list(merged.run.absent_cells) << "\n";
+
+  try {
+    assemble_merged_dir(merged, matrix_copy, out_dir);
+    // The writers a run has: results.json, matrix.txt, history.db, reports.
+    const auto writers = ctx.writers_for(out_dir, results, reports);
+    for (const auto& cell : merged.run.cells)
+      for (RunWriter* writer : writers) writer->on_cell(merged.run, cell);
+    for (RunWriter* writer : writers) writer->on_finish(merged.run);
+  } catch (...) {
+    std::error_code ignored;  // no half-merged run left behind
+    std::filesystem::remove_all(out_dir, ignored);
+    throw;
+  }
+  std::cout << "merged " << merged.run.merged_from.size() << " runs (" << cell_list(merged.run.merged_from) << ") into "
+            << merged.run.run_id << "\n\n"
+            << render_matrix(merged.run) << "results: " << (out_dir / "results.json").string() << "\n";
+  return run_exit_status(merged.run, false);
+}
+
+}  // namespace
+
+CommandRun setup_merge_command(CLI::App& command, ContextOptions&) {
+  auto args = std::make_shared<MergeArgs>();
+  command.add_option("runs", args->runs, "run directories of the shard runs (run --shard K/N) to join")->required();
+  command.add_option("--results", args->results, "directory for the merged results/<run-id>/ and history.db")
+      ->capture_default_str();
+  command.add_option("--report", args->reports,
+                     "also write reports of the merged run: FORMAT:FILE, or FORMAT[,FORMAT] into its directory, "
+                     "FORMAT one of " +
+                         report_format_names() + " (repeatable)");
+  return [args](Context& ctx) { return merge_command(ctx, *args); };
+}
+
+}  // namespace kmx

@@ -1,0 +1,35 @@
+// The HTML report's per-test sections below the matrix: kmod.sh rounds, the
+// guest's memory curve with its OOM kills, the OOM victim, the hang dump;
+// and per test, duplicate-load waste (module stats) against vCPUs across
+// the run's cells. Inline SVG only (svg_chart.h); guest text escaped.
+#pragma once
+
+#include <sstream>
+#include <string>
+
+#include "results/report_context.h"
+#include "results/test_details_view.h"
+
+namespace kmx {
+
+// Whether a test has anything for a detail section: memory, an OOM kill or a
+// hang. Rounds alone do not make one; the matrix shows them.
+bool has_test_details(const TestResult& test);
+
+// The id of a test's detail section: by position, so guest text never
+// decides it and two tests never share one.
+std::string test_detail_anchor(std::size_t cell_index, std::size_t test_index);
+
+// MemAvailable (MiB) over the test's seconds, a dashed marker wherever
+// oom_kills went up, a dot at the lowest point.
+std::string memory_chart_svg(const std::string& id, const MemoryCurve& curve);
+
+// <h2>Tests in detail</h2> and a section per test with details; nothing
+// when no test has any.
+void write_test_details(std::ostringstream& out, const RunResult& run, const ReportContext& context);
+
+// <h2>Duplicate-load waste by vCPUs</h2>: a chart per test id with module
+// stats, a series per kernel/kmod; nothing when no test recorded them.
+void write_module_stats_charts(std::ostringstream& out, const RunResult& run);
+
+}  // namespace kmx

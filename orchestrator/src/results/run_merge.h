@@ -1,0 +1,51 @@
+// `merge`: shard runs (run --shard K/N) joined into one run, as if the whole
+// matrix had run at once: every cell in matrix order, with its cell
+// directory (logs, dumps) beside it so every path in results.json still
+// leads to its file. Shards of different matrices, or two runs with the same
+// cell, are refused; missing cells are allowed and recorded.
+#pragma once
+
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "results/run_result.h"
+
+namespace kmx {
+
+// Bad input for merge: what() names the run directories and the fix.
+class MergeError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct ShardRun {
+  std::filesystem::path dir;
+  RunResult run;
+  std::string matrix_sha256;  // as recorded, else of the run's matrix.toml
+};
+
+// Throws MergeError naming `dir` when it has no results.json or it is unreadable.
+ShardRun read_shard_run(const std::filesystem::path& dir);
+
+struct MergedRun {
+  RunResult run;
+  // For each merged cell, the run directory it comes from.
+  std::vector<std::pair<std::string, std::filesystem::path>> cell_dirs;
+};
+
+// Pure: checks the shards against each other and against the matrix's cell
+// ids (in matrix order), and joins them under `run_id`. Header facts (tool
+// version, host, accelerator) are the first shard's by shard index;
+// started_at is the earliest, finished_at the latest.
+MergedRun merge_shard_runs(const std::vector<ShardRun>& shards, const std::vector<std::string>& matrix_cells,
+                           const std::string& run_id);
+
+// The merged run's directory: the matrix copy and every merged cell's
+// cells/<id>/ tree, hard-linked where the filesystem allows, else copied.
+// Writes no results file: the caller hands the run to its writers.
+void assemble_merged_dir(const MergedRun& merged, const std::filesystem::path& matrix_copy,
+                         const std::filesystem::path& out_dir);
+
+}  // namespace kmx
