@@ -18,8 +18,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using ::testing::EndsWith;
-using ::testing::HasSubstr;
 using testing::error_of;
+using ::testing::HasSubstr;
 using testing::run_command_line;
 using testing::ScratchDir;
 
@@ -28,7 +28,6 @@ constexpr std::string_view kOneCell =
     "[rounds]\n\"kmod:0009\" = 20\n"
     "[[kernel]]\nname = \"debian-6.12\"\npackage = \"linux-image-6.12.95+deb12-amd64\"\n"
     "[[kmod]]\nname = \"host\"\n";
-
 
 TEST(BisectCommand, IsInTheCommandTable) {
   std::vector<std::string> names;

@@ -16,8 +16,8 @@ namespace kmx {
 namespace {
 
 namespace fs = std::filesystem;
-using ::testing::HasSubstr;
 using testing::error_of;
+using ::testing::HasSubstr;
 using testing::run_command_line;
 using testing::ScratchDir;
 
@@ -25,7 +25,6 @@ constexpr std::string_view kOneCell =
     "tests = [\"kmod:0006\"]\nvcpus = [2]\nmemory_mib = [1024]\n"
     "[[kernel]]\nname = \"debian-6.12\"\npackage = \"linux-image-6.12.95+deb12-amd64\"\n"
     "[[kmod]]\nname = \"host\"\n";
-
 
 class BoundaryCommand : public ::testing::Test {
  protected:
