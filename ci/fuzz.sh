@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-${FUZZ_SECONDS:-60}}"
 cxx="${FUZZ_CXX:-$(command -v clang++-14 || command -v clang++ || true)}"
 [[ -n $cxx ]] || { echo "[fuzz] no clang++: apt install clang-14 libclang-rt-14-dev" >&2; exit 2; }
-targets=(agent_stream console_scan boot_classifier matrix_parser axis_range shard_spec)
+targets=(agent_stream console_scan boot_classifier matrix_parser axis_range shard_spec hosts_file owner_metadata)
 
 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER="$cxx" -DKMX_FUZZ=ON >/dev/null
 cmake --build build-fuzz -j "$(nproc)" --target "${targets[@]/#/fuzz_}"

@@ -10,6 +10,8 @@
 #   ci/nightly.sh --merge RUN_DIR...     the shards' runs joined into one run
 #                                        with the reports, then compared
 # Every shard must see the same history.db (or none): it balances the cells.
+# KMX_HOSTS=FILE runs the cells on the libvirt hosts of that hosts file
+# ([[host]] entries, see README "Several libvirt hosts").
 #
 # Exit: 0 nothing regressed (persistent infrastructure errors are reported,
 # not failed), 1 regressions or unexpected verdicts, 2 bad input or host. A
@@ -35,7 +37,7 @@ latest_run() { find "$results" -mindepth 1 -maxdepth 1 -type d -name '2*' -print
 run_with_retries() {
   run_status=3
   for attempt in 1 2 3; do
-    "$kmx" run "$@" --results "$results"
+    "$kmx" run "$@" --results "$results" ${KMX_HOSTS:+--hosts "$KMX_HOSTS"}
     run_status=$?
     [[ $run_status == 3 ]] || break
     echo "[nightly] attempt $attempt ended with infrastructure errors only (exit 3)" >&2

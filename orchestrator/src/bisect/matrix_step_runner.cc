@@ -80,13 +80,13 @@ void MatrixStepRunner::prepare(const std::string& commit) {
 std::optional<RunRecord> run_test_once(const Matrix& matrix, const std::string& test, RunSettings s,
                                        const fs::path& results_dir,
                                        const std::function<std::vector<RunWriter*>(const fs::path&)>& writers_for,
-                                       ImageSource& images, VmDriver& driver, Clock& clock) {
+                                       ImageSource& images, Clock& clock) {
   std::error_code ignored;
   fs::remove_all(s.run_dir, ignored);  // a run cut short before: it starts again
   fs::create_directories(s.run_dir);
   s.previous.clear();
   s.writers = writers_for ? writers_for(s.run_dir) : std::vector<RunWriter*>{};
-  const RunResult result = run_matrix(matrix, images, driver, clock, s);
+  const RunResult result = run_matrix(matrix, images, clock, s);
   if (s.stop && *s.stop) return std::nullopt;  // whatever an interrupted boot showed, it is run again
   const std::string run_dir = fs::relative(s.run_dir, results_dir).string();
   for (const auto& cell : result.cells)
@@ -101,8 +101,7 @@ std::optional<RunRecord> MatrixStepRunner::run(const std::string& commit, int ru
   RunSettings s = setup_.settings;
   s.run_id = setup_.settings.run_id + "-" + commit.substr(0, 12) + "-" + number;
   s.run_dir = setup_.results_dir / "steps" / commit.substr(0, 12) / ("run-" + number);
-  return run_test_once(prepared_, setup_.test, std::move(s), setup_.results_dir, setup_.writers_for, images_, driver_,
-                       clock_);
+  return run_test_once(prepared_, setup_.test, std::move(s), setup_.results_dir, setup_.writers_for, images_, clock_);
 }
 
 }  // namespace kmx

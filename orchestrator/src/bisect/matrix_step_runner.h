@@ -15,7 +15,6 @@
 #include "matrix/matrix.h"
 #include "run/image_source.h"
 #include "run/run_matrix.h"
-#include "vm/vm_driver.h"
 
 namespace kmx {
 
@@ -58,7 +57,7 @@ Matrix only_test(Matrix matrix, const std::string& test);
 std::optional<RunRecord> run_test_once(
     const Matrix& matrix, const std::string& test, RunSettings settings, const std::filesystem::path& results_dir,
     const std::function<std::vector<RunWriter*>(const std::filesystem::path& run_dir)>& writers_for,
-    ImageSource& images, VmDriver& driver, Clock& clock);
+    ImageSource& images, Clock& clock);
 
 // The one-cell matrix at `commit`: the bisected axis replaced by a `source`
 // spec of `tree`, `test` the only test, no reruns or expectations (a step's
@@ -67,8 +66,8 @@ Matrix matrix_at(const StepRunnerSetup& setup, const std::string& commit, const 
 
 class MatrixStepRunner : public StepRunner {
  public:
-  MatrixStepRunner(StepRunnerSetup setup, ImageSource& images, VmDriver& driver, Clock& clock)
-      : setup_(std::move(setup)), images_(images), driver_(driver), clock_(clock) {}
+  MatrixStepRunner(StepRunnerSetup setup, ImageSource& images, Clock& clock)
+      : setup_(std::move(setup)), images_(images), clock_(clock) {}
   std::optional<RunRecord> run(const std::string& commit, int run) override;
 
  private:
@@ -76,7 +75,6 @@ class MatrixStepRunner : public StepRunner {
 
   StepRunnerSetup setup_;
   ImageSource& images_;
-  VmDriver& driver_;
   Clock& clock_;
   std::string prepared_commit_;
   Matrix prepared_;

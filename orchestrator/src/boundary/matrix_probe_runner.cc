@@ -61,7 +61,7 @@ std::optional<RunRecord> MatrixProbeRunner::run(int value, int repeat) {
   s.run_id = setup_.settings.run_id + "-" + name;
   s.run_dir = setup_.results_dir / "probes" / name;
   return run_test_once(matrix_for_probe(setup_, value), setup_.test, std::move(s), setup_.results_dir,
-                       setup_.writers_for, images_, driver_, clock_);
+                       setup_.writers_for, images_, clock_);
 }
 
 }  // namespace kmx

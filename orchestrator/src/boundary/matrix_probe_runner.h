@@ -13,7 +13,6 @@
 #include "matrix/matrix.h"
 #include "run/image_source.h"
 #include "run/run_matrix.h"
-#include "vm/vm_driver.h"
 
 namespace kmx {
 
@@ -43,14 +42,13 @@ std::string probe_name(BoundaryAxis axis, int value, int repeat);
 
 class MatrixProbeRunner : public ProbeRunner {
  public:
-  MatrixProbeRunner(ProbeRunnerSetup setup, ImageSource& images, VmDriver& driver, Clock& clock)
-      : setup_(std::move(setup)), images_(images), driver_(driver), clock_(clock) {}
+  MatrixProbeRunner(ProbeRunnerSetup setup, ImageSource& images, Clock& clock)
+      : setup_(std::move(setup)), images_(images), clock_(clock) {}
   std::optional<RunRecord> run(int value, int repeat) override;
 
  private:
   ProbeRunnerSetup setup_;
   ImageSource& images_;
-  VmDriver& driver_;
   Clock& clock_;
 };
 

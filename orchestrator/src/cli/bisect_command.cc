@@ -167,7 +167,7 @@ int bisect_command(Context& ctx, const BisectArgs& args) {
     step.settings.run_id = state.bisect_id;
     step.settings.matrix_sha256 = sha256_file(dir / state.matrix_file);
     step.writers_for = [&ctx](const fs::path& run_dir) { return ctx.writers_for(run_dir); };
-    MatrixStepRunner runner(std::move(step), ctx.images(), ctx.driver(), ctx.clock());
+    MatrixStepRunner runner(std::move(step), ctx.images(), ctx.clock());
     BisectSession(state, repo, runner,
                   StepContext{ctx.clock(), [&] { save_bisect_state(state, dir); }, &ctx.stop(), state.axis})
         .run();

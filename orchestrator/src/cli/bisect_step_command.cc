@@ -121,7 +121,7 @@ int bisect_step(Context& ctx, const BisectStepArgs& args) {
   setup.apply_to(step.settings);
   step.settings.run_id = id;
   step.writers_for = [&ctx](const fs::path& run_dir) { return ctx.writers_for(run_dir); };
-  MatrixStepRunner runner(std::move(step), ctx.images(), ctx.driver(), ctx.clock());
+  MatrixStepRunner runner(std::move(step), ctx.images(), ctx.clock());
 
   spdlog::info("bisect-step {}: {} at {} {}", id, args.test, record.commit.substr(0, 12), record.subject);
   const auto save = [&] { write_file_atomically(dir / "step.json", to_json(record).dump(2) + "\n"); };

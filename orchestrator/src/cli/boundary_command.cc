@@ -128,7 +128,7 @@ int boundary_command(Context& ctx, const BoundaryArgs& args) {
   spdlog::info("boundary {}: {} on {}/{} over {} {}..{} step {}; results go to {}", id, report.test, report.kernel,
                report.kmod, to_string(plan.axis), plan.range.low, plan.range.high, plan.range.step, dir.string());
 
-  MatrixProbeRunner runner(std::move(probes), ctx.images(), ctx.driver(), ctx.clock());
+  MatrixProbeRunner runner(std::move(probes), ctx.images(), ctx.clock());
   search_and_record(report, runner, dir);
   spdlog::info("boundary {}: {} probes; {}", id, report.result.probes.size(), (dir / "boundary.json").string());
   std::cout << render_boundary_summary(report) << "\n";

@@ -1,7 +1,6 @@
 // check: validate a matrix, resolve every kernel and kmod it names, and list
 // its cells (with --shard K/N, the cells that shard would run); bad input
 // exits 2 exactly where `run` would stop.
-#include <algorithm>
 #include <iostream>
 #include <memory>
 
@@ -29,11 +28,9 @@ int check_command(Context& ctx, const CheckArgs& args) {
     shard = select_shard(checked.matrix, *spec, args.results);
     for (const auto& line : shard->summary) std::cout << line << "\n";
   }
-  for (const auto& cell : expand_cells(checked.matrix)) {
-    const auto& mine = shard ? shard->record.cells : std::vector<std::string>{};
-    if (!shard || std::find(mine.begin(), mine.end(), cell.id()) != mine.end())
-      std::cout << cell.id() << "  " << cell.tests.size() << " tests\n";
-  }
+  std::vector<Cell> cells = expand_cells(checked.matrix);
+  if (shard) cells = cells_in_shard(std::move(cells), shard->record.cells);
+  for (const auto& cell : cells) std::cout << cell.id() << "  " << cell.tests.size() << " tests\n";
   return kExitOk;
 }
 

@@ -28,9 +28,22 @@ CacheDir& Context::cache() {
   return *cache_;
 }
 
-VmDriver& Context::driver() {
-  if (!driver_) driver_ = std::make_unique<LibvirtDriver>(options_.connect);
-  return *driver_;
+const std::vector<HostEntry>& Context::hosts() {
+  if (!hosts_) {
+    std::vector<HostEntry> from_file;
+    if (!options_.hosts_file.empty()) from_file = read_hosts_file(options_.hosts_file);
+    std::vector<HostEntry> list = host_list(options_.connect, from_file);
+    if (list.empty()) list.push_back({"qemu:///system"});
+    hosts_ = std::move(list);
+  }
+  return *hosts_;
+}
+
+VmDriver& Context::driver(std::size_t host) {
+  const auto& list = hosts();
+  if (drivers_.size() < list.size()) drivers_.resize(list.size());
+  if (!drivers_.at(host)) drivers_[host] = std::make_unique<LibvirtDriver>(list[host].uri);
+  return *drivers_[host];
 }
 
 ImageSource& Context::images() {

@@ -8,12 +8,14 @@
 #include <atomic>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "cli/installation.h"
 #include "images/cache_dir.h"
 #include "images/source_registry.h"
+#include "matrix/host_list.h"
 #include "os/clock.h"
 #include "os/process_runner.h"
 #include "results/report_writer.h"
@@ -25,9 +27,11 @@ namespace kmx {
 
 // Options several commands take; each command binds the ones it offers.
 struct ContextOptions {
-  std::string cache;                       // empty: $KMX_CACHE or /var/cache/kmod-matrix
-  std::string connect = "qemu:///system";  // libvirt URI
-  std::string agent;                       // empty: the installed one
+  std::string cache;  // empty: $KMX_CACHE or /var/cache/kmod-matrix
+  // libvirt hosts: every --connect URI, then a hosts file's; neither: the local qemu:///system.
+  std::vector<std::string> connect;
+  std::string hosts_file;
+  std::string agent;  // empty: the installed one
 };
 
 class Context {
@@ -44,8 +48,11 @@ class Context {
   const Installation& installation() const { return installation_; }
 
   CacheDir& cache();
-  VmDriver& driver();     // connects on first use
-  ImageSource& images();  // providers from sources(), built on first use
+  // The hosts the options name, read and checked on first use (throws
+  // MatrixError for a bad URI or hosts file).
+  const std::vector<HostEntry>& hosts();
+  VmDriver& driver(std::size_t host = 0);  // hosts()[host]; connects on first use
+  ImageSource& images();                   // providers from sources(), built on first use
   // The files of a run directory: results.json, matrix.txt; with a
   // results_root, <results_root>/history.db as the run goes; and each
   // requested report when the run ends.
@@ -61,7 +68,8 @@ class Context {
   SourceRegistry sources_;
   Installation installation_;
   std::unique_ptr<CacheDir> cache_;
-  std::unique_ptr<VmDriver> driver_;
+  std::optional<std::vector<HostEntry>> hosts_;
+  std::vector<std::unique_ptr<VmDriver>> drivers_;
   std::unique_ptr<ImageSource> images_;
   std::vector<std::unique_ptr<RunWriter>> writers_;
 };

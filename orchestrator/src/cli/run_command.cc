@@ -95,7 +95,7 @@ int run_command(Context& ctx, const RunArgs& args) {
     settings.shard = std::move(selected.record);
   }
   RunSetup setup(ctx, args.accel, args.jobs, settings.run_dir / "accel-probe", settings.run_id);
-  ctx.driver();  // an unreachable libvirt is found before there is a run directory
+  setup.apply_to(settings);  // unreachable hosts are found before there is a run directory
   std::filesystem::create_directories(settings.run_dir);
   if (args.resume.empty()) write_file_atomically(settings.run_dir / kMatrixCopy, read_file(matrix_file));
   if (args.resume.empty() && settings.shard) write_shard_file(settings.run_dir, *settings.shard);
@@ -103,14 +103,13 @@ int run_command(Context& ctx, const RunArgs& args) {
   std::filesystem::create_directories(ctx.cache().root());
   spdlog::info("run {}: {} cells; results go to {}", settings.run_id,
                settings.shard ? settings.shard->cells.size() : expand_cells(matrix).size(), settings.run_dir.string());
-  setup.apply_to(settings);
   settings.matrix_sha256 = sha256_file(settings.run_dir / kMatrixCopy);
   // A shard is not a night: merge records the joined run. Kept out of
   // history.db, shards also leave the durations the other shards plan from,
   // and `compare --previous`, untouched.
   settings.writers = ctx.writers_for(
       settings.run_dir, settings.shard ? std::filesystem::path{} : std::filesystem::absolute(args.results), reports);
-  RunResult result = run_matrix(matrix, ctx.images(), ctx.driver(), ctx.clock(), settings);
+  RunResult result = run_matrix(matrix, ctx.images(), ctx.clock(), settings);
 
   std::cout << "\n" << render_matrix(result) << "results: " << (settings.run_dir / "results.json").string() << "\n";
   if (!result.recording_failure.empty())
@@ -138,8 +137,9 @@ CommandRun setup_run_command(CLI::App& command, ContextOptions& shared) {
   command.add_option("--shard", args->shard,
                      "run only part K of N of the cells (e.g. 2/4), balanced by estimated cost; merge joins the "
                      "parts");
-  command.add_option("--jobs,-j", args->jobs, "cells to run at once, within the host's CPUs and memory")
-      ->check(CLI::Range(1, 64))
+  command
+      .add_option("--jobs,-j", args->jobs, "cells to run at once over every host, within each host's CPUs and memory")
+      ->check(CLI::Range(1, 4096))
       ->capture_default_str();
   return [args](Context& ctx) { return run_command(ctx, *args); };
 }

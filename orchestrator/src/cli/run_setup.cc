@@ -3,6 +3,8 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 
 #include "cli/host_facts.h"
@@ -24,9 +26,16 @@ std::filesystem::path accel_cache_file(const std::filesystem::path& cache_root) 
   return cache_root / "accel" / (sha256_hex(std::string(uts.release) + uts.version + qemu_id).substr(0, 16) + ".txt");
 }
 
+void add_host_options(CLI::App& command, ContextOptions& shared) {
+  command.add_option("--connect", shared.connect,
+                     "libvirt URI of a host to run cells on (repeatable; default qemu:///system)");
+  command.add_option("--hosts", shared.hosts_file,
+                     "TOML file of [[host]] entries (uri, cpus, memory_mib, labels) for a fleet; adds to --connect");
+}
+
 void add_boot_options(CLI::App& command, ContextOptions& shared, std::string& accel) {
   command.add_option("--cache", shared.cache, "cache directory (default: $KMX_CACHE or /var/cache/kmod-matrix)");
-  command.add_option("--connect", shared.connect, "libvirt URI")->capture_default_str();
+  add_host_options(command, shared);
   command.add_option("--accel", accel, "auto probes KVM with a real guest, else TCG")
       ->check(CLI::IsMember({"auto", "kvm", "tcg"}))
       ->capture_default_str();
@@ -42,20 +51,54 @@ RunSetup::RunSetup(Context& ctx, std::string accel_mode, int jobs, const std::fi
       probe_dir_(probe_dir),
       probe_domain_(domain_name(static_cast<int>(::getpid()), run_id, 999, 0)) {}
 
-void RunSetup::apply_to(RunSettings& s) {
+HostBudget RunSetup::budget_of(std::size_t host) {
+  const HostEntry& entry = ctx_.hosts()[host];
+  VmDriver& driver = ctx_.driver(host);
+  HostResources have{host_.cpus, host_.memory_mib};
+  if (!driver.shares_files()) have = driver.resources().value_or(HostResources{1, 2048});
+  if (entry.cpus > 0) have.cpus = std::min(have.cpus, entry.cpus);
+  if (entry.memory_mib > 0) have.memory_mib = std::min(have.memory_mib, entry.memory_mib);
   // Keep a tenth of the host's memory (at least 1 GiB) for the host itself.
-  s.budget = {host_.cpus, host_.memory_mib - std::max(1024L, host_.memory_mib / 10), jobs_};
+  return {have.cpus, have.memory_mib - std::max(1024L, have.memory_mib / 10), jobs_};
+}
+
+void RunSetup::apply_to(RunSettings& s) {
+  s.hosts.clear();
+  std::string first_failure;
+  for (std::size_t h = 0; h < ctx_.hosts().size(); ++h) {
+    const HostEntry& entry = ctx_.hosts()[h];
+    try {
+      ctx_.driver(h);
+    } catch (const std::exception& e) {
+      if (first_failure.empty()) first_failure = e.what();
+      spdlog::warn("host {} left out of the run: {}", entry.uri, e.what());
+      continue;
+    }
+    RunHost host{entry.uri, &ctx_.driver(h), budget_of(h), entry.labels, {}};
+    host.choose_accel = [this, h](const Image& image) {
+      if (auto it = chosen_.find(h); it != chosen_.end()) return it->second;
+      VmDriver& driver = ctx_.driver(h);
+      auto probe = probes_.find(h);
+      if (probe == probes_.end()) {
+        const bool local = driver.shares_files();
+        // A remote host's verdict is not remembered: its kernel and QEMU are not this machine's.
+        AccelProbeContext context{ctx_.runner(),
+                                  driver,
+                                  ctx_.clock(),
+                                  probe_dir_ / ("host-" + std::to_string(h)),
+                                  local ? accel_cache_file(ctx_.cache().root()) : std::filesystem::path{},
+                                  probe_domain_,
+                                  local};
+        probe = probes_.emplace(h, std::move(context)).first;
+      }
+      return chosen_[h] = select_accel(accel_mode_, probe->second, image);
+    };
+    s.hosts.push_back(std::move(host));
+  }
+  if (s.hosts.empty()) throw std::runtime_error(first_failure);
+  s.max_jobs = jobs_;
   s.owner_pid = static_cast<int>(::getpid());
   s.stop = &ctx_.stop();
-  s.choose_accel = [this](const Image& image) {
-    if (!chosen_) {
-      if (!probe_)
-        probe_.emplace(AccelProbeContext{ctx_.runner(), ctx_.driver(), ctx_.clock(), probe_dir_,
-                                         accel_cache_file(ctx_.cache().root()), probe_domain_});
-      chosen_ = select_accel(accel_mode_, *probe_, image);
-    }
-    return *chosen_;
-  };
   s.tool_version = kVersion;
   s.host = collect_host_facts(ctx_.runner(), host_);
 }

@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -29,9 +30,11 @@ class RunSetup {
   // Why this host cannot run the matrix, or "" when it can.
   std::string host_problem(const Matrix& matrix) const { return check_host_limits(matrix, host_); }
 
-  // Sets budget, owner, stop, accelerator, tool version and host facts;
+  // Sets the hosts (each connected, with its budget and its accelerator
+  // chosen on first use), jobs, owner, stop, tool version and host facts;
   // the caller sets run_id, run_dir, writers (and matrix_sha256, previous).
-  // The accelerator is chosen on first use, so libvirt is reached only then.
+  // A host that does not answer is left out with a warning; throws when
+  // none answers.
   void apply_to(RunSettings& settings);
 
  private:
@@ -39,13 +42,19 @@ class RunSetup {
   std::string accel_mode_;
   int jobs_;
   HostLimits host_;
+  HostBudget budget_of(std::size_t host);
+
   std::filesystem::path probe_dir_;
   std::string probe_domain_;
-  std::optional<AccelProbeContext> probe_;
-  std::optional<AccelChoice> chosen_;
+  // By host index: the probe's context and, once probed, its choice.
+  std::map<std::size_t, AccelProbeContext> probes_;
+  std::map<std::size_t, AccelChoice> chosen_;
 };
 
-// --cache, --connect, --accel and --agent: what the Context and RunSetup
+// --connect (repeatable) and --hosts: the libvirt hosts.
+void add_host_options(CLI::App& command, ContextOptions& shared);
+
+// --cache, --connect, --hosts, --accel and --agent: what the Context and RunSetup
 // need to boot VMs, alike for every command that boots.
 void add_boot_options(CLI::App& command, ContextOptions& shared, std::string& accel);
 

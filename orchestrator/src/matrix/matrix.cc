@@ -294,13 +294,7 @@ std::string Cell::id() const {
 }
 
 Matrix parse_matrix_text(std::string_view text, const std::string& source_name, const SourceReaders& sources) {
-  toml::table root;
-  try {
-    root = toml::parse(text, source_name);
-  } catch (const toml::parse_error& e) {
-    throw MatrixError(where(source_name, e.source()) + ": " + std::string(e.description()) +
-                      "\n  fix: correct the TOML syntax at that position");
-  }
+  const toml::table root = parse_toml(text, source_name);
   Matrix m = build_matrix(root, source_name, sources);
   m.file = source_name;
   return m;

@@ -27,4 +27,13 @@ std::string where(const std::string& file, const toml::source_region& region) {
   return out.str();
 }
 
+toml::table parse_toml(std::string_view text, const std::string& file) {
+  try {
+    return toml::parse(text, file);
+  } catch (const toml::parse_error& e) {
+    throw MatrixError(where(file, e.source()) + ": " + std::string(e.description()) +
+                      "\n  fix: correct the TOML syntax at that position");
+  }
+}
+
 }  // namespace kmx

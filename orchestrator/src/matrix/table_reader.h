@@ -18,6 +18,9 @@ bool similar(std::string_view a, std::string_view b);
 // "file:line:col" of a region.
 std::string where(const std::string& file, const toml::source_region& region);
 
+// The TOML document, or a MatrixError at the syntax error's place with the fix.
+toml::table parse_toml(std::string_view text, const std::string& file);
+
 // Reads one TOML table, remembering which keys were consumed so that a
 // misspelt key is an error instead of being silently ignored.
 class TableReader {

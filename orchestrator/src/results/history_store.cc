@@ -73,6 +73,10 @@ ALTER TABLE test_results ADD COLUMN iterations_passed INTEGER;
 ALTER TABLE test_results ADD COLUMN iterations_failed_at INTEGER;
 ALTER TABLE test_results ADD COLUMN min_available_kib INTEGER;
 )sql",
+    // 2 -> 3: the libvirt host each cell ran on; '' for rows from before.
+    R"sql(
+ALTER TABLE cells ADD COLUMN host TEXT NOT NULL DEFAULT '';
+)sql",
 };
 static_assert(std::size(kMigrations) == kHistorySchemaVersion);
 
@@ -271,7 +275,7 @@ void replace_cell(sqlite3* db, const std::filesystem::path& path, const std::str
   Statement cell(db,
                  "INSERT INTO cells (run_id, cell_id, kernel_name, kernel_package, kernel_debian_version,"
                  " guest_uname, kmod_name, kmod_version, guest_kmod_version, vcpus, memory_mib, kmod_build,"
-                 " modprobe_config_sha256) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)",
+                 " modprobe_config_sha256, host) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)",
                  path);
   cell.bind(1, run_id).bind(2, cell_id).bind(3, c.cell.kernel.name).bind(4, c.kernel_package_or_declared());
   cell.bind(5, c.kernel_debian_version).bind(6, c.guest_uname).bind(7, c.cell.kmod.name);
@@ -280,7 +284,7 @@ void replace_cell(sqlite3* db, const std::filesystem::path& path, const std::str
       .bind(10, static_cast<long long>(c.cell.vcpus));
   cell.bind(11, static_cast<long long>(c.cell.memory_mib))
       .bind(12, c.kmod_build.dump(-1, ' ', false, json::error_handler_t::replace));
-  cell.bind(13, c.guest_modprobe_config.value("sha256", std::string()));
+  cell.bind(13, c.guest_modprobe_config.value("sha256", std::string())).bind(14, c.host);
   cell.run();
   Statement test(db,
                  "INSERT INTO test_results (run_id, cell_id, test_id, verdict, duration_s, evidence, expected,"

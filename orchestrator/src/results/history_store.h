@@ -112,7 +112,7 @@ class HistoryStore {
   std::filesystem::path path_;
 };
 
-inline constexpr int kHistorySchemaVersion = 2;
+inline constexpr int kHistorySchemaVersion = 3;
 
 // The SQL that brings a database from schema version `from` to `from` + 1,
 // for tests that build the database an older kmod-matrix wrote.

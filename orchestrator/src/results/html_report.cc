@@ -67,6 +67,14 @@ std::map<ChangeKey, std::string> change_classes(const RunComparison& c) {
   return classes;
 }
 
+// "qemu:///system (tcg); qemu+ssh://lab1/system (kvm, lost)".
+std::string host_list_text(const RunResult& run) {
+  std::string text;
+  for (const auto& h : run.hosts)
+    text += (text.empty() ? "" : "; ") + h.uri + " (" + h.accel + (h.lost ? ", lost during the run" : "") + ")";
+  return text;
+}
+
 void write_environment(std::ostringstream& out, const RunResult& run) {
   const std::pair<const char*, std::string> rows[] = {
       {"run", run.run_id},
@@ -80,7 +88,8 @@ void write_environment(std::ostringstream& out, const RunResult& run) {
        run.host.cpus ? std::to_string(run.host.cpus) + " CPUs, " + std::to_string(run.host.memory_mib) + " MiB" : ""},
       {"host kernel", run.host.kernel},
       {"QEMU / libvirt", run.host.qemu_version + " / " + run.host.libvirt_version},
-      {"accelerator", run.accel + (run.accel_reason.empty() ? "" : " (" + run.accel_reason + ")")}};
+      {"accelerator", run.accel + (run.accel_reason.empty() ? "" : " (" + run.accel_reason + ")")},
+      {"libvirt hosts", host_list_text(run)}};
   out << "<h2>Environment</h2>\n<table class=\"env\" id=\"environment\">\n";
   for (const auto& [name, value] : rows)
     out << "<tr><th>" << name << "</th><td>" << escape_markup(value) << "</td></tr>\n";
@@ -161,6 +170,8 @@ std::string render_html(const RunResult& run, const ReportContext& context) {
     if (!cell.kernel_package.empty())
       table << "<br><span class=\"package\">" << escape_markup(cell.kernel_package + " " + cell.kernel_debian_version)
             << "</span>";
+    if (run.hosts.size() > 1 && !cell.host.empty())
+      table << "<br><span class=\"host\">on " << escape_markup(cell.host) << "</span>";
     table << "</td><td>" << (cell.first_boot_seconds() >= 0 ? seconds(cell.first_boot_seconds()) : "-") << "</td>";
     for (const auto& column : columns) {
       const auto it =

@@ -113,7 +113,8 @@ std::string render_junit(const RunResult& run, const ReportContext& context) {
                                                               {"kmod_version", cell.guest_kmod_version},
                                                               {"vcpus", std::to_string(cell.cell.vcpus)},
                                                               {"memory_mib", std::to_string(cell.cell.memory_mib)},
-                                                              {"accel", run.accel}};
+                                                              {"accel", run.accel_of(cell)},
+                                                              {"host", cell.host}};
     for (const auto& [name, value] : properties)
       suites << "      <property name=\"" << name << "\" value=\"" << escape_markup(value) << "\"/>\n";
     suites << "    </properties>\n" << cases.str() << "  </testsuite>\n";

@@ -46,7 +46,8 @@ json test_json(const RunResult& run, const CellResult& cell, const std::string& 
                 {"kmod", cell.cell.kmod.name},
                 {"kmod_version",
                  cell.guest_kmod_version.empty() ? cell.cell.kmod.recorded("version") : cell.guest_kmod_version},
-                {"accel", run.accel}}}}}};
+                {"accel", run.accel_of(cell)},
+                {"host", cell.host}}}}}};
   if (!run.started_at.empty()) t["start_time"] = run.started_at;
   if (result) {
     t["duration"] = std::max(0.0, result->duration_s);

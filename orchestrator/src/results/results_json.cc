@@ -1,6 +1,9 @@
 #include "results/results_json.h"
 
+#include <unordered_map>
+
 #include "os/files.h"
+#include "results/cell_journal.h"
 #include "results/test_details_view.h"
 
 namespace kmx {
@@ -28,6 +31,7 @@ json boot_json(const BootSummary& b) {
               {"agent_problems", b.agent_problems}};
   for (const auto& [port, cut] : b.truncated)
     out["truncated"][port] = {{"kept_bytes", cut.kept_bytes}, {"dropped_bytes", cut.dropped_bytes}};
+  if (!b.host.empty()) out["host"] = b.host;
   return out;
 }
 
@@ -45,6 +49,8 @@ json kernel_json(const CellResult& c) {
   if (!c.kernel_debian_version.empty()) out["debian_version"] = c.kernel_debian_version;
   return out;
 }
+
+}  // namespace
 
 json cell_json(const CellResult& c) {
   json tests = json::array();
@@ -79,11 +85,10 @@ json cell_json(const CellResult& c) {
           {"kmod_build", c.kmod_build},
           {"guest_modprobe_config", c.guest_modprobe_config},
           {"boot_s", c.first_boot_seconds()},
+          {"host", c.host},
           {"tests", tests},
           {"boots", boots}};
 }
-
-}  // namespace
 
 std::size_t RunResult::unexpected_count() const {
   std::size_t n = 0;
@@ -92,9 +97,13 @@ std::size_t RunResult::unexpected_count() const {
   return n;
 }
 
-json to_json(const RunResult& run) {
-  json cells = json::array();
-  for (const auto& c : run.cells) cells.push_back(cell_json(c));
+std::string RunResult::accel_of(const CellResult& cell) const {
+  for (const auto& h : hosts)
+    if (h.uri == cell.host) return h.accel;
+  return accel;
+}
+
+json run_header_json(const RunResult& run) {
   json doc = {{"format", kResultsFormatVersion},
               {"run_id", run.run_id},
               {"tool_version", run.tool_version},
@@ -109,18 +118,32 @@ json to_json(const RunResult& run) {
                 {"qemu_version", run.host.qemu_version},
                 {"libvirt_version", run.host.libvirt_version}}},
               {"started_at", run.started_at},
-              {"finished_at", run.finished_at},
-              {"unexpected", run.unexpected_count()},
-              {"cells", cells}};
+              {"finished_at", run.finished_at}};
   if (run.shard)
     doc["shard"] = {{"index", run.shard->index},
                     {"count", run.shard->count},
                     {"cells", run.shard->cells},
                     {"basis", run.shard->basis}};
+  for (const auto& h : run.hosts)
+    doc["hosts"].push_back({{"uri", h.uri},
+                            {"cpus", h.cpus},
+                            {"memory_mib", h.memory_mib},
+                            {"accel", h.accel},
+                            {"accel_reason", h.accel_reason},
+                            {"labels", h.labels},
+                            {"lost", h.lost}});
   if (!run.merged_from.empty()) {
     doc["merged_from"] = run.merged_from;
     doc["absent_cells"] = run.absent_cells;
   }
+  return doc;
+}
+
+json to_json(const RunResult& run) {
+  json doc = run_header_json(run);
+  json& cells = doc["cells"] = json::array();
+  for (const auto& c : run.cells) cells.push_back(cell_json(c));
+  doc["unexpected"] = run.unexpected_count();
   return doc;
 }
 
@@ -183,17 +206,54 @@ Cell cell_from(const json& c, int index) {
 
 }  // namespace
 
+namespace {
+
+// cells.jsonl over results.json. Every line is newer than results.json (the
+// writer renders results.json, then removes the journal), so the header
+// keys and each cell, by id, take the line's value; a cell results.json
+// lacks follows the others in the order it was first recorded.
+void apply_journal(json& doc, const std::vector<json>& lines) {
+  if (lines.empty()) return;
+  json& cells = doc["cells"];
+  if (!cells.is_array()) cells = json::array();
+  std::unordered_map<std::string, std::size_t> position;
+  for (std::size_t i = 0; i < cells.size(); ++i)
+    if (cells[i].is_object() && cells[i].value("id", json()).is_string())
+      position.emplace(cells[i]["id"].get<std::string>(), i);
+  for (const auto& line : lines) {
+    if (auto header = line.find("run"); header != line.end() && header->is_object())
+      for (const auto& [key, value] : header->items())
+        if (key != "cells") doc[key] = value;
+    auto cell = line.find("cell");
+    if (cell == line.end() || !cell->is_object() || !cell->value("id", json()).is_string()) continue;
+    const auto [at, fresh] = position.emplace((*cell)["id"].get<std::string>(), cells.size());
+    if (fresh)
+      cells.push_back(*cell);
+    else
+      cells[at->second] = *cell;
+  }
+}
+
+}  // namespace
+
+bool has_run_results(const std::filesystem::path& run_dir) {
+  return std::filesystem::exists(run_dir / "results.json") || std::filesystem::exists(run_dir / kCellJournalFile);
+}
+
 RunResult read_run_result(const std::filesystem::path& run_dir) {
   const auto path = run_dir / "results.json";
-  if (!std::filesystem::exists(path))
+  if (!has_run_results(run_dir))
     throw std::runtime_error(path.string() + " does not exist\n  fix: name a run directory, e.g. results/<run-id>");
-  json doc;
-  try {
-    doc = json::parse(read_file(path));
-  } catch (const json::exception& e) {
-    throw std::runtime_error(path.string() + " is not valid JSON (" + e.what() +
-                             ")\n  fix: resume a run whose results.json is intact");
+  json doc = json::object();
+  if (std::filesystem::exists(path)) {
+    try {
+      doc = json::parse(read_file(path));
+    } catch (const json::exception& e) {
+      throw std::runtime_error(path.string() + " is not valid JSON (" + e.what() +
+                               ")\n  fix: resume a run whose results.json is intact");
+    }
   }
+  apply_journal(doc, CellJournal::read(run_dir / kCellJournalFile));
   RunResult run;
   run.run_id = doc.value("run_id", "");
   const json matrix = doc.value("matrix", json::object());
@@ -222,6 +282,18 @@ RunResult read_run_result(const std::filesystem::path& run_dir) {
     run.shard = ShardRecord{number("index"), number("count"), strings_in(*shard, "cells"),
                             basis != shard->end() && basis->is_string() ? basis->get<std::string>() : ""};
   }
+  for (const auto& h : doc.value("hosts", json::array())) {
+    if (!h.is_object()) continue;
+    HostRecord record;
+    record.uri = h.value("uri", "");
+    record.cpus = h.value("cpus", 0);
+    record.memory_mib = h.value("memory_mib", 0LL);
+    record.accel = h.value("accel", "");
+    record.accel_reason = h.value("accel_reason", "");
+    record.labels = strings_in(h, "labels");
+    record.lost = h.value("lost", false);
+    run.hosts.push_back(record);
+  }
   run.merged_from = strings_in(doc, "merged_from");
   run.absent_cells = strings_in(doc, "absent_cells");
   for (const auto& c : doc.value("cells", json::array())) {
@@ -237,6 +309,7 @@ RunResult read_run_result(const std::filesystem::path& run_dir) {
     cell.guest_kmod_version = c.value("guest_kmod_version", "");
     cell.kmod_build = c.value("kmod_build", json::object());
     cell.guest_modprobe_config = c.value("guest_modprobe_config", json::object());
+    cell.host = c.value("host", "");
     for (const auto& t : c.value("tests", json::array())) {
       TestResult r;
       r.test = t.value("id", "");
@@ -271,6 +344,7 @@ RunResult read_run_result(const std::filesystem::path& run_dir) {
       s.garbage_lines = b.value("agent_garbage_lines", std::size_t{0});
       s.garbage_samples = b.value("agent_garbage_samples", std::vector<std::string>{});
       s.agent_problems = b.value("agent_problems", std::vector<std::string>{});
+      s.host = b.value("host", "");
       const json truncated = b.value("truncated", json::object());
       for (const auto& [port, cut] : truncated.items())
         if (cut.is_object())
@@ -284,7 +358,7 @@ RunResult read_run_result(const std::filesystem::path& run_dir) {
 }
 
 std::map<std::string, CellResult> read_cell_results(const std::filesystem::path& run_dir) {
-  if (!std::filesystem::exists(run_dir / "results.json")) return {};  // killed before any boot finished
+  if (!has_run_results(run_dir)) return {};  // killed before any boot finished
   std::map<std::string, CellResult> cells;
   for (auto& cell : read_run_result(run_dir).cells) cells[cell.cell.id()] = std::move(cell);
   return cells;

@@ -13,15 +13,27 @@ namespace kmx {
 inline constexpr int kResultsFormatVersion = 1;
 
 nlohmann::json to_json(const RunResult& run);
+// The parts of to_json: the top level without `cells` and `unexpected`
+// (the journal's "run" line), and one entry of `cells` (its "cell" lines).
+nlohmann::json run_header_json(const RunResult& run);
+nlohmann::json cell_json(const CellResult& cell);
 void write_results_json(const RunResult& run, const std::filesystem::path& run_dir);
 
-// A whole run read back from its results.json: header, host, every cell
+// Whether run_dir holds results.json or the journal of a run killed before
+// it rendered one.
+bool has_run_results(const std::filesystem::path& run_dir);
+
+// A whole run read back from its results.json, with the newer lines of the
+// cell journal beside it (cells.jsonl, results/cell_journal.h: what a run
+// killed before its end recorded) applied over it: header, host, every cell
 // (kernel and kmod carry name, source and the record of their keys, without
 // settings), for offline commands on any run directory. Throws
-// std::runtime_error naming the file when it is missing or unreadable.
+// std::runtime_error naming the file when both are missing or results.json
+// is unreadable.
 RunResult read_run_result(const std::filesystem::path& run_dir);
 
-// What an earlier (interrupted) run recorded, by cell id, for --resume.
+// What an earlier (interrupted) run recorded, by cell id, for --resume:
+// results.json and the journal, as read_run_result reads them.
 // Cells carry tests and boots only; the caller supplies the Cell itself.
 // Throws std::runtime_error naming the file when it cannot be read.
 std::map<std::string, CellResult> read_cell_results(const std::filesystem::path& run_dir);

@@ -12,8 +12,8 @@ namespace fs = std::filesystem;
 fs::path find_run_dir(const fs::path& results_root, const std::string& run) {
   if (run.empty())
     throw std::runtime_error("no run given\n  fix: pass a run id (e.g. 20261122-233800-4821) or a run directory");
-  if (fs::exists(fs::path(run) / "results.json")) return fs::path(run);
-  if (fs::exists(results_root / run / "results.json")) return results_root / run;
+  if (has_run_results(fs::path(run))) return fs::path(run);
+  if (has_run_results(results_root / run)) return results_root / run;
   throw std::runtime_error("no run '" + run + "': neither " + (fs::path(run) / "results.json").string() + " nor " +
                            (results_root / run / "results.json").string() +
                            " exists\n  fix: pass a run id under --results (now " + results_root.string() +
@@ -24,7 +24,7 @@ std::optional<RunResult> read_previous_run(const fs::path& results_root, const s
   const fs::path db = history_db_path(results_root);
   if (!fs::exists(db)) return std::nullopt;
   const std::optional<RecordedRun> previous = HistoryStore::open(db).previous_run(run_id);
-  if (!previous || !fs::exists(results_root / previous->run_id / "results.json")) return std::nullopt;
+  if (!previous || !has_run_results(results_root / previous->run_id)) return std::nullopt;
   return read_run_result(results_root / previous->run_id);
 }
 

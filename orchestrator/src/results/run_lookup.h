@@ -15,7 +15,8 @@ inline std::filesystem::path history_db_path(const std::filesystem::path& result
   return results_root / "history.db";
 }
 
-// `run` is a directory holding results.json, or a run id under
+// `run` is a directory holding results.json (or the cell journal of a run
+// killed before its end), or a run id under
 // results_root. Throws std::runtime_error saying where it looked and what
 // to pass instead.
 std::filesystem::path find_run_dir(const std::filesystem::path& results_root, const std::string& run);

@@ -69,7 +69,7 @@ void join_header(RunResult& out, const std::vector<const ShardRun*>& shards) {
 }  // namespace
 
 ShardRun read_shard_run(const fs::path& dir) {
-  if (!fs::exists(dir / "results.json"))
+  if (!has_run_results(dir))  // a shard killed before its end has only its journal
     throw MergeError(dir.string() + " has no results.json\n  fix: pass the run directories of finished shard runs, " +
                      "e.g. results/<run-id> as printed by `run --shard K/N`");
   ShardRun shard{dir, {}, {}};

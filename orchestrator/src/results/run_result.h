@@ -35,6 +35,7 @@ struct BootSummary {
   std::vector<std::string> garbage_samples;
   std::vector<std::string> agent_problems;
   std::map<std::string, ByteCut> truncated;  // by port, "console" or "agent"; empty when no cap was hit
+  std::string host;                          // the libvirt URI it ran on
 };
 
 struct TestResult {
@@ -68,6 +69,9 @@ struct CellResult {
   nlohmann::json guest_modprobe_config = nlohmann::json::object();
   std::vector<TestResult> tests;  // in the cell's test order
   std::vector<BootSummary> boots;
+  // The libvirt URI the cell's tests ran on (its last boot's host; a cell
+  // moved off a lost host names the host that finished it).
+  std::string host;
 
   // The package reports name: the resolved one, else what the matrix declared.
   std::string kernel_package_or_declared() const {
@@ -85,6 +89,19 @@ struct HostFacts {
   std::string kernel;  // the host's uname -r
   std::string qemu_version;
   std::string libvirt_version;
+};
+
+// A libvirt host cells ran on: what it could give, how it booted guests,
+// and whether it was lost during the run.
+struct HostRecord {
+  std::string uri;
+  int cpus = 0;
+  long long memory_mib = 0;
+  std::string accel;
+  std::string accel_reason;
+  std::vector<std::string> labels;
+  bool lost = false;
+  bool operator==(const HostRecord&) const = default;
 };
 
 // `run --shard K/N`: which part of the matrix this run is (run/cell_shards.h).
@@ -105,6 +122,7 @@ struct RunResult {
   HostFacts host;
   std::string accel;
   std::string accel_reason;
+  std::vector<HostRecord> hosts;  // every host the run could use; empty in runs before hosts
   std::string started_at;
   std::string finished_at;
   std::vector<CellResult> cells;
@@ -118,6 +136,8 @@ struct RunResult {
   std::string recording_failure;
 
   std::size_t unexpected_count() const;
+  // The accelerator of the host the cell ran on; the run's when unknown.
+  std::string accel_of(const CellResult& cell) const;
 };
 
 }  // namespace kmx

@@ -12,9 +12,11 @@ class RunWriter {
  public:
   virtual ~RunWriter() = default;
   // After every boot of a cell, and when the cell ends: `run` holds every
-  // cell so far, `cell` the one that changed. Calls are serialized.
+  // cell so far (in the order they first reported), `cell` the one that
+  // changed. Calls are serialized. A writer here should cost the size of
+  // `cell`, not of `run`: a matrix may have 10,000 cells.
   virtual void on_cell(const RunResult& run, const CellResult& cell) = 0;
-  // Once, when the run has ended or stopped.
+  // Once, when the run has ended or stopped: its cells in matrix order.
   virtual void on_finish(const RunResult& run) = 0;
 };
 

@@ -48,7 +48,7 @@ AccelChoice select_accel(const std::string& mode, AccelProbeContext& ctx, const 
     }
   }
   std::filesystem::create_directories(ctx.work_dir);
-  AccelChoice choice = probe_accel(ctx.runner, ctx.work_dir);
+  AccelChoice choice = ctx.local_host ? probe_accel(ctx.runner, ctx.work_dir) : AccelChoice{Accel::kKvm, ""};
   if (choice.accel == Accel::kKvm) {
     spdlog::info("KVM runs a boot sector; booting the guest kernel under KVM to be sure");
     choice = linux_probe(ctx, image);

@@ -21,6 +21,9 @@ struct AccelProbeContext {
   std::filesystem::path work_dir;    // probe logs go here
   std::filesystem::path cache_file;  // remembered verdict for this host; empty: none
   std::string domain_name;
+  // The host shares this machine's QEMU: a boot sector run here says
+  // whether KVM is worth a guest boot. A remote host gets the guest boot only.
+  bool local_host = true;
 };
 
 // mode is "auto", "kvm" or "tcg".

@@ -26,7 +26,7 @@ class BootWatch {
     run_.record.requested_tests = plan_.tests;
     run_.record.planned_rounds = plan_.planned_rounds;
     if (std::string error = driver_.start(plan_.spec); !error.empty()) {
-      run_.record.end = BootEnd::kStartFailed;
+      run_.record.end = driver_.connection_alive() ? BootEnd::kStartFailed : BootEnd::kHostLost;
       run_.record.end_detail = error;
       driver_.forget(plan_.spec.name);
       return run_;
@@ -51,7 +51,14 @@ class BootWatch {
         if (on_test_end) on_test_end(log.started[reported]);
       // Everything is reported once the agent is done: waiting for the guest's
       // own power-off would only cost time (~1.5 s under TCG).
-      if (log.done || !driver_.is_running(plan_.spec.name)) break;
+      if (log.done) break;
+      if (!driver_.is_running(plan_.spec.name)) {
+        if (!driver_.connection_alive()) {
+          run_.record.end = BootEnd::kHostLost;
+          run_.record.end_detail = "the connection to the libvirt host was lost";
+        }
+        break;
+      }
       if (flooded()) break;  // destroyed below, like every other end
       if (watchdog_fired()) {
         if (run_.record.end == BootEnd::kTestTimeout || run_.record.end == BootEnd::kLifetimeCap)

@@ -9,7 +9,7 @@
 namespace kmx {
 
 std::size_t run_cell_pool(CellScheduler& scheduler, const std::vector<std::string>& cell_ids,
-                          const std::function<void(std::size_t)>& run_one, Clock& clock,
+                          const std::function<CellOutcome(const Placement&)>& run_one, Clock& clock,
                           const std::atomic<bool>* stop) {
   std::mutex mutex;
   std::condition_variable changed;
@@ -23,19 +23,27 @@ std::size_t run_cell_pool(CellScheduler& scheduler, const std::vector<std::strin
       if (!next) break;
       spdlog::info("progress: {} done, {} running, {} queued, {:.0f} s elapsed; starting {}", done,
                    scheduler.running() - 1, cell_ids.size() - done - scheduler.running(),
-                   seconds_between(started, clock.now()), cell_ids[*next]);
-      threads.emplace_back([&, index = *next] {
+                   seconds_between(started, clock.now()), cell_ids[next->cell]);
+      threads.emplace_back([&, placement = *next] {
+        CellOutcome outcome = CellOutcome::kDone;
         // An exception leaving a thread would end the process (std::terminate).
         try {
-          run_one(index);
+          outcome = run_one(placement);
         } catch (const std::exception& e) {
-          spdlog::error("cell {} ended with an exception: {}", cell_ids[index], e.what());
+          spdlog::error("cell {} ended with an exception: {}", cell_ids[placement.cell], e.what());
         } catch (...) {
-          spdlog::error("cell {} ended with an exception that is not a std::exception", cell_ids[index]);
+          spdlog::error("cell {} ended with an exception that is not a std::exception", cell_ids[placement.cell]);
         }
         std::lock_guard finished(mutex);
-        scheduler.finished(index);
-        ++done;
+        scheduler.finished(placement);
+        if (outcome == CellOutcome::kHostLost) {
+          scheduler.lose_host(placement.host);
+          scheduler.requeue(placement.cell);
+          spdlog::warn("{} goes back to the queue: its host was lost ({} host(s) left)", cell_ids[placement.cell],
+                       scheduler.hosts_left());
+        } else {
+          ++done;
+        }
         changed.notify_all();
       });
     }

@@ -1,5 +1,6 @@
-// Runs cells side by side, each on its own thread, as the scheduler lets
-// them start; logs progress (done, running, queued, elapsed).
+// Runs cells side by side, each on its own thread, as the scheduler places
+// them on hosts; logs progress (done, running, queued, elapsed). A cell
+// whose host was lost goes back to the queue for the hosts left.
 #pragma once
 
 #include <atomic>
@@ -12,10 +13,17 @@
 
 namespace kmx {
 
-// run_one(i) runs cell i to its end; what it throws is logged and the pool
-// goes on. Once *stop is set no cell starts; running ones finish (their own
-// code watches stop). Returns the number of cells that ran.
+enum class CellOutcome {
+  kDone,      // every test of the cell has its verdict, or the run stopped
+  kHostLost,  // the host went away: the tests left must run elsewhere
+};
+
+// run_one(placement) runs a cell on a host to its end; what it throws is
+// logged and the pool goes on. Once *stop is set no cell starts; running
+// ones finish (their own code watches stop). Returns the number of cells
+// that ran to kDone.
 std::size_t run_cell_pool(CellScheduler& scheduler, const std::vector<std::string>& cell_ids,
-                          const std::function<void(std::size_t)>& run_one, Clock& clock, const std::atomic<bool>* stop);
+                          const std::function<CellOutcome(const Placement&)>& run_one, Clock& clock,
+                          const std::atomic<bool>* stop);
 
 }  // namespace kmx

@@ -32,6 +32,8 @@ std::string_view boot_end_name(BootEnd end) {
       return "lifetime-cap";
     case BootEnd::kOomGrace:
       return "oom-grace";
+    case BootEnd::kHostLost:
+      return "host-lost";
   }
   return "unknown";
 }
@@ -137,8 +139,9 @@ class CellRun {
       std::vector<std::string> remaining;
       for (const auto& test : cell_.tests)
         if (!find(test)) remaining.push_back(test);
+      result_.host = ctx_.host;
       for (auto& r : run_batch(remaining, "")) result_.tests.push_back(r);
-      rerun_unexpected(remaining);
+      if (!host_lost()) rerun_unexpected(remaining);
     } catch (const std::exception& e) {
       if (is_out_of_space(e)) throw;
       fail_undecided(e.what());
@@ -164,6 +167,7 @@ class CellRun {
   }
 
   bool stopped() const { return ctx_.stop && *ctx_.stop; }
+  bool host_lost() const { return ctx_.host_lost && *ctx_.host_lost; }
 
   int rerun_limit(const TestResult& r) const {
     return r.verdict == Verdict::kError ? ctx_.max_infra_retries : ctx_.matrix.reruns;
@@ -174,7 +178,7 @@ class CellRun {
   // meets its expectation becomes FLAKY.
   void rerun_unexpected(const std::vector<std::string>& decided_now) {
     std::map<std::string, int> reruns;
-    for (int round = 1; !stopped(); ++round) {
+    for (int round = 1; !stopped() && !host_lost(); ++round) {
       std::vector<std::string> again;
       for (const auto& test : decided_now)
         if (TestResult* r = find(test);
@@ -225,6 +229,10 @@ class CellRun {
     while (!remaining.empty() && next_boot_ <= last_boot) {
       const int boot = next_boot_++;
       BootRun run = boot_once(remaining, boot);
+      if (run.record.end == BootEnd::kHostLost) {
+        if (ctx_.host_lost) *ctx_.host_lost = true;
+        spdlog::warn("[{}] boot {}: {} ({})", cell_.id(), boot, run.record.end_detail, ctx_.host);
+      }
       if (run.record.end == BootEnd::kStartFailed && ++start_failures < ctx_.max_start_attempts) {
         spdlog::warn("[{}] {}; retrying ({}/{})", cell_.id(), run.record.end_detail, start_failures,
                      ctx_.max_start_attempts);
@@ -240,7 +248,7 @@ class CellRun {
       for (const auto& r : decided)
         spdlog::info("[{}] {} {}{} ({:.1f} s): {}", cell_.id(), r.test, to_string(r.verdict),
                      r.as_expected ? "" : " (unexpected)", r.duration_s, r.evidence);
-      if (decided.empty() && !verdicts.not_run.empty()) {
+      if (decided.empty() && !verdicts.not_run.empty() && !host_lost()) {
         // The agent booted but started nothing: another boot would do the same.
         for (const auto& test : verdicts.not_run)
           decided.push_back(
@@ -251,7 +259,7 @@ class CellRun {
       decided_all.insert(decided_all.end(), decided.begin(), decided.end());
       remaining = verdicts.not_run;
       if (log_suffix.empty()) publish(decided_all);
-      if (stopped()) return decided_all;  // unstarted tests keep no verdict
+      if (stopped() || host_lost()) return decided_all;  // unstarted tests keep no verdict
     }
     for (const auto& test : remaining)
       decided_all.push_back(
@@ -300,8 +308,9 @@ class CellRun {
     plan.host_grace_s = ctx_.host_grace_s;
     plan.stop = ctx_.stop;
     plan.planned_rounds = planned_rounds(tests);
-    spdlog::info("[{}] boot {}: {} test(s), {} vCPU, {} MiB, {}", cell_.id(), boot, tests.size(), cell_.vcpus,
-                 cell_.memory_mib, to_string(ctx_.accel));
+    spdlog::info("[{}] boot {}{}: {} test(s), {} vCPU, {} MiB, {}", cell_.id(), boot,
+                 ctx_.host.empty() ? "" : " on " + ctx_.host, tests.size(), cell_.vcpus, cell_.memory_mib,
+                 to_string(ctx_.accel));
     BootRun run = run_boot(ctx_.driver, ctx_.clock, plan,
                            [&](const std::string& test) { spdlog::info("[{}] {} finished", cell_.id(), test); });
     BootSummary summary{boot,
@@ -315,7 +324,8 @@ class CellRun {
                         run.record.agent.garbage_lines,
                         run.record.agent.garbage_samples,
                         {},
-                        truncation(run, plan.spec)};
+                        truncation(run, plan.spec),
+                        ctx_.host};
     if (const auto& info = run.record.agent.boot) {
       summary.agent_problems = info->problems;
       if (result_.guest_uname.empty()) {

@@ -1,6 +1,7 @@
 // Runs every test of one cell to a verdict. When a test takes the guest down
 // (panic, OOM panic, hang, reset) its verdict is recorded and a fresh VM
-// boots for the remaining tests.
+// boots for the remaining tests. When the host itself goes away the cell
+// stops at once, keeping what was decided: the rest runs elsewhere.
 #pragma once
 
 #include <atomic>
@@ -28,6 +29,8 @@ struct CellContext {
   int max_infra_retries = 2;   // an ERROR verdict is rerun this often in a fresh boot
   int host_grace_s = 30;
   const std::atomic<bool>* stop = nullptr;
+  std::string host;           // the libvirt URI, recorded with the cell and its boots
+  bool* host_lost = nullptr;  // set when the cell stopped because its host went away
 };
 
 // previous: what an interrupted run already decided for this cell; only the

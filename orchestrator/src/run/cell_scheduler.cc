@@ -1,36 +1,77 @@
 #include "run/cell_scheduler.h"
 
+#include <algorithm>
+
 namespace kmx {
 
+bool CellScheduler::ShapeOrder::operator()(const CellDemand& a, const CellDemand& b) const {
+  const long size_a = static_cast<long>(a.vcpus) * a.memory_mib, size_b = static_cast<long>(b.vcpus) * b.memory_mib;
+  if (size_a != size_b) return size_a > size_b;
+  if (a.vcpus != b.vcpus) return a.vcpus > b.vcpus;
+  return a.memory_mib > b.memory_mib;
+}
+
 CellScheduler::CellScheduler(HostBudget budget, std::vector<CellDemand> cells)
-    : budget_(budget), cells_(std::move(cells)), started_(cells_.size(), false), pending_(cells_.size()) {}
+    : CellScheduler(std::vector<HostBudget>{budget}, std::move(cells), budget.max_jobs) {}
 
-bool CellScheduler::fits(const CellDemand& d) const {
-  if (running_jobs_ >= budget_.max_jobs) return false;
-  if (running_jobs_ == 0) return true;  // alone, anything runs
-  return used_vcpus_ + d.vcpus <= budget_.vcpus && used_memory_ + d.memory_mib <= budget_.memory_mib;
+CellScheduler::CellScheduler(std::vector<HostBudget> hosts, std::vector<CellDemand> cells, int max_jobs)
+    : cells_(std::move(cells)), pending_(cells_.size()), max_jobs_(max_jobs) {
+  for (const auto& budget : hosts) hosts_.push_back({budget});
+  for (std::size_t i = 0; i < cells_.size(); ++i) queues_[cells_[i]].push_back(i);
 }
 
-std::optional<std::size_t> CellScheduler::start_next() {
-  std::optional<std::size_t> best;
-  for (std::size_t i = 0; i < cells_.size(); ++i) {
-    if (started_[i] || !fits(cells_[i])) continue;
-    const auto size = [&](std::size_t k) { return static_cast<long>(cells_[k].vcpus) * cells_[k].memory_mib; };
-    if (!best || size(i) > size(*best)) best = i;
+bool CellScheduler::fits(const HostState& host, const CellDemand& d) const {
+  if (host.lost) return false;
+  if (host.vcpus + d.vcpus <= host.budget.vcpus && host.memory_mib + d.memory_mib <= host.budget.memory_mib)
+    return true;
+  // Over budget, a cell runs alone, and only where no host could ever fit it.
+  if (host.jobs != 0) return false;
+  return std::none_of(hosts_.begin(), hosts_.end(), [&](const HostState& h) {
+    return !h.lost && d.vcpus <= h.budget.vcpus && d.memory_mib <= h.budget.memory_mib;
+  });
+}
+
+std::optional<Placement> CellScheduler::start_next() {
+  if (running_jobs_ >= max_jobs_) return std::nullopt;
+  for (auto& [shape, queue] : queues_) {
+    if (queue.empty()) continue;
+    std::optional<std::size_t> best;
+    for (std::size_t h = 0; h < hosts_.size(); ++h) {
+      if (!fits(hosts_[h], shape)) continue;
+      const int free = hosts_[h].budget.vcpus - hosts_[h].vcpus;
+      if (!best || free > hosts_[*best].budget.vcpus - hosts_[*best].vcpus) best = h;
+    }
+    if (!best) continue;
+    const std::size_t cell = queue.front();
+    queue.pop_front();
+    HostState& host = hosts_[*best];
+    ++host.jobs;
+    host.vcpus += shape.vcpus;
+    host.memory_mib += shape.memory_mib;
+    --pending_;
+    ++running_jobs_;
+    return Placement{cell, *best};
   }
-  if (!best) return std::nullopt;
-  started_[*best] = true;
-  --pending_;
-  ++running_jobs_;
-  used_vcpus_ += cells_[*best].vcpus;
-  used_memory_ += cells_[*best].memory_mib;
-  return best;
+  return std::nullopt;
 }
 
-void CellScheduler::finished(std::size_t index) {
+void CellScheduler::finished(const Placement& placement) {
+  HostState& host = hosts_[placement.host];
+  --host.jobs;
+  host.vcpus -= cells_[placement.cell].vcpus;
+  host.memory_mib -= cells_[placement.cell].memory_mib;
   --running_jobs_;
-  used_vcpus_ -= cells_[index].vcpus;
-  used_memory_ -= cells_[index].memory_mib;
+}
+
+void CellScheduler::requeue(std::size_t cell) {
+  queues_[cells_[cell]].push_front(cell);
+  ++pending_;
+}
+
+void CellScheduler::lose_host(std::size_t host) { hosts_[host].lost = true; }
+
+std::size_t CellScheduler::hosts_left() const {
+  return static_cast<std::size_t>(std::count_if(hosts_.begin(), hosts_.end(), [](const auto& h) { return !h.lost; }));
 }
 
 }  // namespace kmx

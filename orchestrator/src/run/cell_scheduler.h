@@ -1,7 +1,12 @@
-// Which cell may start next, given what is running and what the host can
-// give. Pure: the run loop asks, this answers.
+// Which cell starts next, and on which host, given what runs where and what
+// each host can give. Pure: the run loop asks, this answers. Cells wait in
+// queues by shape (vCPUs x memory), largest first, so a decision costs the
+// number of shapes times the number of hosts, whatever the matrix's size.
 #pragma once
 
+#include <cstddef>
+#include <deque>
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -10,7 +15,7 @@ namespace kmx {
 struct HostBudget {
   int vcpus = 1;        // host CPUs: TCG burns one host thread per busy vCPU
   long memory_mib = 0;  // what VMs may use together, safety margin already taken off
-  int max_jobs = 1;     // the user's --jobs
+  int max_jobs = 1;     // single-host form: the user's --jobs
 };
 
 struct CellDemand {
@@ -18,28 +23,54 @@ struct CellDemand {
   long memory_mib = 0;
 };
 
+struct Placement {
+  std::size_t cell = 0;
+  std::size_t host = 0;
+  bool operator==(const Placement&) const = default;
+};
+
 class CellScheduler {
  public:
+  // One host; budget.max_jobs cells at once.
   CellScheduler(HostBudget budget, std::vector<CellDemand> cells);
+  // Several hosts; max_jobs cells at once over all of them.
+  CellScheduler(std::vector<HostBudget> hosts, std::vector<CellDemand> cells, int max_jobs);
 
-  // The index of a pending cell that fits next to the running ones (the
-  // largest that fits, so big cells are not starved at the end), or
-  // nullopt. A cell bigger than the whole budget still runs, alone.
-  std::optional<std::size_t> start_next();
-  void finished(std::size_t index);
+  // A pending cell and a host it fits on next to what runs there: the
+  // largest cell that fits anywhere (so big cells are not starved at the
+  // end), on the host with the most CPUs free. A cell bigger than a whole
+  // host still runs there, alone. nullopt: nothing fits now.
+  std::optional<Placement> start_next();
+  void finished(const Placement& placement);
+  // The cell goes back to the queue (its host was lost mid-cell).
+  void requeue(std::size_t cell);
+  // The host gets no more cells.
+  void lose_host(std::size_t host);
   bool all_started() const { return pending_ == 0; }
   int running() const { return running_jobs_; }
+  // Hosts not lost.
+  std::size_t hosts_left() const;
 
  private:
-  bool fits(const CellDemand& d) const;
+  struct HostState {
+    HostBudget budget;
+    bool lost = false;
+    int jobs = 0;
+    int vcpus = 0;
+    long memory_mib = 0;
+  };
+  // Largest first; equal sizes by vCPUs, then memory.
+  struct ShapeOrder {
+    bool operator()(const CellDemand& a, const CellDemand& b) const;
+  };
+  bool fits(const HostState& host, const CellDemand& d) const;
 
-  HostBudget budget_;
+  std::vector<HostState> hosts_;
   std::vector<CellDemand> cells_;
-  std::vector<bool> started_;
+  std::map<CellDemand, std::deque<std::size_t>, ShapeOrder> queues_;
   std::size_t pending_;
+  int max_jobs_;
   int running_jobs_ = 0;
-  int used_vcpus_ = 0;
-  long used_memory_ = 0;
 };
 
 }  // namespace kmx

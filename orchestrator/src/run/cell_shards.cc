@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <unordered_set>
 
 namespace kmx {
 namespace {
@@ -96,6 +97,12 @@ ShardPlan plan_shards(const std::vector<CellCost>& costs, int count) {
     for (const CellCost* c : assigned[s]) plan.cells[s].push_back(c->cell_id);
   }
   return plan;
+}
+
+std::vector<Cell> cells_in_shard(std::vector<Cell> cells, const std::vector<std::string>& shard_cells) {
+  const std::unordered_set<std::string> mine(shard_cells.begin(), shard_cells.end());
+  std::erase_if(cells, [&](const Cell& cell) { return !mine.contains(cell.id()); });
+  return cells;
 }
 
 std::string format_cost(long long cost_ms) {

@@ -5,12 +5,15 @@
 #include <algorithm>
 #include <ctime>
 #include <map>
+#include <mutex>
 
 #include "os/files.h"
 #include "run/cell_pool.h"
 #include "run/cell_runner.h"
+#include "run/cell_shards.h"
 #include "run/run_recorder.h"
 #include "run/stale_domains.h"
+#include "vm/domain_owner.h"
 
 namespace kmx {
 
@@ -49,8 +52,8 @@ CellImages prepare_images(const std::vector<Cell>& cells, ImageSource& images) {
 
 }  // namespace
 
-RunResult run_matrix(const Matrix& matrix, ImageSource& images, VmDriver& driver, Clock& clock,
-                     const RunSettings& settings) {
+RunResult run_matrix(const Matrix& matrix, ImageSource& images, Clock& clock, const RunSettings& settings) {
+  if (settings.hosts.empty()) throw std::logic_error("run_matrix needs at least one host");
   RunResult run;
   run.run_id = settings.run_id;
   run.matrix_name = matrix.name;
@@ -60,22 +63,27 @@ RunResult run_matrix(const Matrix& matrix, ImageSource& images, VmDriver& driver
   run.host = settings.host;
   run.started_at = utc_timestamp();
 
-  for (const auto& name : destroy_stale_domains(driver)) spdlog::warn("destroyed stale domain {} of a dead run", name);
+  const DomainOwner me = this_process_owner();
+  for (const auto& host : settings.hosts)
+    for (const auto& name : destroy_stale_domains(*host.driver, me))
+      spdlog::warn("destroyed stale domain {} of a dead run on {}", name, host.uri);
 
   run.shard = settings.shard;
   std::vector<Cell> cells = expand_cells(matrix);
-  if (settings.shard)
-    std::erase_if(cells, [&](const Cell& cell) {
-      const auto& mine = settings.shard->cells;
-      return std::find(mine.begin(), mine.end(), cell.id()) == mine.end();
-    });
+  if (settings.shard) cells = cells_in_shard(std::move(cells), settings.shard->cells);
   const CellImages prepared = prepare_images(cells, images);
 
-  AccelChoice accel{Accel::kTcg, "no image to probe KVM with"};
-  if (!prepared.image.empty()) accel = settings.choose_accel(prepared.image.begin()->second);
-  run.accel = std::string(to_string(accel.accel));
-  run.accel_reason = accel.reason;
-  spdlog::info("accelerator: {} ({})", run.accel, accel.reason);
+  std::vector<AccelChoice> accels;
+  for (const auto& host : settings.hosts) {
+    AccelChoice accel{Accel::kTcg, "no image to probe KVM with"};
+    if (!prepared.image.empty()) accel = host.choose_accel(prepared.image.begin()->second);
+    spdlog::info("accelerator on {}: {} ({})", host.uri, to_string(accel.accel), accel.reason);
+    accels.push_back(accel);
+    run.hosts.push_back({host.uri, host.budget.vcpus, host.budget.memory_mib, std::string(to_string(accel.accel)),
+                         accel.reason, host.labels, false});
+  }
+  run.accel = run.hosts.front().accel;
+  run.accel_reason = run.hosts.front().accel_reason;
 
   std::atomic<bool> own_stop{false};
   std::atomic<bool>& stop = settings.stop ? *settings.stop : own_stop;
@@ -89,28 +97,41 @@ RunResult run_matrix(const Matrix& matrix, ImageSource& images, VmDriver& driver
       recorder.restore(i, previous);
     }
 
-  auto run_one = [&](std::size_t index) {
+  std::mutex lost_mutex;
+  std::vector<bool> lost(settings.hosts.size(), false);
+  auto run_one = [&](const Placement& where) {
+    const std::size_t index = where.cell;
     const Cell& cell = cells[index];
     const CellResult previous = recorder.result(index).value_or(CellResult{});
     if (auto err = prepared.error.find(cell.index); err != prepared.error.end()) {
       recorder.publish(index, failed_cell(matrix, cell, err->second));
-      return;
+      return CellOutcome::kDone;
     }
-    CellContext ctx{driver, clock, matrix, settings.run_id, settings.owner_pid, settings.run_dir, accel.accel};
+    const RunHost& host = settings.hosts[where.host];
+    bool host_lost = false;
+    CellContext ctx{
+        *host.driver, clock, matrix, settings.run_id, settings.owner_pid, settings.run_dir, accels[where.host].accel};
     ctx.stop = &stop;
+    ctx.host = host.uri;
+    ctx.host_lost = &host_lost;
     recorder.publish(index, run_cell(ctx, cell, prepared.image.at(cell.index), previous,
                                      [&](const CellResult& partial) { recorder.publish(index, partial); }));
+    if (!host_lost) return CellOutcome::kDone;
+    spdlog::error("[{}] lost the host {}: its tests in flight run again elsewhere", cell.id(), host.uri);
+    std::lock_guard lock(lost_mutex);
+    lost[where.host] = true;
+    return CellOutcome::kHostLost;
   };
   // run_cell keeps everything else inside the cell; what is left ends up here.
-  auto run_guarded = [&](std::size_t index) {
+  auto run_guarded = [&](const Placement& where) {
+    const std::size_t index = where.cell;
     std::string cause;
     try {
-      run_one(index);
-      return;
+      return run_one(where);
     } catch (const std::exception& e) {
       if (is_out_of_space(e)) {
         recorder.fail(e.what());
-        return;
+        return CellOutcome::kDone;
       }
       cause = e.what();
     } catch (...) {
@@ -119,6 +140,7 @@ RunResult run_matrix(const Matrix& matrix, ImageSource& images, VmDriver& driver
     spdlog::error("[{}] {}", cells[index].id(), cause);
     recorder.publish(index, with_undecided_as_error(matrix, cells[index], recorder.result(index).value_or(CellResult{}),
                                                     "harness error: " + cause));
+    return CellOutcome::kDone;
   };
 
   std::vector<CellDemand> demands;
@@ -127,9 +149,17 @@ RunResult run_matrix(const Matrix& matrix, ImageSource& images, VmDriver& driver
     demands.push_back({cell.vcpus, cell.memory_mib});
     ids.push_back(cell.id());
   }
-  CellScheduler scheduler(settings.budget, demands);
+  std::vector<HostBudget> budgets;
+  for (const auto& host : settings.hosts) budgets.push_back(host.budget);
+  CellScheduler scheduler(budgets, demands, settings.max_jobs);
   run_cell_pool(scheduler, ids, run_guarded, clock, &stop);
 
+  // Every host lost: what no host could run is ERROR, never silently absent.
+  if (scheduler.hosts_left() == 0 && !stop)
+    for (std::size_t i = 0; i < cells.size(); ++i)
+      recorder.publish(i, with_undecided_as_error(matrix, cells[i], recorder.result(i).value_or(CellResult{}),
+                                                  "no host left to run it: every libvirt host of the run was lost"));
+  for (std::size_t h = 0; h < lost.size(); ++h) run.hosts[h].lost = lost[h];
   run.finished_at = utc_timestamp();
   recorder.finish();
   return run;

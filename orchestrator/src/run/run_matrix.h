@@ -1,5 +1,5 @@
-// A whole run: stale-domain cleanup, images for every cell, the
-// accelerator, cells on a pool of workers; every result goes to the
+// A whole run: stale-domain cleanup on every host, images for every cell,
+// each host's accelerator, cells placed on the hosts by a pool of workers; every result goes to the
 // writers (run_matrix writes no results file itself).
 #pragma once
 
@@ -17,18 +17,17 @@
 #include "results/run_writer.h"
 #include "run/cell_scheduler.h"
 #include "run/image_source.h"
-#include "vm/accel_probe.h"
-#include "vm/vm_driver.h"
+#include "run/run_host.h"
 
 namespace kmx {
 
 struct RunSettings {
   std::string run_id;
   std::filesystem::path run_dir;
-  // Picks the accelerator once the first image exists (a real guest is the
-  // only trustworthy KVM probe).
-  std::function<AccelChoice(const Image&)> choose_accel;
-  HostBudget budget;  // max_jobs is --jobs
+  // Where cells run: at least one host. A host lost mid-cell costs only
+  // the tests in flight; its cells move to the others.
+  std::vector<RunHost> hosts;
+  int max_jobs = 1;  // --jobs: cells at once over every host
   int owner_pid = 0;
   // --resume: what the interrupted run already decided, by cell id.
   std::map<std::string, CellResult> previous;
@@ -49,8 +48,7 @@ struct RunSettings {
 // that do not exist. Nothing a cell's worker throws escapes: the cell's
 // undecided tests are ERROR with the exception's text, or, for a full disk,
 // the run stops with what it recorded.
-RunResult run_matrix(const Matrix& matrix, ImageSource& images, VmDriver& driver, Clock& clock,
-                     const RunSettings& settings);
+RunResult run_matrix(const Matrix& matrix, ImageSource& images, Clock& clock, const RunSettings& settings);
 
 // "20261122-233800-4821": sortable, unique per process.
 std::string new_run_id(int pid);

@@ -2,34 +2,51 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <numeric>
+
 namespace kmx {
+
+CellResult& RunRecorder::store(std::size_t index, CellResult result) {
+  if (const auto at = position_.at(index)) return run_.cells[*at] = std::move(result);
+  position_[index] = run_.cells.size();
+  index_of_.push_back(index);
+  return run_.cells.emplace_back(std::move(result));
+}
 
 void RunRecorder::restore(std::size_t index, CellResult previous) {
   std::lock_guard lock(mutex_);
-  results_.at(index) = std::move(previous);
+  store(index, std::move(previous));
 }
 
 std::optional<CellResult> RunRecorder::result(std::size_t index) {
   std::lock_guard lock(mutex_);
-  return results_.at(index);
-}
-
-void RunRecorder::collect() {
-  run_.cells.clear();
-  for (const auto& r : results_)
-    if (r) run_.cells.push_back(*r);
+  if (const auto at = position_.at(index)) return run_.cells[*at];
+  return std::nullopt;
 }
 
 void RunRecorder::publish(std::size_t index, const CellResult& result) {
   std::lock_guard lock(mutex_);
-  results_.at(index) = result;
-  collect();
-  for (RunWriter* writer : writers_) offer(writer, &result);
+  const CellResult& stored = store(index, result);
+  for (RunWriter* writer : writers_) offer(writer, &stored);
 }
 
 void RunRecorder::finish() {
   std::lock_guard lock(mutex_);
-  collect();  // restored cells count even when nothing ran
+  // Matrix order: one sort of the cells' positions, then one move each.
+  std::vector<std::size_t> order(run_.cells.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return index_of_[a] < index_of_[b]; });
+  std::vector<CellResult> sorted;
+  sorted.reserve(order.size());
+  std::vector<std::size_t> sorted_index;
+  for (std::size_t at : order) {
+    position_[index_of_[at]] = sorted.size();
+    sorted_index.push_back(index_of_[at]);
+    sorted.push_back(std::move(run_.cells[at]));
+  }
+  run_.cells = std::move(sorted);
+  index_of_ = std::move(sorted_index);
   for (RunWriter* writer : writers_) offer(writer, nullptr);
 }
 

@@ -289,8 +289,8 @@ BootVerdicts classify_boot(const BootRecord& record) {
     std::optional<TestVerdict> v;
     if (auto end = record.agent.ended.find(test); end != record.agent.ended.end())
       v = finished_test(test, end->second, record.agent, findings);
-    else if (running && *running == test && record.end == BootEnd::kInterrupted)
-      result.not_run.push_back(test);  // the user stopped it: no verdict, --resume reruns it
+    else if (running && *running == test && (record.end == BootEnd::kInterrupted || record.end == BootEnd::kHostLost))
+      result.not_run.push_back(test);  // the user stopped it, or its host went: no verdict, it runs again
     else if (running && *running == test) {
       v = interrupted_test(test, record, findings);
       if (auto s = record.running_seconds.find(test); s != record.running_seconds.end()) v->duration_s = s->second;

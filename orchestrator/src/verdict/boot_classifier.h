@@ -22,6 +22,7 @@ enum class BootEnd {
   kOutputFlood,  // the guest wrote more than a channel's cap: the flood is the evidence
   kLifetimeCap,  // host watchdog: the VM outlived everything its tests asked for
   kOomGrace,     // the kernel OOM-killed during a test that was still running a grace later
+  kHostLost,     // the libvirt host went away (daemon killed, connection cut): nothing is known
 };
 
 struct BootRecord {

@@ -32,17 +32,32 @@ std::string xml_escape(std::string_view text) {
   return out;
 }
 
-std::string domain_xml(const VmSpec& spec) {
+namespace {
+
+std::string serial(const DomainPlacement& where, const std::filesystem::path& log, int port) {
+  const std::string target = "<target port='" + std::to_string(port) + "'/>";
+  if (!where.serial_to_files) return "    <serial type='pty'>" + target + "</serial>\n";
+  return "    <serial type='file'><source path='" + xml_escape(log.string()) + "'/>" + target + "</serial>\n";
+}
+
+}  // namespace
+
+DomainPlacement local_placement(const VmSpec& spec, const DomainOwner& owner) {
+  return {spec.kernel.string(), spec.initrd.string(), true, owner};
+}
+
+std::string domain_xml(const VmSpec& spec, const DomainPlacement& where) {
   const bool kvm = spec.accel == Accel::kKvm;
   std::ostringstream x;
   x << "<domain type='" << (kvm ? "kvm" : "qemu") << "'>\n"
     << "  <name>" << xml_escape(spec.name) << "</name>\n"
+    << "  <metadata>" << owner_metadata_xml(where.owner) << "</metadata>\n"
     << "  <memory unit='MiB'>" << spec.memory_mib << "</memory>\n"
     << "  <vcpu>" << spec.vcpus << "</vcpu>\n"
     << "  <os>\n"
     << "    <type arch='x86_64' machine='pc'>hvm</type>\n"
-    << "    <kernel>" << xml_escape(spec.kernel.string()) << "</kernel>\n"
-    << "    <initrd>" << xml_escape(spec.initrd.string()) << "</initrd>\n"
+    << "    <kernel>" << xml_escape(where.kernel) << "</kernel>\n"
+    << "    <initrd>" << xml_escape(where.initrd) << "</initrd>\n"
     << "    <cmdline>" << xml_escape(spec.cmdline) << "</cmdline>\n"
     << "  </os>\n"
     << "  <features><acpi/></features>\n";
@@ -51,10 +66,7 @@ std::string domain_xml(const VmSpec& spec) {
     << "  <on_reboot>destroy</on_reboot>\n"
     << "  <on_crash>destroy</on_crash>\n"
     << "  <devices>\n"
-    << "    <serial type='file'><source path='" << xml_escape(spec.console_log.string())
-    << "'/><target port='0'/></serial>\n"
-    << "    <serial type='file'><source path='" << xml_escape(spec.agent_log.string())
-    << "'/><target port='1'/></serial>\n"
+    << serial(where, spec.console_log, 0) << serial(where, spec.agent_log, 1)
     << "    <controller type='usb' model='none'/>\n"
     << "    <memballoon model='none'/>\n"
     << "  </devices>\n"

@@ -1,7 +1,9 @@
 #include "vm/libvirt_driver.h"
 
 #include <libvirt/virterror.h>
+#include <spdlog/spdlog.h>
 
+#include <mutex>
 #include <stdexcept>
 
 #include "vm/domain_name.h"
@@ -11,6 +13,21 @@ namespace kmx {
 namespace {
 
 void silent_error_handler(void*, virErrorPtr) {}
+
+// libvirt's keepalive needs an event loop: with it a host that vanishes
+// (crash, cut network, not only a killed daemon) is noticed within seconds.
+void start_event_loop_once() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    if (virEventRegisterDefaultImpl() != 0) return;
+    std::thread([] {
+      while (virEventRunDefaultImpl() == 0) {
+      }
+    }).detach();
+  });
+}
+
+constexpr int kKeepAliveIntervalS = 5, kKeepAliveCount = 3;
 
 std::string last_error() {
   const char* message = virGetLastErrorMessage();
@@ -32,12 +49,29 @@ std::uintmax_t fs_size(const std::filesystem::path& path) {
 
 }  // namespace
 
-LibvirtDriver::LibvirtDriver(const std::string& uri) {
+bool uri_is_local(const std::string& uri) {
+  const auto scheme_end = uri.find("://");
+  if (scheme_end == std::string::npos) return true;  // an alias: libvirt resolves it on this machine
+  const std::string scheme = uri.substr(0, scheme_end);
+  const std::string rest = uri.substr(scheme_end + 3);
+  if (scheme.find('+') != std::string::npos && !scheme.ends_with("+unix")) return false;
+  return rest.empty() || rest.front() == '/';
+}
+
+LibvirtDriver::LibvirtDriver(const std::string& uri)
+    : uri_(uri), local_(uri_is_local(uri)), owner_(this_process_owner()) {
   virSetErrorFunc(nullptr, silent_error_handler);
+  start_event_loop_once();
   conn_ = virConnectOpen(uri.c_str());
   if (!conn_)
-    throw std::runtime_error("cannot connect to libvirt at " + uri + ": " + last_error() +
-                             "\n  fix: run ci/setup-host.sh (starts virtlogd and libvirtd), or pass --connect URI");
+    throw std::runtime_error(
+        "cannot connect to libvirt at " + uri + ": " + last_error() +
+        (local_ ? "\n  fix: run ci/setup-host.sh (starts virtlogd and libvirtd), or pass --connect URI"
+                : "\n  fix: check that libvirtd on that host listens and lets this user in "
+                  "(virsh -c " +
+                      uri + " list)"));
+  virConnectSetKeepAlive(conn_, kKeepAliveIntervalS, kKeepAliveCount);
+  if (!local_) uploads_ = std::make_unique<VolumeUploader>(conn_);
 }
 
 LibvirtDriver::~LibvirtDriver() {
@@ -47,18 +81,80 @@ LibvirtDriver::~LibvirtDriver() {
     pending.swap(destroyers_);
   }
   for (auto& t : pending) t.join();
+  // Every domain is gone, so every stream has ended or will at once.
+  streams_.clear();
+  retired_.clear();
+  uploads_.reset();
   if (conn_) virConnectClose(conn_);
 }
 
 std::string LibvirtDriver::start(const VmSpec& spec) {
+  Streams* s = nullptr;
   {
     std::lock_guard lock(mutex_);
     streams_.erase(spec.name);
-    streams_.emplace(spec.name, Streams{FileTail(spec.console_log), FileTail(spec.agent_log), spec});
+    s = &streams_.emplace(spec.name, Streams{FileTail(spec.console_log), FileTail(spec.agent_log), spec, {}})
+             .first->second;
   }
-  DomainHandle dom{virDomainCreateXML(conn_, domain_xml(spec).c_str(), 0)};
+  // Nobody reads this domain's entry before start returns (a map's nodes
+  // stay put), so an upload holds up no other domain's reads.
+  if (!local_) return start_remote(spec, *s);
+  DomainHandle dom{virDomainCreateXML(conn_, domain_xml(spec, local_placement(spec, owner_)).c_str(), 0)};
   if (!dom.ptr) return "libvirt could not start " + spec.name + ": " + last_error();
   return "";
+}
+
+// Paused until both ports are read, so the copy misses no early byte.
+std::string LibvirtDriver::start_remote(const VmSpec& spec, Streams& s) {
+  DomainPlacement where{"", "", false, owner_};
+  try {
+    const auto sent_before = uploads_->bytes_uploaded();
+    where.kernel = uploads_->path_on_host(spec.kernel);
+    where.initrd = uploads_->path_on_host(spec.initrd);
+    if (const auto sent = uploads_->bytes_uploaded() - sent_before; sent > 0)
+      spdlog::info("sent {:.1f} MiB of kernel and initramfs to {} (kept there by content)", sent / 1048576.0, uri_);
+  } catch (const std::exception& e) {
+    return std::string("cannot send the image to ") + uri_ + ": " + e.what();
+  }
+  DomainHandle dom{virDomainCreateXML(conn_, domain_xml(spec, where).c_str(), VIR_DOMAIN_START_PAUSED)};
+  if (!dom.ptr) return "libvirt could not start " + spec.name + " on " + uri_ + ": " + last_error();
+  try {
+    s.copies.push_back(
+        std::make_unique<SerialStreamCopy>(conn_, dom.ptr, "serial0", spec.console_log, spec.console_max_bytes));
+    s.copies.push_back(
+        std::make_unique<SerialStreamCopy>(conn_, dom.ptr, "serial1", spec.agent_log, spec.agent_max_bytes));
+  } catch (const std::exception& e) {
+    virDomainDestroy(dom.ptr);
+    return e.what();
+  }
+  if (virDomainResume(dom.ptr) != 0) {
+    const std::string why = last_error();
+    virDomainDestroy(dom.ptr);
+    return "libvirt could not resume " + spec.name + " on " + uri_ + ": " + why;
+  }
+  return "";
+}
+
+std::optional<HostResources> LibvirtDriver::resources() {
+  virNodeInfo info{};
+  if (virNodeGetInfo(conn_, &info) != 0) return std::nullopt;
+  return HostResources{static_cast<int>(info.cpus), static_cast<long>(info.memory / 1024)};
+}
+
+bool LibvirtDriver::connection_alive() { return virConnectIsAlive(conn_) == 1; }
+
+std::optional<DomainOwner> LibvirtDriver::owner_of(const std::string& name) {
+  DomainHandle dom{virDomainLookupByName(conn_, name.c_str())};
+  if (!dom.ptr) return std::nullopt;
+  char* xml = virDomainGetMetadata(dom.ptr, VIR_DOMAIN_METADATA_ELEMENT, std::string(kOwnerNamespace).c_str(), 0);
+  if (!xml) return std::nullopt;
+  auto owner = parse_owner_metadata(xml);
+  free(xml);
+  return owner;
+}
+
+void LibvirtDriver::reap_finished_copies() {
+  std::erase_if(retired_, [](const auto& copy) { return copy->finished(); });
 }
 
 bool LibvirtDriver::is_running(const std::string& name) {
@@ -124,7 +220,9 @@ void LibvirtDriver::forget(const std::string& name) {
   Streams* s = streams(name);
   if (!s) return;
   const VmSpec spec = s->spec;
+  for (auto& copy : s->copies) retired_.push_back(std::move(copy));
   streams_.erase(name);
+  reap_finished_copies();
   const bool console_over = fs_size(spec.console_log) > spec.console_max_bytes;
   const bool agent_over = fs_size(spec.agent_log) > spec.agent_max_bytes;
   if (!console_over && !agent_over) return;

@@ -1,17 +1,29 @@
-// VmDriver over the libvirt C API: transient domains, serial ports to files.
+// VmDriver over the libvirt C API: transient domains whose metadata names
+// their owner. On the local host the serial ports write files directly; a
+// remote host (a URI naming a host) shares no file with this one, so the
+// kernel and initramfs travel as storage volumes and the ports come back
+// over libvirt streams into the same local files.
 #pragma once
 
 #include <libvirt/libvirt.h>
 
 #include <map>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
 
+#include "vm/domain_owner.h"
 #include "vm/file_tail.h"
+#include "vm/serial_stream_copy.h"
 #include "vm/vm_driver.h"
+#include "vm/volume_uploader.h"
 
 namespace kmx {
+
+// "qemu:///system", "qemu+unix:///system": this machine's files are the
+// host's. Anything naming a host, even 127.0.0.1, is remote.
+bool uri_is_local(const std::string& uri);
 
 class LibvirtDriver : public VmDriver {
  public:
@@ -23,25 +35,39 @@ class LibvirtDriver : public VmDriver {
   bool is_running(const std::string& name) override;
   void destroy(const std::string& name) override;
   std::vector<std::string> list_own_domains() override;
+  std::optional<DomainOwner> owner_of(const std::string& name) override;
   bool send_sysrq(const std::string& name, char key) override;
   std::string read_console(const std::string& name) override;
   std::string read_agent(const std::string& name) override;
   void forget(const std::string& name) override;
+  bool connection_alive() override;
+  bool shares_files() const override { return local_; }
+  std::optional<HostResources> resources() override;
 
  private:
   struct Streams {
     FileTail console;
     FileTail agent;
     VmSpec spec;  // log paths and caps
+    // A remote host's ports, copied into the log files.
+    std::vector<std::unique_ptr<SerialStreamCopy>> copies;
   };
   Streams* streams(const std::string& name);
+  std::string start_remote(const VmSpec& spec, Streams& streams);
+  void reap_finished_copies();
 
+  std::string uri_;
+  bool local_ = true;
+  DomainOwner owner_;
   virConnectPtr conn_ = nullptr;
+  std::unique_ptr<VolumeUploader> uploads_;
   std::mutex mutex_;
   // libvirt's destroy takes ~1.8 s here; results never wait for it. The
   // destructor joins every destroyer, so no domain outlives the driver.
   std::vector<std::thread> destroyers_;
   std::map<std::string, Streams> streams_;
+  // Copies of forgotten domains, until their stream ends.
+  std::vector<std::unique_ptr<SerialStreamCopy>> retired_;
 };
 
 }  // namespace kmx

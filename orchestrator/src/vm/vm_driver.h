@@ -4,8 +4,11 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "vm/domain_owner.h"
 
 namespace kmx {
 
@@ -28,6 +31,12 @@ struct VmSpec {
   std::size_t agent_max_bytes = 64 << 20;
 };
 
+// What a host has for VMs, as its hypervisor reports it.
+struct HostResources {
+  int cpus = 0;
+  long memory_mib = 0;
+};
+
 class VmDriver {
  public:
   virtual ~VmDriver() = default;
@@ -36,8 +45,12 @@ class VmDriver {
   virtual bool is_running(const std::string& name) = 0;
   // Stops the VM at once (no guest shutdown). Idempotent.
   virtual void destroy(const std::string& name) = 0;
-  // Names of every running domain of this tool (prefix "kmx-").
+  // Names of every running domain of this tool (prefix "kmx-"), whoever
+  // started it: on a shared host, other machines' too.
   virtual std::vector<std::string> list_own_domains() = 0;
+  // The owner a domain's metadata names; nullopt when it names none
+  // (not made by kmod-matrix, or by a version before owners).
+  virtual std::optional<DomainOwner> owner_of(const std::string& name) = 0;
   // Presses Alt+SysRq+<key> on the guest's keyboard ('w': blocked tasks,
   // 't': every task): the kernel answers on the console even when nothing
   // in user space runs. Returns false when the key could not be sent.
@@ -48,6 +61,14 @@ class VmDriver {
   // Drops per-VM bookkeeping once the caller is done with it, and leaves the
   // VM's logs within their caps once it is gone.
   virtual void forget(const std::string& name) = 0;
+  // False once the host is lost (daemon killed, connection cut): nothing
+  // more will come from it, and its domains are out of reach.
+  virtual bool connection_alive() { return true; }
+  // Whether the host sees this machine's files (the local host): only then
+  // may a domain that names no owner be judged by the pid in its name.
+  virtual bool shares_files() const { return true; }
+  // The host's CPUs and memory; nullopt when the hypervisor does not say.
+  virtual std::optional<HostResources> resources() { return std::nullopt; }
 };
 
 }  // namespace kmx

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "os/files.h"
@@ -371,16 +372,22 @@ TEST_F(EndToEnd, KillNineThenResumeFinishesEveryCell) {
   const pid_t child =
       spawn({KMX_BINARY, "run", (dir_ / "matrix.toml").string(), "--results", (dir_ / "results").string()});
   // Wait until cell 0 is recorded and cell 1's VM runs, so the kill leaves
-  // both a partial results.json and an orphaned domain behind.
+  // both a cell journal (cells.jsonl: results.json is rendered only at the
+  // end) and an orphaned domain behind.
   const std::string second_cell = "kmx-" + std::to_string(child) + "-";
   fs::path run_dir;
   bool second_running = false;
   for (int i = 0; i < 900 && (run_dir.empty() || !second_running); ++i) {
     ::usleep(200 * 1000);
     for (const auto& d : fs::directory_iterator(dir_ / "results")) {
-      if (!fs::exists(d.path() / "results.json")) continue;
-      auto doc = nlohmann::json::parse(read_file(d.path() / "results.json"), nullptr, false);
-      if (!doc.is_discarded() && doc["cells"].size() == 1) run_dir = d.path();
+      if (!fs::exists(d.path() / "cells.jsonl")) continue;
+      std::set<std::string> recorded;
+      std::istringstream journal(read_file(d.path() / "cells.jsonl"));
+      for (std::string line; std::getline(journal, line);) {
+        auto entry = nlohmann::json::parse(line, nullptr, false);
+        if (!entry.is_discarded() && entry.contains("cell")) recorded.insert(entry["cell"].value("id", ""));
+      }
+      if (recorded.size() == 1) run_dir = d.path();
     }
     for (const auto& name : running_domains())
       second_running = second_running || (name.rfind(second_cell, 0) == 0 && name.find("-c1-") != std::string::npos);

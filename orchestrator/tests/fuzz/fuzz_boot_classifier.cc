@@ -26,7 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   stream.finish();
   record.agent = stream.log();
   record.console = std::string(console);
-  record.end = static_cast<kmx::BootEnd>(data[0] % 8);  // through kOomGrace
+  record.end = static_cast<kmx::BootEnd>(data[0] % 9);  // through kHostLost
   record.planned_rounds = {{"kmod:0001", 150}};
   record.end_detail = "fuzzed end";
 

@@ -345,24 +345,6 @@ TEST(TestFileName, ReplacesUnsafeCharacters) {
   EXPECT_EQ(test_file_name("../x y"), "---x-y");
 }
 
-TEST(StaleDomains, DestroysOnlyDomainsOfDeadOwners) {
-  FakeVmDriver driver;
-  driver.domains = {"kmx-100-runA-c0-b1", "kmx-200-runB-c1-b3", "kmx-100-runA-c2-b1"};
-  const auto destroyed = destroy_stale_domains(driver, [](int pid) { return pid == 100; });
-  EXPECT_THAT(destroyed, ElementsAre("kmx-200-runB-c1-b3"));
-  EXPECT_THAT(driver.destroyed, ElementsAre("kmx-200-runB-c1-b3"));
-}
-
-TEST(StaleDomains, LeavesDomainsWithoutAnOwnerPidAlone) {
-  FakeVmDriver driver;
-  driver.domains = {"kmx-build-vm", "kmx-abc-runA-c0-b1"};
-  const auto destroyed = destroy_stale_domains(driver, [](int) { return false; });
-  EXPECT_TRUE(destroyed.empty());
-  EXPECT_TRUE(driver.destroyed.empty());
-}
-
-TEST(StaleDomains, OwnProcessIsAlive) { EXPECT_TRUE(process_alive(::getpid())); }
-
 }  // namespace
 }  // namespace kmx
 

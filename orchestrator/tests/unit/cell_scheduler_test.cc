@@ -17,9 +17,9 @@ TEST(CellScheduler, OneJobRunsCellsOneAtATime) {
 
 TEST(CellScheduler, LargestCellStartsFirst) {
   CellScheduler s({8, 16384, 4}, {{1, 512}, {2, 1024}, {1, 1024}});
-  EXPECT_EQ(s.start_next(), 1u);
-  EXPECT_EQ(s.start_next(), 2u);
-  EXPECT_EQ(s.start_next(), 0u);
+  EXPECT_EQ(s.start_next()->cell, 1u);
+  EXPECT_EQ(s.start_next()->cell, 2u);
+  EXPECT_EQ(s.start_next()->cell, 0u);
 }
 
 TEST(CellScheduler, CellsShareTheHostWithinVcpuBudget) {
@@ -42,8 +42,73 @@ TEST(CellScheduler, MemoryBudgetKeepsBigCellsApart) {
 
 TEST(CellScheduler, CellLargerThanTheBudgetStillRunsAlone) {
   CellScheduler s({2, 1000, 4}, {{4, 4096}, {1, 256}});
-  EXPECT_EQ(s.start_next(), 0u);  // alone, although over budget
-  EXPECT_FALSE(s.start_next());   // nothing may join it
+  EXPECT_EQ(s.start_next()->cell, 0u);  // alone, although over budget
+  EXPECT_FALSE(s.start_next());         // nothing may join it
+}
+
+TEST(CellScheduler, CellsSpreadOverHostsByFreeCpus) {
+  CellScheduler s({{2, 4096, 0}, {2, 4096, 0}}, std::vector<CellDemand>(4, CellDemand{1, 512}), 8);
+  std::vector<std::size_t> hosts;
+  while (auto next = s.start_next()) hosts.push_back(next->host);
+  EXPECT_EQ(hosts, (std::vector<std::size_t>{0, 1, 0, 1}));
+  EXPECT_FALSE(s.start_next());  // both hosts full
+}
+
+TEST(CellScheduler, JobsCountOverEveryHost) {
+  CellScheduler s({{8, 16384, 0}, {8, 16384, 0}}, std::vector<CellDemand>(4, CellDemand{1, 512}), 2);
+  ASSERT_TRUE(s.start_next());
+  ASSERT_TRUE(s.start_next());
+  EXPECT_FALSE(s.start_next());
+}
+
+TEST(CellScheduler, ABigCellGoesWhereItFits) {
+  CellScheduler s({{2, 1024, 0}, {8, 16384, 0}}, {{1, 512}, {4, 4096}}, 8);
+  EXPECT_EQ(s.start_next(), (Placement{1, 1}));  // never over budget on the small host
+  EXPECT_EQ(s.start_next(), (Placement{0, 1}));  // 4 CPUs are still free there, 2 on the other
+}
+
+TEST(CellScheduler, ALostHostGetsNoCellAndARequeuedCellRunsElsewhere) {
+  CellScheduler s({{2, 4096, 0}, {2, 4096, 0}}, std::vector<CellDemand>(2, CellDemand{1, 512}), 8);
+  const auto first = s.start_next();
+  ASSERT_EQ(first, (Placement{0, 0}));
+  s.finished(*first);
+  s.lose_host(0);
+  s.requeue(first->cell);
+  EXPECT_EQ(s.hosts_left(), 1u);
+  EXPECT_EQ(s.start_next(), (Placement{0, 1}));
+  EXPECT_EQ(s.start_next(), (Placement{1, 1}));
+  EXPECT_TRUE(s.all_started());
+}
+
+TEST(CellScheduler, ACellTooBigForTheSmallHostWaitsForTheBigOne) {
+  CellScheduler s({{2, 1024, 0}, {4, 4096, 0}}, {{4, 4096}, {4, 4096}}, 8);
+  EXPECT_EQ(s.start_next(), (Placement{0, 1}));
+  EXPECT_FALSE(s.start_next());  // the small host stays idle rather than overcommit
+  s.finished({0, 1});
+  EXPECT_EQ(s.start_next(), (Placement{1, 1}));
+}
+
+TEST(CellScheduler, NoHostLeftStartsNothing) {
+  CellScheduler s({2, 4096, 4}, std::vector<CellDemand>(2, CellDemand{1, 512}));
+  s.lose_host(0);
+  EXPECT_FALSE(s.start_next());
+  EXPECT_FALSE(s.all_started());
+}
+
+// Decisions cost the number of shapes, not of cells: a 100,000-cell
+// matrix of four shapes is placed in well under a second.
+TEST(CellScheduler, ManyCellsOfFewShapes) {
+  std::vector<CellDemand> cells;
+  for (int i = 0; i < 100000; ++i) cells.push_back({1 + i % 2, 512L << (i % 2 ? 1 : 0)});
+  CellScheduler s({{64, 1 << 20, 0}}, cells, 4);
+  std::size_t placed = 0;
+  while (!s.all_started()) {
+    auto next = s.start_next();
+    ASSERT_TRUE(next);
+    s.finished(*next);
+    ++placed;
+  }
+  EXPECT_EQ(placed, cells.size());
 }
 
 }  // namespace

@@ -140,5 +140,21 @@ TEST(ShardPlan, CostsPrintAsHoursMinutesOrSeconds) {
   EXPECT_EQ(format_cost(3'720'000), "1h02m");
 }
 
+TEST(CellsInShard, KeepsTheListedCellsInMatrixOrderWhateverTheListsOrder) {
+  const Matrix m = parse_matrix_text(four_kernels({"a", "b", "c", "d"}), "s.toml");
+  const std::vector<Cell> kept =
+      cells_in_shard(expand_cells(m), {"d.host.1cpu.512M", "a.host.2cpu.512M", "b.host.1cpu.512M"});
+  std::vector<std::string> ids;
+  for (const auto& cell : kept) ids.push_back(cell.id());
+  EXPECT_THAT(ids, ElementsAre("a.host.2cpu.512M", "b.host.1cpu.512M", "d.host.1cpu.512M"));
+  EXPECT_EQ(kept[0].index, 1);  // the matrix's index, not the position in the shard
+}
+
+TEST(CellsInShard, IdsNoCellHasAreIgnoredAndAnEmptyListKeepsNothing) {
+  const Matrix m = parse_matrix_text(four_kernels({"a", "b"}), "s.toml");
+  EXPECT_EQ(cells_in_shard(expand_cells(m), {"zz.host.1cpu.512M", "a.host.1cpu.512M"}).size(), 1u);
+  EXPECT_TRUE(cells_in_shard(expand_cells(m), {}).empty());
+}
+
 }  // namespace
 }  // namespace kmx

@@ -42,7 +42,18 @@ TEST(Commands, SharedOptionsBindToTheContextOptions) {
   for (const auto& c : commands()) runs.push_back(c.setup(*app.add_subcommand(c.name, c.help), shared));
   app.parse(std::vector<std::string>{"/var/kmx", "--cache", "tcg", "--accel", "run"});  // CLI11 parses reversed
   EXPECT_EQ(shared.cache, "/var/kmx");
-  EXPECT_EQ(shared.connect, "qemu:///system");
+  EXPECT_TRUE(shared.connect.empty());  // the Context falls back to qemu:///system
+}
+
+TEST(Commands, ConnectRepeatsAndHostsNamesAFile) {
+  CLI::App app;
+  ContextOptions shared;
+  std::vector<CommandRun> runs;
+  for (const auto& c : commands()) runs.push_back(c.setup(*app.add_subcommand(c.name, c.help), shared));
+  app.parse(std::vector<std::string>{"fleet.toml", "--hosts", "qemu+tcp://127.0.0.1:16599/system", "--connect",
+                                     "qemu:///system", "--connect", "smoke", "run"});  // CLI11 parses reversed
+  EXPECT_EQ(shared.connect, (std::vector<std::string>{"qemu:///system", "qemu+tcp://127.0.0.1:16599/system"}));
+  EXPECT_EQ(shared.hosts_file, "fleet.toml");
 }
 
 TEST(Commands, CheckRequiresAMatrix) {

@@ -38,6 +38,9 @@ struct ScriptedBoot {
   // or a std::system_error with read_errno when that is set.
   std::string read_error;
   int read_errno = 0;
+  // The host goes away once is_running() has answered running_polls times:
+  // from then on the connection is dead and every start() fails.
+  bool lose_host = false;
 };
 
 class FakeVmDriver : public VmDriver {
@@ -47,6 +50,7 @@ class FakeVmDriver : public VmDriver {
 
   std::string start(const VmSpec& spec) override {
     started.push_back(spec);
+    if (lost) return "FakeVmDriver: the host is gone";
     if (next_ >= script_.size()) return "FakeVmDriver: no scripted boot left";
     const std::size_t index = next_++;
     if (!script_[index].start_error.empty()) return script_[index].start_error;
@@ -55,14 +59,22 @@ class FakeVmDriver : public VmDriver {
   }
   bool is_running(const std::string& name) override {
     auto it = vms_.find(name);
-    if (it == vms_.end() || it->second.destroyed) return false;
-    return it->second.running_answers++ < script_[it->second.boot].running_polls;
+    if (it == vms_.end() || it->second.destroyed || lost) return false;
+    if (it->second.running_answers++ < script_[it->second.boot].running_polls) return true;
+    if (script_[it->second.boot].lose_host) lost = true;
+    return false;
   }
   void destroy(const std::string& name) override {
     destroyed.push_back(name);
     if (auto it = vms_.find(name); it != vms_.end()) it->second.destroyed = true;
   }
   std::vector<std::string> list_own_domains() override { return domains; }
+  std::optional<DomainOwner> owner_of(const std::string& name) override {
+    auto it = owners.find(name);
+    return it == owners.end() ? std::nullopt : std::optional<DomainOwner>(it->second);
+  }
+  bool connection_alive() override { return !lost; }
+  bool shares_files() const override { return local; }
   bool send_sysrq(const std::string& name, char key) override {
     sysrqs.push_back(name + ":" + key);
     auto it = vms_.find(name);
@@ -92,8 +104,11 @@ class FakeVmDriver : public VmDriver {
   std::vector<VmSpec> started;         // every start() call, failed ones included
   std::vector<std::string> destroyed;  // every destroy() call
   std::vector<std::string> forgotten;
-  std::vector<std::string> sysrqs;   // "<domain>:<key>" of every send_sysrq() call
-  std::vector<std::string> domains;  // what list_own_domains() answers
+  std::vector<std::string> sysrqs;            // "<domain>:<key>" of every send_sysrq() call
+  std::vector<std::string> domains;           // what list_own_domains() answers
+  std::map<std::string, DomainOwner> owners;  // what owner_of() answers; absent: no metadata
+  bool lost = false;                          // the connection is dead
+  bool local = true;                          // shares_files()
 
  private:
   struct Vm {

@@ -210,7 +210,7 @@ TEST(HistoryStore, ADatabaseOfSchemaOneUpgradesAndKeepsItsRows) {
   sqlite3_close(db);
 
   auto store = HistoryStore::open(path);
-  EXPECT_EQ(store.schema_version(), 2);
+  EXPECT_EQ(store.schema_version(), kHistorySchemaVersion);
   RunResult run = sample_nightly("new", "2026-11-21T23:00:00Z");
   run.cells[1].tests[1].details["iterations"] = {{"planned", 150}, {"passed", 20}, {"failed_at", 21}};
   store.record_run(run);
@@ -221,6 +221,17 @@ TEST(HistoryStore, ADatabaseOfSchemaOneUpgradesAndKeepsItsRows) {
   EXPECT_FALSE(timeline[0].iterations_planned);
   EXPECT_EQ(timeline[1].iterations_failed_at, 21);
   EXPECT_EQ(timeline[1].iterations_passed, 20);
+}
+
+TEST(HistoryStore, EachCellKeepsTheHostItRanOn) {
+  ScratchDir dir;
+  const auto path = dir.path() / "history.db";
+  RunResult run = sample_nightly("r1", "2026-11-21T23:00:00Z");
+  run.cells[0].host = "qemu+ssh://lab1/system";
+  HistoryStore::open(path).record_run(run);
+  EXPECT_EQ(count_rows(path, "SELECT count(*) FROM cells WHERE host = 'qemu+ssh://lab1/system'"), 1);
+  EXPECT_EQ(count_rows(path, "SELECT count(*) FROM cells WHERE host = ''"),
+            static_cast<long long>(run.cells.size()) - 1);
 }
 
 // Each writer has its own connection, as two kmod-matrix processes would.

@@ -9,6 +9,7 @@
 
 #include "boundary/boundary_report.h"
 #include "builtin_matrix.h"
+#include "fake_host.h"
 #include "fakes.h"
 #include "os/files.h"
 #include "results/results_json.h"
@@ -115,8 +116,7 @@ class BoundaryProbeRun : public ::testing::Test {
     setup_.results_dir = dir_.path();
     setup_.settings.run_id = "boundary-1";
     setup_.settings.owner_pid = 100;
-    setup_.settings.budget = {4, 8192, 1};
-    setup_.settings.choose_accel = [](const Image&) { return AccelChoice{Accel::kTcg, "test"}; };
+    setup_.settings.hosts = {fake_host(driver_)};
     setup_.writers_for = [this](const fs::path& run_dir) {
       writer_ = std::make_unique<ResultsJsonWriter>(run_dir);
       return std::vector<RunWriter*>{writer_.get()};
@@ -132,7 +132,7 @@ class BoundaryProbeRun : public ::testing::Test {
 
 TEST_F(BoundaryProbeRun, EachProbeBootsTheValueIntoItsOwnRunDirectory) {
   driver_.add_boot(boot_exiting("kmod:0006", 1));
-  MatrixProbeRunner runner(setup_, images_, driver_, clock_);
+  MatrixProbeRunner runner(setup_, images_, clock_);
   const auto record = runner.run(192, 2);
   ASSERT_TRUE(record);
   EXPECT_EQ(record->verdict, Verdict::kFail);
@@ -150,7 +150,7 @@ TEST_F(BoundaryProbeRun, AWholeSearchEndToEndLeavesEveryProbeAndTheReport) {
   // 64..320 step 64, FAIL below 192: the order the search probes in.
   for (int value : {64, 320, 192, 128, 128, 128, 192, 192})
     driver_.add_boot(boot_exiting("kmod:0006", value < 192 ? 1 : 0));
-  MatrixProbeRunner runner(setup_, images_, driver_, clock_);
+  MatrixProbeRunner runner(setup_, images_, clock_);
   BoundaryReport report;
   report.boundary_id = "boundary-1";
   report.kernel = "debian-6.12";
@@ -176,7 +176,7 @@ TEST_F(BoundaryProbeRun, AWholeSearchEndToEndLeavesEveryProbeAndTheReport) {
 TEST_F(BoundaryProbeRun, AnInterruptedProbeGivesNoVerdict) {
   std::atomic<bool> stop{true};
   setup_.settings.stop = &stop;
-  MatrixProbeRunner runner(setup_, images_, driver_, clock_);
+  MatrixProbeRunner runner(setup_, images_, clock_);
   EXPECT_FALSE(runner.run(64, 1));
 }
 

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "builtin_matrix.h"
+#include "fake_host.h"
 #include "fakes.h"
 #include "images/source_kernel_provider.h"
 #include "images/source_kmod_provider.h"
@@ -62,8 +63,7 @@ class MatrixStepRunnerTest : public ::testing::Test {
     setup_.results_dir = dir_.path();
     setup_.settings.run_id = "bisect-1";
     setup_.settings.owner_pid = 100;
-    setup_.settings.budget = {4, 8192, 1};
-    setup_.settings.choose_accel = [](const Image&) { return AccelChoice{Accel::kTcg, "test"}; };
+    setup_.settings.hosts = {fake_host(driver_)};
     setup_.writers_for = [this](const fs::path& run_dir) {
       writer_ = std::make_unique<ResultsJsonWriter>(run_dir);
       return std::vector<RunWriter*>{writer_.get()};
@@ -107,7 +107,7 @@ TEST_F(MatrixStepRunnerTest, TheKernelAtTheCommitBuildsInThePersistentDirectory)
 TEST_F(MatrixStepRunnerTest, EachRunIsAFreshBootWithItsOwnRunDirectory) {
   driver_.add_boot(failing_boot("kmod:0009"));
   driver_.add_boot(failing_boot("kmod:0009"));
-  MatrixStepRunner runner(setup_, images_, driver_, clock_);
+  MatrixStepRunner runner(setup_, images_, clock_);
   const auto first = runner.run(kCommit, 1);
   const auto second = runner.run(kCommit, 2);
   ASSERT_TRUE(first && second);
@@ -125,7 +125,7 @@ TEST_F(MatrixStepRunnerTest, EachRunIsAFreshBootWithItsOwnRunDirectory) {
 
 TEST_F(MatrixStepRunnerTest, ABuildFailureIsAStepBuildError) {
   images_.error = "building kmod 'git-0123456789ab' failed: meson setup exited 1";
-  MatrixStepRunner runner(setup_, images_, driver_, clock_);
+  MatrixStepRunner runner(setup_, images_, clock_);
   try {
     runner.run(kCommit, 1);
     FAIL() << "no error";
@@ -138,7 +138,7 @@ TEST_F(MatrixStepRunnerTest, ABuildFailureIsAStepBuildError) {
 TEST_F(MatrixStepRunnerTest, AnInterruptedRunGivesNoVerdict) {
   std::atomic<bool> stop{true};
   setup_.settings.stop = &stop;
-  MatrixStepRunner runner(setup_, images_, driver_, clock_);
+  MatrixStepRunner runner(setup_, images_, clock_);
   EXPECT_FALSE(runner.run(kCommit, 1));
 }
 

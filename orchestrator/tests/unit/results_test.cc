@@ -2,8 +2,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "fakes.h"
 #include "os/files.h"
+#include "results/cell_journal.h"
 #include "results/matrix_report.h"
 #include "results/matrix_text_writer.h"
 #include "results/results_json.h"
@@ -51,6 +54,8 @@ CellResult cell_result(int vcpus, int memory, std::vector<TestResult> tests, dou
   }
   return c;
 }
+
+void append_to_file(const fs::path& path, const std::string& text) { std::ofstream(path, std::ios::app) << text; }
 
 RunResult sample_run() {
   RunResult run;
@@ -215,17 +220,87 @@ TEST(ResultsJson, MissingRunIsAnErrorNamingTheFile) {
   }
 }
 
-TEST(RunWriters, ResultsJsonAfterEveryCellAndMatrixTextAtTheEnd) {
+TEST(RunWriters, AJournalLinePerCellThenResultsJsonAndMatrixTextAtTheEnd) {
   ScratchDir dir;
   const RunResult run = sample_run();
   ResultsJsonWriter json_writer(dir.path());
   MatrixTextWriter text_writer(dir.path());
   json_writer.on_cell(run, run.cells[0]);
+  json_writer.on_cell(run, run.cells[1]);
   text_writer.on_cell(run, run.cells[0]);
-  EXPECT_EQ(nlohmann::json::parse(read_file(dir.path() / "results.json")), to_json(run));
+  EXPECT_FALSE(fs::exists(dir.path() / "results.json"));
   EXPECT_FALSE(fs::exists(dir.path() / "matrix.txt"));
+  const auto lines = CellJournal::read(dir.path() / kCellJournalFile);
+  ASSERT_EQ(lines.size(), 3u);  // the header once, then one line per update
+  EXPECT_EQ(lines[0]["run"]["run_id"], run.run_id);
+  EXPECT_EQ(lines[2]["cell"], cell_json(run.cells[1]));
+  json_writer.on_finish(run);
   text_writer.on_finish(run);
+  EXPECT_EQ(nlohmann::json::parse(read_file(dir.path() / "results.json")), to_json(run));
+  EXPECT_FALSE(fs::exists(dir.path() / kCellJournalFile));  // results.json holds what it said
   EXPECT_EQ(read_file(dir.path() / "matrix.txt"), render_matrix(run));
+}
+
+TEST(ResultsJsonJournal, AnUpdateAppendsItsCellAndRewritesNothing) {
+  ScratchDir dir;
+  RunResult run = sample_run();
+  ResultsJsonWriter writer(dir.path());
+  writer.on_cell(run, run.cells[0]);
+  const auto before = fs::file_size(dir.path() / kCellJournalFile);
+  writer.on_cell(run, run.cells[1]);
+  const std::string line = nlohmann::json{{"cell", cell_json(run.cells[1])}}.dump() + "\n";
+  EXPECT_EQ(fs::file_size(dir.path() / kCellJournalFile), before + line.size());
+}
+
+TEST(ResultsJsonJournal, AKilledRunReadsBackFromTheJournalAlone) {
+  ScratchDir dir;
+  RunResult run = sample_run();
+  run.started_at = "2026-11-22T23:38:00Z";
+  {
+    ResultsJsonWriter writer(dir.path());
+    for (const auto& cell : run.cells) writer.on_cell(run, cell);
+  }  // SIGKILL: no on_finish
+  ASSERT_TRUE(has_run_results(dir.path()));
+  const RunResult back = read_run_result(dir.path());
+  EXPECT_EQ(to_json(back), to_json(run));
+  EXPECT_EQ(read_cell_results(dir.path()).size(), 2u);
+}
+
+TEST(ResultsJsonJournal, ResumeReadsTheJournalOverAStaleResultsJson) {
+  ScratchDir dir;
+  RunResult run = sample_run();
+  write_results_json(run, dir.path());  // as a first, interrupted run left it
+  // The resumed run reran the panicking test and reached a third cell; then it was killed.
+  RunResult resumed = run;
+  resumed.cells[0].tests[1] = test_result("kmod:0002", Verdict::kPass, true);
+  resumed.cells.push_back(cell_result(4, 1024, {test_result("kmod:0001", Verdict::kPass, true)}, 1.5));
+  {
+    ResultsJsonWriter writer(dir.path());
+    writer.on_cell(resumed, resumed.cells[0]);
+    writer.on_cell(resumed, resumed.cells[2]);
+  }
+  append_to_file(dir.path() / kCellJournalFile, "{\"cell\":{\"id\":\"debian-6.1.host.2cpu.160M\",\"tests\":[");
+  const auto cells = read_cell_results(dir.path());
+  ASSERT_EQ(cells.size(), 3u);
+  EXPECT_EQ(cells.at("debian-6.1.host.1cpu.512M").tests.at(1).verdict, Verdict::kPass);
+  EXPECT_EQ(cells.at("debian-6.1.host.2cpu.160M").tests.at(1).verdict, Verdict::kOom);  // the torn line lost nothing
+  EXPECT_EQ(cells.at("debian-6.1.host.4cpu.1024M").tests.size(), 1u);
+  const RunResult back = read_run_result(dir.path());
+  ASSERT_EQ(back.cells.size(), 3u);
+  EXPECT_EQ(back.cells[2].cell.id(), "debian-6.1.host.4cpu.1024M");  // after the cells results.json had
+}
+
+TEST(ResultsJsonJournal, FinishRendersResultsJsonFromTheWholeRunAndRemovesTheJournal) {
+  ScratchDir dir;
+  RunResult run = sample_run();
+  ResultsJsonWriter writer(dir.path());
+  writer.on_cell(run, run.cells[1]);
+  run.finished_at = "2026-11-22T23:40:00Z";
+  writer.on_finish(run);
+  EXPECT_FALSE(fs::exists(dir.path() / kCellJournalFile));
+  const RunResult back = read_run_result(dir.path());
+  EXPECT_EQ(to_json(back), to_json(run));
+  EXPECT_EQ(back.finished_at, "2026-11-22T23:40:00Z");
 }
 
 TEST(ResultsJson, CorruptResultsFileIsAnErrorNamingIt) {

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "builtin_matrix.h"
+#include "fake_host.h"
 #include "fakes.h"
 #include "results/results_json.h"
 #include "results/results_json_writer.h"
@@ -24,6 +25,7 @@ namespace fs = std::filesystem;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 using namespace kmx::testing;
 
 constexpr std::string_view kTwoKernels =
@@ -74,11 +76,10 @@ class RunMatrix : public ::testing::Test {
     settings_.run_id = "20261122-233800-100";
     settings_.run_dir = dir_.path();
     settings_.owner_pid = 100;
-    settings_.choose_accel = [](const Image&) { return AccelChoice{Accel::kTcg, "test"}; };
-    settings_.budget = {4, 8192, 1};
+    settings_.hosts = {fake_host(driver_)};
     settings_.writers = {&writer_};
   }
-  RunResult run() { return run_matrix(matrix_, images_, driver_, clock_, settings_); }
+  RunResult run() { return run_matrix(matrix_, images_, clock_, settings_); }
 
   ScratchDir dir_;
   Matrix matrix_;
@@ -285,67 +286,78 @@ TEST_F(RunMatrix, AFullDiskInsideACellStopsTheRunToo) {
   EXPECT_EQ(writer_.finished, 1);
 }
 
-// The pool starts cells side by side while they fit, and no more.
-class CellPoolTest : public ::testing::Test {
+// Several hosts: a host lost mid-cell costs only its tests in flight.
+class RunMatrixOnTwoHosts : public RunMatrix {
  protected:
-  // Runs `cells` cells of 1 vCPU each under `budget`; each waits until
-  // `together` are running (or 2 s pass) so overlap is observable.
-  int max_running(HostBudget budget, std::size_t cells, int together) {
-    CellScheduler scheduler(budget, std::vector<CellDemand>(cells, CellDemand{1, 512}));
-    std::vector<std::string> ids(cells, "cell");
-    std::mutex mutex;
-    std::condition_variable changed;
-    int running = 0, peak = 0;
-    run_cell_pool(
-        scheduler, ids,
-        [&](std::size_t) {
-          std::unique_lock lock(mutex);
-          peak = std::max(peak, ++running);
-          changed.notify_all();
-          changed.wait_for(lock, std::chrono::seconds(2), [&] { return peak >= together; });
-          --running;
-        },
-        clock_, nullptr);
-    return peak;
+  RunMatrixOnTwoHosts() {
+    settings_.hosts = {fake_host(driver_, "test:///a"), fake_host(other_, "test:///b")};
+    driver_.local = other_.local = false;
   }
-  FakeClock clock_;
+  // Boots, starts `test`, and then the host goes away.
+  static ScriptedBoot boot_losing_the_host(const std::string& test, const std::string& finished = "") {
+    ScriptedBoot boot;
+    boot.agent = {ev_boot(), (finished.empty() ? "" : ev_start(finished) + ev_end(finished, 0)) + ev_start(test)};
+    boot.console = {"[    1.0] Run /init as init process\n",
+                    (finished.empty() ? "" : begin_marker(finished) + end_marker(finished)) + begin_marker(test)};
+    boot.running_polls = 3;
+    boot.lose_host = true;
+    return boot;
+  }
+  FakeVmDriver other_;
 };
 
-TEST_F(CellPoolTest, CellsThatFitRunTogether) { EXPECT_EQ(max_running({4, 4096, 2}, 4, 2), 2); }
-
-TEST_F(CellPoolTest, JobsOneRunsCellsOneAfterAnother) { EXPECT_EQ(max_running({4, 4096, 1}, 3, 1), 1); }
-
-TEST_F(CellPoolTest, MemoryBudgetLimitsTheOverlap) { EXPECT_EQ(max_running({4, 1024, 4}, 4, 2), 2); }
-
-// Issue 14: whatever run_one throws, even no std::exception, stays in the pool.
-TEST_F(CellPoolTest, AThrowingCellNeitherEndsThePoolNorStopsTheOthers) {
-  CellScheduler scheduler({4, 4096, 1}, std::vector<CellDemand>(3, CellDemand{1, 512}));
-  std::vector<std::size_t> ran;
-  const std::size_t done = run_cell_pool(
-      scheduler, {"a", "b", "c"},
-      [&](std::size_t index) {
-        ran.push_back(index);
-        if (index == 0) throw 42;
-        if (index == 1) throw std::logic_error("bug");
-      },
-      clock_, nullptr);
-  EXPECT_EQ(done, 3u);
-  EXPECT_THAT(ran, ElementsAre(0u, 1u, 2u));
+TEST_F(RunMatrixOnTwoHosts, TheCellsOfALostHostMoveToTheOtherAndEachNamesItsHost) {
+  driver_.add_boot(boot_losing_the_host("kmod:0001"));
+  other_.add_boot(passing_boot("kmod:0001"));
+  other_.add_boot(passing_boot("kmod:0001"));
+  const RunResult r = run();
+  ASSERT_EQ(r.cells.size(), 2u);
+  for (const auto& cell : r.cells) {
+    EXPECT_EQ(cell.tests.at(0).verdict, Verdict::kPass) << cell.cell.id();
+    EXPECT_EQ(cell.host, "test:///b");
+  }
+  ASSERT_EQ(r.cells[0].boots.size(), 2u);
+  EXPECT_EQ(r.cells[0].boots[0].end, "host-lost");
+  EXPECT_EQ(r.cells[0].boots[0].host, "test:///a");
+  EXPECT_EQ(r.cells[0].boots[1].host, "test:///b");
+  EXPECT_EQ(r.cells[0].tests[0].boot, 2);
+  ASSERT_EQ(r.hosts.size(), 2u);
+  EXPECT_TRUE(r.hosts[0].lost);
+  EXPECT_FALSE(r.hosts[1].lost);
+  EXPECT_EQ(driver_.started.size(), 1u);  // nothing more went to the lost host
 }
 
-TEST_F(CellPoolTest, StopStartsNoFurtherCell) {
-  CellScheduler scheduler({4, 4096, 1}, std::vector<CellDemand>(3, CellDemand{1, 512}));
-  std::atomic<bool> stop{false};
-  std::vector<std::size_t> ran;
-  const std::size_t done = run_cell_pool(
-      scheduler, {"a", "b", "c"},
-      [&](std::size_t index) {
-        ran.push_back(index);
-        stop = true;
-      },
-      clock_, &stop);
-  EXPECT_EQ(done, 1u);
-  EXPECT_EQ(ran.size(), 1u);
+TEST_F(RunMatrixOnTwoHosts, TestsDecidedBeforeTheLossKeepTheirVerdicts) {
+  matrix_ = parse_matrix_text(
+      "tests = [\"kmod:0001\", \"kmod:0002\"]\nvcpus = [1]\nmemory_mib = [512]\n"
+      "[[kernel]]\nname = \"k1\"\npackage = \"linux-image-6.1.0-56-amd64\"\n[[kmod]]\nname = \"host\"\n",
+      "run.toml");
+  driver_.add_boot(boot_losing_the_host("kmod:0002", "kmod:0001"));
+  other_.add_boot(passing_boot("kmod:0002"));
+  const RunResult r = run();
+  ASSERT_EQ(r.cells.size(), 1u);
+  ASSERT_EQ(r.cells[0].tests.size(), 2u);
+  EXPECT_EQ(r.cells[0].tests[0].verdict, Verdict::kPass);
+  EXPECT_EQ(r.cells[0].tests[0].boot, 1);  // decided on the lost host, kept
+  EXPECT_EQ(r.cells[0].tests[1].verdict, Verdict::kPass);
+  EXPECT_EQ(r.cells[0].tests[1].boot, 2);
+  ASSERT_EQ(other_.started.size(), 1u);
+  EXPECT_THAT(other_.started[0].cmdline, HasSubstr("kmx.tests=kmod:0002@"));
+  EXPECT_THAT(other_.started[0].cmdline, Not(HasSubstr("kmod:0001")));
+}
+
+TEST_F(RunMatrixOnTwoHosts, WhenEveryHostIsLostWhatIsLeftIsError) {
+  driver_.add_boot(boot_losing_the_host("kmod:0001"));
+  other_.add_boot(boot_losing_the_host("kmod:0001"));
+  const RunResult r = run();
+  ASSERT_EQ(r.cells.size(), 2u);
+  for (const auto& cell : r.cells) {
+    ASSERT_EQ(cell.tests.size(), 1u);
+    EXPECT_EQ(cell.tests[0].verdict, Verdict::kError);
+    EXPECT_THAT(cell.tests[0].evidence, HasSubstr("every libvirt host of the run was lost"));
+  }
+  EXPECT_TRUE(r.hosts[0].lost);
+  EXPECT_TRUE(r.hosts[1].lost);
 }
 
 }  // namespace

@@ -1,0 +1,42 @@
+// cells.jsonl in the run directory: one JSON object per line, appended as a
+// run goes, so recording a boot costs the size of that boot's cell, not of
+// the run. Each line is written with one write() and synced: SIGKILL (or
+// a power cut) loses at most the line in flight, which readers drop.
+#pragma once
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+namespace kmx {
+
+// Beside results.json in a run directory.
+inline constexpr const char* kCellJournalFile = "cells.jsonl";
+
+class CellJournal {
+ public:
+  explicit CellJournal(std::filesystem::path path) : path_(std::move(path)) {}
+  ~CellJournal();
+  CellJournal(const CellJournal&) = delete;
+  CellJournal& operator=(const CellJournal&) = delete;
+
+  // Appends `line` (one object) and a newline, then syncs. The first append
+  // drops a torn line a killed writer left at the end, so a new line never
+  // joins it. A failed append (a full disk) leaves the file as it was and
+  // throws std::system_error with errno.
+  void append(const nlohmann::json& line);
+  // Closes and deletes the file (after results.json holds what it said).
+  void remove();
+
+  // Every complete line that parses as an object, oldest first; a torn
+  // last line (no newline, or not JSON) is ignored. Empty when missing.
+  static std::vector<nlohmann::json> read(const std::filesystem::path& path);
+
+ private:
+  void open();
+
+  std::filesystem::path path_;
+  int fd_ = -1;
+};
+
+}  // namespace kmx
