@@ -155,10 +155,12 @@ RunResult run_matrix(const Matrix& matrix, ImageSource& images, Clock& clock, co
   run_cell_pool(scheduler, ids, run_guarded, clock, &stop);
 
   // Every host lost: what no host could run is ERROR, never silently absent.
+  // Cells that finished are not written again.
   if (scheduler.hosts_left() == 0 && !stop)
     for (std::size_t i = 0; i < cells.size(); ++i)
-      recorder.publish(i, with_undecided_as_error(matrix, cells[i], recorder.result(i).value_or(CellResult{}),
-                                                  "no host left to run it: every libvirt host of the run was lost"));
+      if (const auto so_far = recorder.result(i); !so_far || so_far->tests.size() < cells[i].tests.size())
+        recorder.publish(i, with_undecided_as_error(matrix, cells[i], so_far.value_or(CellResult{}),
+                                                    "no host left to run it: every libvirt host of the run was lost"));
   for (std::size_t h = 0; h < lost.size(); ++h) run.hosts[h].lost = lost[h];
   run.finished_at = utc_timestamp();
   recorder.finish();

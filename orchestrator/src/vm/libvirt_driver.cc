@@ -1,6 +1,5 @@
 #include "vm/libvirt_driver.h"
 
-#include <libvirt/virterror.h>
 #include <spdlog/spdlog.h>
 
 #include <mutex>
@@ -8,6 +7,7 @@
 
 #include "vm/domain_name.h"
 #include "vm/domain_xml.h"
+#include "vm/libvirt_error.h"
 
 namespace kmx {
 namespace {
@@ -28,11 +28,6 @@ void start_event_loop_once() {
 }
 
 constexpr int kKeepAliveIntervalS = 5, kKeepAliveCount = 3;
-
-std::string last_error() {
-  const char* message = virGetLastErrorMessage();
-  return message ? message : "unknown libvirt error";
-}
 
 struct DomainHandle {
   virDomainPtr ptr;
@@ -65,7 +60,7 @@ LibvirtDriver::LibvirtDriver(const std::string& uri)
   conn_ = virConnectOpen(uri.c_str());
   if (!conn_)
     throw std::runtime_error(
-        "cannot connect to libvirt at " + uri + ": " + last_error() +
+        "cannot connect to libvirt at " + uri + ": " + libvirt_last_error() +
         (local_ ? "\n  fix: run ci/setup-host.sh (starts virtlogd and libvirtd), or pass --connect URI"
                 : "\n  fix: check that libvirtd on that host listens and lets this user in "
                   "(virsh -c " +
@@ -100,7 +95,7 @@ std::string LibvirtDriver::start(const VmSpec& spec) {
   // stay put), so an upload holds up no other domain's reads.
   if (!local_) return start_remote(spec, *s);
   DomainHandle dom{virDomainCreateXML(conn_, domain_xml(spec, local_placement(spec, owner_)).c_str(), 0)};
-  if (!dom.ptr) return "libvirt could not start " + spec.name + ": " + last_error();
+  if (!dom.ptr) return "libvirt could not start " + spec.name + ": " + libvirt_last_error();
   return "";
 }
 
@@ -117,7 +112,7 @@ std::string LibvirtDriver::start_remote(const VmSpec& spec, Streams& s) {
     return std::string("cannot send the image to ") + uri_ + ": " + e.what();
   }
   DomainHandle dom{virDomainCreateXML(conn_, domain_xml(spec, where).c_str(), VIR_DOMAIN_START_PAUSED)};
-  if (!dom.ptr) return "libvirt could not start " + spec.name + " on " + uri_ + ": " + last_error();
+  if (!dom.ptr) return "libvirt could not start " + spec.name + " on " + uri_ + ": " + libvirt_last_error();
   try {
     s.copies.push_back(
         std::make_unique<SerialStreamCopy>(conn_, dom.ptr, "serial0", spec.console_log, spec.console_max_bytes));
@@ -128,7 +123,7 @@ std::string LibvirtDriver::start_remote(const VmSpec& spec, Streams& s) {
     return e.what();
   }
   if (virDomainResume(dom.ptr) != 0) {
-    const std::string why = last_error();
+    const std::string why = libvirt_last_error();
     virDomainDestroy(dom.ptr);
     return "libvirt could not resume " + spec.name + " on " + uri_ + ": " + why;
   }

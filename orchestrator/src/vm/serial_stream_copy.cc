@@ -1,12 +1,12 @@
 #include "vm/serial_stream_copy.h"
 
-#include <libvirt/virterror.h>
-
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <stdexcept>
 #include <vector>
+
+#include "vm/libvirt_error.h"
 
 namespace kmx {
 
@@ -17,10 +17,10 @@ SerialStreamCopy::SerialStreamCopy(virConnectPtr conn, virDomainPtr domain, cons
   if (fd_ < 0) throw std::runtime_error("cannot create " + file.string() + " for the guest's " + device);
   stream_ = virStreamNew(conn, 0);
   if (!stream_ || virDomainOpenConsole(domain, device.c_str(), stream_, VIR_DOMAIN_CONSOLE_FORCE) != 0) {
-    const char* why = virGetLastErrorMessage();
+    const std::string why = libvirt_last_error();
     if (stream_) virStreamFree(stream_);
     ::close(fd_);
-    throw std::runtime_error("libvirt could not open the guest's " + device + ": " + (why ? why : "unknown error"));
+    throw std::runtime_error("libvirt could not open the guest's " + device + ": " + why);
   }
   thread_ = std::thread([this] { copy(); });
 }

@@ -1,22 +1,16 @@
 #include "vm/volume_uploader.h"
 
-#include <libvirt/virterror.h>
-
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <stdexcept>
 
 #include "os/files.h"
+#include "vm/libvirt_error.h"
 
 namespace kmx {
 namespace fs = std::filesystem;
 namespace {
-
-std::string libvirt_error() {
-  const char* message = virGetLastErrorMessage();
-  return message ? message : "unknown libvirt error";
-}
 
 struct Volume {
   virStorageVolPtr ptr = nullptr;
@@ -62,13 +56,13 @@ virStoragePoolPtr VolumeUploader::pool() {
                             "</path></target></pool>";
     pool = virStoragePoolDefineXML(conn_, xml.c_str(), 0);
     if (!pool) pool = virStoragePoolLookupByName(conn_, name.c_str());  // another run defined it meanwhile
-    if (!pool) throw std::runtime_error("cannot define storage pool " + name + ": " + libvirt_error() + kFix);
+    if (!pool) throw std::runtime_error("cannot define storage pool " + name + ": " + libvirt_last_error() + kFix);
     virStoragePoolBuild(pool, 0);
     virStoragePoolSetAutostart(pool, 1);
   }
   if (virStoragePoolIsActive(pool) != 1 && virStoragePoolCreate(pool, 0) != 0) {
     // Defined before, its directory gone since: build it again.
-    std::string why = libvirt_error();
+    std::string why = libvirt_last_error();
     virStoragePoolBuild(pool, 0);
     if (virStoragePoolCreate(pool, 0) != 0 && virStoragePoolIsActive(pool) != 1) {
       virStoragePoolFree(pool);
@@ -105,14 +99,14 @@ std::string VolumeUploader::upload(const fs::path& local, const std::string& sha
   Volume stale{virStorageVolLookupByName(pool(), name.c_str())};
   if (stale.ptr) virStorageVolDelete(stale.ptr, 0);
   Volume volume{virStorageVolCreateXML(pool(), volume_xml(name, size).c_str(), 0)};
-  if (!volume.ptr) throw std::runtime_error("cannot create volume " + name + ": " + libvirt_error() + kFix);
+  if (!volume.ptr) throw std::runtime_error("cannot create volume " + name + ": " + libvirt_last_error() + kFix);
   const int fd = ::open(local.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw std::runtime_error("cannot open " + local.string() + " to send it to the host");
   virStreamPtr stream = virStreamNew(conn_, 0);
   int fd_copy = fd;
   const bool sent = stream && virStorageVolUpload(volume.ptr, stream, 0, size, 0) == 0 &&
                     virStreamSendAll(stream, send_from_fd, &fd_copy) == 0 && virStreamFinish(stream) == 0;
-  const std::string why = sent ? "" : libvirt_error();
+  const std::string why = sent ? "" : libvirt_last_error();
   if (stream) {
     if (!sent) virStreamAbort(stream);
     virStreamFree(stream);
@@ -126,7 +120,8 @@ std::string VolumeUploader::upload(const fs::path& local, const std::string& sha
   if (!marker.ptr) {
     // Another run finished the same upload first: its marker is as good.
     Volume theirs{virStorageVolLookupByName(pool(), (name + ".ok").c_str())};
-    if (!theirs.ptr) throw std::runtime_error("cannot mark volume " + name + " complete: " + libvirt_error() + kFix);
+    if (!theirs.ptr)
+      throw std::runtime_error("cannot mark volume " + name + " complete: " + libvirt_last_error() + kFix);
   }
   uploaded_ += size;
   return path_of(volume.ptr);
