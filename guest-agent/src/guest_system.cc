@@ -113,6 +113,12 @@ std::string guest_kmod_version() {
   return line;
 }
 
+double guest_uptime_seconds() {
+  std::ifstream in("/proc/uptime");
+  double seconds = -1;
+  return in >> seconds ? seconds : -1;
+}
+
 void power_off() {
   ::sync();
   ::reboot(RB_POWER_OFF);

@@ -31,6 +31,9 @@ std::string read_file_trimmed(const std::string& path);
 // First line of `kmod --version` as the guest sees it.
 std::string guest_kmod_version();
 
+// Seconds since the guest kernel started (/proc/uptime); -1 when unreadable.
+double guest_uptime_seconds();
+
 [[noreturn]] void power_off();
 
 }  // namespace kmx::agent

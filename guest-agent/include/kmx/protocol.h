@@ -17,6 +17,9 @@ inline constexpr std::string_view kEventTestStart = "test-start";
 inline constexpr std::string_view kEventOutput = "output";
 inline constexpr std::string_view kEventTestEnd = "test-end";
 inline constexpr std::string_view kEventDone = "done";
+// After `done` the agent waits this long for the host to destroy the VM
+// before it powers the guest off itself.
+inline constexpr unsigned kPowerOffAfterDoneS = 10;
 inline constexpr std::string_view kEventMarker = "marker";  // {"test", "kind": "begin"|"end", "nonce"}
 inline constexpr std::string_view kEventError = "error";
 // Added within protocol 2 (a host that predates them counts them as garbage):

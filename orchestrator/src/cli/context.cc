@@ -17,6 +17,12 @@ Context::Context(ContextOptions options, std::atomic<bool>& stop)
       installation_(Installation::locate()) {
   register_builtin_sources(sources_);
   if (!options_.agent.empty()) installation_.agent = options_.agent;
+  if (const auto age = seconds_since_process_start()) timings_.add("process start (exec to main)", *age);
+}
+
+void Context::close_hosts() {
+  PhaseSpan span(&timings_, "exit: pending destroys, connections closed");
+  drivers_.clear();
 }
 
 Context::~Context() = default;
@@ -42,7 +48,10 @@ const std::vector<HostEntry>& Context::hosts() {
 VmDriver& Context::driver(std::size_t host) {
   const auto& list = hosts();
   if (drivers_.size() < list.size()) drivers_.resize(list.size());
-  if (!drivers_.at(host)) drivers_[host] = std::make_unique<LibvirtDriver>(list[host].uri);
+  if (!drivers_.at(host)) {
+    PhaseSpan span(&timings_, "libvirt connect");
+    drivers_[host] = std::make_unique<LibvirtDriver>(list[host].uri, &timings_);
+  }
   return *drivers_[host];
 }
 

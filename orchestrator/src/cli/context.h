@@ -17,6 +17,7 @@
 #include "images/source_registry.h"
 #include "matrix/host_list.h"
 #include "os/clock.h"
+#include "os/phase_timings.h"
 #include "os/process_runner.h"
 #include "results/report_writer.h"
 #include "results/run_writer.h"
@@ -53,6 +54,11 @@ class Context {
   const std::vector<HostEntry>& hosts();
   VmDriver& driver(std::size_t host = 0);  // hosts()[host]; connects on first use
   ImageSource& images();                   // providers from sources(), built on first use
+  // Where this process's time went (run --timings); starts with exec to main.
+  PhaseTimings& timings() { return timings_; }
+  // Waits for every host's pending destroys and closes the connections;
+  // done by the destructor when not called.
+  void close_hosts();
   // The files of a run directory: results.json, matrix.txt; with a
   // results_root, <results_root>/history.db as the run goes; and each
   // requested report when the run ends.
@@ -72,6 +78,7 @@ class Context {
   std::vector<std::unique_ptr<VmDriver>> drivers_;
   std::unique_ptr<ImageSource> images_;
   std::vector<std::unique_ptr<RunWriter>> writers_;
+  PhaseTimings timings_;
 };
 
 }  // namespace kmx

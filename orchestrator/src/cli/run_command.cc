@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "cli/command.h"
 #include "cli/exit_codes.h"
@@ -29,6 +30,7 @@ struct RunArgs {
   std::string resume;
   std::vector<std::string> reports;  // FORMAT:FILE
   std::string shard;                 // K/N, empty: every cell
+  bool timings = false;
 };
 
 constexpr const char* kMatrixCopy = "matrix.toml";
@@ -76,7 +78,9 @@ int run_command(Context& ctx, const RunArgs& args) {
   }
   std::optional<ShardSpec> shard_spec;
   if (!args.shard.empty()) shard_spec = parse_shard_option(args.shard);
+  std::optional<PhaseSpan> check_span(std::in_place, &ctx.timings(), "matrix check (parse, resolve kernels)");
   const CheckedMatrix checked = check_matrix(ctx, matrix_file);
+  check_span.reset();
   const Matrix& matrix = checked.matrix;
   for (const auto& line : checked.resolved) spdlog::info("{}", line);
   // A resumed run stays the shard it was started as; a new one is planned now.
@@ -94,8 +98,10 @@ int run_command(Context& ctx, const RunArgs& args) {
     for (const auto& line : selected.summary) spdlog::info("{}", line);
     settings.shard = std::move(selected.record);
   }
+  std::optional<PhaseSpan> setup_span(std::in_place, &ctx.timings(), "host setup (connect, budgets)");
   RunSetup setup(ctx, args.accel, args.jobs, settings.run_dir / "accel-probe", settings.run_id);
   setup.apply_to(settings);  // unreachable hosts are found before there is a run directory
+  setup_span.reset();
   std::filesystem::create_directories(settings.run_dir);
   if (args.resume.empty()) write_file_atomically(settings.run_dir / kMatrixCopy, read_file(matrix_file));
   if (args.resume.empty() && settings.shard) write_shard_file(settings.run_dir, *settings.shard);
@@ -109,7 +115,10 @@ int run_command(Context& ctx, const RunArgs& args) {
   // and `compare --previous`, untouched.
   settings.writers = ctx.writers_for(
       settings.run_dir, settings.shard ? std::filesystem::path{} : std::filesystem::absolute(args.results), reports);
+  settings.timings = &ctx.timings();
   RunResult result = run_matrix(matrix, ctx.images(), ctx.clock(), settings);
+  ctx.close_hosts();  // the last destroys end before the summary, and are timed
+  if (args.timings) std::cerr << ctx.timings().render();
 
   std::cout << "\n" << render_matrix(result) << "results: " << (settings.run_dir / "results.json").string() << "\n";
   if (!result.recording_failure.empty())
@@ -137,6 +146,8 @@ CommandRun setup_run_command(CLI::App& command, ContextOptions& shared) {
   command.add_option("--shard", args->shard,
                      "run only part K of N of the cells (e.g. 2/4), balanced by estimated cost; merge joins the "
                      "parts");
+  command.add_flag("--timings", args->timings,
+                   "print where the run's time went, phase by phase (count, total, median, max), to stderr");
   command
       .add_option("--jobs,-j", args->jobs, "cells to run at once over every host, within each host's CPUs and memory")
       ->check(CLI::Range(1, 4096))

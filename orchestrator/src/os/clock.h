@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 
 namespace kmx {
@@ -23,6 +24,10 @@ class SystemClock : public Clock {
 inline double seconds_between(Clock::TimePoint from, Clock::TimePoint to) {
   return std::chrono::duration<double>(to - from).count();
 }
+
+// How long ago the kernel started this process (exec), from /proc; nullopt
+// where /proc does not say.
+std::optional<double> seconds_since_process_start();
 
 // "2026-11-22T23:38:00Z" for results files.
 std::string utc_timestamp();

@@ -54,6 +54,9 @@ ProcessResult BoostProcessRunner::run(const std::vector<std::string>& argv, cons
     const auto deadline = std::chrono::steady_clock::now() + options.timeout;
     auto next_report = std::chrono::steady_clock::now() + std::chrono::seconds(1);
     // Polling instead of wait_for(): the latter is unreliable in Boost 1.74.
+    // From 1 ms up to 20 ms, so a quick command (qemu --version) costs
+    // milliseconds, not a whole 20 ms poll.
+    auto pause = std::chrono::milliseconds(1);
     while (child.running()) {
       if (options.on_poll && std::chrono::steady_clock::now() > next_report) {
         options.on_poll(out_path);
@@ -64,7 +67,8 @@ ProcessResult BoostProcessRunner::run(const std::vector<std::string>& argv, cons
         child.terminate();
         break;
       }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      std::this_thread::sleep_for(pause);
+      pause = std::min(pause * 2, std::chrono::milliseconds(20));
     }
     child.wait();
     result.exit_code = child.exit_code();

@@ -48,9 +48,11 @@ AccelChoice select_accel(const std::string& mode, AccelProbeContext& ctx, const 
     }
   }
   std::filesystem::create_directories(ctx.work_dir);
+  // A remote host's /dev/kvm is out of reach from here: only its guest can tell.
   AccelChoice choice = ctx.local_host ? probe_accel(ctx.runner, ctx.work_dir) : AccelChoice{Accel::kKvm, ""};
   if (choice.accel == Accel::kKvm) {
-    spdlog::info("KVM runs a boot sector; booting the guest kernel under KVM to be sure");
+    spdlog::info(ctx.local_host ? "KVM runs a boot sector; booting the guest kernel under KVM to be sure"
+                                : "booting the guest kernel under KVM on the remote host to see whether KVM works");
     choice = linux_probe(ctx, image);
   }
   if (!ctx.cache_file.empty())

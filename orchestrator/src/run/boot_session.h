@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "os/clock.h"
+#include "os/phase_timings.h"
 #include "verdict/boot_classifier.h"
 #include "vm/vm_driver.h"
 
@@ -39,6 +40,8 @@ struct BootPlan {
   // When a watchdog gives up on a running test: sysrq w and t are sent and
   // the console is read this long (at most) before the VM is destroyed.
   int sysrq_wait_s = 5;
+  // When set, gets where the boot's time went (run --timings).
+  PhaseTimings* timings = nullptr;
 };
 
 struct BootRun {

@@ -8,16 +8,33 @@
 
 namespace kmx {
 
+void ReadyCells::add(const std::vector<std::size_t>& cells) {
+  std::lock_guard lock(mutex_);
+  cells_.insert(cells_.end(), cells.begin(), cells.end());
+  changed_.notify_all();
+}
+
+void ReadyCells::close() {
+  std::lock_guard lock(mutex_);
+  closed_ = true;
+  changed_.notify_all();
+}
+
 std::size_t run_cell_pool(CellScheduler& scheduler, const std::vector<std::string>& cell_ids,
                           const std::function<CellOutcome(const Placement&)>& run_one, Clock& clock,
-                          const std::atomic<bool>* stop) {
-  std::mutex mutex;
-  std::condition_variable changed;
+                          const std::atomic<bool>* stop, ReadyCells* later) {
+  ReadyCells own;
+  ReadyCells& feed = later ? *later : own;
+  if (!later) own.closed_ = true;
+  std::mutex& mutex = feed.mutex_;
+  std::condition_variable& changed = feed.changed_;
   std::size_t done = 0;
   const auto started = clock.now();
   std::vector<std::thread> threads;
   std::unique_lock lock(mutex);
   while (!scheduler.all_started() || scheduler.running() > 0) {
+    for (std::size_t cell : feed.cells_) scheduler.release(cell);
+    feed.cells_.clear();
     while (!(stop && *stop)) {
       auto next = scheduler.start_next();
       if (!next) break;
@@ -47,7 +64,8 @@ std::size_t run_cell_pool(CellScheduler& scheduler, const std::vector<std::strin
         changed.notify_all();
       });
     }
-    if (scheduler.running() == 0) break;  // stopped, or nothing left
+    // Stopped, or nothing left that may still come.
+    if (scheduler.running() == 0 && ((stop && *stop) || (feed.closed_ && feed.cells_.empty()))) break;
     changed.wait(lock);
   }
   lock.unlock();

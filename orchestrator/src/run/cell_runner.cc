@@ -307,6 +307,7 @@ class CellRun {
     plan.boot_timeout_s = ctx_.matrix.timeouts.boot_s;
     plan.host_grace_s = ctx_.host_grace_s;
     plan.stop = ctx_.stop;
+    plan.timings = ctx_.timings;
     plan.planned_rounds = planned_rounds(tests);
     spdlog::info("[{}] boot {}{}: {} test(s), {} vCPU, {} MiB, {}", cell_.id(), boot,
                  ctx_.host.empty() ? "" : " on " + ctx_.host, tests.size(), cell_.vcpus, cell_.memory_mib,

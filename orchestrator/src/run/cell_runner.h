@@ -12,6 +12,7 @@
 #include "images/image_builder.h"
 #include "matrix/matrix.h"
 #include "os/clock.h"
+#include "os/phase_timings.h"
 #include "results/run_result.h"
 #include "vm/vm_driver.h"
 
@@ -29,8 +30,9 @@ struct CellContext {
   int max_infra_retries = 2;   // an ERROR verdict is rerun this often in a fresh boot
   int host_grace_s = 30;
   const std::atomic<bool>* stop = nullptr;
-  std::string host;           // the libvirt URI, recorded with the cell and its boots
-  bool* host_lost = nullptr;  // set when the cell stopped because its host went away
+  std::string host;                 // the libvirt URI, recorded with the cell and its boots
+  bool* host_lost = nullptr;        // set when the cell stopped because its host went away
+  PhaseTimings* timings = nullptr;  // run --timings
 };
 
 // previous: what an interrupted run already decided for this cell; only the

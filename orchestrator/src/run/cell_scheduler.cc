@@ -14,11 +14,15 @@ bool CellScheduler::ShapeOrder::operator()(const CellDemand& a, const CellDemand
 CellScheduler::CellScheduler(HostBudget budget, std::vector<CellDemand> cells)
     : CellScheduler(std::vector<HostBudget>{budget}, std::move(cells), budget.max_jobs) {}
 
-CellScheduler::CellScheduler(std::vector<HostBudget> hosts, std::vector<CellDemand> cells, int max_jobs)
+CellScheduler::CellScheduler(std::vector<HostBudget> hosts, std::vector<CellDemand> cells, int max_jobs,
+                             const std::vector<bool>& ready)
     : cells_(std::move(cells)), pending_(cells_.size()), max_jobs_(max_jobs) {
   for (const auto& budget : hosts) hosts_.push_back({budget});
-  for (std::size_t i = 0; i < cells_.size(); ++i) queues_[cells_[i]].push_back(i);
+  for (std::size_t i = 0; i < cells_.size(); ++i)
+    if (ready.empty() || ready.at(i)) queues_[cells_[i]].push_back(i);
 }
+
+void CellScheduler::release(std::size_t cell) { queues_[cells_[cell]].push_back(cell); }
 
 bool CellScheduler::fits(const HostState& host, const CellDemand& d) const {
   if (host.lost) return false;

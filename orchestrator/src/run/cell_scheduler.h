@@ -33,8 +33,11 @@ class CellScheduler {
  public:
   // One host; budget.max_jobs cells at once.
   CellScheduler(HostBudget budget, std::vector<CellDemand> cells);
-  // Several hosts; max_jobs cells at once over all of them.
-  CellScheduler(std::vector<HostBudget> hosts, std::vector<CellDemand> cells, int max_jobs);
+  // Several hosts; max_jobs cells at once over all of them. With `ready`
+  // given, a cell whose entry is false waits (its image is being built)
+  // until release() queues it.
+  CellScheduler(std::vector<HostBudget> hosts, std::vector<CellDemand> cells, int max_jobs,
+                const std::vector<bool>& ready = {});
 
   // A pending cell and a host it fits on next to what runs there: the
   // largest cell that fits anywhere (so big cells are not starved at the
@@ -44,6 +47,8 @@ class CellScheduler {
   void finished(const Placement& placement);
   // The cell goes back to the queue (its host was lost mid-cell).
   void requeue(std::size_t cell);
+  // A waiting cell may start.
+  void release(std::size_t cell);
   // The host gets no more cells.
   void lose_host(std::size_t host);
   bool all_started() const { return pending_ == 0; }

@@ -11,6 +11,7 @@
 #include "run/cell_pool.h"
 #include "run/cell_runner.h"
 #include "run/cell_shards.h"
+#include "run/image_pipeline.h"
 #include "run/run_recorder.h"
 #include "run/stale_domains.h"
 #include "vm/domain_owner.h"
@@ -26,32 +27,6 @@ std::string new_run_id(int pid) {
   return std::string(buf) + "-" + std::to_string(pid);
 }
 
-namespace {
-
-struct CellImages {
-  std::map<int, Image> image;
-  std::map<int, std::string> error;  // the cell runs as ERROR with this cause
-};
-
-// Images first, for every cell: an unknown kernel is bad input and must
-// stop the run before any VM boots (UnknownInputError propagates).
-CellImages prepare_images(const std::vector<Cell>& cells, ImageSource& images) {
-  CellImages out;
-  for (const auto& cell : cells) {
-    try {
-      out.image[cell.index] = images.image_for(cell);
-    } catch (const UnknownInputError&) {
-      throw;
-    } catch (const std::exception& e) {  // ImageError, or the cache's disk
-      out.error[cell.index] = e.what();
-      spdlog::error("[{}] no image: {}", cell.id(), e.what());
-    }
-  }
-  return out;
-}
-
-}  // namespace
-
 RunResult run_matrix(const Matrix& matrix, ImageSource& images, Clock& clock, const RunSettings& settings) {
   if (settings.hosts.empty()) throw std::logic_error("run_matrix needs at least one host");
   RunResult run;
@@ -64,19 +39,27 @@ RunResult run_matrix(const Matrix& matrix, ImageSource& images, Clock& clock, co
   run.started_at = utc_timestamp();
 
   const DomainOwner me = this_process_owner();
-  for (const auto& host : settings.hosts)
-    for (const auto& name : destroy_stale_domains(*host.driver, me))
-      spdlog::warn("destroyed stale domain {} of a dead run on {}", name, host.uri);
+  {
+    PhaseSpan span(settings.timings, "stale-domain scan");
+    for (const auto& host : settings.hosts)
+      for (const auto& name : destroy_stale_domains(*host.driver, me))
+        spdlog::warn("destroyed stale domain {} of a dead run on {}", name, host.uri);
+  }
 
   run.shard = settings.shard;
   std::vector<Cell> cells = expand_cells(matrix);
   if (settings.shard) cells = cells_in_shard(std::move(cells), settings.shard->cells);
-  const CellImages prepared = prepare_images(cells, images);
+  std::atomic<bool> own_stop{false};
+  std::atomic<bool>& stop = settings.stop ? *settings.stop : own_stop;
+  ReadyCells built_later;  // outlives the pipeline, whose thread adds to it
+  ImagePipeline prepared(cells, images, stop, settings.timings);
 
   std::vector<AccelChoice> accels;
   for (const auto& host : settings.hosts) {
+    PhaseSpan span(settings.timings, "accelerator choice");
     AccelChoice accel{Accel::kTcg, "no image to probe KVM with"};
-    if (!prepared.image.empty()) accel = host.choose_accel(prepared.image.begin()->second);
+    if (!cells.empty() && !prepared.error(cells.front().index))
+      accel = host.choose_accel(prepared.image(cells.front().index));
     spdlog::info("accelerator on {}: {} ({})", host.uri, to_string(accel.accel), accel.reason);
     accels.push_back(accel);
     run.hosts.push_back({host.uri, host.budget.vcpus, host.budget.memory_mib, std::string(to_string(accel.accel)),
@@ -85,8 +68,6 @@ RunResult run_matrix(const Matrix& matrix, ImageSource& images, Clock& clock, co
   run.accel = run.hosts.front().accel;
   run.accel_reason = run.hosts.front().accel_reason;
 
-  std::atomic<bool> own_stop{false};
-  std::atomic<bool>& stop = settings.stop ? *settings.stop : own_stop;
   // Published after every boot so a killed run loses at most the boot in flight.
   RunRecorder recorder(run, cells.size(), settings.writers, stop);
   // The recorder counts the cells this run has (a shard's), not the matrix's.
@@ -103,8 +84,8 @@ RunResult run_matrix(const Matrix& matrix, ImageSource& images, Clock& clock, co
     const std::size_t index = where.cell;
     const Cell& cell = cells[index];
     const CellResult previous = recorder.result(index).value_or(CellResult{});
-    if (auto err = prepared.error.find(cell.index); err != prepared.error.end()) {
-      recorder.publish(index, failed_cell(matrix, cell, err->second));
+    if (auto err = prepared.error(cell.index)) {
+      recorder.publish(index, failed_cell(matrix, cell, *err));
       return CellOutcome::kDone;
     }
     const RunHost& host = settings.hosts[where.host];
@@ -114,8 +95,12 @@ RunResult run_matrix(const Matrix& matrix, ImageSource& images, Clock& clock, co
     ctx.stop = &stop;
     ctx.host = host.uri;
     ctx.host_lost = &host_lost;
-    recorder.publish(index, run_cell(ctx, cell, prepared.image.at(cell.index), previous,
-                                     [&](const CellResult& partial) { recorder.publish(index, partial); }));
+    ctx.timings = settings.timings;
+    auto publish = [&](const CellResult& result) {
+      PhaseSpan span(settings.timings, "result write (journal, history, per boot)");
+      recorder.publish(index, result);
+    };
+    publish(run_cell(ctx, cell, prepared.image(cell.index), previous, publish));
     if (!host_lost) return CellOutcome::kDone;
     spdlog::error("[{}] lost the host {}: its tests in flight run again elsewhere", cell.id(), host.uri);
     std::lock_guard lock(lost_mutex);
@@ -151,8 +136,9 @@ RunResult run_matrix(const Matrix& matrix, ImageSource& images, Clock& clock, co
   }
   std::vector<HostBudget> budgets;
   for (const auto& host : settings.hosts) budgets.push_back(host.budget);
-  CellScheduler scheduler(budgets, demands, settings.max_jobs);
-  run_cell_pool(scheduler, ids, run_guarded, clock, &stop);
+  CellScheduler scheduler(budgets, demands, settings.max_jobs, prepared.ready());
+  prepared.build_rest(built_later);
+  run_cell_pool(scheduler, ids, run_guarded, clock, &stop, &built_later);
 
   // Every host lost: what no host could run is ERROR, never silently absent.
   // Cells that finished are not written again.
@@ -163,7 +149,12 @@ RunResult run_matrix(const Matrix& matrix, ImageSource& images, Clock& clock, co
                                                     "no host left to run it: every libvirt host of the run was lost"));
   for (std::size_t h = 0; h < lost.size(); ++h) run.hosts[h].lost = lost[h];
   run.finished_at = utc_timestamp();
-  recorder.finish();
+  {
+    PhaseSpan span(settings.timings, "finish (results.json, reports)");
+    recorder.finish();
+  }
+  // Recorded, the run ends as bad input does (exit 2).
+  if (auto bad = prepared.bad_input()) throw UnknownInputError(*bad);
   return run;
 }
 

@@ -13,6 +13,7 @@
 
 #include "matrix/matrix.h"
 #include "os/clock.h"
+#include "os/phase_timings.h"
 #include "results/run_result.h"
 #include "results/run_writer.h"
 #include "run/cell_scheduler.h"
@@ -42,12 +43,16 @@ struct RunSettings {
   HostFacts host;
   // --shard K/N: only these cells run, and the run records which shard it is.
   std::optional<ShardRecord> shard;
+  // run --timings: where the run's time goes, phase by phase.
+  PhaseTimings* timings = nullptr;
 };
 
-// Throws UnknownInputError before any VM boots when the input names things
-// that do not exist. Nothing a cell's worker throws escapes: the cell's
-// undecided tests are ERROR with the exception's text, or, for a full disk,
-// the run stops with what it recorded.
+// Throws UnknownInputError before any VM boots when the first image's input
+// names things that do not exist; an image built later while cells run
+// (ImagePipeline) that does leaves its cells ERROR, and the run throws it
+// once everything is recorded. Nothing a cell's worker throws escapes: the
+// cell's undecided tests are ERROR with the exception's text, or, for a full
+// disk, the run stops with what it recorded.
 RunResult run_matrix(const Matrix& matrix, ImageSource& images, Clock& clock, const RunSettings& settings);
 
 // "20261122-233800-4821": sortable, unique per process.

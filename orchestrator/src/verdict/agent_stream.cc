@@ -83,6 +83,12 @@ long long figure_field(const json& j, const char* key) {
   return static_cast<long long>(v);
 }
 
+// A guest uptime in seconds: finite, and within a day (else -1).
+double uptime_field(const json& j, const char* key) {
+  const double v = number_field<double>(j, key, -1);
+  return std::isfinite(v) && v >= 0 && v <= 86400 ? v : -1;
+}
+
 MemorySample sample_from(const json& j) {
   MemorySample s;
   const double t = number_field<double>(j, "t", 0);
@@ -211,6 +217,8 @@ void AgentStream::handle_line(std::string_view line) {
     info.kmod_version = sanitize_guest_text(string_field(j, "kmod_version").value_or(""), 120);
     info.cpus = number_field<long>(j, "cpus", 0);
     info.mem_kib = number_field<long>(j, "mem_kib", 0);
+    info.agent_start_uptime_s = uptime_field(j, "agent_start_uptime_s");
+    info.uptime_s = uptime_field(j, "uptime_s");
     if (auto it = j.find("problems"); it != j.end() && it->is_array())
       for (const auto& p : *it)
         if (p.is_string() && info.problems.size() < 20)

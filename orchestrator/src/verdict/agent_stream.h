@@ -30,6 +30,10 @@ struct BootInfo {
     std::size_t bytes = 0;                   // its size as the guest reported it
   };
   std::optional<ModprobeConfig> modprobe_config;
+  // Guest uptime when the agent started and when it sent this event, as the
+  // guest says (-1: not sent): informational, never a deadline or a verdict.
+  double agent_start_uptime_s = -1;
+  double uptime_s = -1;
 };
 
 inline constexpr std::size_t kMaxModprobeConfigBytes = 256 * 1024;

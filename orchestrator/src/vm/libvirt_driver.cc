@@ -53,8 +53,9 @@ bool uri_is_local(const std::string& uri) {
   return rest.empty() || rest.front() == '/';
 }
 
-LibvirtDriver::LibvirtDriver(const std::string& uri)
-    : uri_(uri), local_(uri_is_local(uri)), owner_(this_process_owner()) {
+LibvirtDriver::LibvirtDriver(const std::string& uri, PhaseTimings* timings)
+    : uri_(uri), local_(uri_is_local(uri)), owner_(this_process_owner()), timings_(std::make_shared<TimingsSink>()) {
+  timings_->sink = timings;
   virSetErrorFunc(nullptr, silent_error_handler);
   start_event_loop_once();
   conn_ = virConnectOpen(uri.c_str());
@@ -70,12 +71,24 @@ LibvirtDriver::LibvirtDriver(const std::string& uri)
 }
 
 LibvirtDriver::~LibvirtDriver() {
-  std::vector<std::thread> pending;
+  std::vector<Destroyer> pending;
   {
     std::lock_guard lock(mutex_);
     pending.swap(destroyers_);
   }
-  for (auto& t : pending) t.join();
+  {
+    std::lock_guard lock(timings_->mutex);
+    timings_->sink = nullptr;  // a destroy that ends after this records nothing
+  }
+  // libvirtd finishes a destroy it was asked for, and ends every domain
+  // started here with the connection (autodestroy): waiting for its teardown
+  // (~1.2 s) would only hold up the process's exit. Other domains' destroys
+  // (cleanup of a dead run's) are waited for.
+  for (auto& d : pending)
+    if (d.own_domain && !d.ended->load())
+      d.thread.detach();
+    else
+      d.thread.join();
   // Every domain is gone, so every stream has ended or will at once.
   streams_.clear();
   retired_.clear();
@@ -93,9 +106,13 @@ std::string LibvirtDriver::start(const VmSpec& spec) {
   }
   // Nobody reads this domain's entry before start returns (a map's nodes
   // stay put), so an upload holds up no other domain's reads.
+  PhaseSpan span(timings_->sink, "boot: domain define and start (libvirt)");
   if (!local_) return start_remote(spec, *s);
-  DomainHandle dom{virDomainCreateXML(conn_, domain_xml(spec, local_placement(spec, owner_)).c_str(), 0)};
+  DomainHandle dom{
+      virDomainCreateXML(conn_, domain_xml(spec, local_placement(spec, owner_)).c_str(), VIR_DOMAIN_START_AUTODESTROY)};
   if (!dom.ptr) return "libvirt could not start " + spec.name + ": " + libvirt_last_error();
+  std::lock_guard lock(mutex_);
+  started_here_.insert(spec.name);
   return "";
 }
 
@@ -111,8 +128,13 @@ std::string LibvirtDriver::start_remote(const VmSpec& spec, Streams& s) {
   } catch (const std::exception& e) {
     return std::string("cannot send the image to ") + uri_ + ": " + e.what();
   }
-  DomainHandle dom{virDomainCreateXML(conn_, domain_xml(spec, where).c_str(), VIR_DOMAIN_START_PAUSED)};
+  DomainHandle dom{virDomainCreateXML(conn_, domain_xml(spec, where).c_str(),
+                                      VIR_DOMAIN_START_PAUSED | VIR_DOMAIN_START_AUTODESTROY)};
   if (!dom.ptr) return "libvirt could not start " + spec.name + " on " + uri_ + ": " + libvirt_last_error();
+  {
+    std::lock_guard lock(mutex_);
+    started_here_.insert(spec.name);
+  }
   try {
     s.copies.push_back(
         std::make_unique<SerialStreamCopy>(conn_, dom.ptr, "serial0", spec.console_log, spec.console_max_bytes));
@@ -161,10 +183,36 @@ void LibvirtDriver::destroy(const std::string& name) {
   // Even the lookup waits while libvirtd tears down a guest that powered
   // itself off, so all of it happens off the caller's thread.
   std::lock_guard lock(mutex_);
-  destroyers_.emplace_back([this, name] {
-    DomainHandle dom{virDomainLookupByName(conn_, name.c_str())};
-    if (dom.ptr) virDomainDestroy(dom.ptr);
+  const bool own = started_here_.erase(name) > 0;
+  virConnectRef(conn_);  // the thread may outlive the driver (see the destructor)
+  in_background(own, [conn = conn_, timings = timings_, name] {
+    const auto start = std::chrono::steady_clock::now();
+    {
+      DomainHandle dom{virDomainLookupByName(conn, name.c_str())};
+      if (dom.ptr) virDomainDestroy(dom.ptr);
+    }
+    virConnectClose(conn);
+    std::lock_guard sink_lock(timings->mutex);
+    if (timings->sink)
+      timings->sink->add("destroy (libvirt, off the cell's path)",
+                         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   });
+}
+
+void LibvirtDriver::in_background(bool own_domain, std::function<void()> work) {
+  for (auto it = destroyers_.begin(); it != destroyers_.end();)
+    if (it->ended->load()) {
+      it->thread.join();
+      it = destroyers_.erase(it);
+    } else {
+      ++it;
+    }
+  auto ended = std::make_shared<std::atomic<bool>>(false);
+  destroyers_.push_back({std::thread([work = std::move(work), ended] {
+                           work();
+                           *ended = true;
+                         }),
+                         ended, own_domain});
 }
 
 std::vector<std::string> LibvirtDriver::list_own_domains() {
@@ -223,7 +271,7 @@ void LibvirtDriver::forget(const std::string& name) {
   if (!console_over && !agent_over) return;
   // A flooding guest: once QEMU is gone (the destroy may still be under way),
   // cut its logs to their caps, first and last part kept.
-  destroyers_.emplace_back([this, spec] {
+  in_background(false, [this, spec] {
     DomainHandle dom{virDomainLookupByName(conn_, spec.name.c_str())};
     if (dom.ptr && virDomainIsActive(dom.ptr) == 1) virDomainDestroy(dom.ptr);
     cap_log_file(spec.console_log, spec.console_max_bytes);

@@ -7,12 +7,16 @@
 
 #include <libvirt/libvirt.h>
 
+#include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <vector>
 
+#include "os/phase_timings.h"
 #include "vm/domain_owner.h"
 #include "vm/file_tail.h"
 #include "vm/serial_stream_copy.h"
@@ -28,7 +32,8 @@ bool uri_is_local(const std::string& uri);
 class LibvirtDriver : public VmDriver {
  public:
   // Throws std::runtime_error with a fix when the daemon does not answer.
-  explicit LibvirtDriver(const std::string& uri);
+  // timings (optional) gets each domain start and destroy.
+  explicit LibvirtDriver(const std::string& uri, PhaseTimings* timings = nullptr);
   ~LibvirtDriver() override;
 
   std::string start(const VmSpec& spec) override;
@@ -55,6 +60,10 @@ class LibvirtDriver : public VmDriver {
   Streams* streams(const std::string& name);
   std::string start_remote(const VmSpec& spec, Streams& streams);
   void reap_finished_copies();
+  // Runs `work` on a thread of its own; joins the ones that have ended.
+  // own_domain: it destroys a domain started here, which the destructor
+  // need not wait for.
+  void in_background(bool own_domain, std::function<void()> work);
 
   std::string uri_;
   bool local_ = true;
@@ -62,9 +71,23 @@ class LibvirtDriver : public VmDriver {
   virConnectPtr conn_ = nullptr;
   std::unique_ptr<VolumeUploader> uploads_;
   std::mutex mutex_;
-  // libvirt's destroy takes ~1.8 s here; results never wait for it. The
-  // destructor joins every destroyer, so no domain outlives the driver.
-  std::vector<std::thread> destroyers_;
+  // Shared with destroy threads, which may outlive the driver.
+  struct TimingsSink {
+    std::mutex mutex;
+    PhaseTimings* sink = nullptr;  // null once the driver is gone
+  };
+  std::shared_ptr<TimingsSink> timings_;
+  // libvirt's destroy takes ~1.2 s here; results never wait for it, and the
+  // process's exit does not either (see the destructor).
+  struct Destroyer {
+    std::thread thread;
+    std::shared_ptr<std::atomic<bool>> ended;
+    bool own_domain = false;
+  };
+  std::vector<Destroyer> destroyers_;
+  // Domains started by this driver, all with VIR_DOMAIN_START_AUTODESTROY:
+  // libvirtd ends them when the connection closes, however the process ends.
+  std::set<std::string> started_here_;
   std::map<std::string, Streams> streams_;
   // Copies of forgotten domains, until their stream ends.
   std::vector<std::unique_ptr<SerialStreamCopy>> retired_;

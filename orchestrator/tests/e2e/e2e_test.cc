@@ -228,6 +228,22 @@ std::vector<std::string> running_domains() {
   return names;
 }
 
+// The running domains whose name starts with `prefix` once libvirtd has had
+// up to 10 s to finish what it was asked: a run does not wait at exit for
+// the teardown of its last domains, which libvirtd ends by itself (destroy
+// asked, or autodestroy when the connection closes).
+std::vector<std::string> domains_left_after_teardown(const std::string& prefix) {
+  std::vector<std::string> left;
+  for (int i = 0; i < 100; ++i) {
+    left.clear();
+    for (const auto& name : running_domains())
+      if (name.rfind(prefix, 0) == 0) left.push_back(name);
+    if (left.empty()) break;
+    ::usleep(100 * 1000);
+  }
+  return left;
+}
+
 TEST_F(EndToEnd, ModuleLoadingSuitesRunBesideKmodSh) {
   RunOutcome out = run(read_file(fs::path(KMX_SOURCE_DIR) / "matrices/suites.toml"));
   EXPECT_EQ(out.exit_code, 0) << out.output;
@@ -402,15 +418,13 @@ TEST_F(EndToEnd, KillNineThenResumeFinishesEveryCell) {
       runner.run({KMX_BINARY, "run", "--resume", run_dir.filename().string(), "--results", (dir_ / "results").string()},
                  {.timeout = std::chrono::seconds(900)});
   EXPECT_EQ(r.exit_code, 0) << r.output;
-  // The resumed run destroyed the dead run's VM before starting its own.
-  EXPECT_NE(r.output.find("destroyed stale domain kmx-" + std::to_string(child) + "-"), std::string::npos) << r.output;
   auto doc = nlohmann::json::parse(read_file(run_dir / "results.json"));
   ASSERT_EQ(doc["cells"].size(), 2u) << doc.dump(1);
   for (const auto& cell : doc["cells"]) {
     ASSERT_EQ(cell["tests"].size(), 2u) << cell.dump(1);
     for (const auto& t : cell["tests"]) EXPECT_EQ(t["verdict"], "PASS") << t.dump();
   }
-  for (const auto& name : running_domains()) EXPECT_NE(name.rfind("kmx-" + std::to_string(child) + "-", 0), 0u);
+  EXPECT_EQ(domains_left_after_teardown("kmx-" + std::to_string(child) + "-").size(), 0u);
 }
 
 TEST_F(EndToEnd, SigintStopsCleanlyAndKeepsWhatFinished) {
@@ -433,7 +447,8 @@ TEST_F(EndToEnd, SigintStopsCleanlyAndKeepsWhatFinished) {
   ::waitpid(child, &status, 0);
   EXPECT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 130);
-  for (const auto& name : running_domains()) EXPECT_NE(name.rfind(prefix, 0), 0u) << name;
+  const auto left = domains_left_after_teardown(prefix);
+  EXPECT_EQ(left.size(), 0u) << (left.empty() ? "" : left.front());
   nlohmann::json doc;
   for (const auto& d : fs::directory_iterator(dir_ / "results"))  // run directories beside history.db
     if (d.is_directory()) doc = nlohmann::json::parse(read_file(d.path() / "results.json"));
@@ -456,7 +471,7 @@ TEST_F(EndToEnd, VmThatCannotStartIsRetriedThenErrorWithItsCause) {
   EXPECT_EQ(out.results["cells"][0]["boots"].size(), 9u);
 }
 
-TEST_F(EndToEnd, KillNineLeavesDomainsThatCleanupDestroys) {
+TEST_F(EndToEnd, KillNineLeavesNoDomainBehind) {
   write_file_atomically(dir_ / "matrix.toml", matrix("\"fault:hang\"", 1, 256, "[timeouts]\ntest_s = 600\n"));
   const pid_t child = ::fork();
   if (child == 0) {
@@ -473,16 +488,15 @@ TEST_F(EndToEnd, KillNineLeavesDomainsThatCleanupDestroys) {
   ASSERT_TRUE(seen) << "the run never started a domain";
   ::kill(child, SIGKILL);
   ::waitpid(child, nullptr, 0);
-  // The orchestrator is gone; its VM is not.
-  bool orphan = false;
-  for (const auto& name : running_domains()) orphan = orphan || name.rfind(prefix, 0) == 0;
-  ASSERT_TRUE(orphan);
+  // The orchestrator is gone and so, with its connection, is its VM: it was
+  // started with autodestroy. (Domains that still outlive a run, e.g. when
+  // libvirtd restarted under it, are cleanup's: RemoteHostEndToEnd.Cleanup*.)
+  const auto left = domains_left_after_teardown(prefix);
+  EXPECT_EQ(left.size(), 0u) << (left.empty() ? "" : left.front());
 
   BoostProcessRunner runner;
   ProcessResult r = runner.run({KMX_BINARY, "cleanup"}, {.timeout = std::chrono::seconds(120)});
   EXPECT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_NE(r.output.find(prefix), std::string::npos) << r.output;
-  for (const auto& name : running_domains()) EXPECT_NE(name.rfind(prefix, 0), 0u) << name;
   ProcessResult qemu = runner.run({"pgrep", "-f", "guest=" + prefix});
   EXPECT_NE(qemu.exit_code, 0) << "qemu still running: " << qemu.output;
 }

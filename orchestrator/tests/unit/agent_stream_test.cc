@@ -69,6 +69,24 @@ TEST(AgentStream, ParsesACompleteTranscript) {
   EXPECT_EQ(log.garbage_lines, 1u);
 }
 
+TEST(AgentStream, BootUptimesAreKeptOnlyWithinADay) {
+  AgentStream good({});
+  good.feed(ev_boot({{"agent_start_uptime_s", 2.5}, {"uptime_s", 3.25}}));
+  ASSERT_TRUE(good.log().boot);
+  EXPECT_DOUBLE_EQ(good.log().boot->agent_start_uptime_s, 2.5);
+  EXPECT_DOUBLE_EQ(good.log().boot->uptime_s, 3.25);
+  for (const nlohmann::json& bad : {nlohmann::json(-1), nlohmann::json(1e300), nlohmann::json("3"), nlohmann::json()}) {
+    AgentStream s({});
+    s.feed(ev_boot({{"agent_start_uptime_s", bad}, {"uptime_s", bad}}));
+    ASSERT_TRUE(s.log().boot) << bad;
+    EXPECT_EQ(s.log().boot->agent_start_uptime_s, -1) << bad;
+    EXPECT_EQ(s.log().boot->uptime_s, -1) << bad;
+  }
+  AgentStream old({});  // an agent that predates the fields
+  old.feed(ev_boot());
+  EXPECT_EQ(old.log().boot->uptime_s, -1);
+}
+
 TEST(AgentStream, ByteAtATimeGivesTheSameLog) {
   const std::string bytes = transcript();
   AgentStream s(kRequested);

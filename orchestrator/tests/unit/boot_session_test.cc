@@ -5,6 +5,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "fakes.h"
 
 namespace kmx {
@@ -72,10 +74,36 @@ TEST(RunBoot, MeasuresBootAndWallTimeOnTheInjectedClock) {
   boot.running_polls = 10;
   driver.add_boot(boot);
   const BootRun run = run_boot(driver, clock, plan({}));
-  EXPECT_DOUBLE_EQ(run.boot_seconds, 0.6);
+  // Polls 50 ms apart.
+  EXPECT_DOUBLE_EQ(run.boot_seconds, 0.15);
   // The boot ends when "done" arrives, not when the guest powers off.
-  EXPECT_DOUBLE_EQ(run.wall_seconds, 1.0);
-  EXPECT_DOUBLE_EQ(clock.elapsed_s(), 1.0);
+  EXPECT_DOUBLE_EQ(run.wall_seconds, 0.25);
+  EXPECT_DOUBLE_EQ(clock.elapsed_s(), 0.25);
+}
+
+TEST(RunBoot, TellsTheTimingsWhereTheBootsTimeWent) {
+  FakeVmDriver driver;
+  FakeClock clock;
+  ScriptedBoot boot;
+  boot.console = {"", "[    0.000000] Linux version\n"};  // first console byte on the 2nd poll
+  boot.agent = {"", "", "", ev_boot({{"agent_start_uptime_s", 2.5}, {"uptime_s", 3.25}}), "", ev_done()};
+  boot.running_polls = 10;
+  driver.add_boot(boot);
+  PhaseTimings timings;
+  BootPlan p = plan({});
+  p.timings = &timings;
+  run_boot(driver, clock, p);
+  std::map<std::string, double> seen;
+  for (const auto& phase : timings.phases()) {
+    ASSERT_EQ(phase.seconds.size(), 1u) << phase.name;
+    seen[phase.name] = phase.seconds[0];
+  }
+  EXPECT_DOUBLE_EQ(seen.at("boot: VM start to first console byte"), 0.05);
+  EXPECT_DOUBLE_EQ(seen.at("boot: VM start to agent boot event"), 0.15);
+  EXPECT_DOUBLE_EQ(seen.at("boot: agent boot event to done (the tests)"), 0.1);
+  EXPECT_DOUBLE_EQ(seen.at("guest: kernel start to agent start"), 2.5);
+  EXPECT_DOUBLE_EQ(seen.at("guest: agent start to boot event"), 0.75);
+  EXPECT_EQ(seen.count("boot: destroy asked, last output read"), 1u);
 }
 
 TEST(RunBoot, AlwaysDestroysAndForgetsTheDomain) {

@@ -114,10 +114,29 @@ TEST_F(RunMatrix, WritesNoResultsFileItself) {
 }
 
 TEST_F(RunMatrix, UnknownInputStopsTheRunBeforeAnyBoot) {
-  images_.unknown = "k2";
+  images_.unknown = "k1";
   EXPECT_THROW(run(), UnknownInputError);
   EXPECT_THAT(driver_.started, IsEmpty());
   EXPECT_EQ(writer_.finished, 0);
+}
+
+TEST_F(RunMatrix, UnknownInputFoundWhileCellsRunIsRecordedThenThrown) {
+  images_.unknown = "k2";  // k2's image is prepared beside k1's cell
+  driver_.add_boot(passing_boot("kmod:0001"));
+  EXPECT_THROW(run(), UnknownInputError);
+  EXPECT_EQ(driver_.started.size(), 1u);
+  EXPECT_EQ(writer_.finished, 1);
+  EXPECT_EQ(writer_.final_cells, 2u);
+}
+
+TEST_F(RunMatrix, LaterImagesArePreparedOnceEachAndTheirCellsRun) {
+  matrix_ = parse_matrix_text(std::string(kTwoKernels).replace(kTwoKernels.find("[512]"), 5, "[512, 640]"), "run.toml");
+  for (int i = 0; i < 4; ++i) driver_.add_boot(passing_boot("kmod:0001"));
+  const RunResult r = run();
+  ASSERT_EQ(r.cells.size(), 4u);
+  for (const auto& cell : r.cells) EXPECT_EQ(cell.tests.at(0).verdict, Verdict::kPass) << cell.cell.id();
+  EXPECT_EQ(driver_.started.size(), 4u);
+  EXPECT_EQ(images_.calls, 2);  // one per kernel, not one per cell
 }
 
 TEST_F(RunMatrix, ACellWithoutImageIsErrorAndTheOthersStillRun) {
