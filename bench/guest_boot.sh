@@ -8,6 +8,7 @@
 #   (defaults: 3, linux-image-6.1.0-56-amd64 linux-image-6.12.95+deb12-amd64 linux-image-7.2.13+deb14-amd64)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/timings.sh  # one boot per run: a phase's total is that boot's
 rounds=${1:-3}
 shift || true
 packages=("$@")
@@ -17,8 +18,6 @@ agents=(build/guest-agent/kmx-agent.unstripped build/guest-agent/kmx-agent)
 work=$(mktemp -d /tmp/kmx-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
-phase() { awk -v p="$1" 'index($0, p) == 1 { print $(NF-1) }' "$2"; }  # median_s column
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 printf '%-34s %-7s %9s %11s %11s %11s %11s\n' kernel agent initrd_MiB vm_to_boot_s kernel_s agent_s first_byte_s
 for package in "${packages[@]}"; do
@@ -44,10 +43,10 @@ TOML
   for _ in $(seq 1 "$rounds"); do
     for side in 0 1; do
       "$bin" run "$work/matrix.toml" --results "$work/r" --agent "${agents[$side]}" --timings >/dev/null 2>"$work/t.log"
-      vm[$side]+="$(phase 'boot: VM start to agent boot event' "$work/t.log") "
-      kern[$side]+="$(phase 'guest: kernel start to agent start' "$work/t.log") "
-      agent[$side]+="$(phase 'guest: agent start to boot event' "$work/t.log") "
-      first[$side]+="$(phase 'boot: VM start to first console byte' "$work/t.log") "
+      vm[$side]+="$(phase_total "$work/t.log" 'boot: VM start to agent boot event') "
+      kern[$side]+="$(phase_total "$work/t.log" 'guest: kernel start to agent start') "
+      agent[$side]+="$(phase_total "$work/t.log" 'guest: agent start to boot event') "
+      first[$side]+="$(phase_total "$work/t.log" 'boot: VM start to first console byte') "
     done
   done
   for side in 0 1; do

@@ -11,6 +11,7 @@
 #   bash bench/image_overlap.sh [ROUNDS]     (default 3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/timings.sh
 rounds=${1:-3}
 bin=./build/orchestrator/kmod-matrix
 cache=${KMX_CACHE:-/var/cache/kmod-matrix}
@@ -42,7 +43,7 @@ one() {
   "$bin" run "$work/matrix.toml" --results "$work/r" --timings >/dev/null 2>"$work/t.log"
   t1=$(date +%s.%N)
   local build json
-  build=$(awk 'index($0, "images: built beside running cells") == 1 { print $(NF-2) }' "$work/t.log")
+  build=$(phase_total "$work/t.log" "images: built beside running cells")
   json=$(ls -t "$work"/r/*/results.json | head -1)
   python3 - "$json" "$mode" "$(echo "$t1 - $t0" | bc -l)" "${build:-0}" <<'PY'
 import json, sys

@@ -24,6 +24,7 @@
 #   bash bench/overhead.sh [ROUNDS] [TEST] [CELLS]   (defaults: 9 kmod:0001 1)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/timings.sh
 rounds=${1:-9}
 test_id=${2:-kmod:0001}
 cells=${3:-1}
@@ -76,7 +77,6 @@ bare_qemu() {
   kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
 }
 
-phase() { awk -v p="$1" 'index($0, p) == 1 { print $(NF-2) }' "$work/last.log"; }  # total_s column
 diffs=(); ratios=(); fixed=(); guest_d=()
 printf '%-6s %14s %12s %8s %7s %8s %8s\n' round kmod-matrix_s bare-qemu_s diff_s ratio fixed_s guest_d
 for r in $(seq 1 "$rounds"); do
@@ -92,12 +92,11 @@ for r in $(seq 1 "$rounds"); do
   t2=$(now)
   km=$(echo "$t1 - $t0" | bc -l); bq=$(echo "$t2 - $t1b" | bc -l)
   diffs+=("$(echo "($km - $bq) / $cells" | bc -l)"); ratios+=("$(echo "$km / $bq" | bc -l)")
-  km_guest=$(echo "$(phase 'boot: VM start to agent boot event') + $(phase 'boot: agent boot event to done') - $(phase 'boot: domain define and start')" | bc -l)
+  km_guest=$(echo "$(phase_total "$work/last.log" 'boot: VM start to agent boot event') + $(phase_total "$work/last.log" 'boot: agent boot event to done') - $(phase_total "$work/last.log" 'boot: domain define and start')" | bc -l)
   fixed+=("$(echo "(($km - $km_guest) - ($bq - $bare_guest)) / $cells" | bc -l)")
   guest_d+=("$(echo "($km_guest - $bare_guest) / $cells" | bc -l)")
   printf '%-6s %14.2f %12.2f %8.2f %7.2f %8.2f %8.2f\n' "$r" "$km" "$bq" "${diffs[-1]}" "${ratios[-1]}" "${fixed[-1]}" "${guest_d[-1]}"
 done
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 printf 'accel %s, test %s, %s cell(s) per run, %s rounds, medians per cell: diff %.2f s, ratio %.2f, fixed cost %.2f s, guest difference %.2f s\n' \
   "$accel" "$test_id" "$cells" "$rounds" "$(median "${diffs[@]}")" "$(median "${ratios[@]}")" "$(median "${fixed[@]}")" \
   "$(median "${guest_d[@]}")"

@@ -21,14 +21,14 @@ ImagePipeline::ImagePipeline(const std::vector<Cell>& cells, ImageSource& images
     : cells_(cells), images_(images), stop_(stop), timings_(timings), ready_(cells.size(), false) {
   std::map<std::string, std::size_t> group_of;
   for (std::size_t i = 0; i < cells.size(); ++i) {
-    const std::string key = cells[i].kernel.name + "\n" + cells[i].kmod.name;
-    auto [it, added] = group_of.emplace(key, groups_.size());
-    if (added) groups_.push_back({key, {}});
-    groups_[it->second].positions.push_back(i);
+    auto [it, added] = group_of.emplace(image_key(cells[i]), groups_.size());
+    if (added) groups_.emplace_back();
+    groups_[it->second].push_back(i);
   }
   if (groups_.empty()) return;
   PhaseSpan span(timings_, "images: the first, before any VM");
   settle(groups_.front(), true);
+  for (std::size_t position : groups_.front()) ready_[position] = true;
   groups_.erase(groups_.begin());
 }
 
@@ -37,7 +37,7 @@ ImagePipeline::~ImagePipeline() {
 }
 
 void ImagePipeline::settle(const Group& group, bool before_any_vm) {
-  const Cell& first = cells_[group.positions.front()];
+  const Cell& first = cells_[group.front()];
   std::optional<Image> built;
   std::string failure;
   try {
@@ -52,13 +52,12 @@ void ImagePipeline::settle(const Group& group, bool before_any_vm) {
   }
   if (!failure.empty()) spdlog::error("[{}] no image: {}", first.id(), failure);
   std::lock_guard lock(mutex_);
-  for (std::size_t position : group.positions) {
+  for (std::size_t position : group) {
     const int index = cells_[position].index;
     if (built)
       image_[index] = *built;
     else
       error_[index] = failure;
-    ready_[position] = true;
   }
 }
 
@@ -71,12 +70,12 @@ void ImagePipeline::build_rest(ReadyCells& later) {
     ::setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), kBuildNice);
     for (const auto& group : groups_) {
       if (stop_) break;
-      spdlog::info("[{}] building its image while other cells run", cells_[group.positions.front()].id());
+      spdlog::info("[{}] building its image while other cells run", cells_[group.front()].id());
       {
         PhaseSpan span(timings_, "images: built beside running cells");
         settle(group, false);
       }
-      later.add(group.positions);
+      later.add(group);
     }
     later.close();
   });

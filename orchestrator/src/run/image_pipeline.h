@@ -32,7 +32,9 @@ class ImagePipeline {
   ImagePipeline(const ImagePipeline&) = delete;
   ImagePipeline& operator=(const ImagePipeline&) = delete;
 
-  // By position in `cells`: whether its image is settled (built or failed).
+  // By position in `cells`: whether its image was settled (built or failed)
+  // before any VM, i.e. the first image's cells; the others reach the pool
+  // through build_rest().
   const std::vector<bool>& ready() const { return ready_; }
   // Builds the rest on the background thread, adding each image's cells to
   // `later` as it is settled, then closes it.
@@ -46,10 +48,8 @@ class ImagePipeline {
   std::optional<std::string> bad_input() const;
 
  private:
-  struct Group {
-    std::string key;                     // kernel + kmod name
-    std::vector<std::size_t> positions;  // in the run's cells
-  };
+  // The positions in the run's cells of those sharing one image.
+  using Group = std::vector<std::size_t>;
   // before_any_vm: an UnknownInputError propagates.
   void settle(const Group& group, bool before_any_vm);
 
@@ -58,7 +58,7 @@ class ImagePipeline {
   const std::atomic<bool>& stop_;
   PhaseTimings* timings_;
   std::vector<Group> groups_;  // first cell's order
-  std::vector<bool> ready_;
+  std::vector<bool> ready_;    // written before any thread starts, then only read
   mutable std::mutex mutex_;
   std::map<int, Image> image_;
   std::map<int, std::string> error_;

@@ -10,9 +10,11 @@ BuiltImageSource::BuiltImageSource(const SourceRegistry& sources, ProviderContex
                                    std::filesystem::path agent_binary)
     : sources_(sources), ctx_(std::move(ctx)), agent_(std::move(agent_binary)) {}
 
+std::string image_key(const Cell& cell) { return cell.kernel.name + "\n" + cell.kmod.name; }
+
 Image BuiltImageSource::image_for(const Cell& cell) {
   std::lock_guard lock(mutex_);
-  const std::string key = cell.kernel.name + "\n" + cell.kmod.name;
+  const std::string key = image_key(cell);
   if (auto it = images_.find(key); it != images_.end()) return it->second;
   if (auto it = failures_.find(key); it != failures_.end()) throw ImageError(it->second);
   try {

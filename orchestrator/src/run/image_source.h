@@ -14,6 +14,9 @@
 
 namespace kmx {
 
+// Cells with the same key share one image: the kernel and the kmod by name.
+std::string image_key(const Cell& cell);
+
 class ImageSource {
  public:
   virtual ~ImageSource() = default;
