@@ -52,15 +52,30 @@ RunSetup::RunSetup(Context& ctx, std::string accel_mode, int jobs, const std::fi
       probe_dir_(probe_dir),
       probe_domain_(domain_name(static_cast<int>(::getpid()), run_id, 999, 0)) {}
 
-HostBudget RunSetup::budget_of(std::size_t host) {
-  const HostEntry& entry = ctx_.hosts()[host];
-  VmDriver& driver = ctx_.driver(host);
-  HostResources have{host_.cpus, host_.memory_mib};
-  if (!driver.shares_files()) have = driver.resources().value_or(HostResources{1, 2048});
+HostBudget host_budget(const HostEntry& entry, bool local, HostResources have,
+                       const std::optional<HostResources>& reported, int jobs) {
+  if (!local) {
+    if (reported) {
+      have = *reported;
+    } else {
+      have = {entry.cpus > 0 ? entry.cpus : 1, entry.memory_mib > 0 ? entry.memory_mib : 2048L};
+      if (entry.cpus <= 0 || entry.memory_mib <= 0)
+        spdlog::warn(
+            "host {} does not report its CPUs and memory: it gets {} CPU(s) and {} MiB for VMs (set cpus "
+            "and memory_mib for it in the hosts file)",
+            entry.uri, have.cpus, have.memory_mib);
+    }
+  }
   if (entry.cpus > 0) have.cpus = std::min(have.cpus, entry.cpus);
   if (entry.memory_mib > 0) have.memory_mib = std::min(have.memory_mib, entry.memory_mib);
-  // Keep a tenth of the host's memory (at least 1 GiB) for the host itself.
-  return {have.cpus, have.memory_mib - std::max(1024L, have.memory_mib / 10), jobs_};
+  return {have.cpus, have.memory_mib - std::max(1024L, have.memory_mib / 10), jobs};
+}
+
+HostBudget RunSetup::budget_of(std::size_t host) {
+  VmDriver& driver = ctx_.driver(host);
+  const bool local = driver.shares_files();
+  return host_budget(ctx_.hosts()[host], local, {host_.cpus, host_.memory_mib},
+                     local ? std::nullopt : driver.resources(), jobs_);
 }
 
 void RunSetup::apply_to(RunSettings& s) {

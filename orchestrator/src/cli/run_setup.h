@@ -18,6 +18,14 @@
 
 namespace kmx {
 
+// What VMs may use on a host together. `have` is this machine's when the
+// host shares its files (the local host); otherwise `reported`, the
+// hypervisor's word, and without it the hosts file's figures or 1 CPU and
+// 2 GiB (with a warning). The hosts file caps either; a tenth of the memory
+// (at least 1 GiB) stays with the host.
+HostBudget host_budget(const HostEntry& entry, bool local, HostResources have,
+                       const std::optional<HostResources>& reported, int jobs);
+
 class RunSetup {
  public:
   // accel_mode: "auto", "kvm" or "tcg"; probe logs go to probe_dir, and the

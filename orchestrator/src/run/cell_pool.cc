@@ -4,6 +4,7 @@
 
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 namespace kmx {
@@ -22,7 +23,8 @@ void ReadyCells::close() {
 
 std::size_t run_cell_pool(CellScheduler& scheduler, const std::vector<std::string>& cell_ids,
                           const std::function<CellOutcome(const Placement&)>& run_one, Clock& clock,
-                          const std::atomic<bool>* stop, ReadyCells* later) {
+                          const std::atomic<bool>* stop, ReadyCells* later,
+                          const std::function<void(const Placement&)>& ahead) {
   ReadyCells own;
   ReadyCells& feed = later ? *later : own;
   if (!later) own.closed_ = true;
@@ -31,6 +33,7 @@ std::size_t run_cell_pool(CellScheduler& scheduler, const std::vector<std::strin
   std::size_t done = 0;
   const auto started = clock.now();
   std::vector<std::thread> threads;
+  std::optional<std::size_t> named_ahead;  // given to `ahead`, not started yet
   std::unique_lock lock(mutex);
   while (!scheduler.all_started() || scheduler.running() > 0) {
     for (std::size_t cell : feed.cells_) scheduler.release(cell);
@@ -38,6 +41,7 @@ std::size_t run_cell_pool(CellScheduler& scheduler, const std::vector<std::strin
     while (!(stop && *stop)) {
       auto next = scheduler.start_next();
       if (!next) break;
+      if (named_ahead == next->cell) named_ahead.reset();
       spdlog::info("progress: {} done, {} running, {} queued, {:.0f} s elapsed; starting {}", done,
                    scheduler.running() - 1, cell_ids.size() - done - scheduler.running(),
                    seconds_between(started, clock.now()), cell_ids[next->cell]);
@@ -64,6 +68,15 @@ std::size_t run_cell_pool(CellScheduler& scheduler, const std::vector<std::strin
         changed.notify_all();
       });
     }
+    if (ahead && !named_ahead && !(stop && *stop) && scheduler.running() > 0)
+      if (auto guess = scheduler.peek_next()) {
+        named_ahead = guess->cell;
+        try {
+          ahead(*guess);
+        } catch (const std::exception& e) {
+          spdlog::warn("could not make {}'s VM ahead: {}", cell_ids[guess->cell], e.what());
+        }
+      }
     // Stopped, or nothing left that may still come.
     if (scheduler.running() == 0 && ((stop && *stop) || (feed.closed_ && feed.cells_.empty()))) break;
     changed.wait(lock);

@@ -31,7 +31,7 @@ class ReadyCells {
  private:
   friend std::size_t run_cell_pool(CellScheduler&, const std::vector<std::string>&,
                                    const std::function<CellOutcome(const Placement&)>&, Clock&,
-                                   const std::atomic<bool>*, ReadyCells*);
+                                   const std::atomic<bool>*, ReadyCells*, const std::function<void(const Placement&)>&);
   std::mutex mutex_;
   std::condition_variable changed_;
   std::vector<std::size_t> cells_;
@@ -42,9 +42,13 @@ class ReadyCells {
 // logged and the pool goes on. Once *stop is set no cell starts; running
 // ones finish (their own code watches stop). With `later`, the cells the
 // scheduler holds back are released as they arrive there, and the pool
-// lasts until it is closed. Returns the number of cells that ran to kDone.
+// lasts until it is closed. With `ahead`, while every slot is busy the pool
+// names the cell likely to start next (CellScheduler::peek_next), one at a
+// time, so that its VM can be made before a slot frees; it must return at
+// once. Returns the number of cells that ran to kDone.
 std::size_t run_cell_pool(CellScheduler& scheduler, const std::vector<std::string>& cell_ids,
                           const std::function<CellOutcome(const Placement&)>& run_one, Clock& clock,
-                          const std::atomic<bool>* stop, ReadyCells* later = nullptr);
+                          const std::atomic<bool>* stop, ReadyCells* later = nullptr,
+                          const std::function<void(const Placement&)>& ahead = {});
 
 }  // namespace kmx

@@ -95,7 +95,44 @@ std::vector<TestResult> in_cell_order(const Cell& cell, const std::vector<TestRe
   return ordered;
 }
 
+fs::path cell_dir(const CellContext& ctx, const Cell& cell) {
+  return path_under(ctx.run_dir, fs::path("cells") / cell.id());
+}
+
+std::vector<std::string> undecided_tests(const Cell& cell, const CellResult& so_far) {
+  std::vector<std::string> undecided;
+  for (const auto& test : cell.tests)
+    if (std::none_of(so_far.tests.begin(), so_far.tests.end(), [&](const TestResult& r) { return r.test == test; }))
+      undecided.push_back(test);
+  return undecided;
+}
+
 }  // namespace
+
+VmSpec boot_spec(const CellContext& ctx, const Cell& cell, const Image& image, const std::vector<std::string>& tests,
+                 int boot) {
+  auto timeout_for = [&](const std::string& test) { return ctx.matrix.timeouts.for_test(test); };
+  auto rounds_for = [&](const std::string& test) { return ctx.matrix.rounds_for(test); };
+  const fs::path boot_dir = cell_dir(ctx, cell) / ("boot-" + std::to_string(boot));
+  return VmSpec{domain_name(ctx.owner_pid, ctx.run_id, cell.index, boot),
+                ctx.accel,
+                cell.vcpus,
+                cell.memory_mib,
+                image.vmlinuz,
+                image.initrd,
+                guest_cmdline(tests, timeout_for, rounds_for),
+                boot_dir / "console.log",
+                boot_dir / "agent.log",
+                ctx.matrix.limits.console_max_bytes,
+                ctx.matrix.limits.agent_max_bytes};
+}
+
+std::optional<VmSpec> first_boot_spec(const CellContext& ctx, const Cell& cell, const Image& image,
+                                      const CellResult& previous) {
+  const std::vector<std::string> tests = undecided_tests(cell, previous);
+  if (tests.empty()) return std::nullopt;
+  return boot_spec(ctx, cell, image, tests, static_cast<int>(previous.boots.size()) + 1);
+}
 
 CellResult with_undecided_as_error(const Matrix& matrix, const Cell& cell, CellResult so_far,
                                    const std::string& evidence) {
@@ -135,10 +172,8 @@ class CellRun {
   // run's problem and goes up).
   CellResult run() {
     try {
-      cell_dir_ = path_under(ctx_.run_dir, fs::path("cells") / cell_.id());
-      std::vector<std::string> remaining;
-      for (const auto& test : cell_.tests)
-        if (!find(test)) remaining.push_back(test);
+      cell_dir_ = cell_dir(ctx_, cell_);
+      const std::vector<std::string> remaining = undecided_tests(cell_, result_);
       result_.host = ctx_.host;
       for (auto& r : run_batch(remaining, "")) result_.tests.push_back(r);
       if (!host_lost()) rerun_unexpected(remaining);
@@ -287,21 +322,9 @@ class CellRun {
 
   BootRun boot_once(const std::vector<std::string>& tests, int boot) {
     auto timeout_for = [this](const std::string& test) { return ctx_.matrix.timeouts.for_test(test); };
-    auto rounds_for = [this](const std::string& test) { return ctx_.matrix.rounds_for(test); };
-    const fs::path boot_dir = cell_dir_ / ("boot-" + std::to_string(boot));
-    fs::create_directories(boot_dir);
     BootPlan plan;
-    plan.spec = VmSpec{domain_name(ctx_.owner_pid, ctx_.run_id, cell_.index, boot),
-                       ctx_.accel,
-                       cell_.vcpus,
-                       cell_.memory_mib,
-                       image_.vmlinuz,
-                       image_.initrd,
-                       guest_cmdline(tests, timeout_for, rounds_for),
-                       boot_dir / "console.log",
-                       boot_dir / "agent.log",
-                       ctx_.matrix.limits.console_max_bytes,
-                       ctx_.matrix.limits.agent_max_bytes};
+    plan.spec = boot_spec(ctx_, cell_, image_, tests, boot);
+    fs::create_directories(plan.spec.console_log.parent_path());
     plan.tests = tests;
     plan.test_timeout_s = timeout_for;
     plan.boot_timeout_s = ctx_.matrix.timeouts.boot_s;

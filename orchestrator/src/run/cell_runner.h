@@ -7,7 +7,9 @@
 #include <atomic>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "images/image_builder.h"
 #include "matrix/matrix.h"
@@ -40,6 +42,16 @@ struct CellContext {
 // on_progress sees the cell's result after every boot.
 CellResult run_cell(const CellContext& ctx, const Cell& cell, const Image& image, const CellResult& previous = {},
                     const std::function<void(const CellResult&)>& on_progress = {});
+
+// The VM of one boot of the cell that runs these tests.
+VmSpec boot_spec(const CellContext& ctx, const Cell& cell, const Image& image, const std::vector<std::string>& tests,
+                 int boot);
+
+// The VM of the first boot run_cell(ctx, cell, image, previous) will start;
+// nullopt when every test has its verdict already. Lets the driver make it
+// ahead (VmDriver::prepare).
+std::optional<VmSpec> first_boot_spec(const CellContext& ctx, const Cell& cell, const Image& image,
+                                      const CellResult& previous);
 
 // A cell whose image could not be built: every test is ERROR with the cause.
 CellResult failed_cell(const Matrix& matrix, const Cell& cell, const std::string& cause);

@@ -1,6 +1,7 @@
 #include "run/cell_scheduler.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace kmx {
 
@@ -55,6 +56,29 @@ std::optional<Placement> CellScheduler::start_next() {
     --pending_;
     ++running_jobs_;
     return Placement{cell, *best};
+  }
+  return std::nullopt;
+}
+
+std::optional<Placement> CellScheduler::peek_next() const {
+  for (const auto& entry : queues_) {
+    const CellDemand& shape = entry.first;  // named, not bound: lambdas capture it
+    const std::deque<std::size_t>& queue = entry.second;
+    if (queue.empty()) continue;
+    // Where it fits now (only --jobs holds it back), else where it fits
+    // once that host is empty, else (bigger than any host) anywhere; then
+    // the most CPUs free.
+    auto rank = [&](const HostState& host) {
+      const int room = fits(host, shape)                                                                ? 2
+                       : shape.vcpus <= host.budget.vcpus && shape.memory_mib <= host.budget.memory_mib ? 1
+                                                                                                        : 0;
+      return std::pair(room, host.budget.vcpus - host.vcpus);
+    };
+    std::optional<std::size_t> best;
+    for (std::size_t h = 0; h < hosts_.size(); ++h)
+      if (!hosts_[h].lost && (!best || rank(hosts_[h]) > rank(hosts_[*best]))) best = h;
+    if (!best) return std::nullopt;
+    return Placement{queue.front(), *best};
   }
   return std::nullopt;
 }

@@ -44,6 +44,10 @@ class CellScheduler {
   // end), on the host with the most CPUs free. A cell bigger than a whole
   // host still runs there, alone. nullopt: nothing fits now.
   std::optional<Placement> start_next();
+  // The cell start_next would give once running cells make room, and the
+  // host it would likely go to; nullopt when none waits or no host is left.
+  // A guess, to make its domain ahead: start_next decides.
+  std::optional<Placement> peek_next() const;
   void finished(const Placement& placement);
   // The cell goes back to the queue (its host was lost mid-cell).
   void requeue(std::size_t cell);

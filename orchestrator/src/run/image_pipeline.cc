@@ -6,6 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <map>
 
 namespace kmx {
@@ -49,6 +50,8 @@ void ImagePipeline::settle(const Group& group, bool before_any_vm) {
     if (!bad_input_) bad_input_ = e.what();
   } catch (const std::exception& e) {  // ImageError, or the cache's disk
     failure = e.what();
+  } catch (...) {  // on the background thread, anything left would end the process
+    failure = "an exception that is not a std::exception";
   }
   if (!failure.empty()) spdlog::error("[{}] no image: {}", first.id(), failure);
   std::lock_guard lock(mutex_);
@@ -70,11 +73,15 @@ void ImagePipeline::build_rest(ReadyCells& later) {
     ::setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), kBuildNice);
     for (const auto& group : groups_) {
       if (stop_) break;
-      spdlog::info("[{}] building its image while other cells run", cells_[group.front()].id());
+      const auto start = std::chrono::steady_clock::now();
       {
         PhaseSpan span(timings_, "images: built beside running cells");
         settle(group, false);
       }
+      // A cache hit takes milliseconds and is not news.
+      if (const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start; took.count() >= 1)
+        spdlog::info("[{}] its image took {:.1f} s, made while other cells ran", cells_[group.front()].id(),
+                     took.count());
       later.add(group);
     }
     later.close();

@@ -78,6 +78,30 @@ RunResult run_matrix(const Matrix& matrix, ImageSource& images, Clock& clock, co
       recorder.restore(i, previous);
     }
 
+  auto context_on = [&](std::size_t host, bool* host_lost) {
+    CellContext ctx{*settings.hosts[host].driver,
+                    clock,
+                    matrix,
+                    settings.run_id,
+                    settings.owner_pid,
+                    settings.run_dir,
+                    accels[host].accel};
+    ctx.stop = &stop;
+    ctx.host = settings.hosts[host].uri;
+    ctx.host_lost = host_lost;
+    ctx.timings = settings.timings;
+    return ctx;
+  };
+  // The VM of the cell likely to start next is made while others run.
+  auto make_ahead = [&](const Placement& where) {
+    const Cell& cell = cells[where.cell];
+    if (prepared.error(cell.index)) return;
+    const CellContext ctx = context_on(where.host, nullptr);
+    if (auto spec =
+            first_boot_spec(ctx, cell, prepared.image(cell.index), recorder.result(where.cell).value_or(CellResult{})))
+      settings.hosts[where.host].driver->prepare(*spec);
+  };
+
   std::mutex lost_mutex;
   std::vector<bool> lost(settings.hosts.size(), false);
   auto run_one = [&](const Placement& where) {
@@ -90,12 +114,7 @@ RunResult run_matrix(const Matrix& matrix, ImageSource& images, Clock& clock, co
     }
     const RunHost& host = settings.hosts[where.host];
     bool host_lost = false;
-    CellContext ctx{
-        *host.driver, clock, matrix, settings.run_id, settings.owner_pid, settings.run_dir, accels[where.host].accel};
-    ctx.stop = &stop;
-    ctx.host = host.uri;
-    ctx.host_lost = &host_lost;
-    ctx.timings = settings.timings;
+    CellContext ctx = context_on(where.host, &host_lost);
     auto publish = [&](const CellResult& result) {
       PhaseSpan span(settings.timings, "result write (journal, history, per boot)");
       recorder.publish(index, result);
@@ -138,7 +157,7 @@ RunResult run_matrix(const Matrix& matrix, ImageSource& images, Clock& clock, co
   for (const auto& host : settings.hosts) budgets.push_back(host.budget);
   CellScheduler scheduler(budgets, demands, settings.max_jobs, prepared.ready());
   prepared.build_rest(built_later);
-  run_cell_pool(scheduler, ids, run_guarded, clock, &stop, &built_later);
+  run_cell_pool(scheduler, ids, run_guarded, clock, &stop, &built_later, make_ahead);
 
   // Every host lost: what no host could run is ERROR, never silently absent.
   // Cells that finished are not written again.

@@ -14,6 +14,9 @@ namespace {
 
 bool is_stale(VmDriver& driver, const std::string& name, const DomainOwner& me, const PidAlive& alive) {
   if (auto owner = driver.owner_of(name)) return judge_owner(*owner, me, alive) == OwnerVerdict::kStale;
+  // No metadata, because the domain is gone: libvirtd ended it with its
+  // owner's connection (autodestroy), and the lookup waited for that.
+  if (!driver.is_running(name)) return false;
   // A name without an owner pid was not made by domain_name(): someone
   // else's VM that happens to start with "kmx-". Never destroy it.
   auto pid = domain_owner_pid(name);

@@ -42,6 +42,24 @@ std::uintmax_t fs_size(const std::filesystem::path& path) {
   return ec ? 0 : size;
 }
 
+// A file or directory made for a domain that never ran, when it holds nothing.
+void remove_if_empty(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (std::filesystem::is_empty(path, ec) && !ec) std::filesystem::remove(path, ec);
+}
+
+// Makes the directories a log file needs; returns those it made, deepest first.
+std::vector<std::filesystem::path> directories_made_for(const std::filesystem::path& file) {
+  std::vector<std::filesystem::path> missing;
+  std::error_code ec;
+  for (auto dir = file.parent_path(); !dir.empty() && !std::filesystem::exists(dir, ec); dir = dir.parent_path()) {
+    missing.push_back(dir);
+    if (dir == dir.parent_path()) break;
+  }
+  std::filesystem::create_directories(file.parent_path(), ec);
+  return missing;
+}
+
 }  // namespace
 
 bool uri_is_local(const std::string& uri) {
@@ -68,9 +86,13 @@ LibvirtDriver::LibvirtDriver(const std::string& uri, PhaseTimings* timings)
                       uri + " list)"));
   virConnectSetKeepAlive(conn_, kKeepAliveIntervalS, kKeepAliveCount);
   if (!local_) uploads_ = std::make_unique<VolumeUploader>(conn_);
+  if (local_)
+    spares_ = std::make_unique<SpareDomains>([this](const VmSpec& spec) { return make_paused(spec); },
+                                             [this](const VmSpec& spec) { discard_spare(spec); });
 }
 
 LibvirtDriver::~LibvirtDriver() {
+  spares_.reset();  // a spare nobody started is destroyed, its empty logs removed
   std::vector<Destroyer> pending;
   {
     std::lock_guard lock(mutex_);
@@ -106,6 +128,24 @@ std::string LibvirtDriver::start(const VmSpec& spec) {
   }
   // Nobody reads this domain's entry before start returns (a map's nodes
   // stay put), so an upload holds up no other domain's reads.
+  if (spares_) {
+    {
+      // The log directories are the caller's now, whatever becomes of a spare.
+      std::lock_guard lock(mutex_);
+      spare_dirs_.erase(spec.name);
+    }
+    if (spares_->take(spec)) {
+      PhaseSpan span(timings_->sink, "boot: resume of the VM made ahead (libvirt)");
+      DomainHandle dom{virDomainLookupByName(conn_, spec.name.c_str())};
+      if (dom.ptr && virDomainResume(dom.ptr) == 0) return "";
+      spdlog::warn("could not resume {}, made ahead: {}; starting it afresh", spec.name, libvirt_last_error());
+      if (dom.ptr) virDomainDestroy(dom.ptr);
+    }
+    // A spare ended just now (another spec, or evicted) may have taken
+    // directories with it that the caller had found in place.
+    directories_made_for(spec.console_log);
+    directories_made_for(spec.agent_log);
+  }
   PhaseSpan span(timings_->sink, "boot: domain define and start (libvirt)");
   if (!local_) return start_remote(spec, *s);
   DomainHandle dom{
@@ -114,6 +154,48 @@ std::string LibvirtDriver::start(const VmSpec& spec) {
   std::lock_guard lock(mutex_);
   started_here_.insert(spec.name);
   return "";
+}
+
+void LibvirtDriver::prepare(const VmSpec& spec) {
+  if (spares_) spares_->prepare(spec);
+}
+
+std::string LibvirtDriver::make_paused(const VmSpec& spec) {
+  PhaseSpan span(timings_->sink, "VM made ahead, paused (libvirt, off path)");
+  std::vector<std::filesystem::path> made = directories_made_for(spec.console_log);
+  for (const auto& dir : directories_made_for(spec.agent_log)) made.push_back(dir);
+  DomainHandle dom{virDomainCreateXML(conn_, domain_xml(spec, local_placement(spec, owner_)).c_str(),
+                                      VIR_DOMAIN_START_PAUSED | VIR_DOMAIN_START_AUTODESTROY)};
+  std::lock_guard lock(mutex_);
+  if (!dom.ptr) {
+    for (const auto& dir : made) remove_if_empty(dir);
+    return "libvirt could not make " + spec.name + " paused: " + libvirt_last_error();
+  }
+  started_here_.insert(spec.name);
+  spare_dirs_[spec.name] = made;
+  return "";
+}
+
+// Synchronous: the same name may be started next, and only once this
+// domain is gone.
+void LibvirtDriver::discard_spare(const VmSpec& spec) {
+  {
+    DomainHandle dom{virDomainLookupByName(conn_, spec.name.c_str())};
+    if (dom.ptr) virDomainDestroy(dom.ptr);
+  }
+  std::vector<std::filesystem::path> made;
+  {
+    std::lock_guard lock(mutex_);
+    started_here_.erase(spec.name);
+    if (auto it = spare_dirs_.find(spec.name); it != spare_dirs_.end()) {
+      made = it->second;
+      spare_dirs_.erase(it);
+    }
+  }
+  remove_if_empty(spec.console_log);
+  remove_if_empty(spec.agent_log);
+  for (const auto& dir : made) remove_if_empty(dir);
+  spdlog::debug("destroyed {}, made ahead and never started", spec.name);
 }
 
 // Paused until both ports are read, so the copy misses no early byte.

@@ -20,6 +20,7 @@
 #include "vm/domain_owner.h"
 #include "vm/file_tail.h"
 #include "vm/serial_stream_copy.h"
+#include "vm/spare_domains.h"
 #include "vm/vm_driver.h"
 #include "vm/volume_uploader.h"
 
@@ -37,6 +38,9 @@ class LibvirtDriver : public VmDriver {
   ~LibvirtDriver() override;
 
   std::string start(const VmSpec& spec) override;
+  // On the local host: makes the domain paused now (SpareDomains). A remote
+  // host's domain is made at its start, after its image's upload.
+  void prepare(const VmSpec& spec) override;
   bool is_running(const std::string& name) override;
   void destroy(const std::string& name) override;
   std::vector<std::string> list_own_domains() override;
@@ -59,6 +63,9 @@ class LibvirtDriver : public VmDriver {
   };
   Streams* streams(const std::string& name);
   std::string start_remote(const VmSpec& spec, Streams& streams);
+  // A spare's making and its end when never started (SpareDomains).
+  std::string make_paused(const VmSpec& spec);
+  void discard_spare(const VmSpec& spec);
   void reap_finished_copies();
   // Runs `work` on a thread of its own; joins the ones that have ended.
   // own_domain: it destroys a domain started here, which the destructor
@@ -91,6 +98,11 @@ class LibvirtDriver : public VmDriver {
   std::map<std::string, Streams> streams_;
   // Copies of forgotten domains, until their stream ends.
   std::vector<std::unique_ptr<SerialStreamCopy>> retired_;
+  // The directories a spare's logs needed, made for it: removed with it when
+  // it is never started.
+  std::map<std::string, std::vector<std::filesystem::path>> spare_dirs_;
+  // Local host only; ended first in the destructor, while the rest still works.
+  std::unique_ptr<SpareDomains> spares_;
 };
 
 }  // namespace kmx

@@ -29,6 +29,7 @@ struct VmSpec {
   // disk; a real run stays far below (the host ends a boot that gets there).
   std::size_t console_max_bytes = 64 << 20;
   std::size_t agent_max_bytes = 64 << 20;
+  bool operator==(const VmSpec&) const = default;
 };
 
 // What a host has for VMs, as its hypervisor reports it.
@@ -42,6 +43,11 @@ class VmDriver {
   virtual ~VmDriver() = default;
   // Boots the VM; returns an empty string on success, else why it failed.
   virtual std::string start(const VmSpec& spec) = 0;
+  // A hint that start(spec) is likely to come soon. A driver may make the
+  // domain now, paused and off the caller's path, so that start(spec) only
+  // resumes it; it ends what it made and nobody started, at the latest when
+  // it is itself destroyed. Returns at once.
+  virtual void prepare(const VmSpec& /*spec*/) {}
   virtual bool is_running(const std::string& name) = 0;
   // Stops the VM at once (no guest shutdown). Idempotent.
   virtual void destroy(const std::string& name) = 0;

@@ -244,6 +244,18 @@ std::vector<std::string> domains_left_after_teardown(const std::string& prefix) 
   return left;
 }
 
+// SIGINT ends the run with 130 and, once libvirtd has finished, none of its
+// domains (`prefix`) is left.
+void interrupt_and_expect_a_clean_end(pid_t child, const std::string& prefix) {
+  ::kill(child, SIGINT);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  const auto left = domains_left_after_teardown(prefix);
+  EXPECT_EQ(left.size(), 0u) << (left.empty() ? "" : left.front());
+}
+
 TEST_F(EndToEnd, ModuleLoadingSuitesRunBesideKmodSh) {
   RunOutcome out = run(read_file(fs::path(KMX_SOURCE_DIR) / "matrices/suites.toml"));
   EXPECT_EQ(out.exit_code, 0) << out.output;
@@ -442,13 +454,7 @@ TEST_F(EndToEnd, SigintStopsCleanlyAndKeepsWhatFinished) {
         hanging = hanging || (fs::exists(log) && read_file(log).find("\"test\":\"fault:hang\"") != std::string::npos);
   }
   ASSERT_TRUE(hanging);
-  ::kill(child, SIGINT);
-  int status = 0;
-  ::waitpid(child, &status, 0);
-  EXPECT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 130);
-  const auto left = domains_left_after_teardown(prefix);
-  EXPECT_EQ(left.size(), 0u) << (left.empty() ? "" : left.front());
+  interrupt_and_expect_a_clean_end(child, prefix);
   nlohmann::json doc;
   for (const auto& d : fs::directory_iterator(dir_ / "results"))  // run directories beside history.db
     if (d.is_directory()) doc = nlohmann::json::parse(read_file(d.path() / "results.json"));
@@ -457,6 +463,70 @@ TEST_F(EndToEnd, SigintStopsCleanlyAndKeepsWhatFinished) {
   ASSERT_EQ(doc["cells"][0]["tests"].size(), 1u) << doc.dump(1);
   EXPECT_EQ(doc["cells"][0]["tests"][0]["id"], "kmod:0001");
   EXPECT_EQ(doc["cells"][0]["tests"][0]["verdict"], "PASS");
+}
+
+// The second cell's VM is made paused while the first runs, and its boot is
+// then only a resume: the run says so in --timings, and every verdict and
+// domain is as without it.
+TEST_F(EndToEnd, TheNextCellsVmIsMadeAheadAndOnlyResumed) {
+  const fs::path file = dir_ / "matrix.toml";
+  std::string text = matrix("\"kmod:0001\"", 1, 256);
+  text.replace(text.find("memory_mib = [256]"), 18, "memory_mib = [256, 320]");
+  write_file_atomically(file, text);
+  ProcessResult r = BoostProcessRunner().run(
+      {KMX_BINARY, "run", file.string(), "--results", (dir_ / "results").string(), "--timings"},
+      {.timeout = std::chrono::seconds(900)});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  auto count_of = [&](const std::string& phase) {
+    const auto at = r.output.find("\n" + phase);
+    if (at == std::string::npos) return -1;
+    std::istringstream line(r.output.substr(at + 1 + 44, 8));
+    int count = -1;
+    line >> count;
+    return count;
+  };
+  EXPECT_EQ(count_of("boot: resume of the VM made ahead (libvirt)"), 1) << r.output;
+  EXPECT_EQ(count_of("VM made ahead, paused (libvirt, off path)"), 1) << r.output;
+  nlohmann::json doc;
+  for (const auto& d : fs::directory_iterator(dir_ / "results"))
+    if (d.is_directory()) doc = nlohmann::json::parse(read_file(d.path() / "results.json"));
+  ASSERT_EQ(doc["cells"].size(), 2u);
+  for (const auto& cell : doc["cells"]) {
+    EXPECT_EQ(cell["tests"][0]["verdict"], "PASS") << cell.dump();
+    EXPECT_EQ(cell["guest_uname"], "6.1.0-56-amd64");
+  }
+}
+
+// A run stopped while the next cell's VM waits, made ahead, leaves neither
+// that domain nor the directories made for its logs.
+TEST_F(EndToEnd, AStopLeavesNoVmMadeAheadNorItsDirectories) {
+  std::string text = matrix("\"fault:hang\"", 1, 256, "[timeouts]\ntest_s = 600\n");
+  text.replace(text.find("memory_mib = [256]"), 18, "memory_mib = [256, 320]");
+  write_file_atomically(dir_ / "matrix.toml", text);
+  const pid_t child =
+      spawn({KMX_BINARY, "run", (dir_ / "matrix.toml").string(), "--results", (dir_ / "results").string()});
+  const std::string prefix = "kmx-" + std::to_string(child) + "-";
+  std::size_t domains = 0;
+  fs::path run_dir;
+  bool hanging = false;
+  for (int i = 0; i < 600 && !(hanging && domains == 2); ++i) {
+    ::usleep(200 * 1000);
+    domains = 0;
+    for (const auto& name : running_domains()) domains += name.rfind(prefix, 0) == 0;
+    for (const auto& d : fs::directory_iterator(dir_ / "results"))
+      if (d.is_directory() && fs::exists(d.path() / "cells"))
+        for (const auto& cell : fs::directory_iterator(d.path() / "cells")) {
+          run_dir = d.path();
+          const fs::path log = cell.path() / "boot-1/agent.log";
+          hanging = hanging || (fs::exists(log) && read_file(log).find("\"test\":\"fault:hang\"") != std::string::npos);
+        }
+  }
+  ASSERT_TRUE(hanging);
+  ASSERT_EQ(domains, 2u) << "the hanging cell's VM and the next one's, made ahead";
+  interrupt_and_expect_a_clean_end(child, prefix);
+  std::vector<std::string> cell_dirs;
+  for (const auto& cell : fs::directory_iterator(run_dir / "cells")) cell_dirs.push_back(cell.path().filename());
+  EXPECT_EQ(cell_dirs.size(), 1u) << "only the cell that ran has a directory";
 }
 
 TEST_F(EndToEnd, VmThatCannotStartIsRetriedThenErrorWithItsCause) {

@@ -119,5 +119,52 @@ TEST_F(CellPoolTest, EveryHostLostEndsThePoolWithCellsLeft) {
   EXPECT_EQ(scheduler.hosts_left(), 0u);
 }
 
+// While the only slot is busy, the pool names the next cell, once, before it
+// starts; the last cell has nothing after it.
+TEST_F(CellPoolTest, TheNextCellIsNamedAheadOnceWhileTheSlotIsBusy) {
+  CellScheduler scheduler({4, 4096, 1}, std::vector<CellDemand>(3, CellDemand{1, 512}));
+  std::vector<std::string> events;
+  std::mutex mutex;
+  run_cell_pool(
+      scheduler, {"a", "b", "c"},
+      [&](const Placement& where) {
+        std::lock_guard lock(mutex);
+        events.push_back("run " + std::to_string(where.cell));
+        return CellOutcome::kDone;
+      },
+      clock_, nullptr, nullptr,
+      [&](const Placement& where) {
+        std::lock_guard lock(mutex);
+        events.push_back("ahead " + std::to_string(where.cell));
+      });
+  // Each "ahead" comes while its predecessor is running: before, or racing
+  // with, its "run" line; never twice, never for the first cell.
+  EXPECT_EQ(std::count(events.begin(), events.end(), "ahead 0"), 0);
+  EXPECT_EQ(std::count(events.begin(), events.end(), "ahead 1"), 1);
+  EXPECT_EQ(std::count(events.begin(), events.end(), "ahead 2"), 1);
+  const auto at = [&](const std::string& e) { return std::find(events.begin(), events.end(), e) - events.begin(); };
+  EXPECT_LT(at("ahead 1"), at("run 1"));
+  EXPECT_LT(at("ahead 2"), at("run 2"));
+}
+
+TEST_F(CellPoolTest, NothingIsNamedAheadAfterAStop) {
+  CellScheduler scheduler({4, 4096, 1}, std::vector<CellDemand>(3, CellDemand{1, 512}));
+  std::atomic<bool> stop{true};
+  int named = 0;
+  run_cell_pool(
+      scheduler, {"a", "b", "c"}, [&](const Placement&) { return CellOutcome::kDone; }, clock_, &stop, nullptr,
+      [&](const Placement&) { ++named; });
+  EXPECT_EQ(named, 0);
+}
+
+// What the ahead hook throws costs the guess, not the run.
+TEST_F(CellPoolTest, AThrowingAheadHookLeavesTheRunWhole) {
+  CellScheduler scheduler({4, 4096, 1}, std::vector<CellDemand>(2, CellDemand{1, 512}));
+  const std::size_t done = run_cell_pool(
+      scheduler, {"a", "b"}, [&](const Placement&) { return CellOutcome::kDone; }, clock_, nullptr, nullptr,
+      [&](const Placement&) { throw std::runtime_error("no"); });
+  EXPECT_EQ(done, 2u);
+}
+
 }  // namespace
 }  // namespace kmx

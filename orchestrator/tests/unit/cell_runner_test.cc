@@ -140,6 +140,38 @@ TEST_F(RunCell, AllTestsPassInOneBoot) {
   EXPECT_EQ(r.image_id, "img-1");
 }
 
+// What is made ahead must be exactly what run_cell then starts: anything
+// else would be a wasted domain (SpareDomains discards a mismatch).
+TEST_F(RunCell, TheFirstBootSpecIsTheVmRunCellStarts) {
+  CellContext ctx{driver_, clock_, matrix_, "20261122-233800-100", 100, dir_.path(), Accel::kTcg};
+  const auto ahead = first_boot_spec(ctx, cell_, image_, CellResult{});
+  ASSERT_TRUE(ahead);
+  driver_.add_boot(boot_running(cell_.tests));
+  run_cell(ctx, cell_, image_);
+  ASSERT_EQ(driver_.started.size(), 1u);
+  EXPECT_EQ(driver_.started[0], *ahead);
+  EXPECT_EQ(ahead->console_log.parent_path(), dir_.path() / "cells" / cell_.id() / "boot-1");
+}
+
+// On --resume the first boot runs only the undecided tests, numbered after
+// the earlier boots; a cell with every verdict starts nothing.
+TEST_F(RunCell, TheFirstBootSpecOfAResumedCellRunsWhatIsLeft) {
+  CellContext ctx{driver_, clock_, matrix_, "20261122-233800-100", 100, dir_.path(), Accel::kTcg};
+  CellResult previous;
+  previous.tests.push_back(TestResult{"kmod:0001", Verdict::kPass});
+  previous.boots.push_back(BootSummary{1});
+  const auto ahead = first_boot_spec(ctx, cell_, image_, previous);
+  ASSERT_TRUE(ahead);
+  driver_.add_boot(boot_running({"kmod:0002", "kmod:0003"}));
+  run_cell(ctx, cell_, image_, previous);
+  ASSERT_EQ(driver_.started.size(), 1u);
+  EXPECT_EQ(driver_.started[0], *ahead);
+  EXPECT_THAT(ahead->name, HasSubstr("-b2"));
+  EXPECT_THAT(ahead->cmdline, Not(HasSubstr("kmod:0001")));
+  for (const auto& test : cell_.tests) previous.tests.push_back(TestResult{test, Verdict::kPass});
+  EXPECT_FALSE(first_boot_spec(ctx, cell_, image_, previous));
+}
+
 TEST_F(RunCell, EffectiveModprobeConfigIsRecordedAsDigestAndDump) {
   ScriptedBoot boot = boot_running(cell_.tests);
   boot.agent[0] = ev_boot({{"modprobe_config",

@@ -95,6 +95,39 @@ TEST(CellScheduler, NoHostLeftStartsNothing) {
   EXPECT_FALSE(s.all_started());
 }
 
+// peek_next names what start_next will give once a slot frees, and takes nothing.
+TEST(CellScheduler, PeekNamesTheNextCellWithoutStartingIt) {
+  CellScheduler s({8, 16384, 1}, {{1, 512}, {2, 1024}, {1, 512}});
+  const auto running = s.start_next();
+  ASSERT_TRUE(running);
+  EXPECT_EQ(running->cell, 1u);
+  const auto guess = s.peek_next();
+  ASSERT_TRUE(guess);
+  EXPECT_EQ(*guess, (Placement{0, 0}));
+  EXPECT_EQ(s.peek_next(), guess);  // asking twice changes nothing
+  EXPECT_FALSE(s.start_next());
+  s.finished(*running);
+  EXPECT_EQ(s.start_next(), guess);
+  EXPECT_EQ(s.peek_next(), (Placement{2, 0}));
+}
+
+TEST(CellScheduler, PeekPrefersTheHostWhereTheCellCanEverFit) {
+  CellScheduler s({{2, 1024, 0}, {4, 4096, 0}}, {{4, 4096}, {4, 4096}}, 8);
+  ASSERT_EQ(s.start_next(), (Placement{0, 1}));
+  EXPECT_EQ(s.peek_next(), (Placement{1, 1}));  // not the small host, where it would not start
+}
+
+TEST(CellScheduler, PeekNamesNothingWhenNoneWaitsOrNoHostIsLeft) {
+  CellScheduler s({2, 4096, 4}, std::vector<CellDemand>(2, CellDemand{1, 512}));
+  ASSERT_TRUE(s.start_next());
+  ASSERT_TRUE(s.peek_next());
+  ASSERT_TRUE(s.start_next());
+  EXPECT_FALSE(s.peek_next());
+  CellScheduler lost({2, 4096, 4}, std::vector<CellDemand>(2, CellDemand{1, 512}));
+  lost.lose_host(0);
+  EXPECT_FALSE(lost.peek_next());
+}
+
 // Decisions cost the number of shapes, not of cells: a 100,000-cell
 // matrix of four shapes is placed in well under a second.
 TEST(CellScheduler, ManyCellsOfFewShapes) {

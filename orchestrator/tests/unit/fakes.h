@@ -3,6 +3,7 @@
 #pragma once
 
 #include <stdlib.h>
+#include <algorithm>
 
 #include <chrono>
 #include <filesystem>
@@ -57,8 +58,13 @@ class FakeVmDriver : public VmDriver {
     vms_[spec.name] = Vm{index};
     return "";
   }
+  void prepare(const VmSpec& spec) override { prepared.push_back(spec); }
   bool is_running(const std::string& name) override {
     auto it = vms_.find(name);
+    if (it == vms_.end() && !lost)  // a listed domain runs until destroyed, unless it vanishes
+      return std::count(domains.begin(), domains.end(), name) &&
+             !std::count(vanishing.begin(), vanishing.end(), name) &&
+             !std::count(destroyed.begin(), destroyed.end(), name);
     if (it == vms_.end() || it->second.destroyed || lost) return false;
     if (it->second.running_answers++ < script_[it->second.boot].running_polls) return true;
     if (script_[it->second.boot].lose_host) lost = true;
@@ -102,10 +108,12 @@ class FakeVmDriver : public VmDriver {
   void forget(const std::string& name) override { forgotten.push_back(name); }
 
   std::vector<VmSpec> started;         // every start() call, failed ones included
+  std::vector<VmSpec> prepared;        // every prepare() call
   std::vector<std::string> destroyed;  // every destroy() call
   std::vector<std::string> forgotten;
   std::vector<std::string> sysrqs;            // "<domain>:<key>" of every send_sysrq() call
   std::vector<std::string> domains;           // what list_own_domains() answers
+  std::vector<std::string> vanishing;         // of those, the ones gone by the next question
   std::map<std::string, DomainOwner> owners;  // what owner_of() answers; absent: no metadata
   bool lost = false;                          // the connection is dead
   bool local = true;                          // shares_files()

@@ -25,6 +25,7 @@ class GatedImageSource : public ImageSource {
     if (cell.kernel.name == "k2") gate.wait(lock, [&] { return open; });
     if (cell.kernel.name == fail) throw ImageError("cannot build " + fail);
     if (cell.kernel.name == unknown) throw UnknownInputError("no such kernel " + unknown);
+    if (cell.kernel.name == throws_int) throw 42;
     return Image{"img-" + cell.kernel.name, "6.1.0-56-amd64", "/cache/vmlinuz-" + cell.kernel.name, "/cache/initrd"};
   }
   std::vector<std::string> resolve_inputs(const Matrix&) override { return {}; }
@@ -37,7 +38,7 @@ class GatedImageSource : public ImageSource {
   std::condition_variable gate;
   bool open = false;
   std::vector<std::string> calls;
-  std::string fail, unknown;
+  std::string fail, unknown, throws_int;
 };
 
 Matrix three_kernels() {
@@ -109,6 +110,17 @@ TEST_F(ImagePipelineTest, ALaterImageThatFailsLeavesItsCellsWithTheCause) {
     EXPECT_THAT(pipeline.error(cells_[i].index).value_or(""), HasSubstr("cannot build k3"));
   EXPECT_FALSE(pipeline.error(cells_[of("k2")[0]].index));
   EXPECT_FALSE(pipeline.bad_input());
+}
+
+// On the background thread, what is not a std::exception would otherwise
+// end the process.
+TEST_F(ImagePipelineTest, ALaterImageThrowingANonStdExceptionLeavesItsCellsError) {
+  images_.throws_int = "k3";
+  ImagePipeline pipeline(cells_, images_, stop_);
+  EXPECT_EQ(run_all(pipeline, 1).size(), 6u);
+  for (std::size_t i : of("k3"))
+    EXPECT_THAT(pipeline.error(cells_[i].index).value_or(""), HasSubstr("not a std::exception"));
+  EXPECT_FALSE(pipeline.error(cells_[of("k2")[0]].index));
 }
 
 TEST_F(ImagePipelineTest, UnknownInputForTheFirstImageIsThrownBeforeAnyCell) {

@@ -105,6 +105,21 @@ TEST_F(RunMatrix, EveryCellRunsAndEveryBootReachesTheWriters) {
               ElementsAre("k1.host.1cpu.512M 1", "k1.host.1cpu.512M 1", "k2.host.1cpu.512M 2", "k2.host.1cpu.512M 2"));
 }
 
+// While a cell runs, the next cell's first VM is handed to the driver to make
+// ahead, exactly as it is then started; the first cell has none made ahead.
+TEST_F(RunMatrix, TheNextCellsVmIsPreparedWhileACellRunsAndThenStartedAsIs) {
+  matrix_ = parse_matrix_text(
+      "tests = [\"kmod:0001\"]\nvcpus = [1]\nmemory_mib = [256, 512, 768]\n"
+      "[[kernel]]\nname = \"k1\"\npackage = \"linux-image-6.1.0-56-amd64\"\n[[kmod]]\nname = \"host\"\n",
+      "run.toml");
+  for (int i = 0; i < 3; ++i) driver_.add_boot(passing_boot("kmod:0001"));
+  run();
+  ASSERT_EQ(driver_.started.size(), 3u);
+  ASSERT_EQ(driver_.prepared.size(), 2u);
+  EXPECT_EQ(driver_.prepared[0], driver_.started[1]);
+  EXPECT_EQ(driver_.prepared[1], driver_.started[2]);
+}
+
 TEST_F(RunMatrix, WritesNoResultsFileItself) {
   driver_.add_boot(passing_boot("kmod:0001"));
   driver_.add_boot(passing_boot("kmod:0001"));

@@ -22,6 +22,17 @@ TEST(StaleDomains, WithoutOwnerMetadataTheNamePidDecidesOnTheLocalHost) {
   EXPECT_THAT(driver.destroyed, ElementsAre("kmx-200-runB-c1-b3"));
 }
 
+// The last domain of a run that just ended is still listed while libvirtd
+// ends it (autodestroy): it is not called stale, nor destroyed again.
+TEST(StaleDomains, ADomainGoneWhileItsOwnerWasAskedIsNotStale) {
+  FakeVmDriver driver;
+  driver.domains = {"kmx-200-runB-c0-b1", "kmx-300-runC-c0-b1"};
+  driver.vanishing = {"kmx-200-runB-c0-b1"};
+  const auto destroyed = destroy_stale_domains(driver, kMe, [](int) { return false; });
+  EXPECT_THAT(destroyed, ElementsAre("kmx-300-runC-c0-b1"));
+  EXPECT_THAT(driver.destroyed, ElementsAre("kmx-300-runC-c0-b1"));
+}
+
 TEST(StaleDomains, LeavesDomainsWithoutAnOwnerPidAlone) {
   FakeVmDriver driver;
   driver.domains = {"kmx-build-vm", "kmx-abc-runA-c0-b1"};
