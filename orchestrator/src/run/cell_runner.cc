@@ -137,9 +137,8 @@ std::optional<VmSpec> first_boot_spec(const CellContext& ctx, const Cell& cell, 
 CellResult with_undecided_as_error(const Matrix& matrix, const Cell& cell, CellResult so_far,
                                    const std::string& evidence) {
   so_far.cell = cell;
-  for (const auto& test : cell.tests)
-    if (std::none_of(so_far.tests.begin(), so_far.tests.end(), [&](const TestResult& r) { return r.test == test; }))
-      so_far.tests.push_back(make_result(matrix, cell, TestVerdict{test, Verdict::kError, evidence}, 0));
+  for (const auto& test : undecided_tests(cell, so_far))
+    so_far.tests.push_back(make_result(matrix, cell, TestVerdict{test, Verdict::kError, evidence}, 0));
   so_far.tests = in_cell_order(cell, so_far.tests);
   return so_far;
 }
