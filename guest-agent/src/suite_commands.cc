@@ -7,10 +7,16 @@
 #include <cctype>
 #include <cstdio>
 #include <map>
+#include <string>
+#include <string_view>
 
 #include "kmx/protocol.h"
 
 namespace kmx::agent {
+
+namespace {
+constexpr std::string_view kChattyLine = "kmod-matrix fault: a line of output from a test that writes a lot";
+}  // namespace
 
 std::optional<SuiteCommand> command_for_test(const std::string& test_id, int rounds) {
   const std::string kmod_prefix = "kmod:";
@@ -38,6 +44,12 @@ std::optional<SuiteCommand> command_for_test(const std::string& test_id, int rou
       {"fault:panic", "echo c > /proc/sysrq-trigger"},
       {"fault:hang", "exec sleep 1000000"},
       {"fault:oom", "x=0123456789abcdef; while :; do x=$x$x; done"},
+      // Past the 2 MiB at which libvirt's log daemon rotates a serial log:
+      // 3 MiB of output on the agent channel, then a pass; 3 MiB on the
+      // kernel console, then a crash.
+      {"fault:chatty", std::string("yes '") + std::string(kChattyLine) + "' | head -c 3145728"},
+      {"fault:console-flood", std::string("yes '") + std::string(kChattyLine) +
+                                  "' | head -c 3145728 >/dev/console; echo c >/proc/sysrq-trigger"},
   };
   if (auto it = kFaults.find(test_id); it != kFaults.end()) return SuiteCommand{{"/bin/sh", "-c", it->second}, "/"};
   // busybox has no chrt: the agent binary itself spins one unthrottled

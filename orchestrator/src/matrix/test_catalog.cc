@@ -22,8 +22,9 @@ const std::vector<TestSuiteInfo>& test_suites() {
       {"fault",
        0,
        0,
-       {"panic", "hang", "stall", "oom"},
-       "fault injection for the harness itself: sysrq crash, endless sleep, RT stall of every CPU, memory hog"},
+       {"panic", "hang", "stall", "oom", "chatty", "console-flood"},
+       "fault injection for the harness itself: sysrq crash, endless sleep, RT stall of every CPU, memory hog, "
+       "3 MiB of test output, 3 MiB on the console then a crash"},
   };
   return suites;
 }

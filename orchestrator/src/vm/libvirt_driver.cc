@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <mutex>
 #include <stdexcept>
 
@@ -345,17 +346,22 @@ void LibvirtDriver::forget(const std::string& name) {
   Streams* s = streams(name);
   if (!s) return;
   const VmSpec spec = s->spec;
+  const std::uintmax_t console_read = s->console.bytes_read(), agent_read = s->agent.bytes_read();
+  const bool rotated = s->console.rotated() || s->agent.rotated();
   for (auto& copy : s->copies) retired_.push_back(std::move(copy));
   streams_.erase(name);
   reap_finished_copies();
-  const bool console_over = fs_size(spec.console_log) > spec.console_max_bytes;
-  const bool agent_over = fs_size(spec.agent_log) > spec.agent_max_bytes;
-  if (!console_over && !agent_over) return;
-  // A flooding guest: once QEMU is gone (the destroy may still be under way),
-  // cut its logs to their caps, first and last part kept.
-  in_background(false, [this, spec] {
+  const bool console_over = std::max(console_read, fs_size(spec.console_log)) > spec.console_max_bytes;
+  const bool agent_over = std::max(agent_read, fs_size(spec.agent_log)) > spec.agent_max_bytes;
+  if (!console_over && !agent_over && !rotated) return;
+  // Once QEMU is gone (the destroy may still be under way): a log the log
+  // daemon rotated is put back into one file, and a flooding guest's logs
+  // are cut to their caps, first and last part kept.
+  in_background(false, [this, spec, console_read, agent_read] {
     DomainHandle dom{virDomainLookupByName(conn_, spec.name.c_str())};
     if (dom.ptr && virDomainIsActive(dom.ptr) == 1) virDomainDestroy(dom.ptr);
+    join_rotated_log(spec.console_log, console_read);
+    join_rotated_log(spec.agent_log, agent_read);
     cap_log_file(spec.console_log, spec.console_max_bytes);
     cap_log_file(spec.agent_log, spec.agent_max_bytes);
   });

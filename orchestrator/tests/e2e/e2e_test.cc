@@ -217,6 +217,39 @@ TEST_F(EndToEnd, FaultsCostOnlyTheTestThatCausedThem) {
   EXPECT_EQ(out.results["cells"][0]["boots"].size(), 3u);
 }
 
+// libvirt's log daemon rotates a serial log once it holds 2 MiB (<log>.0,
+// then a new <log>). A tail that reopened the path stopped there: the
+// agent's test-end and done, and a panic past that point, were never seen,
+// so both tests ended at their limits, and the logs on disk were pieces.
+TEST_F(EndToEnd, GuestOutputPastTheLogDaemonsRotationIsReadAndKeptWhole) {
+  RunOutcome out = run(read_file(fs::path(KMX_SOURCE_DIR) / "matrices/floods.toml"));
+  EXPECT_EQ(out.exit_code, 0) << out.output;
+  EXPECT_EQ(test_of(out, "fault:chatty")["verdict"], "PASS") << test_of(out, "fault:chatty").dump();
+  EXPECT_EQ(test_of(out, "fault:console-flood")["verdict"], "PANIC") << test_of(out, "fault:console-flood").dump();
+  EXPECT_NE(test_of(out, "fault:console-flood")["evidence"].get<std::string>().find("Kernel panic"), std::string::npos);
+  ASSERT_FALSE(out.results.is_null());
+  const fs::path run_dir = dir_ / "results" / out.results["run_id"].get<std::string>();
+  for (const auto& boot : out.results["cells"][0]["boots"]) {
+    for (const char* log : {"console_log", "agent_log"}) {
+      const fs::path path = run_dir / boot[log].get<std::string>();
+      const std::string text = read_file(path);
+      for (const auto& entry : fs::directory_iterator(path.parent_path()))
+        EXPECT_FALSE(entry.path().filename().string().starts_with(path.filename().string() + "."))
+            << "rotated piece left: " << entry.path();
+      if (std::string(log) == "console_log") EXPECT_TRUE(text.starts_with("[    0.000000] Linux version")) << path;
+    }
+  }
+  // The flood and the panic after it are in the one console file.
+  const auto& flooded = test_of(out, "fault:console-flood");
+  const auto& boots = out.results["cells"][0]["boots"];
+  for (const auto& boot : boots) {
+    if (boot["index"] != flooded["boot"]) continue;
+    const std::string console = read_file(run_dir / boot["console_log"].get<std::string>());
+    EXPECT_GT(console.size(), 3u << 20);
+    EXPECT_NE(console.find("Kernel panic"), std::string::npos);
+  }
+}
+
 // Names of running kmod-matrix domains, from virsh (independent of our driver).
 std::vector<std::string> running_domains() {
   BoostProcessRunner runner;

@@ -14,6 +14,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 
 std::vector<std::string> planned(const AgentConfig& config) {
   std::vector<std::string> out;
@@ -104,6 +105,18 @@ TEST(CommandForTest, FaultPanicTriggersSysrqCrash) {
   ASSERT_TRUE(cmd);
   EXPECT_EQ(cmd->argv.at(0), "/bin/sh");
   EXPECT_THAT(cmd->argv.back(), HasSubstr("/proc/sysrq-trigger"));
+}
+
+// Past the 2 MiB at which libvirt's log daemon rotates a serial log.
+TEST(CommandForTest, FloodFaultsWriteThreeMibThenPassOrCrash) {
+  const auto chatty = command_for_test("fault:chatty");
+  ASSERT_TRUE(chatty);
+  EXPECT_THAT(chatty->argv.back(), HasSubstr("head -c 3145728"));
+  EXPECT_THAT(chatty->argv.back(), Not(HasSubstr("sysrq")));
+  const auto flood = command_for_test("fault:console-flood");
+  ASSERT_TRUE(flood);
+  EXPECT_THAT(flood->argv.back(), HasSubstr("head -c 3145728 >/dev/console"));
+  EXPECT_THAT(flood->argv.back(), HasSubstr("echo c >/proc/sysrq-trigger"));
 }
 
 TEST(IntegrationTestProcess, ReportsExitCodeAndOutputLines) {

@@ -1,5 +1,6 @@
-// vm/file_tail: reading what a guest appended, and cutting its logs to their
-// caps once it is gone.
+// vm/file_tail: reading what a guest appended across the log daemon's
+// rotations, and putting its logs back into one file within their caps
+// once it is gone.
 #include "vm/file_tail.h"
 
 #include <gmock/gmock.h>
@@ -63,6 +64,100 @@ TEST(FileTail, ReadingUntilEmptyReachesTheEndOfALargeFile) {
   for (std::string chunk; !(chunk = tail.read_new()).empty();) seen += chunk;
   EXPECT_EQ(seen.size(), content.size());
   EXPECT_TRUE(seen.ends_with("{\"ev\":\"test-end\"}\n"));
+}
+
+// What virtlogd does once a log holds max_size bytes: the file becomes
+// <log>.0 (an older .0 becomes .1) and a new <log> takes the rest.
+void rotate(const fs::path& path) {
+  if (fs::exists(path.string() + ".0")) fs::rename(path.string() + ".0", path.string() + ".1");
+  fs::rename(path, path.string() + ".0");
+}
+
+// Before, a tail that reopened the path stopped at the first rotation (the
+// new file is shorter than the offset read): the agent's test-end, done
+// and a late panic were never seen.
+TEST(FileTail, FollowsTheLogDaemonsRotationWithoutLosingAByte) {
+  ScratchDir dir;
+  const fs::path path = dir.path() / "agent.log";
+  std::ofstream(path, std::ios::binary) << "first part ";
+  FileTail tail(path);
+  EXPECT_EQ(tail.read_new(), "first part ");
+  std::ofstream(path, std::ios::binary | std::ios::app) << "end of the first file\n";
+  rotate(path);
+  std::ofstream(path, std::ios::binary) << "{\"ev\":\"done\"}\n";
+  std::string seen;
+  for (std::string chunk; !(chunk = tail.read_new()).empty();) seen += chunk;
+  EXPECT_EQ(seen, "end of the first file\n{\"ev\":\"done\"}\n");
+  EXPECT_TRUE(tail.rotated());
+  EXPECT_EQ(tail.bytes_read(), std::string("first part ").size() + seen.size());
+}
+
+TEST(FileTail, ReadsEachFileOfTwoRotationsInOrder) {
+  ScratchDir dir;
+  const fs::path path = dir.path() / "console.log";
+  std::ofstream(path, std::ios::binary) << "one\n";
+  FileTail tail(path);
+  std::string seen = tail.read_new();
+  rotate(path);
+  std::ofstream(path, std::ios::binary) << "two\n";
+  seen += tail.read_new();
+  rotate(path);
+  std::ofstream(path, std::ios::binary) << "three\n";
+  for (std::string chunk; !(chunk = tail.read_new()).empty();) seen += chunk;
+  EXPECT_EQ(seen, "one\ntwo\nthree\n");
+}
+
+TEST(FileTail, AFileNeverRotatedIsNotCalledRotated) {
+  ScratchDir dir;
+  const fs::path path = dir.path() / "console.log";
+  std::ofstream(path, std::ios::binary) << "boot\n";
+  FileTail tail(path);
+  EXPECT_EQ(tail.read_new(), "boot\n");
+  EXPECT_EQ(tail.read_new(), "");
+  EXPECT_FALSE(tail.rotated());
+  EXPECT_EQ(tail.bytes_read(), 5u);
+}
+
+TEST(FileTail, AMovedTailGoesOnWhereItWas) {
+  ScratchDir dir;
+  const fs::path path = dir.path() / "console.log";
+  std::ofstream(path, std::ios::binary) << "0123";
+  FileTail tail(path);
+  EXPECT_EQ(tail.read_new(2), "01");
+  FileTail moved(std::move(tail));
+  EXPECT_EQ(moved.read_new(), "23");
+}
+
+TEST(JoinRotatedLog, PutsThePiecesBackOldestFirstAndRemovesThem) {
+  ScratchDir dir;
+  const fs::path path = dir.path() / "console.log";
+  write_file_atomically(dir.path() / "console.log.1", "[    0.0] Linux version\n");
+  write_file_atomically(dir.path() / "console.log.0", "flood\n");
+  write_file_atomically(path, "[   99.0] Kernel panic\n");
+  EXPECT_TRUE(join_rotated_log(path, 24 + 6 + 23));
+  EXPECT_EQ(read_all(path), "[    0.0] Linux version\nflood\n[   99.0] Kernel panic\n");
+  EXPECT_FALSE(fs::exists(dir.path() / "console.log.0"));
+  EXPECT_FALSE(fs::exists(dir.path() / "console.log.1"));
+  EXPECT_FALSE(fs::exists(dir.path() / "console.log.joining"));
+}
+
+TEST(JoinRotatedLog, SaysHowManyBytesTheDaemonDeleted) {
+  ScratchDir dir;
+  const fs::path path = dir.path() / "console.log";
+  write_file_atomically(dir.path() / "console.log.0", "late\n");
+  write_file_atomically(path, "last\n");
+  EXPECT_TRUE(join_rotated_log(path, 1000));
+  const std::string joined = read_all(path);
+  EXPECT_THAT(joined, HasSubstr("the first 990 bytes are missing here"));
+  EXPECT_TRUE(joined.ends_with("late\nlast\n"));
+}
+
+TEST(JoinRotatedLog, ALogNeverRotatedIsLeftAlone) {
+  ScratchDir dir;
+  const fs::path path = dir.path() / "console.log";
+  write_file_atomically(path, "boot\n");
+  EXPECT_FALSE(join_rotated_log(path, 5));
+  EXPECT_EQ(read_all(path), "boot\n");
 }
 
 TEST(CapLogFile, LeavesAFileWithinItsCapAlone) {
