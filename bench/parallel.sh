@@ -20,17 +20,7 @@ rounds=${1:-2}
 bin=./build/orchestrator/kmod-matrix
 work=$(mktemp -d /tmp/kmx-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-cat >"$work/matrix.toml" <<TOML
-name = "bench-parallel"
-tests = ["kmod:0001-0004"]
-vcpus = [1]
-memory_mib = [256, 384, 512, 640]
-[[kernel]]
-name = "debian-6.1"
-package = "linux-image-6.1.0-56-amd64"
-[[kmod]]
-name = "host"
-TOML
+cp bench/four-cells.toml "$work/matrix.toml"
 "$bin" run "$work/matrix.toml" --results "$work/r" -j 1 >/dev/null 2>&1  # warm the image cache
 now() { date +%s.%N; }
 # timed JOBS: the wall in $wall, the guests' summed time in $guest.

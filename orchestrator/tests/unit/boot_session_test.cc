@@ -106,6 +106,37 @@ TEST(RunBoot, TellsTheTimingsWhereTheBootsTimeWent) {
   EXPECT_EQ(seen.count("boot: destroy asked, last output read"), 1u);
 }
 
+// Asking the hypervisor is an RPC: at every 50 ms poll it cost the host
+// more CPU than reading the ports. A guest that writes is running; a quiet
+// one is asked about four times a second.
+TEST(RunBoot, AGuestThatKeepsWritingIsNotAskedWhetherItRuns) {
+  FakeVmDriver driver;
+  FakeClock clock;
+  ScriptedBoot boot;
+  boot.agent = {ev_boot() + ev_start("kmod:0001")};
+  for (int i = 0; i < 100; ++i) boot.console.push_back("[   1.0] line " + std::to_string(i) + "\n");
+  boot.agent.resize(100);
+  boot.agent.push_back(ev_end("kmod:0001", 0) + ev_done());
+  driver.add_boot(boot);
+  const BootRun run = run_boot(driver, clock, plan({"kmod:0001"}));
+  EXPECT_TRUE(run.record.agent.done);
+  EXPECT_EQ(driver.running_asks, 0);
+}
+
+TEST(RunBoot, AQuietGuestThatDiesIsSeenWithinAQuarterSecondOfAnAsk) {
+  FakeVmDriver driver;
+  FakeClock clock;
+  ScriptedBoot boot;
+  boot.agent = {ev_boot() + ev_start("kmod:0001")};
+  boot.running_polls = 20;
+  driver.add_boot(boot);
+  const BootRun run = run_boot(driver, clock, plan({"kmod:0001"}));
+  EXPECT_EQ(run.record.end, BootEnd::kPoweredOff);
+  EXPECT_EQ(driver.running_asks, 21);
+  // 20 asks 0.25 s apart, not 20 polls 0.05 s apart.
+  EXPECT_NEAR(run.wall_seconds, 5.0, 0.3);
+}
+
 TEST(RunBoot, AlwaysDestroysAndForgetsTheDomain) {
   FakeVmDriver driver;
   FakeClock clock;

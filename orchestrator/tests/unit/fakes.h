@@ -60,6 +60,7 @@ class FakeVmDriver : public VmDriver {
   }
   void prepare(const VmSpec& spec) override { prepared.push_back(spec); }
   bool is_running(const std::string& name) override {
+    ++running_asks;
     auto it = vms_.find(name);
     if (it == vms_.end() && !lost)  // a listed domain runs until destroyed, unless it vanishes
       return std::count(domains.begin(), domains.end(), name) &&
@@ -110,6 +111,7 @@ class FakeVmDriver : public VmDriver {
   std::vector<VmSpec> started;         // every start() call, failed ones included
   std::vector<VmSpec> prepared;        // every prepare() call
   std::vector<std::string> destroyed;  // every destroy() call
+  int running_asks = 0;                // is_running() calls
   std::vector<std::string> forgotten;
   std::vector<std::string> sysrqs;            // "<domain>:<key>" of every send_sysrq() call
   std::vector<std::string> domains;           // what list_own_domains() answers
