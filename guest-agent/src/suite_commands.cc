@@ -45,11 +45,11 @@ std::optional<SuiteCommand> command_for_test(const std::string& test_id, int rou
       {"fault:hang", "exec sleep 1000000"},
       {"fault:oom", "x=0123456789abcdef; while :; do x=$x$x; done"},
       // Past the 2 MiB at which libvirt's log daemon rotates a serial log:
-      // 3 MiB of output on the agent channel, then a pass; 3 MiB on the
-      // kernel console, then a crash.
+      // 3 MiB of output on the agent channel, then a pass; 10 MiB on the
+      // kernel console (past the 8 MiB the daemon keeps), then a crash.
       {"fault:chatty", std::string("yes '") + std::string(kChattyLine) + "' | head -c 3145728"},
       {"fault:console-flood", std::string("yes '") + std::string(kChattyLine) +
-                                  "' | head -c 3145728 >/dev/console; echo c >/proc/sysrq-trigger"},
+                                  "' | head -c 10485760 >/dev/console; echo c >/proc/sysrq-trigger"},
   };
   if (auto it = kFaults.find(test_id); it != kFaults.end()) return SuiteCommand{{"/bin/sh", "-c", it->second}, "/"};
   // busybox has no chrt: the agent binary itself spins one unthrottled

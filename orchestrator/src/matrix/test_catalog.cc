@@ -24,7 +24,7 @@ const std::vector<TestSuiteInfo>& test_suites() {
        0,
        {"panic", "hang", "stall", "oom", "chatty", "console-flood"},
        "fault injection for the harness itself: sysrq crash, endless sleep, RT stall of every CPU, memory hog, "
-       "3 MiB of test output, 3 MiB on the console then a crash"},
+       "3 MiB of test output, 10 MiB on the console then a crash"},
   };
   return suites;
 }

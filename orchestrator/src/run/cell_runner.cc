@@ -282,7 +282,7 @@ class CellRun {
       for (const auto& r : decided)
         spdlog::info("[{}] {} {}{} ({:.1f} s): {}", cell_.id(), r.test, to_string(r.verdict),
                      r.as_expected ? "" : " (unexpected)", r.duration_s, r.evidence);
-      if (decided.empty() && !verdicts.not_run.empty() && !host_lost()) {
+      if (decided.empty() && !verdicts.not_run.empty() && !host_lost() && !stopped()) {
         // The agent booted but started nothing: another boot would do the same.
         for (const auto& test : verdicts.not_run)
           decided.push_back(

@@ -229,7 +229,13 @@ BootVerdicts failed_boot(const BootRecord& record, const ConsoleFindings& findin
     fate = {"", Verdict::kError, "VM did not start: " + record.end_detail};
   else if (auto c = from_console("", findings))
     fate = {"", c->verdict, "during boot, " + c->evidence};
-  else if (record.end == BootEnd::kBootTimeout)
+  else if (record.end == BootEnd::kInterrupted || record.end == BootEnd::kHostLost) {
+    // The user stopped it, or its host went, before the agent booted: no
+    // test has a verdict, and every one runs again (--resume, another host).
+    BootVerdicts none;
+    none.not_run = record.requested_tests;
+    return none;
+  } else if (record.end == BootEnd::kBootTimeout)
     fate = {"", Verdict::kTimeout, "boot: " + record.end_detail};
   else if (record.end == BootEnd::kOutputFlood)
     fate = {"", Verdict::kFail, "during boot, " + record.end_detail};

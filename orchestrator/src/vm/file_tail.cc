@@ -81,6 +81,7 @@ std::string FileTail::read_new(std::size_t max_bytes) {
   // Rotated: the daemon wrote the old file's last bytes before the rename,
   // so what it holds now is all it will ever hold.
   if (std::string data = read_open_file(max_bytes); !data.empty()) return data;
+  if (rotations_ == 0) keep_first_piece();
   ::close(fd_);
   fd_ = -1;
   read_before_ += offset_;
@@ -90,39 +91,58 @@ std::string FileTail::read_new(std::size_t max_bytes) {
   return read_open_file(max_bytes);
 }
 
+fs::path first_log_piece(const fs::path& path) { return path.string() + ".first"; }
+
+void FileTail::keep_first_piece() {
+  // A second name for the inode this tail holds, whatever the daemon has
+  // renamed it to meanwhile: the start of the boot outlives the daemon's
+  // deletion of its oldest backup.
+  const std::string held = "/proc/self/fd/" + std::to_string(fd_);
+  ::linkat(AT_FDCWD, held.c_str(), AT_FDCWD, first_log_piece(path_).c_str(), AT_SYMLINK_FOLLOW);
+}
+
 namespace {
 
 fs::path piece(const fs::path& path, int n) { return fs::path(path.string() + "." + std::to_string(n)); }
 
+bool same_file(const fs::path& a, const fs::path& b) {
+  std::error_code ec;
+  return fs::equivalent(a, b, ec);
+}
+
 }  // namespace
 
 bool join_rotated_log(const fs::path& path, std::uintmax_t bytes_read) {
-  std::vector<fs::path> pieces;  // newest first
   std::error_code ec;
-  for (int n = 0; fs::exists(piece(path, n), ec); ++n) pieces.push_back(piece(path, n));
-  if (pieces.empty()) return false;
-  std::uintmax_t kept = 0;
-  for (const auto& p : pieces) kept += fs::file_size(p, ec);
-  if (fs::exists(path, ec)) kept += fs::file_size(path, ec);
+  const fs::path first = first_log_piece(path);
+  const bool have_first = fs::exists(first, ec);
+  std::vector<fs::path> later;  // the backups left, oldest first, and the current file
+  for (int n = 0; fs::exists(piece(path, n), ec); ++n)
+    if (!have_first || !same_file(piece(path, n), first)) later.insert(later.begin(), piece(path, n));
+  if (later.empty() && !have_first) return false;
+  if (fs::exists(path, ec)) later.push_back(path);
+  std::uintmax_t kept = have_first ? fs::file_size(first, ec) : 0;
+  for (const auto& p : later) kept += fs::file_size(p, ec);
   const fs::path joined = path.string() + ".joining";
   {
     std::ofstream out(joined, std::ios::binary | std::ios::trunc);
-    if (bytes_read > kept)
-      out << "[kmod-matrix: the first " << bytes_read - kept
-          << " bytes are missing here: libvirt's log daemon rotated them away (the host read them as they came)]\n";
     auto append = [&](const fs::path& p) {
       std::ifstream in(p, std::ios::binary);
       if (in && in.peek() != std::ifstream::traits_type::eof()) out << in.rdbuf();
     };
-    for (auto it = pieces.rbegin(); it != pieces.rend(); ++it) append(*it);
-    append(path);
+    if (have_first) append(first);
+    if (bytes_read > kept)
+      out << (have_first ? "\n" : "") << "[kmod-matrix: " << bytes_read - kept
+          << " bytes are missing here: libvirt's log daemon rotated them away (the host read them as they came)]\n";
+    for (const auto& p : later) append(p);
   }
   fs::rename(joined, path, ec);
   if (ec) {
     fs::remove(joined, ec);
     return false;
   }
-  for (const auto& p : pieces) fs::remove(p, ec);
+  for (int n = 0; fs::exists(piece(path, n), ec); ++n) fs::remove(piece(path, n), ec);
+  fs::remove(first, ec);
   return true;
 }
 

@@ -19,7 +19,9 @@ namespace kmx {
 // rename and miss everything a guest writes after its first 2 MiB: the
 // agent's test-end and done, a panic after a storm of warnings. This one
 // keeps the file it reads open, reads it to its end once the path names a
-// new file, and only then moves on to the new one.
+// new file, and only then moves on to the new one. At the first rotation it
+// gives the first file a second name, <log>.first, so that the start of
+// the boot survives the daemon deleting its oldest backups.
 class FileTail {
  public:
   explicit FileTail(std::filesystem::path path) : path_(std::move(path)) {}
@@ -40,6 +42,7 @@ class FileTail {
 
  private:
   bool open_path();
+  void keep_first_piece();
   std::string read_open_file(std::size_t max_bytes);
   bool path_names_another_file() const;
 
@@ -52,12 +55,15 @@ class FileTail {
   int rotations_ = 0;
 };
 
-// Puts a rotated log back into one file at `path`: the pieces left, oldest
-// first (<log>.N ... <log>.0, then <log>), which are removed. When the
-// host read more than the pieces hold (`bytes_read`; the daemon deleted the
-// oldest), the file starts with a line saying how many bytes are missing.
-// Only for logs nobody writes any more. Returns whether there was anything
-// to join.
+// The second name FileTail gives a log's first file at its first rotation.
+std::filesystem::path first_log_piece(const std::filesystem::path& path);
+
+// Puts a rotated log back into one file at `path`: <log>.first, then the
+// backups left oldest first (<log>.N ... <log>.0) and <log>; the pieces are
+// removed. When the host read more than the pieces hold (`bytes_read`: the
+// daemon deleted some), a line after the first piece says how many bytes
+// are missing. Only for logs nobody writes any more. Returns whether there
+// was anything to join.
 bool join_rotated_log(const std::filesystem::path& path, std::uintmax_t bytes_read);
 
 // If the file is larger than max_bytes, rewrites it as its first part, a

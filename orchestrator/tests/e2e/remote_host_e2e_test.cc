@@ -12,6 +12,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "os/files.h"
@@ -137,13 +138,24 @@ TEST_F(RemoteHostEndToEnd, SlowKillingTheOtherHostsDaemonMovesItsCellsAndLosesNo
   for (const auto& a : run_args(smoke())) command += "'" + a + "' ";
   const pid_t child = e2e::spawn({"/bin/sh", "-c", "exec " + command + ">" + log.string() + " 2>&1"});
   ASSERT_GT(child, 0);
-  // Once a test on the other host is under way, its daemon dies.
+  // Once a test of a cell on the other host has finished (the boot's lines
+  // are "[CELL] boot N on URI: ..." and "[CELL] TEST finished"), its daemon
+  // dies. Any test finished anywhere was not enough: the daemon could die
+  // while that host's guest still booted (covered by the unit test
+  // AHostLostBeforeTheAgentBootedLeavesTheTestsToTheOtherHost).
   bool under_way = false;
   for (int i = 0; i < 600 && !under_way; ++i) {
     std::this_thread::sleep_for(500ms);
-    const std::string text = fs::exists(log) ? read_file(log) : "";
-    const auto boot = text.find("on " + uri_ + ":");
-    under_way = boot != std::string::npos && text.find(" finished", boot) != std::string::npos;
+    std::istringstream lines(fs::exists(log) ? read_file(log) : "");
+    std::set<std::string> remote_cells;
+    for (std::string line; !under_way && std::getline(lines, line);) {
+      const auto open = line.find('['), close = line.find(']');
+      if (open == std::string::npos || close == std::string::npos || close < open) continue;
+      const std::string cell = line.substr(open, close - open + 1);
+      if (line.find("] boot ") == close && line.find(" on " + uri_ + ":") != std::string::npos)
+        remote_cells.insert(cell);
+      under_way = remote_cells.count(cell) && line.ends_with(" finished");
+    }
   }
   ASSERT_TRUE(under_way) << read_file(log);
   const ProcessResult killed = sh("bash " + script() + " kill-daemon");

@@ -108,14 +108,14 @@ TEST(CommandForTest, FaultPanicTriggersSysrqCrash) {
 }
 
 // Past the 2 MiB at which libvirt's log daemon rotates a serial log.
-TEST(CommandForTest, FloodFaultsWriteThreeMibThenPassOrCrash) {
+TEST(CommandForTest, FloodFaultsWriteMebibytesThenPassOrCrash) {
   const auto chatty = command_for_test("fault:chatty");
   ASSERT_TRUE(chatty);
   EXPECT_THAT(chatty->argv.back(), HasSubstr("head -c 3145728"));
   EXPECT_THAT(chatty->argv.back(), Not(HasSubstr("sysrq")));
   const auto flood = command_for_test("fault:console-flood");
   ASSERT_TRUE(flood);
-  EXPECT_THAT(flood->argv.back(), HasSubstr("head -c 3145728 >/dev/console"));
+  EXPECT_THAT(flood->argv.back(), HasSubstr("head -c 10485760 >/dev/console"));
   EXPECT_THAT(flood->argv.back(), HasSubstr("echo c >/proc/sysrq-trigger"));
 }
 

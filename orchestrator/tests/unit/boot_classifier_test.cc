@@ -298,6 +298,26 @@ TEST(ClassifyBoot, TestCutShortByAnInterruptGetsNoVerdict) {
   EXPECT_THAT(result.not_run, ::testing::ElementsAre("kmod:0001", "kmod:0002", "kmod:0003"));
 }
 
+// Before, a boot that ended this way before the agent's boot event gave
+// every test ERROR "guest stopped before the agent reported boot": a
+// lost host's cell was requeued with nothing left to run, and an
+// interrupt during a boot kept ERRORs that --resume would not run again.
+TEST(ClassifyBoot, AnInterruptOrALostHostBeforeTheBootEventLeavesEveryTestToRunAgain) {
+  for (const BootEnd end : {BootEnd::kInterrupted, BootEnd::kHostLost}) {
+    const BootVerdicts result = classify_boot(record("", "[    0.000000] Linux version 6.1.0-56-amd64\n", end, "gone"));
+    EXPECT_TRUE(result.verdicts.empty()) << static_cast<int>(end);
+    EXPECT_THAT(result.not_run, ::testing::ElementsAre("kmod:0001", "kmod:0002", "kmod:0003")) << static_cast<int>(end);
+  }
+}
+
+TEST(ClassifyBoot, APanicDuringBootIsKeptEvenIfTheHostWentAfterIt) {
+  const BootVerdicts result =
+      classify_boot(record("", "[    0.5] Kernel panic - not syncing: VFS: Unable to mount root fs\n",
+                           BootEnd::kHostLost, "the connection to the libvirt host was lost"));
+  ASSERT_EQ(result.verdicts.size(), 3u);
+  EXPECT_EQ(result.verdicts[0].verdict, Verdict::kPanic);
+}
+
 TEST(ClassifyBoot, OomInOneTestDoesNotLeakIntoTheNext) {
   const BootVerdicts result = classify_boot(record(
       ev_boot() + ev_start("kmod:0001") + ev_end("kmod:0001", 1) + ev_start("kmod:0002") + ev_end("kmod:0002", 0),

@@ -148,8 +148,47 @@ TEST(JoinRotatedLog, SaysHowManyBytesTheDaemonDeleted) {
   write_file_atomically(path, "last\n");
   EXPECT_TRUE(join_rotated_log(path, 1000));
   const std::string joined = read_all(path);
-  EXPECT_THAT(joined, HasSubstr("the first 990 bytes are missing here"));
+  EXPECT_TRUE(joined.starts_with("[kmod-matrix: 990 bytes are missing here")) << joined;
   EXPECT_TRUE(joined.ends_with("late\nlast\n"));
+}
+
+// The daemon deletes its oldest backup (past max_backups); the start of the
+// boot is kept under a second name from the first rotation on.
+TEST(FileTail, TheFirstFileOutlivesTheDaemonDeletingIt) {
+  ScratchDir dir;
+  const fs::path path = dir.path() / "console.log";
+  std::ofstream(path, std::ios::binary) << "[    0.0] Linux version\n";
+  FileTail tail(path);
+  std::string seen = tail.read_new();
+  rotate(path);
+  std::ofstream(path, std::ios::binary) << "storm\n";
+  seen += tail.read_new();
+  seen += tail.read_new();
+  rotate(path);
+  fs::remove(dir.path() / "console.log.1");  // the oldest, gone
+  std::ofstream(path, std::ios::binary) << "[   99.0] Kernel panic\n";
+  for (std::string chunk; !(chunk = tail.read_new()).empty();) seen += chunk;
+  EXPECT_EQ(seen, "[    0.0] Linux version\nstorm\n[   99.0] Kernel panic\n");
+  EXPECT_EQ(read_all(first_log_piece(path)), "[    0.0] Linux version\n");
+  EXPECT_TRUE(join_rotated_log(path, tail.bytes_read() + 1000));
+  EXPECT_EQ(read_all(path),
+            "[    0.0] Linux version\n\n[kmod-matrix: 1000 bytes are missing here: libvirt's log daemon rotated them "
+            "away (the host read them as they came)]\nstorm\n[   99.0] Kernel panic\n");
+  EXPECT_FALSE(fs::exists(first_log_piece(path)));
+  EXPECT_FALSE(fs::exists(dir.path() / "console.log.0"));
+}
+
+TEST(JoinRotatedLog, TheFirstPieceStillAmongTheBackupsIsJoinedOnce) {
+  ScratchDir dir;
+  const fs::path path = dir.path() / "agent.log";
+  write_file_atomically(dir.path() / "agent.log.1", "boot\n");
+  fs::create_hard_link(dir.path() / "agent.log.1", first_log_piece(path));
+  write_file_atomically(dir.path() / "agent.log.0", "middle\n");
+  write_file_atomically(path, "done\n");
+  EXPECT_TRUE(join_rotated_log(path, 5 + 7 + 5));
+  EXPECT_EQ(read_all(path), "boot\nmiddle\ndone\n");
+  EXPECT_FALSE(fs::exists(first_log_piece(path)));
+  EXPECT_FALSE(fs::exists(dir.path() / "agent.log.1"));
 }
 
 TEST(JoinRotatedLog, ALogNeverRotatedIsLeftAlone) {

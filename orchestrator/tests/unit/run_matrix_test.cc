@@ -361,6 +361,26 @@ TEST_F(RunMatrixOnTwoHosts, TheCellsOfALostHostMoveToTheOtherAndEachNamesItsHost
   EXPECT_EQ(driver_.started.size(), 1u);  // nothing more went to the lost host
 }
 
+// The remote-host failover e2e test found this: the host went while the
+// guest was still booting, and the requeued cell had every test ERROR.
+TEST_F(RunMatrixOnTwoHosts, AHostLostBeforeTheAgentBootedLeavesTheTestsToTheOtherHost) {
+  ScriptedBoot booting;
+  booting.console = {"[    0.000000] Linux version 6.1.0-56-amd64\n"};
+  booting.running_polls = 3;
+  booting.lose_host = true;
+  driver_.add_boot(booting);
+  other_.add_boot(passing_boot("kmod:0001"));
+  other_.add_boot(passing_boot("kmod:0001"));
+  const RunResult r = run();
+  ASSERT_EQ(r.cells.size(), 2u);
+  for (const auto& cell : r.cells) {
+    ASSERT_EQ(cell.tests.size(), 1u) << cell.cell.id();
+    EXPECT_EQ(cell.tests[0].verdict, Verdict::kPass) << cell.cell.id() << ": " << cell.tests[0].evidence;
+    EXPECT_EQ(cell.host, "test:///b");
+  }
+  EXPECT_EQ(r.cells[0].boots.at(0).end, "host-lost");
+}
+
 TEST_F(RunMatrixOnTwoHosts, TestsDecidedBeforeTheLossKeepTheirVerdicts) {
   matrix_ = parse_matrix_text(
       "tests = [\"kmod:0001\", \"kmod:0002\"]\nvcpus = [1]\nmemory_mib = [512]\n"
