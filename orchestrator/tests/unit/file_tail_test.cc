@@ -23,6 +23,21 @@ std::string read_all(const fs::path& path) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
+// What virtlogd does once a log holds max_size bytes: the file becomes
+// <log>.0 (an older .0 becomes .1) and a new <log> takes the rest.
+void rotate(const fs::path& path, const std::string& rest) {
+  if (fs::exists(path.string() + ".0")) fs::rename(path.string() + ".0", path.string() + ".1");
+  fs::rename(path, path.string() + ".0");
+  std::ofstream(path, std::ios::binary) << rest;
+}
+
+// What a caller that must see the end reads: every chunk until "".
+std::string read_until_empty(FileTail& tail) {
+  std::string seen;
+  for (std::string chunk; !(chunk = tail.read_new()).empty();) seen += chunk;
+  return seen;
+}
+
 TEST(FileTail, MissingFileGivesNothing) {
   ScratchDir dir;
   FileTail tail(dir.path() / "console.log");
@@ -60,17 +75,9 @@ TEST(FileTail, ReadingUntilEmptyReachesTheEndOfALargeFile) {
   content += "\n{\"ev\":\"test-end\"}\n";
   write_file_atomically(path, content);
   FileTail tail(path);
-  std::string seen;
-  for (std::string chunk; !(chunk = tail.read_new()).empty();) seen += chunk;
+  const std::string seen = read_until_empty(tail);
   EXPECT_EQ(seen.size(), content.size());
   EXPECT_TRUE(seen.ends_with("{\"ev\":\"test-end\"}\n"));
-}
-
-// What virtlogd does once a log holds max_size bytes: the file becomes
-// <log>.0 (an older .0 becomes .1) and a new <log> takes the rest.
-void rotate(const fs::path& path) {
-  if (fs::exists(path.string() + ".0")) fs::rename(path.string() + ".0", path.string() + ".1");
-  fs::rename(path, path.string() + ".0");
 }
 
 // Before, a tail that reopened the path stopped at the first rotation (the
@@ -83,10 +90,8 @@ TEST(FileTail, FollowsTheLogDaemonsRotationWithoutLosingAByte) {
   FileTail tail(path);
   EXPECT_EQ(tail.read_new(), "first part ");
   std::ofstream(path, std::ios::binary | std::ios::app) << "end of the first file\n";
-  rotate(path);
-  std::ofstream(path, std::ios::binary) << "{\"ev\":\"done\"}\n";
-  std::string seen;
-  for (std::string chunk; !(chunk = tail.read_new()).empty();) seen += chunk;
+  rotate(path, "{\"ev\":\"done\"}\n");
+  const std::string seen = read_until_empty(tail);
   EXPECT_EQ(seen, "end of the first file\n{\"ev\":\"done\"}\n");
   EXPECT_TRUE(tail.rotated());
   EXPECT_EQ(tail.bytes_read(), std::string("first part ").size() + seen.size());
@@ -98,12 +103,10 @@ TEST(FileTail, ReadsEachFileOfTwoRotationsInOrder) {
   std::ofstream(path, std::ios::binary) << "one\n";
   FileTail tail(path);
   std::string seen = tail.read_new();
-  rotate(path);
-  std::ofstream(path, std::ios::binary) << "two\n";
+  rotate(path, "two\n");
   seen += tail.read_new();
-  rotate(path);
-  std::ofstream(path, std::ios::binary) << "three\n";
-  for (std::string chunk; !(chunk = tail.read_new()).empty();) seen += chunk;
+  rotate(path, "three\n");
+  seen += read_until_empty(tail);
   EXPECT_EQ(seen, "one\ntwo\nthree\n");
 }
 
@@ -160,14 +163,11 @@ TEST(FileTail, TheFirstFileOutlivesTheDaemonDeletingIt) {
   std::ofstream(path, std::ios::binary) << "[    0.0] Linux version\n";
   FileTail tail(path);
   std::string seen = tail.read_new();
-  rotate(path);
-  std::ofstream(path, std::ios::binary) << "storm\n";
-  seen += tail.read_new();
-  seen += tail.read_new();
-  rotate(path);
+  rotate(path, "storm\n");
+  seen += read_until_empty(tail);
+  rotate(path, "[   99.0] Kernel panic\n");
   fs::remove(dir.path() / "console.log.1");  // the oldest, gone
-  std::ofstream(path, std::ios::binary) << "[   99.0] Kernel panic\n";
-  for (std::string chunk; !(chunk = tail.read_new()).empty();) seen += chunk;
+  seen += read_until_empty(tail);
   EXPECT_EQ(seen, "[    0.0] Linux version\nstorm\n[   99.0] Kernel panic\n");
   EXPECT_EQ(read_all(first_log_piece(path)), "[    0.0] Linux version\n");
   EXPECT_TRUE(join_rotated_log(path, tail.bytes_read() + 1000));
