@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (orchestrator/tests/fuzz) with clang, ASan and
-# UBSan into build-fuzz/, and runs each for SECONDS (first argument, else
-# $FUZZ_SECONDS, else 60) from its seed corpus. Fails on any finding; the
-# input that found it is left in build-fuzz/fuzz-work/<target>/.
+# Builds every libFuzzer target (orchestrator/tests/fuzz, fuzz_<name>.cc) with
+# clang, ASan and UBSan into build-fuzz/, and runs each from its seed corpus
+# for an equal share of a fixed total: the first argument, else
+# $FUZZ_TOTAL_SECONDS, else 240 s (at least 5 s each). Fails on any finding;
+# the input that found it is left in build-fuzz/fuzz-work/<target>/. A slow
+# input is a finding too (-timeout): every scan must stay linear.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds="${1:-${FUZZ_SECONDS:-60}}"
+total="${1:-${FUZZ_TOTAL_SECONDS:-240}}"
 cxx="${FUZZ_CXX:-$(command -v clang++-14 || command -v clang++ || true)}"
 [[ -n $cxx ]] || { echo "[fuzz] no clang++: apt install clang-14 libclang-rt-14-dev" >&2; exit 2; }
-targets=(agent_stream console_scan boot_classifier matrix_parser axis_range shard_spec hosts_file owner_metadata)
+mapfile -t targets < <(cd orchestrator/tests/fuzz && ls fuzz_*.cc | sed 's/^fuzz_//; s/\.cc$//')
+seconds=$((total / ${#targets[@]}))
+((seconds >= 5)) || seconds=5
 
 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER="$cxx" -DKMX_FUZZ=ON >/dev/null
-cmake --build build-fuzz -j "$(nproc)" --target "${targets[@]/#/fuzz_}"
+cmake --build build-fuzz -j "$(nproc)" --target kmx_fuzz_targets
 
 failed=()
 for t in "${targets[@]}"; do
@@ -31,4 +35,4 @@ if ((${#failed[@]})); then
   echo "[fuzz] findings in: ${failed[*]} (inputs in build-fuzz/fuzz-work/<target>/)" >&2
   exit 1
 fi
-echo "[fuzz] no findings"
+echo "[fuzz] no findings in ${#targets[@]} targets, ${seconds} s each"

@@ -6,8 +6,9 @@ cd "$(dirname "$0")/.."
 bash ci/setup-host.sh
 bash ci/format-check.sh
 bash ci/build.sh
-# Fuzz every guest and matrix parser briefly when clang is there (build ~2 min, 4 x 20 s).
-if command -v clang++-14 >/dev/null || command -v clang++ >/dev/null; then bash ci/fuzz.sh "${FUZZ_SECONDS:-20}"; fi
+# Fuzz every parser of guest and user bytes and every reader of run files
+# briefly when clang is there: a fixed total shared by all targets.
+if command -v clang++-14 >/dev/null || command -v clang++ >/dev/null; then bash ci/fuzz.sh "${FUZZ_TOTAL_SECONDS:-210}"; fi
 # E2E tests boot VMs and must not run in parallel on a 2-core host. Tests
 # labelled `slow` (an hour or more of VM time) are run by hand before an
 # issue is resolved: ctest --test-dir build -L slow

@@ -1,11 +1,16 @@
 #include "bisect/bisect_state.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
 #include "bisect/step_classifier.h"
+#include "matrix/matrix.h"
+#include "os/capped_json.h"
 #include "os/clock.h"
+#include "os/contained_files.h"
 #include "os/files.h"
+#include "results/report_context.h"
 
 namespace kmx {
 namespace {
@@ -14,6 +19,8 @@ using nlohmann::json;
 
 constexpr const char* kStateFile = "bisect.json";
 constexpr const char* kLogFile = "bisect.log";
+// A bisection of thousands of steps writes well under a MiB.
+constexpr std::size_t kMaxBisectStateBytes = std::size_t{16} << 20;
 
 json counts_json(const std::map<Verdict, int>& counts) {
   json out = json::object();
@@ -52,7 +59,7 @@ const json& required(const json& object, const char* key) {
 
 Verdict verdict_of(const json& run) {
   const auto v = parse_verdict(run.value("verdict", ""));
-  if (!v) throw std::runtime_error("bisect.json: a run has no valid verdict: " + run.dump());
+  if (!v) throw std::runtime_error("bisect.json: a run has no valid verdict");
   return *v;
 }
 
@@ -74,11 +81,9 @@ StepRecord step_from(const json& j) {
   return s;
 }
 
-std::string one_line(std::string text) {
-  for (char& c : text)
-    if (c == '\n' || c == '\r') c = ' ';
-  return text;
-}
+// What bisect.json holds may be crafted: shown on one line, escaped
+// (results/report_context.h).
+std::string one_line(const std::string& text) { return one_line_text(text, 1000); }
 
 std::string short_line(const StepRecord& s) { return "[" + s.commit + "] " + one_line(s.subject); }
 
@@ -156,6 +161,45 @@ json to_json(const BisectState& st) {
   return out;
 }
 
+namespace {
+
+// A full sha-1 or sha-256 object name in lowercase hex: all a bisection
+// ever records, so nothing else read back can reach git.
+bool is_full_commit_hash(const std::string& s) {
+  return (s.size() == 40 || s.size() == 64) && s.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+void require_commit(const std::string& sha, const std::string& what) {
+  if (!is_full_commit_hash(sha))
+    throw std::runtime_error("bisect.json: " + what + " is not a full commit hash (40 or 64 lowercase hex digits)");
+}
+
+void require_absolute(const std::string& path, const std::string& what) {
+  const bool control =
+      std::any_of(path.begin(), path.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; });
+  if (path.empty() || path.front() != '/' || control)
+    throw std::runtime_error("bisect.json: " + what + " is not an absolute path");
+}
+
+// What bisect.json holds is read as crafted: a resumed bisection re-checks
+// every value that becomes a path, a cache entry or a git argument.
+void check_read_back(const BisectState& st) {
+  if (const std::string problem = name_problem(st.bisect_id); !problem.empty())
+    throw std::runtime_error("bisect.json: bisect_id " + problem);
+  if (const std::string problem = relative_path_problem(st.matrix_file); !st.matrix_file.empty() && !problem.empty())
+    throw std::runtime_error("bisect.json: matrix " + problem);
+  require_absolute(st.git_dir, "git_dir");
+  for (const auto& f : st.kernel_config) require_absolute(f, "a kernel_config fragment");
+  require_commit(st.old_commit, "old.commit");
+  require_commit(st.new_commit, "new.commit");
+  if (!st.commit.empty()) require_commit(st.commit, "commit");
+  if (!st.range_after.empty()) require_commit(st.range_after, "range.after");
+  for (const auto& c : st.range) require_commit(c, "a range candidate");
+  for (const auto& step : st.steps) require_commit(step.commit, "a step's commit");
+}
+
+}  // namespace
+
 BisectState bisect_state_from_json(const json& j) {
   if (!j.is_object()) throw std::runtime_error("bisect.json is not a JSON object");
   if (j.value("format", 0) != kBisectFormatVersion)
@@ -194,6 +238,7 @@ BisectState bisect_state_from_json(const json& j) {
     st.range = r->value("candidates", std::vector<std::string>{});
   }
   for (const auto& s : j.value("steps", json::array())) st.steps.push_back(step_from(s));
+  check_read_back(st);
   return st;
 }
 
@@ -210,16 +255,22 @@ BisectState load_bisect_state(const std::filesystem::path& dir) {
     throw std::runtime_error("no bisection in " + dir.string() + " (missing " + file.string() +
                              ")\n  fix: pass the bisect id printed when it started, and the same --results");
   try {
-    return bisect_state_from_json(json::parse(read_file(file)));
-  } catch (const json::exception& e) {
+    return bisect_state_from_json(
+        parse_capped_json(read_contained_file(dir, kStateFile, kMaxBisectStateBytes), file.string()));
+  } catch (const json::exception& e) {  // a field of another type than kmod-matrix writes
     throw std::runtime_error(file.string() + ": " + e.what());
+  } catch (const CappedJsonError&) {
+    throw;
+  } catch (const ContainedFileError&) {
+    throw;
   } catch (const std::runtime_error& e) {
     throw std::runtime_error(file.string() + ": " + e.what());
   }
 }
 
 std::string render_bisect_log(const BisectState& st) {
-  std::string log = "# kmod-matrix bisect " + st.bisect_id + ": " + st.test + ", " + st.axis + " from " + st.git_dir +
+  std::string log = "# kmod-matrix bisect " + st.bisect_id + ": " + one_line(st.test) + ", " + one_line(st.axis) +
+                    " from " + one_line(st.git_dir) +
                     "\n# replay in that repository with: git bisect replay <this file>\ngit bisect start\n";
   for (const auto& s : st.steps) {
     if (!s.outcome) continue;
@@ -237,8 +288,9 @@ std::string render_bisect_log(const BisectState& st) {
 }
 
 std::string render_bisect_summary(const BisectState& st, const std::string& results_file) {
-  std::string out = "bisect " + st.bisect_id + ": " + st.test + ", " + st.axis + " " + st.old_ref + ".." + st.new_ref +
-                    ", " + std::to_string(st.runs) + " run(s) per step\n";
+  std::string out = "bisect " + st.bisect_id + ": " + one_line(st.test) + ", " + one_line(st.axis) + " " +
+                    one_line(st.old_ref) + ".." + one_line(st.new_ref) + ", " + std::to_string(st.runs) +
+                    " run(s) per step\n";
   int step = 0;
   for (const auto& s : st.steps) {
     const std::string label = s.role == "step" ? "step " + std::to_string(++step) : s.role + " end";

@@ -119,7 +119,8 @@ std::string render_boundary_summary(const BoundaryReport& report) {
 }
 
 void write_boundary_report(const BoundaryReport& report, const std::filesystem::path& dir) {
-  write_file_atomically(dir / "boundary.json", to_json(report).dump(2) + "\n");
+  write_file_atomically(dir / "boundary.json",
+                        to_json(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
   write_file_atomically(dir / "boundary.html", render_boundary_html(report));
 }
 

@@ -20,6 +20,7 @@
 #include "cli/run_setup.h"
 #include "cli/version.h"
 #include "os/clock.h"
+#include "os/contained_files.h"
 #include "os/files.h"
 
 namespace kmx {
@@ -43,11 +44,13 @@ struct BisectArgs {
 
 constexpr const char* kMatrixCopy = "matrix.toml";
 constexpr int kDefaultEndRuns = 2;
+constexpr std::size_t kMaxMatrixCopyBytes = std::size_t{16} << 20;
 
 // The matrix as the bisection runs it: its own copy, read as if it were the
 // original file, so paths in it stay relative to where it came from.
 Matrix bisect_matrix(Context& ctx, const fs::path& dir, const BisectState& state) {
-  return parse_matrix_text(read_file(dir / state.matrix_file), state.matrix_source, ctx.sources().readers());
+  return parse_matrix_text(read_contained_file(dir, state.matrix_file, kMaxMatrixCopyBytes), state.matrix_source,
+                           ctx.sources().readers());
 }
 
 BisectState start_bisection(Context& ctx, const BisectArgs& args, const fs::path& results) {
@@ -122,6 +125,9 @@ int bisect_command(Context& ctx, const BisectArgs& args) {
       throw std::runtime_error(
           "give a matrix with its options or --resume BISECT_ID, not both: a resumed "
           "bisection keeps its own");
+    if (const std::string problem = name_problem(args.resume); !problem.empty())
+      throw std::runtime_error("--resume '" + args.resume + "' is not a bisect id (it " + problem + ")" +
+                               "\n  fix: pass the bisect id printed when it started, e.g. bisect-20261124-101500-42");
     state = load_bisect_state(results / args.resume);
     if (state.status == BisectStatus::kFailed && state.failure == "end-error") {
       state.status = BisectStatus::kRunning;  // the harness failed at an end: try again

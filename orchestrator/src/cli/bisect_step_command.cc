@@ -124,7 +124,10 @@ int bisect_step(Context& ctx, const BisectStepArgs& args) {
   MatrixStepRunner runner(std::move(step), ctx.images(), ctx.clock());
 
   spdlog::info("bisect-step {}: {} at {} {}", id, args.test, record.commit.substr(0, 12), record.subject);
-  const auto save = [&] { write_file_atomically(dir / "step.json", to_json(record).dump(2) + "\n"); };
+  const auto save = [&] {
+    write_file_atomically(dir / "step.json",
+                          to_json(record).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+  };
   const StepContext step_ctx{ctx.clock(), save, &ctx.stop(), args.kmod_git.empty() ? "kernel" : "kmod"};
   if (!test_step(runner, behaviour, record, args.runs, step_ctx)) {
     std::cerr << "kmod-matrix: bisect-step interrupted\n";

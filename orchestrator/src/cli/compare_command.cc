@@ -66,7 +66,7 @@ int compare_command(const CompareArgs& args) {
   const RunResult old_result = read_run_result(find_run_dir(root, old_run));  // OLD's error first
   const RunComparison comparison = compare_runs(old_result, read_run_result(find_run_dir(root, new_run)));
   if (args.json)
-    std::cout << comparison_to_json(comparison).dump(2) << "\n";
+    std::cout << comparison_to_json(comparison).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   else
     std::cout << render_comparison_text(comparison);
   return comparison.has_regressions() ? kExitUnexpected : kExitOk;

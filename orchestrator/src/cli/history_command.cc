@@ -25,7 +25,7 @@ int history_command(const HistoryArgs& args) {
   }
   const TestHistory history = query_test_history(HistoryStore::open(db), args.filter);
   if (args.json) {
-    std::cout << test_history_to_json(history).dump(2) << "\n";
+    std::cout << test_history_to_json(history).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return kExitOk;
   }
   if (history.cells.empty()) {

@@ -11,6 +11,7 @@
 #include "cli/exit_codes.h"
 #include "cli/exit_status.h"
 #include "results/matrix_report.h"
+#include "results/report_context.h"
 #include "results/run_merge.h"
 #include "run/run_matrix.h"
 
@@ -45,13 +46,19 @@ std::vector<ReportRequest> report_requests(const std::vector<std::string>& specs
   return out;
 }
 
-std::vector<std::string> matrix_cell_ids(Context& ctx, const std::filesystem::path& matrix_copy) {
-  if (!std::filesystem::exists(matrix_copy))
-    throw MergeError(matrix_copy.string() + " does not exist\n  fix: merge run directories made by kmod-matrix run");
+std::vector<std::string> matrix_cell_ids(Context& ctx, const std::filesystem::path& shard_dir,
+                                         const std::string& matrix_text) {
   std::vector<std::string> ids;
-  for (const auto& cell : expand_cells(parse_matrix_file(matrix_copy, ctx.sources().readers())))
+  const std::string where = (shard_dir / "matrix.toml").string();
+  for (const auto& cell : expand_cells(parse_matrix_text(matrix_text, where, ctx.sources().readers())))
     ids.push_back(cell.id());
   return ids;
+}
+
+// One writer fed the whole merged run, as a run feeds it cell by cell.
+void feed_writer(RunWriter& writer, const RunResult& run) {
+  for (const auto& cell : run.cells) writer.on_cell(run, cell);
+  writer.on_finish(run);
 }
 
 std::string cell_list(const std::vector<std::string>& ids) {
@@ -65,9 +72,10 @@ int merge_command(Context& ctx, const MergeArgs& args) {
   std::vector<ShardRun> shards;
   for (const auto& dir : args.runs) shards.push_back(read_shard_run(dir));
   // Equal digests mean equal matrix copies: any shard's will do.
-  const std::filesystem::path matrix_copy = shards.front().dir / "matrix.toml";
+  const std::filesystem::path& first_dir = shards.front().dir;
+  const std::string matrix_text = read_shard_matrix_copy(first_dir);
   const MergedRun merged =
-      merge_shard_runs(shards, matrix_cell_ids(ctx, matrix_copy), new_run_id(static_cast<int>(::getpid())));
+      merge_shard_runs(shards, matrix_cell_ids(ctx, first_dir, matrix_text), new_run_id(static_cast<int>(::getpid())));
   const std::filesystem::path results = std::filesystem::absolute(args.results);
   const std::filesystem::path out_dir = results / merged.run.run_id;
   const std::vector<ReportRequest> reports = report_requests(args.reports, out_dir);
@@ -80,21 +88,35 @@ int merge_command(Context& ctx, const MergeArgs& args) {
               << " cells of the matrix are in none of the runs (a shard missing?): "
               << cell_list(merged.run.absent_cells) << "\n";
 
+  // The writers a run has: results.json first, then matrix.txt, history.db
+  // and reports. Until results.json is written nothing is merged, and a
+  // failure leaves no half-merged run; after it, the merged run stays
+  // whatever a later writer does.
+  const auto writers = ctx.writers_for(out_dir, results, reports);
   try {
-    assemble_merged_dir(merged, matrix_copy, out_dir);
-    // The writers a run has: results.json, matrix.txt, history.db, reports.
-    const auto writers = ctx.writers_for(out_dir, results, reports);
-    for (const auto& cell : merged.run.cells)
-      for (RunWriter* writer : writers) writer->on_cell(merged.run, cell);
-    for (RunWriter* writer : writers) writer->on_finish(merged.run);
+    for (const std::string& refused : assemble_merged_dir(merged, matrix_text, out_dir))
+      std::cerr << "kmod-matrix: merge: left out " << one_line_text(refused, 4096) << "\n";
+    feed_writer(*writers.front(), merged.run);
   } catch (...) {
-    std::error_code ignored;  // no half-merged run left behind
+    std::error_code ignored;
     std::filesystem::remove_all(out_dir, ignored);
     throw;
   }
+  std::string failure;
+  for (std::size_t i = 1; i < writers.size(); ++i) try {
+      feed_writer(*writers[i], merged.run);
+    } catch (const std::exception& e) {
+      if (failure.empty()) failure = e.what();
+    }
   std::cout << "merged " << merged.run.merged_from.size() << " runs (" << cell_list(merged.run.merged_from) << ") into "
             << merged.run.run_id << "\n\n"
             << render_matrix(merged.run) << "results: " << (out_dir / "results.json").string() << "\n";
+  if (!failure.empty()) {
+    std::cerr << "kmod-matrix: the merged run is complete in " << out_dir.string()
+              << ", but a report or history.db could not be written: " << failure << "\n  fix: kmod-matrix report "
+              << merged.run.run_id << " --results " << args.results << " --format FORMAT writes a report again\n";
+    return kExitInfrastructure;
+  }
   return run_exit_status(merged.run, false);
 }
 

@@ -14,6 +14,7 @@
 #include "cli/matrix_preflight.h"
 #include "cli/run_setup.h"
 #include "cli/shard_option.h"
+#include "os/contained_files.h"
 #include "os/files.h"
 #include "results/matrix_report.h"
 #include "results/results_json.h"
@@ -65,9 +66,11 @@ int run_command(Context& ctx, const RunArgs& args) {
     settings.run_id = args.resume;
     settings.run_dir = resume_dir(args.results, args.resume);
     matrix_file = settings.run_dir / kMatrixCopy;
-    if (!std::filesystem::exists(matrix_file))
-      throw std::runtime_error("no run " + args.resume + " under " + args.results + " (missing " +
-                               matrix_file.string() +
+    // The run directory is read back as crafted: its matrix copy is taken
+    // only as a regular file inside it, never through a symlink.
+    if (contained_entry(settings.run_dir, kMatrixCopy) != ContainedEntry::kRegularFile)
+      throw std::runtime_error("no run " + args.resume + " under " + args.results + " (" + matrix_file.string() +
+                               " is missing or not a regular file" +
                                ")\n  fix: pass the run id printed by the interrupted run, and the same --results");
     settings.previous = read_cell_results(settings.run_dir);
   } else if (args.matrix.empty()) {

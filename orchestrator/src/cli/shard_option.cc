@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "os/capped_json.h"
+#include "os/contained_files.h"
 #include "os/files.h"
 #include "run/past_durations.h"
 
@@ -39,11 +41,14 @@ void write_shard_file(const std::filesystem::path& run_dir, const ShardRecord& s
   write_file_atomically(run_dir / "shard.json", doc.dump(2) + "\n");
 }
 
+// A 10,000-cell shard's list of cell ids is well under a MiB.
+constexpr std::size_t kMaxShardFileBytes = std::size_t{16} << 20;
+
 std::optional<ShardRecord> read_shard_file(const std::filesystem::path& run_dir) {
   const auto path = run_dir / "shard.json";
-  if (!std::filesystem::exists(path)) return std::nullopt;
+  if (contained_entry(run_dir, "shard.json") == ContainedEntry::kMissing) return std::nullopt;
   try {
-    const auto doc = nlohmann::json::parse(read_file(path));
+    const auto doc = parse_capped_json(read_contained_file(run_dir, "shard.json", kMaxShardFileBytes), path.string());
     return ShardRecord{doc.at("index").get<int>(), doc.at("count").get<int>(),
                        doc.at("cells").get<std::vector<std::string>>(), doc.at("basis").get<std::string>()};
   } catch (const nlohmann::json::exception& e) {

@@ -26,21 +26,9 @@ constexpr int kMaxOutputCapMib = 1024;  // per port and boot, held in memory whi
 
 std::string location_of(const std::string& file, const toml::node& node) { return where(file, node.source()); }
 
-// Names become directory names (cells/<id>/) and labels in every report:
-// letters, digits, '-', '_' and '.', never "..".
-std::string identifier_problem(std::string_view name) {
-  if (name.empty()) return "is empty";
-  if (name.size() > kMaxNameLength) return "is longer than " + std::to_string(kMaxNameLength) + " characters";
-  for (char c : name)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.')
-      return c == '/' ? "contains '/'" : "contains a character other than letters, digits, '-', '_' and '.'";
-  if (name.find("..") != std::string_view::npos) return "contains \"..\"";
-  return "";
-}
-
 void check_identifier(const TableReader& reader, const toml::node& node, const std::string& what,
                       const std::string& name) {
-  if (std::string problem = identifier_problem(name); !problem.empty())
+  if (std::string problem = name_problem(name); !problem.empty())
     reader.fail(node, what + " name '" + name + "' " + problem,
                 "use letters, digits, '-', '_' and '.' (at most " + std::to_string(kMaxNameLength) +
                     ", no \"..\"), e.g. \"debian-6.1\"");
@@ -233,7 +221,7 @@ Matrix build_matrix(const toml::table& root, const std::string& file, const Sour
   m.name = name.value_or(std::filesystem::path(file).stem().string());
   if (name) {
     check_identifier(r, *r.find("name"), "matrix", m.name);
-  } else if (std::string problem = identifier_problem(m.name); !problem.empty()) {
+  } else if (std::string problem = name_problem(m.name); !problem.empty()) {
     r.fail_table("the matrix name defaults to the file name '" + m.name + "', which " + problem,
                  "add name = \"smoke\" at the top (letters, digits, '-', '_' and '.')");
   }
@@ -287,6 +275,16 @@ int Timeouts::for_test(const std::string& test) const {
 int Matrix::rounds_for(const std::string& test) const {
   auto it = rounds.find(test);
   return it == rounds.end() ? 0 : it->second;
+}
+
+std::string name_problem(std::string_view name) {
+  if (name.empty()) return "is empty";
+  if (name.size() > kMaxNameLength) return "is longer than " + std::to_string(kMaxNameLength) + " characters";
+  for (char c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.')
+      return c == '/' ? "contains '/'" : "contains a character other than letters, digits, '-', '_' and '.'";
+  if (name.find("..") != std::string_view::npos) return "contains \"..\"";
+  return "";
 }
 
 std::string Cell::id() const {

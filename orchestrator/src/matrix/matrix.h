@@ -103,6 +103,12 @@ struct Cell {
   std::string id() const;
 };
 
+// Names become directory names (cells/<id>/, results/<run-id>/) and labels
+// in every report: letters, digits, '-', '_' and '.', at most 64, never
+// "..". Why `name` is not one, or "" when it is. Names read back from a run
+// directory, history.db or bisect state are checked with it too.
+std::string name_problem(std::string_view name);
+
 // Thrown for any problem in a matrix file. what() is the full message:
 // "file:line:col: problem" followed by a line saying how to fix it.
 class MatrixError : public std::runtime_error {

@@ -5,8 +5,10 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <fstream>
 #include <system_error>
+
+#include "os/capped_json.h"
+#include "os/contained_files.h"
 
 namespace kmx {
 namespace fs = std::filesystem;
@@ -82,11 +84,17 @@ void CellJournal::remove() {
 }
 
 std::vector<nlohmann::json> CellJournal::read(const fs::path& path) {
+  const fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+  if (contained_entry(dir, path.filename().string()) == ContainedEntry::kMissing) return {};
+  return parse(read_contained_file(dir, path.filename().string(), kMaxJournalBytes));
+}
+
+std::vector<nlohmann::json> CellJournal::parse(std::string_view text) {
   std::vector<nlohmann::json> lines;
-  std::ifstream in(path);
-  for (std::string text; std::getline(in, text);) {
-    if (in.eof()) break;  // no newline after it: the line in flight when the writer died
-    nlohmann::json line = nlohmann::json::parse(text, nullptr, false);
+  // Only lines a newline ends: the last one, without, was in flight when
+  // the writer died.
+  for (std::size_t start = 0, end; (end = text.find('\n', start)) != std::string_view::npos; start = end + 1) {
+    nlohmann::json line = parse_capped_json_or_discard(text.substr(start, end - start));
     if (line.is_object()) lines.push_back(std::move(line));
   }
   return lines;

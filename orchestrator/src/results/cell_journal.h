@@ -6,12 +6,15 @@
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <string_view>
 #include <vector>
 
 namespace kmx {
 
 // Beside results.json in a run directory.
 inline constexpr const char* kCellJournalFile = "cells.jsonl";
+// Far more than any run writes: a 10,000-cell run's journal is a few MiB.
+inline constexpr std::size_t kMaxJournalBytes = std::size_t{256} << 20;
 
 class CellJournal {
  public:
@@ -30,7 +33,12 @@ class CellJournal {
 
   // Every complete line that parses as an object, oldest first; a torn
   // last line (no newline, or not JSON) is ignored. Empty when missing.
+  // Read as crafted (os/contained_files.h, os/capped_json.h): a symlink, a
+  // file over kMaxJournalBytes or a line nested too deep is never followed,
+  // read whole or parsed; the first two throw std::runtime_error naming it.
   static std::vector<nlohmann::json> read(const std::filesystem::path& path);
+  // The same over the file's text.
+  static std::vector<nlohmann::json> parse(std::string_view text);
 
  private:
   void open();

@@ -10,6 +10,15 @@
 namespace kmx {
 namespace {
 
+// A damaged file is named as such, with what to do, rather than left to
+// look like a full disk or a permissions problem.
+std::string damage_fix(sqlite3* db, const std::filesystem::path& path) {
+  const int code = sqlite3_errcode(db) & 0xff;
+  if (code != SQLITE_CORRUPT && code != SQLITE_NOTADB) return "";
+  return "\n  the history database is damaged; fix: move it aside (mv " + path.string() + " " + path.string() +
+         ".damaged) and rebuild it from the run directories with kmod-matrix import";
+}
+
 using nlohmann::json;
 
 // Migration N brings the schema from version N to N+1. Never edit a
@@ -138,7 +147,8 @@ class Statement {
 
  private:
   [[noreturn]] void fail(const char* what) const {
-    throw HistoryError(path_.string() + ": SQLite " + what + " failed: " + sqlite3_errmsg(db_));
+    throw HistoryError(path_.string() + ": SQLite " + what + " failed: " + sqlite3_errmsg(db_) +
+                       damage_fix(db_, path_));
   }
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
@@ -222,7 +232,7 @@ void HistoryStore::exec(const std::string& sql) const {
   if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
     std::string text = message ? message : sqlite3_errmsg(db_);
     sqlite3_free(message);
-    throw HistoryError(path_.string() + ": " + text);
+    throw HistoryError(path_.string() + ": " + text + damage_fix(db_, path_));
   }
 }
 

@@ -189,8 +189,8 @@ std::string render_html(const RunResult& run, const ReportContext& context) {
       table << "<td class=\"" << classes << "\" data-cell=\"" << escape_markup(cell_id) << "\" data-test=\""
             << escape_markup(column) << "\" data-verdict=\"" << verdict << "\" title=\""
             << escape_markup(shorten(verdict + " in " + seconds(it->duration_s) + ": " + it->evidence, 2000)) << "\">";
-      if (!it->log.empty())
-        table << "<a href=\"" << escape_markup(log_href(context, *it)) << "\">" << verdict << "</a>";
+      if (const std::string href = log_href(context, *it); !href.empty())
+        table << "<a href=\"" << escape_markup(href) << "\">" << verdict << "</a>";
       else
         table << verdict;
       if (!it->as_expected) table << "<span class=\"marker\">unexpected</span>";

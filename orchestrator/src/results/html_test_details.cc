@@ -40,10 +40,10 @@ void write_oom(std::ostringstream& out, const OomKill& kill) {
 
 void write_hang(std::ostringstream& out, const HangDump& hang, const ReportContext& context) {
   out << "<p class=\"hang\">";
-  if (!hang.dump.empty())
-    out << "<a class=\"hang-dump\" href=\"" << escape_markup(run_file_href(context, hang.dump)) << "\">task dump</a>";
+  const std::string href = run_file_href(context, hang.dump);
+  if (!href.empty()) out << "<a class=\"hang-dump\" href=\"" << escape_markup(href) << "\">task dump</a>";
   if (!hang.first_blocked.empty())
-    out << (hang.dump.empty() ? "" : "; ") << "first blocked: <code>" << escape_markup(hang.first_blocked) << "</code>";
+    out << (href.empty() ? "" : "; ") << "first blocked: <code>" << escape_markup(hang.first_blocked) << "</code>";
   out << "</p>\n";
 }
 

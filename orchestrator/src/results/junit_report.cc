@@ -74,7 +74,8 @@ void write_testcase(std::ostringstream& out, const CellResult& cell, const TestR
   } else {
     const char* element = outcome == Outcome::kError ? "error" : "failure";
     std::string body = verdict + ": " + t.evidence + "\n";
-    if (const std::string log = read_test_log(context, t); !log.empty()) body += "\n--- " + t.log + " ---\n" + log;
+    if (const std::string log = read_test_log(context, t); !log.empty())
+      body += "\n--- " + one_line_text(t.log) + " ---\n" + log;
     out << "      <" << element << " type=\"" << verdict << "\" message=\""
         << escape_markup(shorten(verdict + ": " + t.evidence, 1024)) << "\">" << escape_markup(body) << "</" << element
         << ">\n";

@@ -1,10 +1,13 @@
 #include "results/report_context.h"
 
-#include "os/files.h"
+#include <algorithm>
+
+#include "os/contained_files.h"
 
 namespace kmx {
 
 std::string run_file_href(const ReportContext& context, const std::string& relative_path) {
+  if (!relative_path_problem(relative_path).empty()) return "";  // a link is a path in the run or nothing
   const std::filesystem::path base = context.link_base.empty() ? std::filesystem::path(".") : context.link_base;
   return (base / relative_path).lexically_normal().generic_string();
 }
@@ -13,13 +16,12 @@ std::string log_href(const ReportContext& context, const TestResult& test) { ret
 
 std::string read_test_log(const ReportContext& context, const TestResult& test) {
   if (context.run_dir.empty() || test.log.empty()) return "";
-  const auto path = context.run_dir / test.log;
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(path, ec);
-  if (ec) return "";
-  std::string tail = read_file_tail(path, context.max_log_bytes);
-  if (size <= context.max_log_bytes) return tail;
-  return "[... first " + std::to_string(size - tail.size()) + " bytes of " + test.log + " left out ...]\n" + tail;
+  std::size_t size = 0;
+  const auto tail = read_contained_tail(context.run_dir, test.log, context.max_log_bytes, &size);
+  if (!tail) return "";
+  if (size <= context.max_log_bytes) return *tail;
+  return "[... first " + std::to_string(size - tail->size()) + " bytes of " + one_line_text(test.log) +
+         " left out ...]\n" + *tail;
 }
 
 namespace {
@@ -84,6 +86,43 @@ std::string escape_markup(std::string_view text) {
       default:
         out += sequence;
     }
+  }
+  return out;
+}
+
+std::string one_line_text(std::string_view text, std::size_t max_bytes) {
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  out.reserve(std::min(text.size(), max_bytes) + 8);
+  for (std::size_t i = 0; i < text.size();) {
+    if (i >= max_bytes) {
+      out += "...";
+      break;
+    }
+    char32_t cp = 0;
+    const std::size_t length = utf8_sequence(text, i, cp);
+    if (length == 0 || cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) {
+      const auto byte = static_cast<unsigned char>(text[i]);
+      if (byte == '\t') {
+        out += ' ';
+      } else if (length == 2) {  // a C1 control, as its code point
+        out += "\\u00";
+        out += kHex[cp >> 4];
+        out += kHex[cp & 15];
+      } else {
+        out += "\\x";
+        out += kHex[byte >> 4];
+        out += kHex[byte & 15];
+      }
+      i += length == 2 ? 2 : 1;
+      continue;
+    }
+    if (cp == 0x2028 || cp == 0x2029) {
+      out += cp == 0x2028 ? "\\u2028" : "\\u2029";
+    } else {
+      out += text.substr(i, length);
+    }
+    i += length;
   }
   return out;
 }

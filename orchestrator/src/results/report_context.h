@@ -25,10 +25,12 @@ struct ReportContext {
 };
 
 // The tail of a test's log ("" without run_dir, log or file), with a note
-// on the first line when it was cut.
+// on the first line when it was cut. Only a regular file inside run_dir,
+// reached without a symlink, is read (os/contained_files.h).
 std::string read_test_log(const ReportContext& context, const TestResult& test);
 
-// A link to a test's log from the report: link_base/log, '/'-separated.
+// A link to a test's log from the report: link_base/log, '/'-separated; ""
+// (no link) when log is not a relative path inside the run.
 std::string log_href(const ReportContext& context, const TestResult& test);
 
 // The same for any file given relative to the run directory.
@@ -38,6 +40,15 @@ std::string run_file_href(const ReportContext& context, const std::string& relat
 // escaped, invalid UTF-8 replaced by U+FFFD, and the characters XML 1.0
 // forbids (controls other than tab/newline/return, U+FFFE, U+FFFF) dropped.
 std::string escape_markup(std::string_view text);
+
+// Text that must stay on one line, whatever bytes it holds: KTAP lines,
+// terminal output (compare, history), error messages. Valid UTF-8 is kept;
+// a tab becomes a space; every other control character (C0, DEL, C1 such
+// as U+0085 NEL), the line and paragraph separators U+2028/U+2029 and
+// every byte that is not UTF-8 become a visible escape (\x1b, \u2028), so
+// no reader splits a line there and no terminal obeys an escape sequence.
+// At most max_bytes of input are shown, then "...".
+std::string one_line_text(std::string_view text, std::size_t max_bytes = 300);
 
 // Guest text bounded for one line: the first max_chars bytes, cut at a
 // UTF-8 boundary, with "..." when something was left out.

@@ -12,7 +12,7 @@ const std::vector<ReportFormat>& report_formats() {
       {"junit", "junit.xml", "JUnit XML for Jenkins and GitLab: a testsuite per cell", render_junit},
       {"ktap", "results.ktap", "KTAP version 1: a subtest per cell", render_ktap},
       {"kcidb", "kcidb.json", "KCIDB v5 JSON: checkouts, builds and tests", render_kcidb},
-      {"html", "report.html", "one self-contained HTML page: matrix, evidence, logs, changes", render_html},
+      {"html", "report.html", "one self-contained HTML page: matrix, evidence, logs, changes", render_html, true},
   };
   return formats;
 }

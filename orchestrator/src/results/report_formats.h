@@ -17,6 +17,9 @@ struct ReportFormat {
   std::string_view file_name;    // default output name in the run directory
   std::string_view description;  // one line for --help
   ReportRenderer render;
+  // Whether it shows the changes since the previous run of the matrix,
+  // which only history.db finds: other formats never open it.
+  bool reads_previous_run = false;
 };
 
 // Every format, in the order --help lists them.

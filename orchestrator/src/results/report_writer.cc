@@ -3,6 +3,8 @@
 #include <optional>
 #include <stdexcept>
 
+#include <spdlog/spdlog.h>
+
 #include "os/files.h"
 #include "results/run_lookup.h"
 
@@ -20,7 +22,13 @@ ReportRequest parse_report_request(std::string_view spec) {
 
 void ReportWriter::on_finish(const RunResult& run) {
   std::optional<RunResult> previous;
-  if (!results_root_.empty()) previous = read_previous_run(results_root_, run.run_id);
+  // A damaged history.db or previous run costs the report its "changes
+  // since" section, never the report.
+  if (request_.format->reads_previous_run && !results_root_.empty()) try {
+      previous = read_previous_run(results_root_, run.run_id);
+    } catch (const std::exception& e) {
+      spdlog::warn("{}: written without the changes since the previous run: {}", request_.file.string(), e.what());
+    }
   ReportContext context;
   context.run_dir = run_dir_;
   const std::filesystem::path from =

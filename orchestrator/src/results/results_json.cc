@@ -2,8 +2,11 @@
 
 #include <unordered_map>
 
+#include "os/capped_json.h"
+#include "os/contained_files.h"
 #include "os/files.h"
 #include "results/cell_journal.h"
+#include "results/report_context.h"
 #include "results/test_details_view.h"
 
 namespace kmx {
@@ -237,25 +240,67 @@ void apply_journal(json& doc, const std::vector<json>& lines) {
 }  // namespace
 
 bool has_run_results(const std::filesystem::path& run_dir) {
-  return std::filesystem::exists(run_dir / "results.json") || std::filesystem::exists(run_dir / kCellJournalFile);
+  return contained_entry(run_dir, "results.json") != ContainedEntry::kMissing ||
+         contained_entry(run_dir, kCellJournalFile) != ContainedEntry::kMissing;
 }
+
+namespace {
+
+// A name read back that becomes a directory or a lookup key must be one
+// kmod-matrix could have written (matrix/matrix.h name_problem).
+std::string checked_name(const std::string& name, const std::string& what) {
+  if (const std::string problem = name_problem(name); !problem.empty())
+    throw std::runtime_error(what + " '" + one_line_text(name) + "' " + problem +
+                             ", which kmod-matrix never writes\n  fix: it is damaged or crafted; name a run "
+                             "directory kmod-matrix wrote");
+  return name;
+}
+
+// A path read back is relative to the run directory and stays in it, or it
+// is dropped: reports link and read only what lies inside the run.
+std::string contained_path(const std::string& path) {
+  return relative_path_problem(path).empty() ? std::filesystem::path(path).lexically_normal().generic_string() : "";
+}
+
+}  // namespace
 
 RunResult read_run_result(const std::filesystem::path& run_dir) {
   const auto path = run_dir / "results.json";
   if (!has_run_results(run_dir))
     throw std::runtime_error(path.string() + " does not exist\n  fix: name a run directory, e.g. results/<run-id>");
   json doc = json::object();
-  if (std::filesystem::exists(path)) {
-    try {
-      doc = json::parse(read_file(path));
-    } catch (const json::exception& e) {
-      throw std::runtime_error(path.string() + " is not valid JSON (" + e.what() +
-                               ")\n  fix: resume a run whose results.json is intact");
-    }
+  if (contained_entry(run_dir, "results.json") != ContainedEntry::kMissing)
+    doc = parse_capped_json(read_contained_file(run_dir, "results.json", kMaxResultsJsonBytes), path.string());
+  const auto journal_lines = CellJournal::read(run_dir / kCellJournalFile);
+  try {
+    return run_result_from_json(std::move(doc), journal_lines);
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error(path.string() + ": " + e.what());
   }
-  apply_journal(doc, CellJournal::read(run_dir / kCellJournalFile));
+}
+
+namespace {
+
+RunResult run_from_document(const json& doc);
+
+}  // namespace
+
+RunResult run_result_from_json(json doc, const std::vector<json>& journal_lines) {
+  if (!doc.is_object()) throw std::runtime_error("not a JSON object\n  fix: name a run directory kmod-matrix wrote");
+  apply_journal(doc, journal_lines);
+  try {
+    return run_from_document(doc);
+  } catch (const json::exception& e) {  // a field of another type than kmod-matrix writes
+    throw std::runtime_error(std::string(e.what()) + "\n  fix: name a run directory kmod-matrix wrote");
+  }
+}
+
+namespace {
+
+RunResult run_from_document(const json& doc) {
   RunResult run;
   run.run_id = doc.value("run_id", "");
+  if (!run.run_id.empty()) checked_name(run.run_id, "run id");
   const json matrix = doc.value("matrix", json::object());
   run.matrix_name = matrix.value("name", "");
   run.matrix_file = matrix.value("file", "");
@@ -299,6 +344,8 @@ RunResult read_run_result(const std::filesystem::path& run_dir) {
   for (const auto& c : doc.value("cells", json::array())) {
     CellResult cell;
     cell.cell = cell_from(c, static_cast<int>(run.cells.size()));
+    checked_name(cell.cell.kernel.name, "kernel name");
+    checked_name(cell.cell.kmod.name, "kmod name");
     cell.image_id = c.value("image", "");
     cell.test_modules_built_against = c.value("test_modules_built_against", "");
     cell.guest_uname = c.value("guest_uname", "");
@@ -323,7 +370,7 @@ RunResult read_run_result(const std::filesystem::path& run_dir) {
       r.expected_reason = t.value("expected_reason", "");
       r.as_expected = t.value("as_expected", false);
       r.boot = t.value("boot", 0);
-      r.log = t.value("log", "");
+      r.log = contained_path(t.value("log", ""));
       if (auto m = t.find("metrics"); m != t.end() && !m->empty()) r.details["metrics"] = *m;
       if (auto s = t.find("module_stats"); s != t.end() && !s->empty()) r.details["module_stats"] = *s;
       for (const char* key : kObservationKeys)
@@ -339,8 +386,8 @@ RunResult read_run_result(const std::filesystem::path& run_dir) {
       s.wall_seconds = b.value("wall_s", 0.0);
       s.end = b.value("end", "");
       s.end_detail = b.value("end_detail", "");
-      s.console_log = b.value("console_log", "");
-      s.agent_log = b.value("agent_log", "");
+      s.console_log = contained_path(b.value("console_log", ""));
+      s.agent_log = contained_path(b.value("agent_log", ""));
       s.garbage_lines = b.value("agent_garbage_lines", std::size_t{0});
       s.garbage_samples = b.value("agent_garbage_samples", std::vector<std::string>{});
       s.agent_problems = b.value("agent_problems", std::vector<std::string>{});
@@ -356,6 +403,8 @@ RunResult read_run_result(const std::filesystem::path& run_dir) {
   }
   return run;
 }
+
+}  // namespace
 
 std::map<std::string, CellResult> read_cell_results(const std::filesystem::path& run_dir) {
   if (!has_run_results(run_dir)) return {};  // killed before any boot finished

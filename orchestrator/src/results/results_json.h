@@ -5,6 +5,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "results/run_result.h"
 
@@ -30,7 +31,22 @@ bool has_run_results(const std::filesystem::path& run_dir);
 // settings), for offline commands on any run directory. Throws
 // std::runtime_error naming the file when both are missing or results.json
 // is unreadable.
+//
+// Both are read as crafted (docs/results-format.md, "Reading it back"):
+// neither is read through a symlink or past kMaxResultsJsonBytes, JSON
+// nesting is capped (os/capped_json.h), names that become directories (run
+// id, kernel and kmod names) must be names kmod-matrix writes, and a path
+// that would lead out of the run directory (a test's log, a boot's logs) is
+// dropped. Every problem is a std::runtime_error naming the file.
 RunResult read_run_result(const std::filesystem::path& run_dir);
+
+// The same over results.json's document and the journal's lines, already
+// parsed (os/capped_json.h, CellJournal::parse): what read_run_result and
+// the fuzz targets share. Throws std::runtime_error.
+RunResult run_result_from_json(nlohmann::json doc, const std::vector<nlohmann::json>& journal_lines = {});
+
+// Far more than any run writes (a 10,000-cell run: a few tens of MiB).
+inline constexpr std::size_t kMaxResultsJsonBytes = std::size_t{256} << 20;
 
 // What an earlier (interrupted) run recorded, by cell id, for --resume:
 // results.json and the journal, as read_run_result reads them.

@@ -1,5 +1,7 @@
 #include "results/run_compare.h"
 
+#include "results/report_context.h"
+
 #include <map>
 #include <sstream>
 #include <tuple>
@@ -112,11 +114,11 @@ void render_section(std::ostringstream& out, const std::string& title, const std
   if (changes.empty()) return;
   out << title << " (" << changes.size() << "):\n";
   for (const auto& c : changes) {
-    out << "  " << (c.test.empty() ? "(whole cell)" : c.test) << " on " << c.cell << ": " << verdict_text(c.old_verdict)
-        << " -> " << verdict_text(c.new_verdict) << (c.configuration_changed ? "  [configuration changed]" : "")
-        << "\n";
+    out << "  " << (c.test.empty() ? "(whole cell)" : one_line_text(c.test)) << " on " << one_line_text(c.cell) << ": "
+        << verdict_text(c.old_verdict) << " -> " << verdict_text(c.new_verdict)
+        << (c.configuration_changed ? "  [configuration changed]" : "") << "\n";
     const std::string& evidence = c.new_verdict ? c.new_evidence : c.old_evidence;
-    if (!evidence.empty()) out << "      " << evidence << "\n";
+    if (!evidence.empty()) out << "      " << one_line_text(evidence) << "\n";
   }
 }
 
@@ -180,13 +182,14 @@ json comparison_to_json(const RunComparison& c) {
 
 std::string render_comparison_text(const RunComparison& c) {
   std::ostringstream out;
-  out << "compare " << c.old_run_id << " -> " << c.new_run_id << "\n";
+  out << "compare " << one_line_text(c.old_run_id, 64) << " -> " << one_line_text(c.new_run_id, 64) << "\n";
   if (!c.configuration_changes.empty()) {
     out << "configuration changes (" << c.configuration_changes.size()
         << "): verdicts of these cells are not like for like\n";
     for (const auto& change : c.configuration_changes)
-      out << "  " << change.cell << ": " << change.field << " " << change.old_value.dump() << " -> "
-          << change.new_value.dump() << "\n";
+      out << "  " << one_line_text(change.cell) << ": " << change.field << " "
+          << one_line_text(change.old_value.dump(-1, ' ', false, json::error_handler_t::replace), 2000) << " -> "
+          << one_line_text(change.new_value.dump(-1, ' ', false, json::error_handler_t::replace), 2000) << "\n";
   }
   render_section(out, "regressions", c.regressions);
   render_section(out, "fixes", c.fixes);
@@ -195,7 +198,8 @@ std::string render_comparison_text(const RunComparison& c) {
   render_section(out, "only in " + c.new_run_id, c.only_new);
   if (!c.information.empty()) {
     out << "information (" << c.information.size() << "): rounds and module stats, not regressions\n";
-    for (const auto& i : c.information) out << "  " << i.test << " on " << i.cell << ": " << i.text << "\n";
+    for (const auto& i : c.information)
+      out << "  " << one_line_text(i.test) << " on " << one_line_text(i.cell) << ": " << one_line_text(i.text) << "\n";
   }
   out << c.regressions.size() << " regressions, " << c.fixes.size() << " fixes, " << c.changes.size()
       << " other changes, " << c.only_old.size() << " only old, " << c.only_new.size() << " only new, "

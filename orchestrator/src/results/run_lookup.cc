@@ -24,7 +24,10 @@ std::optional<RunResult> read_previous_run(const fs::path& results_root, const s
   const fs::path db = history_db_path(results_root);
   if (!fs::exists(db)) return std::nullopt;
   const std::optional<RecordedRun> previous = HistoryStore::open(db).previous_run(run_id);
-  if (!previous || !has_run_results(results_root / previous->run_id)) return std::nullopt;
+  // history.db is read as crafted too: its run id names a directory only
+  // when it is a name kmod-matrix writes.
+  if (!previous || !name_problem(previous->run_id).empty() || !has_run_results(results_root / previous->run_id))
+    return std::nullopt;
   return read_run_result(results_root / previous->run_id);
 }
 

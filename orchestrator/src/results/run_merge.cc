@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "os/contained_files.h"
 #include "os/files.h"
 #include "results/results_json.h"
 
@@ -11,6 +12,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kMatrixCopy = "matrix.toml";
+constexpr std::size_t kMaxMatrixCopyBytes = std::size_t{16} << 20;
 
 std::string shard_label(const ShardRun& s) {
   std::string label = s.dir.string();
@@ -79,8 +81,8 @@ ShardRun read_shard_run(const fs::path& dir) {
     throw MergeError(e.what());
   }
   shard.matrix_sha256 = shard.run.matrix_sha256;
-  if (shard.matrix_sha256.empty() && fs::exists(dir / kMatrixCopy))
-    shard.matrix_sha256 = sha256_file(dir / kMatrixCopy);
+  if (shard.matrix_sha256.empty() && contained_entry(dir, kMatrixCopy) == ContainedEntry::kRegularFile)
+    shard.matrix_sha256 = sha256_hex(read_shard_matrix_copy(dir));
   if (shard.matrix_sha256.empty())
     throw MergeError(dir.string() + " records no matrix digest and has no " + kMatrixCopy +
                      "\n  fix: merge runs made by kmod-matrix run, whose directories hold their matrix copy");
@@ -132,30 +134,60 @@ MergedRun merge_shard_runs(const std::vector<ShardRun>& shards, const std::vecto
 
 namespace {
 
-// Hard links share the shards' bytes; across filesystems they cannot, so copy.
-void link_or_copy_tree(const fs::path& from, const fs::path& to) {
+std::string refusal(const fs::path& path, ContainedEntry kind) {
+  return path.string() + (kind == ContainedEntry::kSymlink ? ": a symbolic link, not followed"
+                                                           : ": neither a regular file nor a directory");
+}
+
+// Hard links share the shards' bytes; across filesystems they cannot, so
+// copy. The walk never follows a symlink: each entry is judged by its own
+// lstat, and a symlink to a directory is not descended into.
+void link_or_copy_tree(const fs::path& from, const fs::path& to, std::vector<std::string>& refused) {
   fs::create_directories(to);
   for (const auto& entry : fs::recursive_directory_iterator(from)) {
     const fs::path target = to / fs::relative(entry.path(), from);
-    if (entry.is_symlink()) continue;  // a run writes none; never follow one out of the run
-    if (entry.is_directory()) {
+    const fs::file_status status = entry.symlink_status();
+    if (fs::is_directory(status)) {
       fs::create_directories(target);
-    } else if (entry.is_regular_file()) {
+    } else if (fs::is_regular_file(status)) {
       std::error_code linked;
       fs::create_hard_link(entry.path(), target, linked);
       if (linked) fs::copy_file(entry.path(), target);
+    } else {
+      refused.push_back(
+          refusal(entry.path(), fs::is_symlink(status) ? ContainedEntry::kSymlink : ContainedEntry::kOther));
     }
   }
 }
 
 }  // namespace
 
-void assemble_merged_dir(const MergedRun& merged, const fs::path& matrix_copy, const fs::path& out_dir) {
+std::string read_shard_matrix_copy(const fs::path& shard_dir) {
+  try {
+    return read_contained_file(shard_dir, kMatrixCopy, kMaxMatrixCopyBytes);
+  } catch (const ContainedFileError& e) {
+    throw MergeError(e.what());
+  }
+}
+
+std::vector<std::string> assemble_merged_dir(const MergedRun& merged, const std::string& matrix_text,
+                                             const fs::path& out_dir) {
+  std::vector<std::string> refused;
   fs::create_directories(out_dir / "cells");
-  write_file_atomically(out_dir / kMatrixCopy, read_file(matrix_copy));
-  for (const auto& [id, dir] : merged.cell_dirs)
-    if (const fs::path cell_dir = dir / "cells" / id; fs::is_directory(cell_dir))
-      link_or_copy_tree(cell_dir, out_dir / "cells" / id);
+  write_file_atomically(out_dir / kMatrixCopy, matrix_text);
+  for (const auto& [id, dir] : merged.cell_dirs) {
+    const std::string cell = "cells/" + id;
+    switch (const ContainedEntry kind = contained_entry(dir, cell)) {
+      case ContainedEntry::kMissing:
+        break;
+      case ContainedEntry::kDirectory:
+        link_or_copy_tree(dir / cell, out_dir / cell, refused);
+        break;
+      default:
+        refused.push_back(refusal(dir / cell, kind));
+    }
+  }
+  return refused;
 }
 
 }  // namespace kmx

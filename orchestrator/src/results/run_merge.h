@@ -42,10 +42,18 @@ struct MergedRun {
 MergedRun merge_shard_runs(const std::vector<ShardRun>& shards, const std::vector<std::string>& matrix_cells,
                            const std::string& run_id);
 
-// The merged run's directory: the matrix copy and every merged cell's
-// cells/<id>/ tree, hard-linked where the filesystem allows, else copied.
-// Writes no results file: the caller hands the run to its writers.
-void assemble_merged_dir(const MergedRun& merged, const std::filesystem::path& matrix_copy,
-                         const std::filesystem::path& out_dir);
+// The merged run's directory: the matrix copy's text and every merged
+// cell's cells/<id>/ tree, hard-linked where the filesystem allows, else
+// copied. Only what really lies inside each shard is taken: regular files
+// and directories reached without a symlink. A cells/<id> that is a
+// symlink, and every symlink, FIFO, socket or device below one, is left out
+// and named in the list returned ("<shard dir>/cells/<id>/x: a symbolic
+// link"). Writes no results file: the caller hands the run to its writers.
+std::vector<std::string> assemble_merged_dir(const MergedRun& merged, const std::string& matrix_text,
+                                             const std::filesystem::path& out_dir);
+
+// A shard's matrix copy, read inside its directory only (no symlink, at
+// most 16 MiB); throws MergeError naming it.
+std::string read_shard_matrix_copy(const std::filesystem::path& shard_dir);
 
 }  // namespace kmx

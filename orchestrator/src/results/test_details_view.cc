@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "os/contained_files.h"
 #include "results/report_context.h"
 
 namespace kmx {
@@ -171,16 +172,8 @@ json bounded_observation(const json& value, const std::string& key) {
 }
 
 std::string safe_relative_path(const std::string& path) {
-  if (path.empty() || path.size() > kMaxDetailText || path.front() == '/') return "";
-  const std::filesystem::path p(path);
-  for (const auto& part : p)
-    if (part == "..") return "";
-  // "javascript:x" or "file:/etc" would be a URL, not a path in the run.
-  const std::string first = p.begin()->string();
-  if (first.find(':') != std::string::npos) return "";
-  for (char c : path)
-    if (static_cast<unsigned char>(c) < 0x20 || c == '\\') return "";
-  return p.lexically_normal().generic_string();
+  if (path.size() > kMaxDetailText || !relative_path_problem(path).empty()) return "";
+  return std::filesystem::path(path).lexically_normal().generic_string();
 }
 
 }  // namespace kmx

@@ -4,14 +4,19 @@
 #include <cstdio>
 #include <sstream>
 
+#include "results/report_context.h"
+
 namespace kmx {
 namespace {
 
 // started_at is ISO 8601; the date alone is what a reader wants in a sentence.
 std::string date_of(const std::string& started_at) { return started_at.substr(0, 10); }
 
+// Everything history.db holds is shown as crafted text (one_line_text): an
+// imported run's evidence or names cannot move the terminal's cursor.
 std::string when(const std::string& run, const std::string& started_at) {
-  return started_at.empty() ? "run " + run : "run " + run + " (" + date_of(started_at) + ")";
+  const std::string shown = one_line_text(run, 64);
+  return started_at.empty() ? "run " + shown : "run " + shown + " (" + one_line_text(date_of(started_at)) + ")";
 }
 
 // A run's rounds as "failed_at/planned", "-" when no round failed.
@@ -51,14 +56,16 @@ void render_observations(std::ostringstream& out, const CellHistory& cell) {
     out << "    failed_at/planned per run:" << (with_rounds.size() > kRunsShown ? " ..." : "");
     for (std::size_t i = with_rounds.size() > kRunsShown ? with_rounds.size() - kRunsShown : 0; i < with_rounds.size();
          ++i)
-      out << " " << with_rounds[i]->run << " " << rounds_of_run(*with_rounds[i])
+      out << " " << one_line_text(with_rounds[i]->run, 64) << " " << rounds_of_run(*with_rounds[i])
           << (i + 1 < with_rounds.size() ? "," : "");
     out << "\n";
   }
   const RunObservation* lowest = nullptr;
   for (const auto& o : cell.observations)
     if (o.min_available_kib && (!lowest || *o.min_available_kib < *lowest->min_available_kib)) lowest = &o;
-  if (lowest) out << "    lowest MemAvailable: " << *lowest->min_available_kib << " KiB in run " << lowest->run << "\n";
+  if (lowest)
+    out << "    lowest MemAvailable: " << *lowest->min_available_kib << " KiB in run " << one_line_text(lowest->run, 64)
+        << "\n";
 }
 
 nlohmann::json optional_json(const std::optional<long long>& value) {
@@ -110,11 +117,11 @@ TestHistory query_test_history(const HistoryStore& store, const TimelineFilter& 
 std::string render_test_history_text(const TestHistory& history) {
   std::ostringstream out;
   if (history.cells.empty()) {
-    out << history.test << ": no recorded verdicts\n";
+    out << one_line_text(history.test) << ": no recorded verdicts\n";
     return out.str();
   }
   for (const auto& cell : history.cells) {
-    out << history.test << " on " << cell.cell.label() << ": ";
+    out << one_line_text(history.test) << " on " << one_line_text(cell.cell.label()) << ": ";
     const auto& spans = cell.spans;
     if (spans.size() == 1) {
       const auto& s = spans.front();
@@ -137,7 +144,8 @@ std::string render_test_history_text(const TestHistory& history) {
             << when(s.last_run, s.last_started_at);
     }
     out << "\n";
-    if (!spans.back().last_evidence.empty()) out << "    latest evidence: " << spans.back().last_evidence << "\n";
+    if (!spans.back().last_evidence.empty())
+      out << "    latest evidence: " << one_line_text(spans.back().last_evidence) << "\n";
     render_observations(out, cell);
   }
   return out.str();

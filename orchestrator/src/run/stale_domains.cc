@@ -4,23 +4,19 @@
 
 #include <cerrno>
 
-#include "vm/domain_name.h"
-
 namespace kmx {
 
 bool process_alive(int pid) { return ::kill(pid, 0) == 0 || errno == EPERM; }
 
 namespace {
 
+// Only a domain whose owner metadata says it is this machine's, from a run
+// that is gone, is stale. A domain without that metadata is never ours,
+// whatever its name says: a name like "kmx-<pid>-..." with a dead pid is
+// no proof, since anyone can define one.
 bool is_stale(VmDriver& driver, const std::string& name, const DomainOwner& me, const PidAlive& alive) {
-  if (auto owner = driver.owner_of(name)) return judge_owner(*owner, me, alive) == OwnerVerdict::kStale;
-  // No metadata, because the domain is gone: libvirtd ended it with its
-  // owner's connection (autodestroy), and the lookup waited for that.
-  if (!driver.is_running(name)) return false;
-  // A name without an owner pid was not made by domain_name(): someone
-  // else's VM that happens to start with "kmx-". Never destroy it.
-  auto pid = domain_owner_pid(name);
-  return driver.shares_files() && pid && !alive(*pid);
+  const auto owner = driver.owner_of(name);
+  return owner && judge_owner(*owner, me, alive) == OwnerVerdict::kStale;
 }
 
 }  // namespace

@@ -69,14 +69,17 @@ bool names_source_location(std::string_view text) {
   return false;
 }
 
+// Linear in the line whatever it holds: the needle is searched once, and a
+// splat's source location only after its first word-start occurrence. The
+// text after any later occurrence is a suffix of that text, so it can name
+// no location the first did not (a line of repeated "WARNING:" would
+// otherwise be rescanned from each of them: quadratic).
 bool matches(std::string_view line, const Pattern& p) {
-  for (std::size_t pos = line.find(p.needle); pos != std::string_view::npos; pos = line.find(p.needle, pos + 1)) {
-    if (p.match == Match::kAnywhere) return true;
-    if (pos > 0 && is_word_char(line[pos - 1])) continue;
-    if (p.match == Match::kWordStart) return true;
-    if (names_source_location(line.substr(pos + p.needle.size()))) return true;
-  }
-  return false;
+  std::size_t pos = line.find(p.needle);
+  if (p.match != Match::kAnywhere)
+    while (pos != std::string_view::npos && pos > 0 && is_word_char(line[pos - 1])) pos = line.find(p.needle, pos + 1);
+  if (pos == std::string_view::npos) return false;
+  return p.match != Match::kWarnSplat || names_source_location(line.substr(pos + p.needle.size()));
 }
 
 // The test whose begin marker this line is, if it carries the nonce the

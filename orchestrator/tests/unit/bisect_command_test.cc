@@ -74,7 +74,9 @@ TEST(BisectCommand, ResumingAFinishedBisectionPrintsItsAnswerLast) {
   st.axis = "kmod";
   st.git_dir = "/src/kmod";
   st.old_ref = "v30";
+  st.old_commit = std::string(40, 'a');
   st.new_ref = "v34.2";
+  st.new_commit = std::string(40, 'b');
   st.runs = 1;
   st.status = BisectStatus::kFound;
   st.commit = std::string(40, 'c');
@@ -138,6 +140,18 @@ TEST(BisectStepCommand, AVerdictOnBothSidesIsBadInput) {
   const std::string err = ::testing::internal::GetCapturedStderr();
   EXPECT_EQ(code, kExitAbortBisect);
   EXPECT_THAT(err, HasSubstr("FAIL is both old and new"));
+}
+
+// Issue 25: a bisect id is a name: "../../victim" left the cache, and
+// preparing the clone deleted victim/src.
+TEST(BisectCommand, ResumingAnIdThatIsNoNameIsRefusedBeforeAnythingIsTouched) {
+  ScratchDir dir;
+  fs::create_directories(dir.path() / "victim/src");
+  for (const char* id : {"../victim", "../../victim", "/tmp", "a/b"})
+    EXPECT_THAT(error_of({"bisect", "--resume", id, "--results", (dir.path() / "results").string()}),
+                HasSubstr("is not a bisect id"))
+        << id;
+  EXPECT_TRUE(fs::exists(dir.path() / "victim/src"));
 }
 
 }  // namespace

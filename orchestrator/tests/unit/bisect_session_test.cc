@@ -34,6 +34,7 @@ class BisectSessionTest : public ::testing::Test {
   BisectState fresh_state(const std::string& old_name, const std::string& new_name) {
     BisectState st;
     st.bisect_id = "bisect-test";
+    st.git_dir = "/src/kmod";
     st.test = "kmod:0009";
     st.axis = "kmod";
     st.old_ref = old_name;

@@ -5,6 +5,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "fakes.h"
 #include "os/files.h"
 
@@ -149,6 +151,48 @@ TEST(BisectState, ARangeIsSaidAsARange) {
   EXPECT_THAT(out, EndsWith("first commit with the new behaviour: one of 2 commits after " + kOld + ", " + kSkipped +
                             ".." + kStep + "\n"));
   EXPECT_EQ(to_json(bisect_state_from_json(to_json(st))), to_json(st));
+}
+
+// Issue 25: bisect.json is read back as crafted. A commit of "--output=FILE"
+// reached git rev-list and git log (a file was truncated); a bisect_id of
+// "../../victim" left the cache.
+TEST(BisectState, ValuesThatReachGitOrPathsAreCheckedWhenReadBack) {
+  const std::vector<std::pair<std::function<void(nlohmann::json&)>, std::string>> cases = {
+      {[](nlohmann::json& j) { j["old"]["commit"] = "--output=/tmp/x"; }, "old.commit is not a full commit hash"},
+      {[](nlohmann::json& j) { j["new"]["commit"] = "HEAD"; }, "new.commit is not a full commit hash"},
+      {[](nlohmann::json& j) { j["commit"] = "-p"; }, "commit is not a full commit hash"},
+      {[](nlohmann::json& j) { j["steps"][1]["commit"] = "--all"; }, "a step's commit is not a full commit hash"},
+      {[](nlohmann::json& j) { j["bisect_id"] = "../../victim"; }, "bisect_id contains '/'"},
+      {[](nlohmann::json& j) { j["matrix"] = "../../etc/passwd"; }, "matrix has a \"..\" part"},
+      {[](nlohmann::json& j) { j["git_dir"] = "--upload-pack=x"; }, "git_dir is not an absolute path"},
+      {[](nlohmann::json& j) { j["kernel_config"] = {"-x"}; }, "a kernel_config fragment is not an absolute path"},
+  };
+  for (const auto& [edit, message] : cases) {
+    nlohmann::json j = to_json(sample_state());
+    edit(j);
+    try {
+      bisect_state_from_json(j);
+      ADD_FAILURE() << "no error: " << message;
+    } catch (const std::runtime_error& e) {
+      EXPECT_THAT(e.what(), HasSubstr(message));
+    }
+  }
+}
+
+TEST(BisectState, ADeepOrSymlinkedStateFileIsRefusedNamingIt) {
+  ScratchDir dir;
+  write_file_atomically(dir.path() / "bisect.json", std::string(100000, '[') + std::string(100000, ']'));
+  try {
+    load_bisect_state(dir.path());
+    FAIL() << "no error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("bisect.json nests"));
+  }
+  ScratchDir other;
+  save_bisect_state(sample_state(), other.path());
+  std::filesystem::remove(dir.path() / "bisect.json");
+  std::filesystem::create_symlink(other.path() / "bisect.json", dir.path() / "bisect.json");
+  EXPECT_THROW(load_bisect_state(dir.path()), std::runtime_error);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "cpu_time.h"
 #include "fakes.h"
 #include "verdict/console_scan.h"
 
@@ -537,6 +538,25 @@ TEST(ClassifyBootEvidence, APassingTestHasNoHangDump) {
       classify_boot(record(ev_boot() + ev_start("kmod:0001") + ev_end("kmod:0001", 0), begin_marker("kmod:0001"))));
   EXPECT_EQ(v.hang_dump, "");
   EXPECT_FALSE(v.details.contains("hang"));
+}
+
+// Issue 25: the whole classification, not only the scan, is linear in the
+// console whatever one line of it holds: a test that writes megabytes of
+// crash-report fragments raw to ttyS0 costs its cell seconds, not days. From
+// 1 MiB to 8 MiB (three doublings) at most ~2x per doubling. Below 10 ms the
+// machine's noise is larger than the work: such times count as 10 ms.
+TEST(ClassifyBoot, TimeIsLinearInOneHugeConsoleLineOfReportFragments) {
+  for (const char* fragment : {"WARNING:", "WARNING: CPU: 0 PID: 1 at a.c", "BUG:", "Kernel panic", "sysrq: Show",
+                               ") state D ", "task:", "Killed process", "+0x"}) {
+    const auto classify = [&](std::size_t bytes) {
+      const BootRecord r =
+          one_test(ev_end_with(nlohmann::json::object()), repeated_line(fragment, bytes) + "\n" + kPanicLine);
+      return [r] { EXPECT_EQ(classify_boot(r).verdicts.size(), 1u); };
+    };
+    const double t_small = least_cpu_seconds(classify(1 << 20)), t_large = least_cpu_seconds(classify(8 << 20));
+    EXPECT_LE(t_large, 16 * std::max(t_small, 0.01))
+        << "\"" << fragment << "\": " << t_small << " s for 1 MiB, " << t_large << " s for 8 MiB";
+  }
 }
 
 }  // namespace

@@ -51,7 +51,16 @@ class FakeGit : public ProcessRunner {
     }
     if (argv.size() < 4 || argv[0] != "git" || argv[1] != "-C") return exited(2, "fake git: unexpected command");
     const std::string dir = argv[2];
-    const std::vector<std::string> a(argv.begin() + 3, argv.end());
+    std::vector<std::string> a(argv.begin() + 3, argv.end());
+    // Like the real git kmod-matrix must guard against, a revision before
+    // --end-of-options would be read as an option: the fake refuses it.
+    if (a[0] == "checkout" && (a.back().size() != 40 || a.back().starts_with("-")))
+      return exited(129, "fake git: checkout of something that is not a full hash");
+    if (a[0] != "clean" && a[0] != "checkout") {
+      const auto end = std::find(a.begin(), a.end(), "--end-of-options");
+      if (end == a.end()) return exited(129, "fake git: revisions without --end-of-options");
+      a.erase(end);
+    }
     if (a[0] == "rev-parse") {
       std::string rev = a.back();
       if (rev.ends_with("^{commit}")) rev.resize(rev.size() - 9);

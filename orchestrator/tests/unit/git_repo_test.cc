@@ -140,5 +140,32 @@ TEST_F(IntegrationKmodBundle, MaterialisesRevisionsWithoutTouchingTheRepository)
   EXPECT_FALSE(fs::exists(repo_dir_ / ".git/BISECT_LOG"));
 }
 
+// Issue 25: a commit read from bisect.json as "--output=FILE" reached git
+// rev-list and git log, which truncated FILE. With real git: every
+// revision follows --end-of-options, so such a value is a revision git
+// cannot find, and no file is written.
+TEST(IntegrationGitRepo, ARevisionThatLooksLikeAnOptionIsOnlyARevision) {
+  ScratchDir dir;
+  BoostProcessRunner runner;
+  const fs::path repo_dir = dir.path() / "repo";
+  for (const std::vector<std::string>& argv : {std::vector<std::string>{"git", "init", "--quiet", repo_dir.string()},
+                                               {"git", "-C", repo_dir.string(), "-c", "user.name=t", "-c",
+                                                "user.email=t@t", "commit", "--quiet", "--allow-empty", "-m", "first"}})
+    ASSERT_TRUE(runner.run(argv).ok());
+  write_file_atomically(dir.path() / "victim", "keep me\n");
+  const std::string option = "--output=" + (dir.path() / "victim").string();
+  const GitRepo repo(runner, repo_dir);
+  const std::string head = repo.resolve("HEAD");
+  EXPECT_THROW(repo.subject(option), GitError);
+  EXPECT_THROW(repo.parents(option), GitError);
+  EXPECT_THROW(repo.first_parent_line(option, head), GitError);
+  EXPECT_THROW(repo.changed_files(option, head), GitError);
+  EXPECT_THROW(repo.is_ancestor(option, head), GitError);
+  EXPECT_THROW(repo.resolve(option), GitError);
+  EXPECT_THROW(repo.check_out(option), GitError);
+  EXPECT_EQ(read_file(dir.path() / "victim"), "keep me\n");
+  EXPECT_FALSE(fs::exists(repo_dir / ("--output=" + (dir.path() / "victim").string())));
+}
+
 }  // namespace
 }  // namespace kmx

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "fakes.h"
+#include "os/files.h"
 #include "sample_runs.h"
 
 namespace kmx {
@@ -290,6 +291,20 @@ TEST(HistoryStore, TwoProcessesWritingTheSameDatabaseLoseNothing) {
   }
   EXPECT_EQ(count_rows(path, "SELECT count(*) FROM runs"), 2 * kRunsPerWriter);
   EXPECT_EQ(count_rows(path, "SELECT count(*) FROM test_results"), 2 * kRunsPerWriter * 4);
+}
+
+// Issue 25: a damaged database is named as such, with what to do.
+TEST(HistoryStore, ADamagedFileIsSaidToBeDamagedWithAFix) {
+  ScratchDir dir;
+  write_file_atomically(dir.path() / "history.db", std::string(8192, 'x'));
+  try {
+    HistoryStore::open(dir.path() / "history.db");
+    FAIL() << "no error";
+  } catch (const HistoryError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("the history database is damaged"));
+    EXPECT_THAT(e.what(), HasSubstr("mv " + (dir.path() / "history.db").string()));
+    EXPECT_THAT(e.what(), HasSubstr("kmod-matrix import"));
+  }
 }
 
 }  // namespace

@@ -175,5 +175,16 @@ TEST(IntegrationHtml, ChromiumBuildsTheMatrixDomAndRunsTheScript) {
     std::filesystem::copy_file(png, keep, std::filesystem::copy_options::overwrite_existing);
 }
 
+// Issue 25: a crafted results.json's `log` became a live link.
+TEST(HtmlReport, ALogThatIsNoPathInTheRunIsNoLink) {
+  NightPair n;
+  n.current.cells[0].tests[0].log = "javascript:alert(7)";
+  n.current.cells[0].tests[1].log = "/etc/passwd";
+  const std::string html = render_html(n.current, {});
+  EXPECT_THAT(html, Not(HasSubstr("javascript:alert")));
+  EXPECT_THAT(html, Not(HasSubstr("href=\"/etc/passwd")));
+  EXPECT_THAT(html, Not(HasSubstr("href=\"\"")));
+}
+
 }  // namespace
 }  // namespace kmx

@@ -80,5 +80,32 @@ TEST(KtapReport, EmptyRunHasAnEmptyPlan) {
   EXPECT_THAT(render_ktap(run, {}), HasSubstr("\n1..0\n"));
 }
 
+// Issue 25: every field of a crafted results.json went into KTAP as it
+// was, so a line-splitting reader met forged "ok N" lines.
+TEST(KtapReport, NoFieldCanBreakALineWhateverItHolds) {
+  RunResult run = sample();
+  const std::string breaks[] = {std::string("\0", 1), "\x1b[2K",      "\v",           "\f",  "\r", "\n",
+                                "\xC2\x85",           "\xE2\x80\xA8", "\xE2\x80\xA9", "\xFF"};
+  for (const auto& b : breaks) {
+    run.cells[1].tests[1].evidence += b + "ok 99 forged";
+    run.cells[1].tests[2].evidence += b + "ok 98 forged";
+  }
+  run.cells[0].tests[0].test = "kmod:0001" + breaks[5] + "ok 97 forged";
+  run.cells[0].guest_uname = "6.1" + breaks[6] + "ok 96 forged";
+  run.run_id = "n2" + breaks[7] + "ok 95 forged";
+  const std::string ktap = render_ktap(run, {});
+  for (const auto& b : breaks)
+    if (b != "\n") {
+      EXPECT_EQ(ktap.find(b), std::string::npos) << "raw " << ::testing::PrintToString(b);
+    }
+  int results = 0;
+  for (const auto& line : lines_of(ktap)) {
+    const std::string body = line.starts_with("    ") ? line.substr(4) : line;
+    results += body.starts_with("ok ") || body.starts_with("not ok ");
+    EXPECT_FALSE(body.starts_with("ok 9")) << line;
+  }
+  EXPECT_EQ(results, 2 + 2 + 3);  // the cells' tests and the cells themselves
+}
+
 }  // namespace
 }  // namespace kmx

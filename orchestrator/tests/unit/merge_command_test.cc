@@ -142,5 +142,21 @@ TEST(IntegrationMergeSchema, MergedAndShardResultsValidateAgainstTheSchema) {
   EXPECT_THAT(r.output, HasSubstr("checked 2"));
 }
 
+// Issue 25: with a damaged history.db, `merge --report junit` exited 2 and
+// deleted the merged run. History is not needed for JUnit, and nothing
+// merged is ever deleted once results.json is written.
+TEST_F(MergeCommand, ADamagedHistoryDbCostsNeitherTheMergedRunNorItsReport) {
+  write_file_atomically(results() / "history.db", std::string(8192, 'x'));
+  const auto a = shard("s1", 1, 2, {0, 2});
+  const auto b = shard("s2", 2, 2, {1});
+  EXPECT_EQ(merge({a.string(), b.string(), "--report", "junit,html"}), kExitUnexpected) << error_ << err_;
+  const fs::path dir = merged_dir();
+  EXPECT_TRUE(fs::is_regular_file(dir / "results.json"));
+  EXPECT_TRUE(fs::is_regular_file(dir / "junit.xml"));
+  EXPECT_TRUE(fs::is_regular_file(dir / "report.html"));
+  EXPECT_THAT(out_ + err_, HasSubstr("history database is damaged"));      // spdlog's warning
+  EXPECT_EQ(read_file(results() / "history.db"), std::string(8192, 'x'));  // left for the user to look at
+}
+
 }  // namespace
 }  // namespace kmx

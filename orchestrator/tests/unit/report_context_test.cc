@@ -64,5 +64,42 @@ TEST(ReadTestLog, MissingLogOrRunDirIsEmpty) {
   EXPECT_EQ(read_test_log({}, sample_test("kmod:0001", Verdict::kFail)), "");
 }
 
+// Issue 25: a test's log comes from a results.json, which may be crafted.
+TEST(ReadTestLog, OnlyAFileInsideTheRunDirectoryIsRead) {
+  ScratchDir dir;
+  write_file_atomically(dir.path() / "outside/secret", "private key\n");
+  std::filesystem::create_directories(dir.path() / "run/cells");
+  std::filesystem::create_symlink(dir.path() / "outside/secret", dir.path() / "run/cells/kmod:0001.log");
+  TestResult t = sample_test("kmod:0001", Verdict::kFail);
+  const ReportContext context{dir.path() / "run", nullptr};
+  EXPECT_EQ(read_test_log(context, t), "");  // cells/kmod:0001.log is a symlink out
+  for (const std::string& log :
+       std::vector<std::string>{"../outside/secret", (dir.path() / "outside/secret").string(), "/etc/hostname"}) {
+    t.log = log;
+    EXPECT_EQ(read_test_log(context, t), "") << log;
+  }
+}
+
+TEST(LogHref, ALinkIsARelativePathInsideTheRunOrNothing) {
+  TestResult t = sample_test("kmod:0001", Verdict::kFail);
+  const ReportContext context{"", nullptr, 1024, "../results/run-1"};
+  EXPECT_EQ(log_href(context, t), "../results/run-1/cells/kmod:0001.log");
+  for (const char* log : {"javascript:alert(7)", "/etc/passwd", "../../x", "https://example.org/x"}) {
+    t.log = log;
+    EXPECT_EQ(log_href(context, t), "") << log;
+  }
+}
+
+TEST(OneLineText, EscapesEveryLineBreakAndControlAndKeepsValidText) {
+  EXPECT_EQ(one_line_text("caf\xC3\xA9 ok"), "caf\xC3\xA9 ok");
+  EXPECT_EQ(one_line_text(std::string("a\0b\x1b[2J\vc\fd\ne\rf\x7f", 16)),
+            "a\\x00b\\x1b[2J\\x0bc\\x0cd\\x0ae\\x0df\\x7f");
+  EXPECT_EQ(one_line_text("a\tb"), "a b");
+  EXPECT_EQ(one_line_text("x\xC2\x85y"), "x\\u0085y");                         // NEL
+  EXPECT_EQ(one_line_text("x\xE2\x80\xA8y\xE2\x80\xA9"), "x\\u2028y\\u2029");  // line, paragraph separator
+  EXPECT_EQ(one_line_text("a\xFF\xC0\xAF"), "a\\xff\\xc0\\xaf");               // not UTF-8
+  EXPECT_EQ(one_line_text(std::string(10, 'x'), 4), "xxxx...");
+}
+
 }  // namespace
 }  // namespace kmx

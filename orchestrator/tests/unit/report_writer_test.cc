@@ -52,5 +52,21 @@ TEST(ReportWriter, HtmlInsideTheRunDirectoryLinksRelativeToIt) {
   EXPECT_THAT(read_file(run_dir / "report.html"), HasSubstr("href=\"cells/kmod:0001.log\""));
 }
 
+// Issue 25: with a damaged history.db every report failed. Only HTML looks
+// up the previous run there, and it is written without that section.
+TEST(ReportWriter, ADamagedHistoryDbIsNotOpenedForJunitAndCostsHtmlOnlyItsChanges) {
+  ScratchDir dir;
+  const auto results = dir.path() / "results";
+  const auto run_dir = results / "20261121-230000-12";
+  write_file_atomically(results / "history.db", std::string(8192, 'x'));
+  const RunResult run = sample_nightly("20261121-230000-12", "2026-11-21T23:00:00Z");
+  for (const char* format : {"junit", "ktap", "kcidb", "html"}) {
+    const auto file = dir.path() / "reports" / format;
+    ReportWriter(parse_report_request(std::string(format) + ":" + file.string()), run_dir, results).on_finish(run);
+    EXPECT_TRUE(std::filesystem::is_regular_file(file)) << format;
+  }
+  EXPECT_EQ(read_file(results / "history.db"), std::string(8192, 'x'));
+}
+
 }  // namespace
 }  // namespace kmx

@@ -315,6 +315,84 @@ TEST(ResultsJson, CorruptResultsFileIsAnErrorNamingIt) {
   }
 }
 
+// Issue 25: results.json is read back as crafted, whoever wrote it (a run,
+// merge, or a file handed to import).
+std::string crafted_results(const std::string& test_fields, const std::string& kernel = "debian-6.1") {
+  return R"({"run_id": "20261201-010203-42", "cells": [{"kernel": {"name": ")" + kernel +
+         R"(", "source": "debian"}, "kmod": {"name": "host"}, "vcpus": 1, "memory_mib": 512, "tests": [{"id": )"
+         R"("kmod:0001", "verdict": "FAIL", )" +
+         test_fields + "}]}]}";
+}
+
+TEST(ResultsJsonReadBack, ALogThatLeadsOutOfTheRunIsDropped) {
+  for (const char* log : {"../../../../etc/passwd", "/etc/hostname", "javascript:alert(7)", "cells/../../x.log"}) {
+    ScratchDir dir;
+    write_file_atomically(dir.path() / "results.json", crafted_results(R"("log": ")" + std::string(log) + "\""));
+    const RunResult run = read_run_result(dir.path());
+    ASSERT_EQ(run.cells.size(), 1u);
+    EXPECT_EQ(run.cells[0].tests.at(0).log, "") << log;
+  }
+  ScratchDir dir;
+  write_file_atomically(dir.path() / "results.json", crafted_results(R"("log": "cells/c/tests/kmod:0001.log")"));
+  EXPECT_EQ(read_run_result(dir.path()).cells[0].tests.at(0).log, "cells/c/tests/kmod:0001.log");
+}
+
+TEST(ResultsJsonReadBack, DeepNestingIsAnErrorNamingTheFileNotACrash) {
+  ScratchDir dir;
+  const std::string deep = std::string(100000, '{') + std::string(100000, '}');
+  std::string metrics;
+  for (int i = 0; i < 100000; ++i) metrics += "{\"m\": ";
+  metrics += "1" + std::string(100000, '}');
+  write_file_atomically(dir.path() / "results.json", crafted_results(R"("metrics": )" + metrics));
+  try {
+    read_run_result(dir.path());
+    FAIL() << "no error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr((dir.path() / "results.json").string() + " nests"));
+  }
+  // The same in the journal: the line is not taken, and nothing crashes.
+  fs::remove(dir.path() / "results.json");
+  write_file_atomically(dir.path() / kCellJournalFile, "{\"cell\": " + deep + "}\n");
+  EXPECT_TRUE(read_run_result(dir.path()).cells.empty());
+}
+
+TEST(ResultsJsonReadBack, NamesThatWouldBeDirectoriesMustBeNames) {
+  for (const char* kernel : {"../../victim", "a/b", ".."}) {
+    ScratchDir dir;
+    write_file_atomically(dir.path() / "results.json", crafted_results(R"("log": "")", kernel));
+    try {
+      read_run_result(dir.path());
+      ADD_FAILURE() << "no error for " << kernel;
+    } catch (const std::runtime_error& e) {
+      EXPECT_THAT(e.what(), HasSubstr("kernel name"));
+      EXPECT_THAT(e.what(), HasSubstr("fix:"));
+    }
+  }
+  ScratchDir dir;
+  write_file_atomically(dir.path() / "results.json", R"({"run_id": "../../x", "cells": []})");
+  EXPECT_THROW(read_run_result(dir.path()), std::runtime_error);
+}
+
+TEST(ResultsJsonReadBack, AFieldOfAnotherTypeIsAnErrorNamingTheFile) {
+  ScratchDir dir;
+  write_file_atomically(dir.path() / "results.json", crafted_results(R"("duration_s": "slow")"));
+  try {
+    read_run_result(dir.path());
+    FAIL() << "no error";
+  } catch (const std::runtime_error& e) {  // not nlohmann's exception, which main would not name
+    EXPECT_THAT(e.what(), HasSubstr("results.json"));
+    EXPECT_THAT(e.what(), HasSubstr("fix:"));
+  }
+}
+
+TEST(ResultsJsonReadBack, ResultsJsonThroughASymlinkIsNotRead) {
+  ScratchDir dir;
+  fs::create_directories(dir.path() / "run");
+  write_file_atomically(dir.path() / "elsewhere.json", crafted_results(R"("log": "")"));
+  fs::create_symlink(dir.path() / "elsewhere.json", dir.path() / "run/results.json");
+  EXPECT_THROW(read_run_result(dir.path() / "run"), std::runtime_error);
+}
+
 TEST(MatrixReport, MarksOnlyUnexpectedVerdicts) {
   const std::string out = render_matrix(sample_run());
   EXPECT_THAT(out, HasSubstr("PANIC!"));

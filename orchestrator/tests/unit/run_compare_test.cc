@@ -197,5 +197,14 @@ TEST(RunCompare, TextNamesEachSectionAndSummarizes) {
       << text;
 }
 
+// Issue 25: a crafted or imported run's text reaches the terminal escaped.
+TEST(RunCompare, TextFromTheRunsCannotSteerTheTerminal) {
+  RunResult n = new_run();
+  n.cells[1].tests[1] = sample_test("kmod:0009", Verdict::kFail, "agent: \x1b[2J\nregressions (0):\xE2\x80\xA8");
+  const std::string text = render_comparison_text(compare_runs(old_run(), n));
+  EXPECT_EQ(text.find('\x1b'), std::string::npos) << text;
+  EXPECT_THAT(text, HasSubstr("      agent: \\x1b[2J\\x0aregressions (0):\\u2028\n"));
+}
+
 }  // namespace
 }  // namespace kmx

@@ -5,6 +5,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include "fakes.h"
 #include "sample_shards.h"
 
@@ -16,6 +18,7 @@ using namespace kmx::testing;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::UnorderedElementsAre;
 
 class RunMerge : public ::testing::Test {
  protected:
@@ -127,13 +130,53 @@ TEST_F(RunMerge, TheMergedDirectoryHoldsTheMatrixAndEveryFileItsCellsName) {
   const auto b = shard("s2", 2, 2, {1});
   const MergedRun merged = merge({a, b});
   const fs::path out = dir_.path() / "results" / merged.run.run_id;
-  assemble_merged_dir(merged, a / "matrix.toml", out);
+  EXPECT_THAT(assemble_merged_dir(merged, read_shard_matrix_copy(a), out), IsEmpty());
   EXPECT_EQ(read_file(out / "matrix.toml"), std::string(kThreeCellMatrix));
   for (const auto& cell : merged.run.cells)
     for (const auto& file : files_named_by(cell)) EXPECT_TRUE(fs::is_regular_file(out / file)) << file;
   const std::string k2_console = "cells/k2.kmod-30.1cpu.512M/boot-1/console.log";
   EXPECT_EQ(read_file(out / k2_console), "output of " + k2_console + " in s2\n");
   EXPECT_FALSE(fs::exists(out / "results.json"));  // the writers' job
+}
+
+// Issue 25: a cells/<id> that was a symlink in a shard made merge hard-link
+// files from outside the run (a private key ended up in the merged run as
+// the same inode). Only what really lies inside each shard is taken.
+TEST_F(RunMerge, NothingOutsideAShardIsTakenAndWhatIsLeftOutIsNamed) {
+  const auto a = shard("s1", 1, 2, {0, 2});
+  const auto b = shard("s2", 2, 2, {1});
+  write_file_atomically(dir_.path() / "home/.ssh/id_ed25519", "PRIVATE KEY\n");
+  const fs::path k1 = a / "cells/k1.kmod-30.1cpu.512M";
+  fs::rename(k1, dir_.path() / "k1-moved");
+  fs::create_directory_symlink(dir_.path() / "home/.ssh", k1);  // the whole cell directory
+  const fs::path k2 = b / "cells/k2.kmod-30.1cpu.512M";
+  fs::create_symlink(dir_.path() / "home/.ssh/id_ed25519", k2 / "tests/stolen.log");  // one file
+  fs::create_directory_symlink(dir_.path() / "home", k2 / "home");                    // a directory below
+  ASSERT_EQ(::mkfifo((k2 / "fifo").c_str(), 0600), 0);
+
+  const MergedRun merged = merge({a, b});
+  const fs::path out = dir_.path() / "results" / merged.run.run_id;
+  const auto refused = assemble_merged_dir(merged, read_shard_matrix_copy(a), out);
+  EXPECT_THAT(refused, UnorderedElementsAre(HasSubstr("cells/k1.kmod-30.1cpu.512M: a symbolic link, not followed"),
+                                            HasSubstr("neither a regular file nor a directory"),
+                                            HasSubstr("a symbolic link, not followed"),
+                                            HasSubstr("a symbolic link, not followed")));
+  for (const auto& entry : fs::recursive_directory_iterator(out)) {
+    EXPECT_FALSE(entry.is_symlink()) << entry.path();
+    if (entry.is_regular_file()) {
+      EXPECT_NE(read_file(entry.path()), "PRIVATE KEY\n") << entry.path();
+    }
+  }
+  EXPECT_FALSE(fs::exists(out / "cells/k1.kmod-30.1cpu.512M"));
+  EXPECT_TRUE(fs::is_regular_file(out / "cells/k2.kmod-30.1cpu.512M/boot-1/console.log"));
+}
+
+TEST_F(RunMerge, AMatrixCopyThatIsASymlinkIsRefused) {
+  const auto a = shard("s1", 1, 1, {0, 1, 2});
+  write_file_atomically(dir_.path() / "elsewhere.toml", std::string(kThreeCellMatrix));
+  fs::remove(a / "matrix.toml");
+  fs::create_symlink(dir_.path() / "elsewhere.toml", a / "matrix.toml");
+  EXPECT_THROW(read_shard_matrix_copy(a), MergeError);
 }
 
 }  // namespace

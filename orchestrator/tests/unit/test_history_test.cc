@@ -152,5 +152,17 @@ TEST(TestHistory, QueriesTheStore) {
   EXPECT_THAT(render_test_history_text(h), HasSubstr("PASS until run n1 (2026-11-20), FAIL since run n2 (2026-11-21)"));
 }
 
+// Issue 25: an imported run's evidence reached the terminal raw (newlines,
+// escape sequences). Everything history.db holds is shown escaped.
+TEST(TestHistory, TextFromHistoryCannotSteerTheTerminal) {
+  RecordedVerdict a = verdict_in("n1", "2026-11-20", "debian-6.12", Verdict::kPass);
+  RecordedVerdict b = verdict_in("n2\x1b[2J", "2026-11-21", "debian-6.12", Verdict::kFail);
+  b.evidence = "FAIL\n\x1b]0;owned\x07\rkmod:0009 on x: PASS";
+  const std::string text = render_test_history_text(summarize_test_history("kmod:0009\x1b[1A", {a, b}));
+  EXPECT_EQ(text.find('\x1b'), std::string::npos) << text;
+  EXPECT_EQ(text.find('\r'), std::string::npos) << text;
+  EXPECT_THAT(text, HasSubstr("latest evidence: FAIL\\x0a\\x1b]0;owned\\x07\\x0dkmod:0009 on x: PASS\n"));
+}
+
 }  // namespace
 }  // namespace kmx
