@@ -41,7 +41,7 @@ std::vector<Verdict> parse_verdicts(const std::vector<std::string>& names, const
   std::vector<Verdict> out;
   for (const auto& name : names) {
     auto v = parse_verdict(name);
-    if (!v || *v == Verdict::kError || *v == Verdict::kFlaky)
+    if (!v || !is_test_outcome(*v))
       throw std::runtime_error(option + " " + name +
                                " is not a test verdict\n  fix: use PASS, FAIL, OOM, PANIC, "
                                "TIMEOUT, HANG or SKIP");

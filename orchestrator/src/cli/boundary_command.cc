@@ -42,10 +42,10 @@ std::vector<Verdict> parse_bad_verdicts(const std::vector<std::string>& given) {
   std::vector<Verdict> bad;
   for (const auto& text : given) {
     const auto v = parse_verdict(text);
-    if (!v || *v == Verdict::kError || *v == Verdict::kFlaky)
+    if (!v || !is_test_outcome(*v))
       throw std::runtime_error(
           "--bad " + text + ": " +
-          (v ? "is the harness's or a rerun's verdict, not the test's" : std::string("not a verdict")) +
+          (v ? "is the harness's, a rerun's or a merge's verdict, not the test's" : std::string("not a verdict")) +
           "\n  fix: e.g. --bad OOM or --bad OOM,FAIL (PASS, FAIL, OOM, PANIC, TIMEOUT, HANG, SKIP)");
     if (std::ranges::find(bad, *v) == bad.end()) bad.push_back(*v);
   }

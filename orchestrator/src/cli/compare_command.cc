@@ -1,11 +1,15 @@
-// compare OLD NEW | compare --previous RUN: what changed between two runs.
-// Exit 0 without regressions, 1 with, 2 when a run cannot be found.
+// compare OLD NEW | compare --previous RUN: what changed between two runs,
+// each read from its directory or, when that is gone, from history.db.
+// Exit 0 when nothing regressed, 1 on regressions, missing or vanished
+// tests and cells, 2 when a run cannot be found.
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "cli/command.h"
 #include "cli/exit_codes.h"
 #include "results/history_store.h"
+#include "results/report_context.h"
 #include "results/results_json.h"
 #include "results/run_compare.h"
 #include "results/run_lookup.h"
@@ -24,10 +28,11 @@ struct CompareArgs {
 
 int compare_command(const CompareArgs& args) {
   const fs::path root = args.results;
-  std::string old_run, new_run;
+  std::optional<FoundRun> old_run, new_run;
   if (!args.previous.empty()) {
     if (!args.runs.empty()) {
-      std::cerr << "kmod-matrix: give OLD NEW or --previous RUN, not both\n";
+      std::cerr << "kmod-matrix: compare takes either OLD NEW or --previous RUN, not both\n"
+                   "  fix: kmod-matrix compare --previous RUN, or kmod-matrix compare OLD NEW\n";
       return kExitBadInput;
     }
     const fs::path db = history_db_path(root);
@@ -37,46 +42,50 @@ int compare_command(const CompareArgs& args) {
                 << ", or compare OLD NEW\n";
       return kExitBadInput;
     }
-    const fs::path new_dir = find_run_dir(root, args.previous);
+    new_run = load_run(root, args.previous);
     const HistoryStore store = HistoryStore::open(db);
-    const RunResult run = read_run_result(new_dir);
     bool recorded = false;
-    for (const auto& r : store.runs_of_matrix(run.matrix_name)) recorded = recorded || r.run_id == run.run_id;
+    for (const auto& r : store.runs_of_matrix(new_run->run.matrix_name))
+      recorded = recorded || r.run_id == new_run->run.run_id;
     if (!recorded) {
-      std::cerr << "kmod-matrix: run " << run.run_id << " is not recorded in " << db.string()
-                << "\n  fix: kmod-matrix import " << new_dir.string() << " --results " << root.string() << "\n";
+      std::cerr << "kmod-matrix: run " << one_line_text(new_run->run.run_id) << " is not recorded in " << db.string()
+                << "\n  fix: kmod-matrix import " << new_run->dir.string() << " --results " << root.string() << "\n";
       return kExitBadInput;
     }
-    const auto previous = store.previous_run(run.run_id);
-    if (!previous) {
-      std::cout << "no earlier run of matrix " << run.matrix_name << " in " << db.string() << ": nothing to compare "
-                << run.run_id << " with\n";
+    old_run = load_previous_run(root, new_run->run.run_id);
+    if (!old_run) {
+      std::cout << "no earlier run of matrix " << one_line_text(new_run->run.matrix_name) << " in " << db.string()
+                << ": nothing to compare " << one_line_text(new_run->run.run_id) << " with\n";
       return kExitOk;
     }
-    old_run = previous->run_id;
-    new_run = new_dir.string();
   } else if (args.runs.size() == 2) {
-    old_run = args.runs[0];
-    new_run = args.runs[1];
+    old_run = load_run(root, args.runs[0]);  // OLD's error first
+    new_run = load_run(root, args.runs[1]);
   } else {
-    std::cerr << "kmod-matrix: compare needs OLD NEW or --previous RUN\n"
-                 "  fix: kmod-matrix compare 20261121-010000-4821 20261122-010000-5120\n";
+    std::cerr << "kmod-matrix: compare takes two runs, OLD then NEW, or --previous RUN; "
+              << (args.runs.empty()
+                      ? std::string("none was given")
+                      : std::to_string(args.runs.size()) + (args.runs.size() == 1 ? " was" : " were") + " given")
+              << "\n  fix: kmod-matrix compare 20261121-010000-4821 20261122-010000-5120, or kmod-matrix compare "
+                 "--previous 20261122-010000-5120\n";
     return kExitBadInput;
   }
-  const RunResult old_result = read_run_result(find_run_dir(root, old_run));  // OLD's error first
-  const RunComparison comparison = compare_runs(old_result, read_run_result(find_run_dir(root, new_run)));
+  RunComparison comparison = compare_runs(old_run->run, new_run->run);
+  comparison.old_run_dir = old_run->dir.string();
+  comparison.new_run_dir = new_run->dir.string();
   if (args.json)
     std::cout << comparison_to_json(comparison).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   else
     std::cout << render_comparison_text(comparison);
-  return comparison.has_regressions() ? kExitUnexpected : kExitOk;
+  return comparison.is_unexpected() ? kExitUnexpected : kExitOk;
 }
 
 }  // namespace
 
 CommandRun setup_compare_command(CLI::App& command, ContextOptions&) {
   auto args = std::make_shared<CompareArgs>();
-  command.add_option("runs", args->runs, "OLD NEW: run ids under --results, or run directories")->expected(0, 2);
+  command.add_option("runs", args->runs,
+                     "OLD NEW: run ids under --results (or only in its history.db), or run directories");
   command.add_option("--previous", args->previous,
                      "compare RUN with the previous run of the same matrix in <results>/history.db");
   command.add_option("--results", args->results, "directory holding the runs and history.db")->capture_default_str();

@@ -1,7 +1,8 @@
 // merge RUN_DIR... --results DIR: shard runs (run --shard K/N) joined into
 // one new run under DIR, recorded in DIR/history.db and reported like any
 // run. Exits as `run` would have for the whole matrix (0, 1, 3), 2 on bad
-// input; missing shards are a warning, recorded in results.json.
+// input: a cell in none of the shards (a shard lost) has every test MISS,
+// which is unexpected (exit 1).
 #include <unistd.h>
 
 #include <iostream>
@@ -46,13 +47,9 @@ std::vector<ReportRequest> report_requests(const std::vector<std::string>& specs
   return out;
 }
 
-std::vector<std::string> matrix_cell_ids(Context& ctx, const std::filesystem::path& shard_dir,
-                                         const std::string& matrix_text) {
-  std::vector<std::string> ids;
+std::vector<Cell> matrix_cells(Context& ctx, const std::filesystem::path& shard_dir, const std::string& matrix_text) {
   const std::string where = (shard_dir / "matrix.toml").string();
-  for (const auto& cell : expand_cells(parse_matrix_text(matrix_text, where, ctx.sources().readers())))
-    ids.push_back(cell.id());
-  return ids;
+  return expand_cells(parse_matrix_text(matrix_text, where, ctx.sources().readers()));
 }
 
 // One writer fed the whole merged run, as a run feeds it cell by cell.
@@ -75,7 +72,7 @@ int merge_command(Context& ctx, const MergeArgs& args) {
   const std::filesystem::path& first_dir = shards.front().dir;
   const std::string matrix_text = read_shard_matrix_copy(first_dir);
   const MergedRun merged =
-      merge_shard_runs(shards, matrix_cell_ids(ctx, first_dir, matrix_text), new_run_id(static_cast<int>(::getpid())));
+      merge_shard_runs(shards, matrix_cells(ctx, first_dir, matrix_text), new_run_id(static_cast<int>(::getpid())));
   const std::filesystem::path results = std::filesystem::absolute(args.results);
   const std::filesystem::path out_dir = results / merged.run.run_id;
   const std::vector<ReportRequest> reports = report_requests(args.reports, out_dir);
@@ -83,9 +80,8 @@ int merge_command(Context& ctx, const MergeArgs& args) {
     throw std::runtime_error(out_dir.string() +
                              " already exists\n  fix: run merge again (a new second gives a new run id)");
   if (!merged.run.absent_cells.empty())
-    std::cerr << "kmod-matrix: warning: " << merged.run.absent_cells.size() << " of "
-              << merged.run.absent_cells.size() + merged.run.cells.size()
-              << " cells of the matrix are in none of the runs (a shard missing?): "
+    std::cerr << "kmod-matrix: " << merged.run.absent_cells.size() << " of " << merged.run.cells.size()
+              << " cells of the matrix are in none of the runs (a shard lost?): their tests are MISS, unexpected: "
               << cell_list(merged.run.absent_cells) << "\n";
 
   // The writers a run has: results.json first, then matrix.txt, history.db

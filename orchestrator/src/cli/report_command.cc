@@ -1,10 +1,13 @@
-// report RUN --format NAME [-o FILE]: a report of a finished run, the same
-// renderer `run --report` uses.
+// report RUN --format NAME [-o FILE|-]: a report of a finished run, the same
+// renderer `run --report` uses. RUN is a run id or directory, or a run only
+// history.db still holds (imported, or its directory gone): then its logs
+// are not linked.
 #include <iostream>
 #include <memory>
 
 #include "cli/command.h"
 #include "cli/exit_codes.h"
+#include "os/files.h"
 #include "results/report_writer.h"
 #include "results/results_json.h"
 #include "results/run_lookup.h"
@@ -15,7 +18,7 @@ namespace {
 struct ReportArgs {
   std::string run;
   std::string format;
-  std::string output;  // empty: <run dir>/<format's file name>
+  std::string output;  // empty: <run dir>/<format's file name>; "-": stdout
   std::string results = "results";
 };
 
@@ -26,11 +29,24 @@ int report_command(const ReportArgs& args) {
               << report_format_names() << "\n";
     return kExitBadInput;
   }
-  const std::filesystem::path run_dir = find_run_dir(args.results, args.run);
-  const RunResult run = read_run_result(run_dir);
+  const FoundRun found = load_run(args.results, args.run);
+  if (args.output == "-") {
+    std::cout << render_report(*format, found.run, found.dir, args.results, "-");
+    return kExitOk;
+  }
+  if (args.output.empty() && found.dir.empty()) {
+    std::cerr << "kmod-matrix: run " << args.run << " has no directory under " << args.results
+              << " (history.db holds it): say where the report goes\n  fix: -o FILE, or -o - for stdout\n";
+    return kExitBadInput;
+  }
   const std::filesystem::path file =
-      args.output.empty() ? run_dir / format->file_name : std::filesystem::path(args.output);
-  ReportWriter(ReportRequest{format, file}, run_dir, args.results).on_finish(run);
+      args.output.empty() ? found.dir / format->file_name : std::filesystem::path(args.output);
+  if (const auto parent = file.parent_path(); !parent.empty() && !std::filesystem::is_directory(parent)) {
+    std::cerr << "kmod-matrix: -o " << args.output << ": directory " << parent.string()
+              << " does not exist\n  fix: mkdir -p " << parent.string() << ", or -o - for stdout\n";
+    return kExitBadInput;
+  }
+  write_file_atomically(file, render_report(*format, found.run, found.dir, args.results, file));
   std::cout << file.string() << "\n";
   return kExitOk;
 }
@@ -39,9 +55,11 @@ int report_command(const ReportArgs& args) {
 
 CommandRun setup_report_command(CLI::App& command, ContextOptions&) {
   auto args = std::make_shared<ReportArgs>();
-  command.add_option("run", args->run, "run id under --results, or a run directory")->required();
+  command.add_option("run", args->run, "run id under --results (or only in its history.db), or a run directory")
+      ->required();
   command.add_option("--format", args->format, "one of " + report_format_names())->required();
-  command.add_option("-o,--output", args->output, "output file (default: in the run directory)");
+  command.add_option("-o,--output", args->output,
+                     "output file, - for stdout (default: in the run directory); its directory must exist");
   command.add_option("--results", args->results, "directory holding the runs and history.db")->capture_default_str();
   return [args](Context&) { return report_command(*args); };
 }

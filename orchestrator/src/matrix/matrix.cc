@@ -152,7 +152,9 @@ Expectation read_expectation(const toml::table& table, const std::string& file, 
     r.fail_missing("verdict", "[[expect]] has no verdict", "add verdict = \"FAIL\" (or a list of allowed verdicts)");
   auto add = [&](const toml::node& node) {
     auto v = node.is_string() ? parse_verdict(*node.value<std::string>()) : std::nullopt;
-    if (!v) r.fail(node, "not a verdict", "use PASS, FAIL, OOM, PANIC, TIMEOUT, HANG, SKIP, ERROR or FLAKY");
+    if (!v || *v == Verdict::kMiss)
+      r.fail(node, v ? "MISS cannot be expected: a planned test that never ran is always unexpected" : "not a verdict",
+             "use PASS, FAIL, OOM, PANIC, TIMEOUT, HANG, SKIP, ERROR or FLAKY");
     e.verdicts.push_back(*v);
   };
   if (verdict->is_array())

@@ -92,7 +92,8 @@ std::string relative_path_problem(const std::string& path) {
   for (char c : path)
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f || c == '\\') return "contains a control character or '\\'";
   // "javascript:x" or "file:/etc" would be a URL, not a path in the run.
-  if (path.substr(0, path.find('/')).find(':') != std::string::npos) return "starts like a URL (a ':' in its first part)";
+  if (path.substr(0, path.find('/')).find(':') != std::string::npos)
+    return "starts like a URL (a ':' in its first part)";
   for (std::size_t start = 0; start <= path.size();) {
     std::size_t end = path.find('/', start);
     if (end == std::string::npos) end = path.size();
@@ -113,8 +114,7 @@ std::optional<std::string> read_contained_tail(const std::filesystem::path& root
   return read_range(file.get(), static_cast<off_t>(whole - keep), keep);
 }
 
-std::string read_contained_file(const std::filesystem::path& root, const std::string& relative,
-                                std::size_t max_bytes) {
+std::string read_contained_file(const std::filesystem::path& root, const std::string& relative, std::size_t max_bytes) {
   const std::string where = (root / relative).string();
   if (const std::string problem = relative_path_problem(relative); !problem.empty())
     throw ContainedFileError(where + ": the path " + problem);

@@ -35,8 +35,7 @@ class ContainedFileError : public std::runtime_error {
 // A whole file of a run directory (results.json, bisect.json, ...), read
 // the same way; throws ContainedFileError when it is missing, behind a
 // symlink, not a regular file, or larger than max_bytes.
-std::string read_contained_file(const std::filesystem::path& root, const std::string& relative,
-                                std::size_t max_bytes);
+std::string read_contained_file(const std::filesystem::path& root, const std::string& relative, std::size_t max_bytes);
 
 // What kind of entry root/relative is, found without following a symlink
 // anywhere below root.

@@ -2,22 +2,14 @@
 
 #include <sqlite3.h>
 
-#include "results/test_details_view.h"
-
-#include <functional>
 #include <utility>
+
+#include "results/results_json.h"
+#include "results/sqlite_statement.h"
+#include "results/test_details_view.h"
 
 namespace kmx {
 namespace {
-
-// A damaged file is named as such, with what to do, rather than left to
-// look like a full disk or a permissions problem.
-std::string damage_fix(sqlite3* db, const std::filesystem::path& path) {
-  const int code = sqlite3_errcode(db) & 0xff;
-  if (code != SQLITE_CORRUPT && code != SQLITE_NOTADB) return "";
-  return "\n  the history database is damaged; fix: move it aside (mv " + path.string() + " " + path.string() +
-         ".damaged) and rebuild it from the run directories with kmod-matrix import";
-}
 
 using nlohmann::json;
 
@@ -86,103 +78,18 @@ ALTER TABLE test_results ADD COLUMN min_available_kib INTEGER;
     R"sql(
 ALTER TABLE cells ADD COLUMN host TEXT NOT NULL DEFAULT '';
 )sql",
+    // 3 -> 4: what results.json says of the run and each cell (without the
+    // tests' details, which test_results.details keeps), so a run reads
+    // back whole from history.db when its directory is gone (a CI workspace
+    // carries only history.db from one night to the next); cells in matrix
+    // order. '' for rows from before: those read back from the columns.
+    R"sql(
+ALTER TABLE runs ADD COLUMN document TEXT NOT NULL DEFAULT '';
+ALTER TABLE cells ADD COLUMN document TEXT NOT NULL DEFAULT '';
+ALTER TABLE cells ADD COLUMN position INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 static_assert(std::size(kMigrations) == kHistorySchemaVersion);
-
-// A prepared statement with positional binds; finalized on scope exit.
-class Statement {
- public:
-  Statement(sqlite3* db, const char* sql, const std::filesystem::path& path) : db_(db), path_(path) {
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) fail("prepare");
-  }
-  ~Statement() { sqlite3_finalize(stmt_); }
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-
-  Statement& bind(int index, const std::string& text) {
-    sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Statement& bind(int index, long long number) {
-    sqlite3_bind_int64(stmt_, index, number);
-    return *this;
-  }
-  Statement& bind(int index, double number) {
-    sqlite3_bind_double(stmt_, index, number);
-    return *this;
-  }
-  Statement& bind(int index, const std::optional<long long>& number) {
-    if (number)
-      sqlite3_bind_int64(stmt_, index, *number);
-    else
-      sqlite3_bind_null(stmt_, index);
-    return *this;
-  }
-  // True while a row is available.
-  bool step() {
-    const int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc != SQLITE_DONE) fail("step");
-    return false;
-  }
-  void run() {
-    while (step()) {
-    }
-  }
-  // Ready to run again with new binds.
-  void reset() {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-  }
-  std::string text(int column) const {
-    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
-    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))) : std::string();
-  }
-  long long integer(int column) const { return sqlite3_column_int64(stmt_, column); }
-  double real(int column) const { return sqlite3_column_double(stmt_, column); }
-  std::optional<long long> optional_integer(int column) const {
-    if (sqlite3_column_type(stmt_, column) == SQLITE_NULL) return std::nullopt;
-    return integer(column);
-  }
-
- private:
-  [[noreturn]] void fail(const char* what) const {
-    throw HistoryError(path_.string() + ": SQLite " + what + " failed: " + sqlite3_errmsg(db_) +
-                       damage_fix(db_, path_));
-  }
-  sqlite3* db_;
-  sqlite3_stmt* stmt_ = nullptr;
-  const std::filesystem::path& path_;
-};
-
-// BEGIN IMMEDIATE takes the write lock up front, so two writers queue on
-// the busy timeout instead of one failing halfway through its transaction.
-class WriteTransaction {
- public:
-  explicit WriteTransaction(std::function<void(const std::string&)> exec) : exec_(std::move(exec)) {
-    exec_("BEGIN IMMEDIATE");
-  }
-  ~WriteTransaction() {
-    if (!committed_) try {
-        exec_("ROLLBACK");
-      } catch (...) {  // a destructor must not throw; the original error is on its way
-      }
-  }
-  void commit() {
-    exec_("COMMIT");
-    committed_ = true;
-  }
-
- private:
-  std::function<void(const std::string&)> exec_;
-  bool committed_ = false;
-};
-
-RecordedRun run_from_row(const Statement& s) {
-  return RecordedRun{s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6)};
-}
-
-constexpr const char* kRunColumns = "run_id, started_at, finished_at, matrix_name, matrix_sha256, tool_version, accel";
 
 }  // namespace
 
@@ -232,7 +139,7 @@ void HistoryStore::exec(const std::string& sql) const {
   if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
     std::string text = message ? message : sqlite3_errmsg(db_);
     sqlite3_free(message);
-    throw HistoryError(path_.string() + ": " + text + damage_fix(db_, path_));
+    throw HistoryError(path_.string() + ": " + text + sqlite_damage_fix(db_, path_));
   }
 }
 
@@ -261,20 +168,32 @@ void upsert_run(sqlite3* db, const std::filesystem::path& path, const RunResult&
   Statement s(db,
               "INSERT INTO runs (run_id, started_at, finished_at, tool_version, matrix_name, matrix_file,"
               " matrix_sha256, hostname, host_cpus, host_memory_mib, host_kernel, qemu_version, libvirt_version,"
-              " accel, accel_reason) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)"
+              " accel, accel_reason, document) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)"
               " ON CONFLICT (run_id) DO UPDATE SET started_at=excluded.started_at, finished_at=excluded.finished_at,"
               " tool_version=excluded.tool_version, matrix_name=excluded.matrix_name,"
               " matrix_file=excluded.matrix_file, matrix_sha256=excluded.matrix_sha256,"
               " hostname=excluded.hostname, host_cpus=excluded.host_cpus,"
               " host_memory_mib=excluded.host_memory_mib, host_kernel=excluded.host_kernel,"
               " qemu_version=excluded.qemu_version, libvirt_version=excluded.libvirt_version,"
-              " accel=excluded.accel, accel_reason=excluded.accel_reason",
+              " accel=excluded.accel, accel_reason=excluded.accel_reason, document=excluded.document",
               path);
   s.bind(1, run.run_id).bind(2, run.started_at).bind(3, run.finished_at).bind(4, run.tool_version);
   s.bind(5, run.matrix_name).bind(6, run.matrix_file).bind(7, run.matrix_sha256).bind(8, run.host.hostname);
   s.bind(9, static_cast<long long>(run.host.cpus)).bind(10, run.host.memory_mib).bind(11, run.host.kernel);
   s.bind(12, run.host.qemu_version).bind(13, run.host.libvirt_version).bind(14, run.accel).bind(15, run.accel_reason);
+  s.bind(16, run_header_json(run).dump(-1, ' ', false, json::error_handler_t::replace));
   s.run();
+}
+
+// cell_json without what each test's details hold (test_results.details).
+std::string cell_document(const CellResult& c) {
+  json doc = cell_json(c);
+  for (auto& t : doc["tests"]) {
+    t.erase("metrics");
+    t.erase("module_stats");
+    for (const char* key : kObservationKeys) t.erase(key);
+  }
+  return doc.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 void replace_cell(sqlite3* db, const std::filesystem::path& path, const std::string& run_id, const CellResult& c) {
@@ -285,7 +204,8 @@ void replace_cell(sqlite3* db, const std::filesystem::path& path, const std::str
   Statement cell(db,
                  "INSERT INTO cells (run_id, cell_id, kernel_name, kernel_package, kernel_debian_version,"
                  " guest_uname, kmod_name, kmod_version, guest_kmod_version, vcpus, memory_mib, kmod_build,"
-                 " modprobe_config_sha256, host) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)",
+                 " modprobe_config_sha256, host, document, position)"
+                 " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)",
                  path);
   cell.bind(1, run_id).bind(2, cell_id).bind(3, c.cell.kernel.name).bind(4, c.kernel_package_or_declared());
   cell.bind(5, c.kernel_debian_version).bind(6, c.guest_uname).bind(7, c.cell.kmod.name);
@@ -295,6 +215,7 @@ void replace_cell(sqlite3* db, const std::filesystem::path& path, const std::str
   cell.bind(11, static_cast<long long>(c.cell.memory_mib))
       .bind(12, c.kmod_build.dump(-1, ' ', false, json::error_handler_t::replace));
   cell.bind(13, c.guest_modprobe_config.value("sha256", std::string())).bind(14, c.host);
+  cell.bind(15, cell_document(c)).bind(16, static_cast<long long>(c.cell.index));
   cell.run();
   Statement test(db,
                  "INSERT INTO test_results (run_id, cell_id, test_id, verdict, duration_s, evidence, expected,"
@@ -339,59 +260,6 @@ void HistoryStore::record_run(const RunResult& run) {
   upsert_run(db_, path_, run);
   for (const auto& cell : run.cells) replace_cell(db_, path_, run.run_id, cell);
   tx.commit();
-}
-
-std::vector<RecordedRun> HistoryStore::runs_of_matrix(const std::string& matrix_name) const {
-  Statement s(
-      db_,
-      (std::string("SELECT ") + kRunColumns + " FROM runs WHERE matrix_name=?1 ORDER BY started_at, run_id").c_str(),
-      path_);
-  s.bind(1, matrix_name);
-  std::vector<RecordedRun> runs;
-  while (s.step()) runs.push_back(run_from_row(s));
-  return runs;
-}
-
-std::optional<RecordedRun> HistoryStore::previous_run(const std::string& run_id) const {
-  Statement s(db_,
-              (std::string("SELECT ") + kRunColumns +
-               " FROM runs WHERE run_id<>?1 AND matrix_name=(SELECT matrix_name FROM runs WHERE run_id=?1)"
-               " AND (started_at, run_id) < (SELECT started_at, run_id FROM runs WHERE run_id=?1)"
-               " ORDER BY started_at DESC, run_id DESC LIMIT 1")
-                  .c_str(),
-              path_);
-  s.bind(1, run_id);
-  if (!s.step()) return std::nullopt;
-  return run_from_row(s);
-}
-
-std::vector<RecordedVerdict> HistoryStore::verdict_timeline(const TimelineFilter& filter) const {
-  Statement s(db_,
-              "SELECT r.run_id, r.started_at, c.kernel_name, c.kmod_name, c.vcpus, c.memory_mib,"
-              " t.verdict, t.evidence, t.duration_s, t.iterations_planned, t.iterations_passed,"
-              " t.iterations_failed_at, t.min_available_kib"
-              " FROM test_results t JOIN cells c ON c.run_id=t.run_id AND c.cell_id=t.cell_id"
-              " JOIN runs r ON r.run_id=t.run_id"
-              " WHERE t.test_id=?1 AND (?2='' OR c.kernel_name=?2) AND (?3='' OR c.kmod_name=?3)"
-              " ORDER BY c.kernel_name, c.kmod_name, c.vcpus, c.memory_mib, r.started_at, r.run_id",
-              path_);
-  s.bind(1, filter.test).bind(2, filter.kernel).bind(3, filter.kmod);
-  std::vector<RecordedVerdict> out;
-  while (s.step()) {
-    RecordedVerdict v;
-    v.run_id = s.text(0);
-    v.started_at = s.text(1);
-    v.cell = RecordedCellKey{s.text(2), s.text(3), static_cast<int>(s.integer(4)), static_cast<int>(s.integer(5))};
-    v.verdict = parse_verdict(s.text(6)).value_or(Verdict::kError);
-    v.evidence = s.text(7);
-    v.duration_s = s.real(8);
-    v.iterations_planned = s.optional_integer(9);
-    v.iterations_passed = s.optional_integer(10);
-    v.iterations_failed_at = s.optional_integer(11);
-    v.min_available_kib = s.optional_integer(12);
-    out.push_back(std::move(v));
-  }
-  return out;
 }
 
 }  // namespace kmx

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "results/run_result.h"
 
 struct sqlite3;
@@ -59,12 +61,30 @@ struct RecordedVerdict {
   std::optional<long long> iterations_passed;
   std::optional<long long> iterations_failed_at;
   std::optional<long long> min_available_kib;
+  std::string test;  // the test id (verdict_timeline's are all of one test)
+};
+
+// What a cell of a run tested: the kernel and kmod builds behind a verdict.
+struct RecordedCellBuild {
+  RecordedCellKey cell;
+  std::string kernel_package;  // the package a meta-package resolved to, or the declared one
+  std::string kernel_debian_version;
+  std::string guest_uname;
+  std::string guest_kmod_version;
+};
+
+// Which runs count: the last `last_runs` (0: every one), from `since` on
+// (an ISO 8601 date or time, "" for no bound); both when both are given.
+struct HistoryWindow {
+  int last_runs = 0;
+  std::string since;
 };
 
 struct TimelineFilter {
   std::string test;    // required: the test id, e.g. "kmod:0009"
   std::string kernel;  // "" = every kernel
   std::string kmod;    // "" = every kmod
+  HistoryWindow window;
 };
 
 class HistoryStore {
@@ -103,6 +123,30 @@ class HistoryStore {
   // Every recorded verdict of a test, ordered by cell, then run start time.
   std::vector<RecordedVerdict> verdict_timeline(const TimelineFilter& filter) const;
 
+  // Every matrix name recorded, the one run most recently first.
+  std::vector<std::string> matrix_names() const;
+
+  // Every test id, kernel name and kmod name recorded, sorted: what a
+  // mistyped filter is told to choose from.
+  std::vector<std::string> test_ids() const;
+  std::vector<std::string> kernel_names() const;
+  std::vector<std::string> kmod_names() const;
+
+  // Every verdict of every test of the matrix's runs that started at or
+  // after `since` (ISO 8601; "" for all), by run start, then cell, then test.
+  std::vector<RecordedVerdict> matrix_verdicts(const std::string& matrix_name, const std::string& since) const;
+
+  // The builds each cell of a run tested, by cell.
+  std::vector<RecordedCellBuild> cell_builds(const std::string& run_id) const;
+
+  // What history.db keeps of one run, in results.json's shape (the header's
+  // keys and "cells", each with its "tests" and their details), so the run
+  // reads back without its directory (read_run_result's checks apply:
+  // results/run_lookup.h load_run). Rows recorded before schema 4 are
+  // rebuilt from their columns: verdicts, evidence, details and the cells'
+  // configuration, without logs or boots. nullopt when not recorded.
+  std::optional<nlohmann::json> run_document(const std::string& run_id) const;
+
  private:
   HistoryStore(sqlite3* db, std::filesystem::path path);
   void exec(const std::string& sql) const;
@@ -112,7 +156,7 @@ class HistoryStore {
   std::filesystem::path path_;
 };
 
-inline constexpr int kHistorySchemaVersion = 3;
+inline constexpr int kHistorySchemaVersion = 4;
 
 // The SQL that brings a database from schema version `from` to `from` + 1,
 // for tests that build the database an older kmod-matrix wrote.

@@ -24,13 +24,15 @@ th { background: #f2f2f2; }
 .v-PASS { background: #c8e6c9; } .v-FAIL { background: #ef9a9a; } .v-OOM { background: #ffcc80; }
 .v-PANIC { background: #e57373; color: #fff; } .v-TIMEOUT { background: #ce93d8; } .v-HANG { background: #ba68c8; color: #fff; }
 .v-SKIP { background: #e0e0e0; } .v-ERROR { background: #fff59d; } .v-FLAKY { background: #ffe0b2; }
+.v-MISS { background: #90a4ae; }
 td.unexpected { outline: 3px solid #b71c1c; outline-offset: -3px; }
 td.regression { box-shadow: inset 0 0 0 3px #b71c1c; } td.fix { box-shadow: inset 0 0 0 3px #1b5e20; }
-td.change { box-shadow: inset 0 0 0 3px #0d47a1; }
+td.change { box-shadow: inset 0 0 0 3px #0d47a1; } td.missing { box-shadow: inset 0 0 0 3px #263238; }
 .marker { font-size: 11px; font-weight: 400; display: block; }
 #detail { margin-top: 12px; padding: 8px 12px; border: 1px solid #bbb; background: #fafafa; white-space: pre-wrap;
           font-family: ui-monospace, monospace; font-size: 12px; min-height: 1.4em; max-width: 1200px; }
 ul.changes li.regression { color: #b71c1c; } ul.changes li.fix { color: #1b5e20; }
+ul.changes li.missing, ul.changes li.vanished { color: #b71c1c; } p.matrix-change { color: #b71c1c; }
 .env th { width: 160px; }
 .rounds { font-size: 11px; font-weight: 400; display: block; }
 a.detail-link { font-size: 11px; font-weight: 400; display: block; text-decoration: underline; }
@@ -61,6 +63,7 @@ using ChangeKey = std::pair<std::string, std::string>;  // cell id, test
 std::map<ChangeKey, std::string> change_classes(const RunComparison& c) {
   std::map<ChangeKey, std::string> classes;
   for (const auto& r : c.regressions) classes[{r.cell, r.test}] = "regression";
+  for (const auto& m : c.missing) classes[{m.cell, m.test}] = "missing";
   for (const auto& f : c.fixes) classes[{f.cell, f.test}] = "fix";
   for (const auto& x : c.changes) classes[{x.cell, x.test}] = "change";
   for (const auto& n : c.only_new) classes[{n.cell, n.test}] = "change";
@@ -103,34 +106,43 @@ void write_change_list(std::ostringstream& out, const char* css_class, const std
     out << "<li class=\"" << css_class << "\">" << css_class << ": "
         << escape_markup(c.test.empty() ? "(whole cell)" : c.test) << " on " << escape_markup(c.cell) << ": " << old_v
         << " &rarr; " << new_v << (c.configuration_changed ? " (configuration changed)" : "") << "</li>\n";
+    if (c.test.empty())
+      for (const auto& t : c.cell_tests)
+        out << "<li class=\"" << css_class << "\">" << css_class << ": " << escape_markup(t) << " on "
+            << escape_markup(c.cell) << "</li>\n";
   }
 }
 
 void write_changes(std::ostringstream& out, const RunComparison& c) {
-  out << "<h2>Changes since " << escape_markup(c.old_run_id) << "</h2>\n<ul class=\"changes\" id=\"changes\">\n";
+  out << "<h2>Changes since " << escape_markup(c.old_run_id) << "</h2>\n";
+  if (!c.matrix_change.empty())
+    out << "<p class=\"matrix-change\">The runs ran different matrices: " << escape_markup(c.matrix_change) << "</p>\n";
+  out << "<ul class=\"changes\" id=\"changes\">\n";
   write_change_list(out, "regression", c.regressions);
+  write_change_list(out, "missing", c.missing);
+  write_change_list(out, "vanished", c.vanished);
   write_change_list(out, "fix", c.fixes);
   write_change_list(out, "change", c.changes);
-  write_change_list(out, "only-old", c.only_old);
-  write_change_list(out, "only-new", c.only_new);
+  write_change_list(out, "new", c.only_new);
   for (const auto& cc : c.configuration_changes)
     out << "<li class=\"configuration\">configuration: " << escape_markup(cc.cell) << " " << escape_markup(cc.field)
         << " changed</li>\n";
   for (const auto& i : c.information)
     out << "<li class=\"information\">information: " << escape_markup(i.test) << " on " << escape_markup(i.cell) << ": "
         << escape_markup(i.text) << "</li>\n";
-  if (c.regressions.empty() && c.fixes.empty() && c.changes.empty() && c.only_old.empty() && c.only_new.empty() &&
-      c.configuration_changes.empty() && c.information.empty())
+  if (c.regressions.empty() && c.missing.empty() && c.vanished.empty() && c.fixes.empty() && c.changes.empty() &&
+      c.only_new.empty() && c.configuration_changes.empty() && c.information.empty())
     out << "<li>no changes</li>\n";
   out << "</ul>\n";
 }
 
 // A bar of verdict counts: the night at a glance, without a chart library.
 void write_summary_bar(std::ostringstream& out, const std::map<Verdict, int>& totals, int all) {
-  static const std::map<Verdict, const char*> colours = {
-      {Verdict::kPass, "#66bb6a"},  {Verdict::kFail, "#e53935"},    {Verdict::kOom, "#fb8c00"},
-      {Verdict::kPanic, "#b71c1c"}, {Verdict::kTimeout, "#ab47bc"}, {Verdict::kHang, "#7b1fa2"},
-      {Verdict::kSkip, "#9e9e9e"},  {Verdict::kError, "#fdd835"},   {Verdict::kFlaky, "#ffb74d"}};
+  static const std::map<Verdict, const char*> colours = {{Verdict::kPass, "#66bb6a"},    {Verdict::kFail, "#e53935"},
+                                                         {Verdict::kOom, "#fb8c00"},     {Verdict::kPanic, "#b71c1c"},
+                                                         {Verdict::kTimeout, "#ab47bc"}, {Verdict::kHang, "#7b1fa2"},
+                                                         {Verdict::kSkip, "#9e9e9e"},    {Verdict::kError, "#fdd835"},
+                                                         {Verdict::kFlaky, "#ffb74d"},   {Verdict::kMiss, "#455a64"}};
   if (all == 0) return;
   out << "<svg id=\"summary-bar\" width=\"600\" height=\"18\" role=\"img\" aria-label=\"verdict counts\">";
   double x = 0;

@@ -20,7 +20,8 @@ enum class Outcome { kPassed, kFailure, kError, kSkipped };
 
 Outcome outcome_of(const TestResult& t) {
   if (t.verdict == Verdict::kSkip) return Outcome::kSkipped;
-  if (t.verdict == Verdict::kError && !t.as_expected) return Outcome::kError;
+  // ERROR is the harness's, MISS a test that never ran: neither is a failure of the code under test.
+  if ((t.verdict == Verdict::kError || t.verdict == Verdict::kMiss) && !t.as_expected) return Outcome::kError;
   if (t.verdict == Verdict::kPass) return Outcome::kPassed;
   return t.as_expected ? Outcome::kSkipped : Outcome::kFailure;
 }

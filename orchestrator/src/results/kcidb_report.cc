@@ -81,6 +81,8 @@ std::string kcidb_status(Verdict verdict) {
       return "SKIP";
     case Verdict::kError:
       return "ERROR";
+    case Verdict::kMiss:
+      return "MISS";
     case Verdict::kFail:
     case Verdict::kOom:
     case Verdict::kPanic:

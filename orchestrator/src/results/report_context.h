@@ -22,6 +22,8 @@ struct ReportContext {
   // The run directory as seen from the report file's directory, for links
   // to test logs ("" or "." when the report is written inside it).
   std::filesystem::path link_base;
+  // False for a run read from history.db: no directory, so no log to link.
+  bool logs_available = true;
 };
 
 // The tail of a test's log ("" without run_dir, log or file), with a note
@@ -30,7 +32,8 @@ struct ReportContext {
 std::string read_test_log(const ReportContext& context, const TestResult& test);
 
 // A link to a test's log from the report: link_base/log, '/'-separated; ""
-// (no link) when log is not a relative path inside the run.
+// (no link) when log is not a relative path inside the run, or the run has
+// no directory (logs_available).
 std::string log_href(const ReportContext& context, const TestResult& test);
 
 // The same for any file given relative to the run directory.

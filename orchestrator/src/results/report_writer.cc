@@ -20,23 +20,31 @@ ReportRequest parse_report_request(std::string_view spec) {
   return {format, std::filesystem::path(spec.substr(colon + 1))};
 }
 
-void ReportWriter::on_finish(const RunResult& run) {
-  std::optional<RunResult> previous;
+std::string render_report(const ReportFormat& format, const RunResult& run, const std::filesystem::path& run_dir,
+                          const std::filesystem::path& results_root, const std::filesystem::path& file) {
+  std::optional<FoundRun> previous;
   // A damaged history.db or previous run costs the report its "changes
   // since" section, never the report.
-  if (request_.format->reads_previous_run && !results_root_.empty()) try {
-      previous = read_previous_run(results_root_, run.run_id);
+  if (format.reads_previous_run && !results_root.empty()) try {
+      previous = load_previous_run(results_root, run.run_id);
     } catch (const std::exception& e) {
-      spdlog::warn("{}: written without the changes since the previous run: {}", request_.file.string(), e.what());
+      spdlog::warn("{}: written without the changes since the previous run: {}", file.string(), e.what());
     }
   ReportContext context;
-  context.run_dir = run_dir_;
-  const std::filesystem::path from =
-      std::filesystem::weakly_canonical(std::filesystem::absolute(request_.file)).parent_path();
-  context.link_base = std::filesystem::weakly_canonical(std::filesystem::absolute(run_dir_)).lexically_relative(from);
-  context.previous = previous ? &*previous : nullptr;
+  context.run_dir = run_dir;
+  context.logs_available = !run_dir.empty();
+  if (context.logs_available) {
+    const std::filesystem::path from = std::filesystem::weakly_canonical(std::filesystem::absolute(file)).parent_path();
+    context.link_base = std::filesystem::weakly_canonical(std::filesystem::absolute(run_dir)).lexically_relative(from);
+  }
+  context.previous = previous ? &previous->run : nullptr;
+  return format.render(run, context);
+}
+
+void ReportWriter::on_finish(const RunResult& run) {
+  const std::string text = render_report(*request_.format, run, run_dir_, results_root_, request_.file);
   if (request_.file.has_parent_path()) std::filesystem::create_directories(request_.file.parent_path());
-  write_file_atomically(request_.file, request_.format->render(run, context));
+  write_file_atomically(request_.file, text);
 }
 
 }  // namespace kmx

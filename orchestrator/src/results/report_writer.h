@@ -20,6 +20,14 @@ struct ReportRequest {
 // formats when the format is unknown or the file is missing.
 ReportRequest parse_report_request(std::string_view spec);
 
+// One format of a run rendered as it would be written to `file` (links to
+// the run's logs are relative to file's directory; "-" stands for the
+// current directory). run_dir "" is a run read from history.db: nothing to
+// link or read. results_root: where history.db lives, for HTML's changes
+// since the previous run; empty for none.
+std::string render_report(const ReportFormat& format, const RunResult& run, const std::filesystem::path& run_dir,
+                          const std::filesystem::path& results_root, const std::filesystem::path& file);
+
 class ReportWriter : public RunWriter {
  public:
   // results_root: where history.db lives, so HTML can show the changes

@@ -2,6 +2,7 @@
 
 #include "results/report_context.h"
 
+#include <filesystem>
 #include <map>
 #include <sstream>
 #include <tuple>
@@ -74,13 +75,16 @@ void compare_cell(const CellResult& old_cell, const CellResult& new_cell, RunCom
   for (const auto& n : new_cell.tests) {
     const TestResult* o = find_test(old_cell, n.test);
     if (!o) {
-      out.only_new.push_back({cell, n.test, std::nullopt, n.verdict, "", n.evidence, reconfigured});
+      VerdictChange change{cell, n.test, std::nullopt, n.verdict, "", n.evidence, reconfigured, "", n.log};
+      (n.verdict == Verdict::kMiss ? out.missing : out.only_new).push_back(change);
       continue;
     }
     compare_observations(cell, *o, n, out);
     if (o->verdict == n.verdict) continue;
-    VerdictChange change{cell, n.test, o->verdict, n.verdict, o->evidence, n.evidence, reconfigured};
-    if (is_regression(o->verdict, n.verdict))
+    VerdictChange change{cell, n.test, o->verdict, n.verdict, o->evidence, n.evidence, reconfigured, o->log, n.log};
+    if (n.verdict == Verdict::kMiss)
+      out.missing.push_back(change);
+    else if (is_regression(o->verdict, n.verdict))
       out.regressions.push_back(change);
     else if (is_fix(o->verdict, n.verdict))
       out.fixes.push_back(change);
@@ -89,23 +93,48 @@ void compare_cell(const CellResult& old_cell, const CellResult& new_cell, RunCom
   }
   for (const auto& o : old_cell.tests)
     if (!find_test(new_cell, o.test))
-      out.only_old.push_back({cell, o.test, o.verdict, std::nullopt, o.evidence, "", reconfigured});
+      out.vanished.push_back({cell, o.test, o.verdict, std::nullopt, o.evidence, "", reconfigured, o.log, ""});
 }
 
-json side_json(const std::optional<Verdict>& verdict, const std::string& evidence) {
+std::vector<std::string> test_ids(const CellResult& cell) {
+  std::vector<std::string> ids;
+  for (const auto& t : cell.tests) ids.push_back(t.test);
+  return ids;
+}
+
+std::string matrix_change(const RunResult& old_run, const RunResult& new_run) {
+  if (old_run.matrix_name != new_run.matrix_name) return "matrix " + old_run.matrix_name + " -> " + new_run.matrix_name;
+  if (!old_run.matrix_sha256.empty() && !new_run.matrix_sha256.empty() &&
+      old_run.matrix_sha256 != new_run.matrix_sha256)
+    return "matrix " + new_run.matrix_name + " edited (sha256 " + old_run.matrix_sha256.substr(0, 12) + " -> " +
+           new_run.matrix_sha256.substr(0, 12) + ")";
+  return "";
+}
+
+json side_json(const std::optional<Verdict>& verdict, const std::string& evidence, const std::string& run_dir,
+               const std::string& log) {
   if (!verdict) return nullptr;
-  return {{"verdict", to_string(*verdict)}, {"evidence", evidence}};
+  json log_path = nullptr;
+  if (!log.empty()) log_path = run_dir.empty() ? log : (std::filesystem::path(run_dir) / log).string();
+  return {{"verdict", to_string(*verdict)}, {"evidence", evidence}, {"log", log_path}};
 }
 
-json changes_json(const std::vector<VerdictChange>& changes) {
+json changes_json(const RunComparison& c, const std::vector<VerdictChange>& changes) {
   json list = json::array();
-  for (const auto& c : changes)
-    list.push_back({{"cell", c.cell},
-                    {"test", c.test.empty() ? json(nullptr) : json(c.test)},
-                    {"old", side_json(c.old_verdict, c.old_evidence)},
-                    {"new", side_json(c.new_verdict, c.new_evidence)},
-                    {"configuration_changed", c.configuration_changed}});
+  for (const auto& change : changes) {
+    json entry = {{"cell", change.cell},
+                  {"test", change.test.empty() ? json(nullptr) : json(change.test)},
+                  {"old", side_json(change.old_verdict, change.old_evidence, c.old_run_dir, change.old_log)},
+                  {"new", side_json(change.new_verdict, change.new_evidence, c.new_run_dir, change.new_log)},
+                  {"configuration_changed", change.configuration_changed}};
+    if (change.test.empty()) entry["tests"] = change.cell_tests;
+    list.push_back(std::move(entry));
+  }
   return list;
+}
+
+std::string plural(std::size_t n, const std::string& one, const std::string& many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
 std::string verdict_text(const std::optional<Verdict>& v) { return v ? std::string(to_string(*v)) : "-"; }
@@ -114,9 +143,16 @@ void render_section(std::ostringstream& out, const std::string& title, const std
   if (changes.empty()) return;
   out << title << " (" << changes.size() << "):\n";
   for (const auto& c : changes) {
-    out << "  " << (c.test.empty() ? "(whole cell)" : one_line_text(c.test)) << " on " << one_line_text(c.cell) << ": "
-        << verdict_text(c.old_verdict) << " -> " << verdict_text(c.new_verdict)
-        << (c.configuration_changed ? "  [configuration changed]" : "") << "\n";
+    if (c.test.empty()) {  // a whole cell
+      std::string tests;
+      for (const auto& t : c.cell_tests) tests += (tests.empty() ? "" : ", ") + t;
+      out << "  cell " << one_line_text(c.cell) << " (" << plural(c.cell_tests.size(), "test", "tests")
+          << (tests.empty() ? "" : ": " + one_line_text(tests, 2000)) << ")\n";
+      continue;
+    }
+    out << "  " << one_line_text(c.test) << " on " << one_line_text(c.cell) << ": " << verdict_text(c.old_verdict)
+        << " -> " << verdict_text(c.new_verdict) << (c.configuration_changed ? "  [configuration changed]" : "")
+        << "\n";
     const std::string& evidence = c.new_verdict ? c.new_evidence : c.old_evidence;
     if (!evidence.empty()) out << "      " << one_line_text(evidence) << "\n";
   }
@@ -138,13 +174,14 @@ RunComparison compare_runs(const RunResult& old_run, const RunResult& new_run) {
   RunComparison out;
   out.old_run_id = old_run.run_id;
   out.new_run_id = new_run.run_id;
+  out.matrix_change = matrix_change(old_run, new_run);
   std::map<CellKey, const CellResult*> old_cells;
   for (const auto& c : old_run.cells) old_cells[key_of(c.cell)] = &c;
   std::map<CellKey, bool> matched;
   for (const auto& n : new_run.cells) {
     const auto it = old_cells.find(key_of(n.cell));
     if (it == old_cells.end()) {
-      out.only_new.push_back({n.cell.id(), "", std::nullopt, std::nullopt, "", "", false});
+      out.only_new.push_back({n.cell.id(), "", std::nullopt, std::nullopt, "", "", false, "", "", test_ids(n)});
       continue;
     }
     matched[it->first] = true;
@@ -152,7 +189,7 @@ RunComparison compare_runs(const RunResult& old_run, const RunResult& new_run) {
   }
   for (const auto& o : old_run.cells)
     if (!matched.count(key_of(o.cell)))
-      out.only_old.push_back({o.cell.id(), "", std::nullopt, std::nullopt, "", "", false});
+      out.vanished.push_back({o.cell.id(), "", std::nullopt, std::nullopt, "", "", false, "", "", test_ids(o)});
   return out;
 }
 
@@ -171,11 +208,13 @@ json comparison_to_json(const RunComparison& c) {
         {{"cell", change.cell}, {"field", change.field}, {"old", change.old_value}, {"new", change.new_value}});
   return {{"old_run", c.old_run_id},
           {"new_run", c.new_run_id},
-          {"regressions", changes_json(c.regressions)},
-          {"fixes", changes_json(c.fixes)},
-          {"changes", changes_json(c.changes)},
-          {"only_old", changes_json(c.only_old)},
-          {"only_new", changes_json(c.only_new)},
+          {"matrix_change", c.matrix_change.empty() ? json(nullptr) : json(c.matrix_change)},
+          {"regressions", changes_json(c, c.regressions)},
+          {"missing", changes_json(c, c.missing)},
+          {"vanished", changes_json(c, c.vanished)},
+          {"fixes", changes_json(c, c.fixes)},
+          {"changes", changes_json(c, c.changes)},
+          {"only_new", changes_json(c, c.only_new)},
           {"configuration_changes", config},
           {"information", information}};
 }
@@ -183,6 +222,9 @@ json comparison_to_json(const RunComparison& c) {
 std::string render_comparison_text(const RunComparison& c) {
   std::ostringstream out;
   out << "compare " << one_line_text(c.old_run_id, 64) << " -> " << one_line_text(c.new_run_id, 64) << "\n";
+  if (!c.matrix_change.empty())
+    out << "the runs ran different matrices (" << one_line_text(c.matrix_change)
+        << "): cells and tests of one only are listed as vanished or new\n";
   if (!c.configuration_changes.empty()) {
     out << "configuration changes (" << c.configuration_changes.size()
         << "): verdicts of these cells are not like for like\n";
@@ -192,19 +234,20 @@ std::string render_comparison_text(const RunComparison& c) {
           << one_line_text(change.new_value.dump(-1, ' ', false, json::error_handler_t::replace), 2000) << "\n";
   }
   render_section(out, "regressions", c.regressions);
+  render_section(out, "missing: planned and not run (a lost shard)", c.missing);
+  render_section(out, "vanished: ran before, not now", c.vanished);
   render_section(out, "fixes", c.fixes);
   render_section(out, "other changes", c.changes);
-  render_section(out, "only in " + c.old_run_id, c.only_old);
-  render_section(out, "only in " + c.new_run_id, c.only_new);
+  render_section(out, "new: not in the old run", c.only_new);
   if (!c.information.empty()) {
     out << "information (" << c.information.size() << "): rounds and module stats, not regressions\n";
     for (const auto& i : c.information)
       out << "  " << one_line_text(i.test) << " on " << one_line_text(i.cell) << ": " << one_line_text(i.text) << "\n";
   }
-  out << c.regressions.size() << " regressions, " << c.fixes.size() << " fixes, " << c.changes.size()
-      << " other changes, " << c.only_old.size() << " only old, " << c.only_new.size() << " only new, "
-      << c.configuration_changes.size() << " configuration changes";
-  // Only when there is some, so the line scripts match stays as it was.
+  out << plural(c.regressions.size(), "regression", "regressions") << ", " << c.missing.size() << " missing, "
+      << c.vanished.size() << " vanished, " << plural(c.fixes.size(), "fix", "fixes") << ", "
+      << plural(c.changes.size(), "other change", "other changes") << ", " << c.only_new.size() << " new, "
+      << plural(c.configuration_changes.size(), "configuration change", "configuration changes");
   if (!c.information.empty()) out << ", " << c.information.size() << " information";
   out << "\n";
   return out.str();

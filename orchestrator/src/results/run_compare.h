@@ -25,6 +25,11 @@ struct VerdictChange {
   // The two cells were built or configured differently (see
   // ConfigurationChange): the verdicts are not like for like.
   bool configuration_changed = false;
+  // The tests' logs, relative to their run directories ("" when none).
+  std::string old_log;
+  std::string new_log;
+  // A whole cell on one side only: its tests, by id.
+  std::vector<std::string> cell_tests;
 };
 
 // A matched cell whose kmod build options or guest modprobe configuration
@@ -54,15 +59,27 @@ struct ObservationChange {
 struct RunComparison {
   std::string old_run_id;
   std::string new_run_id;
+  // Where each run's logs are (set by the caller; "" when a run was read
+  // from history.db): comparison_to_json joins them to the logs' paths.
+  std::string old_run_dir;
+  std::string new_run_dir;
+  // "" when both ran the same matrix; else what differs (name, digest).
+  std::string matrix_change;
   std::vector<VerdictChange> regressions;  // PASS to worse, or a new OOM/PANIC/HANG
-  std::vector<VerdictChange> fixes;        // a failure of the kernel or kmod to PASS
-  std::vector<VerdictChange> changes;      // every other difference (SKIP, ERROR, ...)
-  std::vector<VerdictChange> only_old;
+  std::vector<VerdictChange> missing;      // planned and not run now (MISS: a lost shard)
+  // Ran in the old run and not in the new one: a test, or a whole cell
+  // (test empty, cell_tests its tests). Unexpected, whatever the cause:
+  // work that silently stops running must not pass.
+  std::vector<VerdictChange> vanished;
+  std::vector<VerdictChange> fixes;    // a failure of the kernel or kmod to PASS
+  std::vector<VerdictChange> changes;  // every other difference (SKIP, ERROR, ...)
   std::vector<VerdictChange> only_new;
   std::vector<ConfigurationChange> configuration_changes;
   std::vector<ObservationChange> information;
 
   bool has_regressions() const { return !regressions.empty(); }
+  // What makes compare exit 1: regressions, missing or vanished work.
+  bool is_unexpected() const { return !regressions.empty() || !missing.empty() || !vanished.empty(); }
 };
 
 // Regressions are what a nightly fails on; ERROR is the harness, not the
@@ -73,11 +90,13 @@ bool is_fix(Verdict old_verdict, Verdict new_verdict);
 
 RunComparison compare_runs(const RunResult& old_run, const RunResult& new_run);
 
-// {"old_run", "new_run", "regressions", "fixes", "changes", "only_old",
-//  "only_new", "configuration_changes", "information"}; each verdict entry is {"cell",
-// "test", "old": {"verdict", "evidence"} | null, "new": ... | null,
-// "configuration_changed"}; each information entry {"cell", "test",
-// "field", "old", "new", "text"}.
+// {"old_run", "new_run", "matrix_change", "regressions", "missing",
+//  "vanished", "fixes", "changes", "only_new", "configuration_changes",
+//  "information"}; each verdict entry is {"cell", "test", "old":
+// {"verdict", "evidence", "log"} | null, "new": ... | null,
+// "configuration_changed"} ("log": the run directory joined to the test's
+// log, or null), a whole cell's entry has "test": null and "tests"; each
+// information entry {"cell", "test", "field", "old", "new", "text"}.
 nlohmann::json comparison_to_json(const RunComparison& comparison);
 
 // Sections with a line per entry, then a one-line summary.

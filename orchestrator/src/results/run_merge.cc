@@ -68,6 +68,21 @@ void join_header(RunResult& out, const std::vector<const ShardRun*>& shards) {
   if (mixed) out.accel_reason = "shards ran with different accelerators: " + accels;
 }
 
+// A matrix cell none of the shards ran: every planned test MISS.
+CellResult never_run(const Cell& cell) {
+  CellResult result;
+  result.cell = cell;
+  for (const auto& test : cell.tests) {
+    TestResult t;
+    t.test = test;
+    t.verdict = Verdict::kMiss;
+    t.evidence = "not run: no merged shard run holds this cell (a shard lost or not given to merge)";
+    t.as_expected = false;
+    result.tests.push_back(std::move(t));
+  }
+  return result;
+}
+
 }  // namespace
 
 ShardRun read_shard_run(const fs::path& dir) {
@@ -89,7 +104,7 @@ ShardRun read_shard_run(const fs::path& dir) {
   return shard;
 }
 
-MergedRun merge_shard_runs(const std::vector<ShardRun>& shards, const std::vector<std::string>& matrix_cells,
+MergedRun merge_shard_runs(const std::vector<ShardRun>& shards, const std::vector<Cell>& matrix_cells,
                            const std::string& run_id) {
   if (shards.empty()) throw MergeError("no runs to merge\n  fix: kmod-matrix merge RUN_DIR... --results DIR");
   const auto ordered = in_shard_order(shards);
@@ -99,7 +114,7 @@ MergedRun merge_shard_runs(const std::vector<ShardRun>& shards, const std::vecto
                        ordered[i]->dir.string() + ")\n  fix: name each shard's run directory once");
   check_same_matrix(ordered);
   std::map<std::string, std::size_t> matrix_index;
-  for (std::size_t i = 0; i < matrix_cells.size(); ++i) matrix_index[matrix_cells[i]] = i;
+  for (std::size_t i = 0; i < matrix_cells.size(); ++i) matrix_index[matrix_cells[i].id()] = i;
 
   std::map<std::string, const ShardRun*> owner;
   std::vector<std::pair<std::size_t, const CellResult*>> cells;
@@ -116,6 +131,10 @@ MergedRun merge_shard_runs(const std::vector<ShardRun>& shards, const std::vecto
                          "with the same history.db");
       cells.emplace_back(index->second, &cell);
     }
+  std::vector<CellResult> missing;
+  for (std::size_t i = 0; i < matrix_cells.size(); ++i)
+    if (!owner.contains(matrix_cells[i].id())) missing.push_back(never_run(matrix_cells[i]));
+  for (const auto& m : missing) cells.emplace_back(matrix_index.at(m.cell.id()), &m);
   std::sort(cells.begin(), cells.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
 
   MergedRun merged;
@@ -124,11 +143,12 @@ MergedRun merge_shard_runs(const std::vector<ShardRun>& shards, const std::vecto
   for (const auto& [index, cell] : cells) {
     CellResult c = *cell;
     c.cell.index = static_cast<int>(index);
-    merged.cell_dirs.emplace_back(c.cell.id(), owner.at(c.cell.id())->dir);
+    if (const auto it = owner.find(c.cell.id()); it != owner.end())
+      merged.cell_dirs.emplace_back(c.cell.id(), it->second->dir);
+    else
+      merged.run.absent_cells.push_back(c.cell.id());
     merged.run.cells.push_back(std::move(c));
   }
-  for (const auto& id : matrix_cells)
-    if (!owner.contains(id)) merged.run.absent_cells.push_back(id);
   return merged;
 }
 

@@ -2,7 +2,8 @@
 // matrix had run at once: every cell in matrix order, with its cell
 // directory (logs, dumps) beside it so every path in results.json still
 // leads to its file. Shards of different matrices, or two runs with the same
-// cell, are refused; missing cells are allowed and recorded.
+// cell, are refused; a cell in none of the runs (a shard lost) is in the
+// merged run with every test MISS, unexpected, and named in absent_cells.
 #pragma once
 
 #include <filesystem>
@@ -35,11 +36,12 @@ struct MergedRun {
   std::vector<std::pair<std::string, std::filesystem::path>> cell_dirs;
 };
 
-// Pure: checks the shards against each other and against the matrix's cell
-// ids (in matrix order), and joins them under `run_id`. Header facts (tool
+// Pure: checks the shards against each other and against the matrix's
+// cells (in matrix order), and joins them under `run_id`. Header facts (tool
 // version, host, accelerator) are the first shard's by shard index;
-// started_at is the earliest, finished_at the latest.
-MergedRun merge_shard_runs(const std::vector<ShardRun>& shards, const std::vector<std::string>& matrix_cells,
+// started_at is the earliest, finished_at the latest. A matrix cell no shard
+// ran gets every test MISS (unexpected: the merged run exits 1).
+MergedRun merge_shard_runs(const std::vector<ShardRun>& shards, const std::vector<Cell>& matrix_cells,
                            const std::string& run_id);
 
 // The merged run's directory: the matrix copy's text and every merged

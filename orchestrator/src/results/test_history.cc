@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <set>
 #include <sstream>
 
 #include "results/report_context.h"
@@ -110,8 +111,29 @@ TestHistory summarize_test_history(const std::string& test, const std::vector<Re
   return history;
 }
 
+std::vector<RecordedVerdict> in_window(std::vector<RecordedVerdict> timeline, const HistoryWindow& window) {
+  std::set<std::pair<std::string, std::string>> runs;  // started_at, run id: in start order
+  for (const auto& v : timeline)
+    if (window.since.empty() || v.started_at >= window.since) runs.insert({v.started_at, v.run_id});
+  while (window.last_runs > 0 && runs.size() > static_cast<std::size_t>(window.last_runs)) runs.erase(runs.begin());
+  std::erase_if(timeline, [&](const RecordedVerdict& v) { return !runs.contains({v.started_at, v.run_id}); });
+  return timeline;
+}
+
 TestHistory query_test_history(const HistoryStore& store, const TimelineFilter& filter) {
-  return summarize_test_history(filter.test, store.verdict_timeline(filter));
+  return summarize_test_history(filter.test, in_window(store.verdict_timeline(filter), filter.window));
+}
+
+int CellHistory::runs() const {
+  int n = 0;
+  for (const auto& s : spans) n += s.runs;
+  return n;
+}
+
+int CellHistory::passed() const {
+  int n = 0;
+  for (const auto& s : spans) n += s.verdict == Verdict::kPass ? s.runs : 0;
+  return n;
 }
 
 std::string render_test_history_text(const TestHistory& history) {
@@ -146,6 +168,8 @@ std::string render_test_history_text(const TestHistory& history) {
     out << "\n";
     if (!spans.back().last_evidence.empty())
       out << "    latest evidence: " << one_line_text(spans.back().last_evidence) << "\n";
+    out << "    pass rate " << cell.passed() << "/" << cell.runs() << " (" << percent(cell.passed(), cell.runs())
+        << "), " << cell.flips() << (cell.flips() == 1 ? " flip" : " flips") << "\n";
     render_observations(out, cell);
   }
   return out.str();
@@ -167,7 +191,10 @@ nlohmann::json test_history_to_json(const TestHistory& history) {
                      {"kmod", cell.cell.kmod},
                      {"vcpus", cell.cell.vcpus},
                      {"memory_mib", cell.cell.memory_mib},
-                     {"spans", spans}});
+                     {"spans", spans},
+                     {"runs", cell.runs()},
+                     {"passed", cell.passed()},
+                     {"flips", cell.flips()}});
     if (const auto r = cell.rounds())
       cells.back()["rounds"] = {{"runs", r->runs},
                                 {"runs_failed", r->runs_failed},

@@ -48,6 +48,9 @@ struct CellHistory {
   std::vector<VerdictSpan> spans;            // oldest first; more than one = it changed
   std::vector<RunObservation> observations;  // runs that recorded any, oldest first
   std::optional<RoundsSummary> rounds() const;
+  int runs() const;    // runs with a verdict
+  int passed() const;  // of those, PASS
+  int flips() const { return spans.empty() ? 0 : static_cast<int>(spans.size()) - 1; }
 };
 
 struct TestHistory {
@@ -57,6 +60,9 @@ struct TestHistory {
 
 // Pure: folds a timeline as HistoryStore::verdict_timeline orders it.
 TestHistory summarize_test_history(const std::string& test, const std::vector<RecordedVerdict>& timeline);
+
+// The timeline cut to the window's runs (by start time).
+std::vector<RecordedVerdict> in_window(std::vector<RecordedVerdict> timeline, const HistoryWindow& window);
 
 // One query plus the fold: what the `history` command prints.
 TestHistory query_test_history(const HistoryStore& store, const TimelineFilter& filter);

@@ -7,7 +7,7 @@
 namespace kmx {
 namespace {
 
-constexpr std::array<std::pair<Verdict, std::string_view>, 9> kNames{{
+constexpr std::array<std::pair<Verdict, std::string_view>, 10> kNames{{
     {Verdict::kPass, "PASS"},
     {Verdict::kFail, "FAIL"},
     {Verdict::kOom, "OOM"},
@@ -17,6 +17,7 @@ constexpr std::array<std::pair<Verdict, std::string_view>, 9> kNames{{
     {Verdict::kSkip, "SKIP"},
     {Verdict::kError, "ERROR"},
     {Verdict::kFlaky, "FLAKY"},
+    {Verdict::kMiss, "MISS"},
 }};
 
 }  // namespace
@@ -33,6 +34,10 @@ std::optional<Verdict> parse_verdict(std::string_view text) {
   for (const auto& [v, name] : kNames)
     if (name == upper) return v;
   return std::nullopt;
+}
+
+bool is_test_outcome(Verdict verdict) {
+  return verdict != Verdict::kError && verdict != Verdict::kFlaky && verdict != Verdict::kMiss;
 }
 
 }  // namespace kmx

@@ -12,6 +12,7 @@
 #include "fakes.h"
 #include "images/builtin_sources.h"
 #include "os/files.h"
+#include "test_paths.h"
 
 namespace kmx {
 namespace {

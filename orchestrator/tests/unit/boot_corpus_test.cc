@@ -20,6 +20,7 @@
 
 #include "kmx/protocol.h"
 #include "os/files.h"
+#include "test_paths.h"
 #include "verdict/agent_stream.h"
 #include "verdict/boot_classifier.h"
 #include "verdict/console_scan.h"

@@ -13,6 +13,7 @@
 
 #include "fakes.h"
 #include "os/files.h"
+#include "test_paths.h"
 #include "verdict/boot_classifier.h"
 #include "verdict/console_scan.h"
 

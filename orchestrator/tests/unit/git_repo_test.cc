@@ -10,6 +10,7 @@
 #include <cstdlib>
 
 #include "fake_git.h"
+#include "test_paths.h"
 
 namespace kmx {
 namespace {

@@ -12,6 +12,7 @@
 #include "images/shared_libs.h"
 #include "images/test_module_builder.h"
 #include "os/files.h"
+#include "test_paths.h"
 
 namespace kmx {
 namespace {

@@ -11,6 +11,7 @@
 #include "fakes.h"
 #include "matrix/matrix.h"
 #include "os/files.h"
+#include "test_paths.h"
 
 namespace kmx {
 namespace {

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "matrix/test_catalog.h"
+#include "test_paths.h"
 
 namespace kmx {
 namespace {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "os/process_runner.h"
+#include "test_paths.h"
 
 namespace kmx::testing {
 

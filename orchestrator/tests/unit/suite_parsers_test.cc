@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "os/process_runner.h"
+#include "test_paths.h"
 
 namespace kmx {
 namespace {

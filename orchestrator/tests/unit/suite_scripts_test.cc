@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "os/files.h"
+#include "test_paths.h"
 
 namespace kmx {
 namespace {

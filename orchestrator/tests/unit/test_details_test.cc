@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "os/files.h"
+#include "test_paths.h"
 
 namespace kmx {
 namespace {
