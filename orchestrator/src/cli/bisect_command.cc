@@ -211,10 +211,6 @@ CommandRun setup_bisect_command(CLI::App& command, ContextOptions& shared) {
   command.add_option("--resume", args->resume, "continue an interrupted bisection; finished steps are not repeated");
   command.add_option("--results", args->results, "directory for results/<bisect-id>/")->capture_default_str();
   add_boot_options(command, shared, args->accel);
-  command.footer(
-      "Exit status: 0 the first new commit was found; 1 skipped commits leave a range; 2 bad input, an end that "
-      "does not build, or ends that behave alike; 3 the harness failed at an end (--resume retries); 130 "
-      "interrupted (--resume continues)");
   return [args](Context& ctx) { return bisect_command(ctx, *args); };
 }
 

@@ -157,9 +157,6 @@ CommandRun setup_bisect_step_command(CLI::App& command, ContextOptions& shared) 
   command.add_option("--build-dir", args->build_dir, "kernel O= directory kept between steps (default: in the cache)");
   command.add_option("--results", args->results, "directory for results/<id>/")->capture_default_str();
   add_boot_options(command, shared, args->accel);
-  command.footer(
-      "Exit status (git bisect run's): 0 old, 1 new, 125 skip (does not build, harness error, a verdict of "
-      "neither side); 128 bad input or any other problem (stops git bisect run); 130 interrupted");
   return [args](Context& ctx) {
     try {
       return bisect_step(ctx, *args);

@@ -152,9 +152,6 @@ CommandRun setup_boundary_command(CLI::App& command, ContextOptions& shared) {
   command.add_option("--kmod", args->kmod, "the matrix's [[kmod]] to use when it has several");
   command.add_option("--results", args->results, "directory for results/<boundary-id>/")->capture_default_str();
   add_boot_options(command, shared, args->accel);
-  command.footer(
-      "Exit status: 0 the boundary was found; 1 HIGH is bad too (no boundary in range); 2 bad input; 3 the "
-      "harness failed twice in a row at one probe; 130 interrupted. boundary.json is written in every case.");
   return [args](Context& ctx) { return boundary_command(ctx, *args); };
 }
 

@@ -23,6 +23,8 @@ struct Command {
   // Declares the command's options on its subcommand (binding the shared
   // ones to `shared`) and returns what runs it.
   CommandRun (*setup)(CLI::App& command, ContextOptions& shared);
+  // Its exit statuses, as its --help ends.
+  const char* exit_codes;
   // The status for a command line it cannot parse (bisect-step: one that
   // stops git bisect run).
   int bad_input_status = kExitBadInput;

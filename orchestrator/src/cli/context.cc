@@ -64,13 +64,15 @@ ImageSource& Context::images() {
 
 std::vector<RunWriter*> Context::writers_for(const std::filesystem::path& run_dir,
                                              const std::filesystem::path& results_root,
-                                             const std::vector<ReportRequest>& reports) {
+                                             const std::vector<ReportRequest>& reports,
+                                             const std::string& log_base_url) {
   writers_.clear();
   writers_.push_back(std::make_unique<ResultsJsonWriter>(run_dir));
   writers_.push_back(std::make_unique<MatrixTextWriter>(run_dir));
   // History before reports: the HTML report looks up the previous run there.
   if (!results_root.empty()) writers_.push_back(std::make_unique<HistoryWriter>(history_db_path(results_root)));
-  for (const auto& report : reports) writers_.push_back(std::make_unique<ReportWriter>(report, run_dir, results_root));
+  for (const auto& report : reports)
+    writers_.push_back(std::make_unique<ReportWriter>(report, run_dir, results_root, log_base_url));
   std::vector<RunWriter*> out;
   for (const auto& w : writers_) out.push_back(w.get());
   return out;

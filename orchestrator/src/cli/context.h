@@ -64,7 +64,8 @@ class Context {
   // requested report when the run ends.
   std::vector<RunWriter*> writers_for(const std::filesystem::path& run_dir,
                                       const std::filesystem::path& results_root = {},
-                                      const std::vector<ReportRequest>& reports = {});
+                                      const std::vector<ReportRequest>& reports = {},
+                                      const std::string& log_base_url = "");
 
  private:
   ContextOptions options_;

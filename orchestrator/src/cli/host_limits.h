@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "matrix/matrix.h"
 
@@ -13,7 +14,13 @@ struct HostLimits {
   static HostLimits detect();
 };
 
-// Empty when every cell fits; otherwise an error naming the matrix value and the fix.
+// Empty when every cell fits; otherwise an error naming the matrix value
+// (file:line:col) and the fix.
 std::string check_host_limits(const Matrix& matrix, const HostLimits& host);
+
+// What fits but costs: more vCPUs than the host has CPUs (the guest's
+// CPUs share the host's, so its timings stretch). One line each, with the
+// value's place.
+std::vector<std::string> host_limit_warnings(const Matrix& matrix, const HostLimits& host);
 
 }  // namespace kmx

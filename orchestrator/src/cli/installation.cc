@@ -1,6 +1,8 @@
 #include "cli/installation.h"
 
+#include <algorithm>
 #include <cstdlib>
+#include <stdexcept>
 
 namespace kmx {
 namespace fs = std::filesystem;
@@ -40,11 +42,25 @@ Installation Installation::locate_from(const fs::path& self) {
 }
 
 fs::path Installation::find_matrix(const fs::path& given) const {
-  if (given.empty() || present(given) || given.is_absolute()) return given;
-  for (const fs::path& candidate :
-       {matrices / given, matrices / given.filename(), matrices / (given.string() + ".toml")})
-    if (fs::is_regular_file(candidate)) return candidate;
-  return given;
+  if (given.empty() || present(given)) return given;
+  if (!given.is_absolute())
+    for (const fs::path& candidate :
+         {matrices / given, matrices / given.filename(), matrices / (given.string() + ".toml")})
+      if (fs::is_regular_file(candidate)) return candidate;
+  std::string shipped;
+  for (const auto& name : shipped_matrices()) shipped += (shipped.empty() ? "" : ", ") + name;
+  throw std::runtime_error("no matrix '" + given.string() + "': no such file, and no shipped matrix of that name" +
+                           "\n  fix: a matrix file, or one of the shipped matrices (" + matrices.string() +
+                           "): " + shipped);
+}
+
+std::vector<std::string> Installation::shipped_matrices() const {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(matrices, ec))
+    if (entry.path().extension() == ".toml") names.push_back(entry.path().stem().string());
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 Installation Installation::locate() {

@@ -7,6 +7,8 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
+#include <vector>
 
 namespace kmx {
 
@@ -16,9 +18,12 @@ struct Installation {
   std::filesystem::path matrices;  // shipped matrices
 
   // A matrix argument as given when that file exists, else the shipped
-  // matrix it names ("smoke", "smoke.toml" or "matrices/smoke.toml"), else
-  // as given (the parser then reports it missing).
+  // matrix it names ("smoke", "smoke.toml" or "matrices/smoke.toml"); else
+  // a std::runtime_error listing the shipped matrices ("" stays "").
   std::filesystem::path find_matrix(const std::filesystem::path& given) const;
+
+  // The shipped matrices' names (file stems), sorted.
+  std::vector<std::string> shipped_matrices() const;
 
   static Installation locate();
   // The same, for a binary at `self` (testable without moving binaries).

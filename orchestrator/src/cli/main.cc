@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
   std::map<CLI::App*, kmx::CommandRun> runs;
   for (const auto& command : kmx::commands()) {
     CLI::App* sub = app.add_subcommand(command.name, command.help);
+    sub->footer(command.exit_codes);
     runs[sub] = command.setup(*sub, shared);
   }
 

@@ -23,29 +23,8 @@ struct MergeArgs {
   std::vector<std::string> runs;
   std::string results = "results";
   std::vector<std::string> reports;  // FORMAT:FILE, or FORMAT[,FORMAT...] into the merged run's directory
+  std::string log_base_url;
 };
-
-std::vector<ReportRequest> report_requests(const std::vector<std::string>& specs, const std::filesystem::path& dir) {
-  std::vector<ReportRequest> out;
-  for (const auto& spec : specs) {
-    if (spec.find(':') != std::string::npos) {
-      out.push_back(parse_report_request(spec));
-      continue;
-    }
-    std::string_view rest = spec;
-    while (!rest.empty()) {
-      const auto comma = rest.find(',');
-      const std::string name(rest.substr(0, comma));
-      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
-      const ReportFormat* format = find_report_format(name);
-      if (format == nullptr)
-        throw std::runtime_error("--report '" + spec + "': unknown format '" + name + "'\n  fix: one of " +
-                                 report_format_names() + ", or FORMAT:FILE");
-      out.push_back({format, dir / format->file_name});
-    }
-  }
-  return out;
-}
 
 std::vector<Cell> matrix_cells(Context& ctx, const std::filesystem::path& shard_dir, const std::string& matrix_text) {
   const std::string where = (shard_dir / "matrix.toml").string();
@@ -75,7 +54,8 @@ int merge_command(Context& ctx, const MergeArgs& args) {
       merge_shard_runs(shards, matrix_cells(ctx, first_dir, matrix_text), new_run_id(static_cast<int>(::getpid())));
   const std::filesystem::path results = std::filesystem::absolute(args.results);
   const std::filesystem::path out_dir = results / merged.run.run_id;
-  const std::vector<ReportRequest> reports = report_requests(args.reports, out_dir);
+  const std::vector<ReportRequest> reports = parse_report_specs(args.reports, out_dir);
+  const std::string log_base_url = checked_log_base_url(args.log_base_url);
   if (std::filesystem::exists(out_dir))
     throw std::runtime_error(out_dir.string() +
                              " already exists\n  fix: run merge again (a new second gives a new run id)");
@@ -88,7 +68,7 @@ int merge_command(Context& ctx, const MergeArgs& args) {
   // and reports. Until results.json is written nothing is merged, and a
   // failure leaves no half-merged run; after it, the merged run stays
   // whatever a later writer does.
-  const auto writers = ctx.writers_for(out_dir, results, reports);
+  const auto writers = ctx.writers_for(out_dir, results, reports, log_base_url);
   try {
     for (const std::string& refused : assemble_merged_dir(merged, matrix_text, out_dir))
       std::cerr << "kmod-matrix: merge: left out " << one_line_text(refused, 4096) << "\n";
@@ -127,6 +107,8 @@ CommandRun setup_merge_command(CLI::App& command, ContextOptions&) {
                      "also write reports of the merged run: FORMAT:FILE, or FORMAT[,FORMAT] into its directory, "
                      "FORMAT one of " +
                          report_format_names() + " (repeatable)");
+  command.add_option("--log-base-url", args->log_base_url,
+                     "the URL where CI publishes the merged run's directory: KCIDB's log_url of each test");
   return [args](Context& ctx) { return merge_command(ctx, *args); };
 }
 

@@ -17,21 +17,30 @@ namespace {
 
 struct ReportArgs {
   std::string run;
-  std::string format;
+  std::string format;  // FORMAT[,FORMAT...]
   std::string output;  // empty: <run dir>/<format's file name>; "-": stdout
   std::string results = "results";
+  std::string log_base_url;
 };
 
 int report_command(const ReportArgs& args) {
-  const ReportFormat* format = find_report_format(args.format);
-  if (format == nullptr) {
-    std::cerr << "kmod-matrix: unknown report format '" << args.format << "'\n  fix: --format one of "
-              << report_format_names() << "\n";
+  const std::string log_base_url = checked_log_base_url(args.log_base_url);
+  try {  // a mistyped format is said before the run is looked for
+    parse_report_specs({args.format}, ".");
+  } catch (const std::runtime_error& e) {
+    std::cerr << "kmod-matrix: " << e.what() << "\n";
     return kExitBadInput;
   }
   const FoundRun found = load_run(args.results, args.run);
+  // The formats as run and merge take them, into the run's directory.
+  const std::vector<ReportRequest> requests = parse_report_specs({args.format}, found.dir);
+  if (!args.output.empty() && requests.size() > 1) {
+    std::cerr << "kmod-matrix: -o names one file, --format " << args.format << " names " << requests.size()
+              << " reports\n  fix: one format with -o, or drop -o to write each into the run's directory\n";
+    return kExitBadInput;
+  }
   if (args.output == "-") {
-    std::cout << render_report(*format, found.run, found.dir, args.results, "-");
+    std::cout << render_report(*requests.front().format, found.run, found.dir, args.results, "-", log_base_url);
     return kExitOk;
   }
   if (args.output.empty() && found.dir.empty()) {
@@ -39,15 +48,16 @@ int report_command(const ReportArgs& args) {
               << " (history.db holds it): say where the report goes\n  fix: -o FILE, or -o - for stdout\n";
     return kExitBadInput;
   }
-  const std::filesystem::path file =
-      args.output.empty() ? found.dir / format->file_name : std::filesystem::path(args.output);
-  if (const auto parent = file.parent_path(); !parent.empty() && !std::filesystem::is_directory(parent)) {
-    std::cerr << "kmod-matrix: -o " << args.output << ": directory " << parent.string()
-              << " does not exist\n  fix: mkdir -p " << parent.string() << ", or -o - for stdout\n";
-    return kExitBadInput;
+  for (const auto& request : requests) {
+    const std::filesystem::path file = args.output.empty() ? request.file : std::filesystem::path(args.output);
+    if (const auto parent = file.parent_path(); !parent.empty() && !std::filesystem::is_directory(parent)) {
+      std::cerr << "kmod-matrix: -o " << args.output << ": directory " << parent.string()
+                << " does not exist\n  fix: mkdir -p " << parent.string() << ", or -o - for stdout\n";
+      return kExitBadInput;
+    }
+    write_file_atomically(file, render_report(*request.format, found.run, found.dir, args.results, file, log_base_url));
+    std::cout << file.string() << "\n";
   }
-  write_file_atomically(file, render_report(*format, found.run, found.dir, args.results, file));
-  std::cout << file.string() << "\n";
   return kExitOk;
 }
 
@@ -57,10 +67,12 @@ CommandRun setup_report_command(CLI::App& command, ContextOptions&) {
   auto args = std::make_shared<ReportArgs>();
   command.add_option("run", args->run, "run id under --results (or only in its history.db), or a run directory")
       ->required();
-  command.add_option("--format", args->format, "one of " + report_format_names())->required();
+  command.add_option("--format", args->format, "FORMAT[,FORMAT...], each one of " + report_format_names())->required();
   command.add_option("-o,--output", args->output,
                      "output file, - for stdout (default: in the run directory); its directory must exist");
   command.add_option("--results", args->results, "directory holding the runs and history.db")->capture_default_str();
+  command.add_option("--log-base-url", args->log_base_url,
+                     "the URL where CI publishes the run's directory: KCIDB's log_url of each test");
   return [args](Context&) { return report_command(*args); };
 }
 

@@ -29,8 +29,9 @@ struct RunArgs {
   std::string accel = "auto";
   int jobs = 1;
   std::string resume;
-  std::vector<std::string> reports;  // FORMAT:FILE
-  std::string shard;                 // K/N, empty: every cell
+  std::vector<std::string> reports;  // FORMAT:FILE or FORMAT[,FORMAT]
+  std::string log_base_url;
+  std::string shard;  // K/N, empty: every cell
   bool timings = false;
 };
 
@@ -57,8 +58,8 @@ std::filesystem::path resume_dir(const std::string& results, const std::string& 
 int run_command(Context& ctx, const RunArgs& args) {
   const int pid = static_cast<int>(::getpid());
   RunSettings settings;
-  std::vector<ReportRequest> reports;
-  for (const auto& spec : args.reports) reports.push_back(parse_report_request(spec));
+  parse_report_specs(args.reports, ".");  // a mistyped --report is said before anything else
+  const std::string log_base_url = checked_log_base_url(args.log_base_url);
   std::filesystem::path matrix_file = ctx.installation().find_matrix(args.matrix);
   if (!args.resume.empty()) {
     if (!args.matrix.empty())
@@ -79,6 +80,7 @@ int run_command(Context& ctx, const RunArgs& args) {
     settings.run_id = new_run_id(pid);
     settings.run_dir = std::filesystem::absolute(args.results) / settings.run_id;
   }
+  const std::vector<ReportRequest> reports = parse_report_specs(args.reports, settings.run_dir);
   std::optional<ShardSpec> shard_spec;
   if (!args.shard.empty()) shard_spec = parse_shard_option(args.shard);
   std::optional<PhaseSpan> check_span(std::in_place, &ctx.timings(), "matrix check (parse, resolve kernels)");
@@ -116,8 +118,9 @@ int run_command(Context& ctx, const RunArgs& args) {
   // A shard is not a night: merge records the joined run. Kept out of
   // history.db, shards also leave the durations the other shards plan from,
   // and `compare --previous`, untouched.
-  settings.writers = ctx.writers_for(
-      settings.run_dir, settings.shard ? std::filesystem::path{} : std::filesystem::absolute(args.results), reports);
+  settings.writers = ctx.writers_for(settings.run_dir,
+                                     settings.shard ? std::filesystem::path{} : std::filesystem::absolute(args.results),
+                                     reports, log_base_url);
   settings.timings = &ctx.timings();
   RunResult result = run_matrix(matrix, ctx.images(), ctx.clock(), settings);
   ctx.close_hosts();  // the last destroys end before the summary, and are timed
@@ -144,8 +147,11 @@ CommandRun setup_run_command(CLI::App& command, ContextOptions& shared) {
   command.add_option("--results", args->results, "directory for results/<run-id>/")->capture_default_str();
   add_boot_options(command, shared, args->accel);
   command.add_option("--report", args->reports,
-                     "also write a report when the run ends, FORMAT:FILE with FORMAT one of " + report_format_names() +
-                         " (repeatable)");
+                     "also write reports when the run ends: FORMAT:FILE, or FORMAT[,FORMAT] into the run's "
+                     "directory, FORMAT one of " +
+                         report_format_names() + " (repeatable)");
+  command.add_option("--log-base-url", args->log_base_url,
+                     "the URL where CI publishes the run's directory: KCIDB's log_url of each test");
   command.add_option("--shard", args->shard,
                      "run only part K of N of the cells (e.g. 2/4), balanced by estimated cost; merge joins the "
                      "parts");

@@ -94,51 +94,58 @@ std::vector<CacheDir::KindUsage> CacheDir::usage() const {
   std::vector<KindUsage> kinds;
   std::error_code ec;
   if (!fs::is_directory(root_, ec)) return kinds;
+  KindUsage loose{"(files at the top)", 0, 0};
   for (const auto& kind : fs::directory_iterator(root_)) {
-    if (!kind.is_directory()) continue;
+    if (!kind.is_directory()) {  // not a kind: still what the cache holds
+      ++loose.entries;
+      loose.bytes += kind.file_size(ec);
+      continue;
+    }
     KindUsage u{kind.path().filename().string(), 0, 0};
+    // An entry is a directory (an image, a kernel) or a file (a probe's or
+    // apt's answer); a lock is no entry.
     for (const auto& e : fs::directory_iterator(kind.path())) {
       if (e.path().extension() == ".lock") continue;
-      if (e.is_directory()) ++u.entries;
+      ++u.entries;
       u.bytes += e.is_directory() ? tree_bytes(e.path()) : e.file_size(ec);
     }
     kinds.push_back(u);
   }
   std::sort(kinds.begin(), kinds.end(), [](const auto& a, const auto& b) { return a.kind < b.kind; });
+  if (loose.entries) kinds.push_back(loose);
   return kinds;
 }
 
-CacheDir::GcResult CacheDir::collect_garbage(std::chrono::hours unused_for, const std::function<bool(int)>& pid_alive) {
+CacheDir::GcResult CacheDir::collect_garbage(std::chrono::hours unused_for, const std::function<bool(int)>& pid_alive,
+                                             bool dry_run) {
   GcResult result;
   const auto cutoff = fs::file_time_type::clock::now() - unused_for;
   std::error_code ec;
   if (!fs::is_directory(root_, ec)) return result;
+  const auto take = [&](const fs::path& entry, const std::string& kind) {
+    result.bytes += fs::is_directory(entry, ec) ? tree_bytes(entry) : fs::file_size(entry, ec);
+    if (!dry_run) fs::remove_all(entry, ec);
+    result.removed.push_back(kind + "/" + entry.filename().string());
+  };
   for (const auto& kind : fs::directory_iterator(root_)) {
     if (!kind.is_directory()) continue;
+    const std::string kind_name = kind.path().filename().string();
     std::vector<fs::path> entries;
     for (const auto& e : fs::directory_iterator(kind.path()))
-      if (e.is_directory()) entries.push_back(e.path());
+      if (e.path().extension() != ".lock") entries.push_back(e.path());
     for (const auto& entry : entries) {
       const std::string name = entry.filename().string();
-      bool remove = false;
-      if (auto owner = temporary_owner(name)) {
-        remove = !pid_alive(*owner);
-      } else {
-        FileLock lock(kind.path() / (name + ".lock"));
-        const auto used = fs::last_write_time(entry / kLastUsed, ec);
-        remove = ec || used < cutoff;
-        if (remove) {
-          result.bytes += tree_bytes(entry);
-          fs::remove_all(entry);
-          result.removed.push_back(kind.path().filename().string() + "/" + name);
-        }
+      if (auto owner = temporary_owner(name)) {  // a build in progress, or one whose process died
+        if (!pid_alive(*owner)) take(entry, kind_name);
         continue;
       }
-      if (remove) {
-        result.bytes += tree_bytes(entry);
-        fs::remove_all(entry, ec);
-        result.removed.push_back(kind.path().filename().string() + "/" + name);
+      if (!fs::is_directory(entry, ec)) {  // a file entry: its own time says when it was last written
+        if (fs::last_write_time(entry, ec) < cutoff) take(entry, kind_name);
+        continue;
       }
+      FileLock lock(kind.path() / (name + ".lock"));
+      const auto used = fs::last_write_time(entry / kLastUsed, ec);
+      if (ec || used < cutoff) take(entry, kind_name);
     }
   }
   return result;

@@ -28,7 +28,9 @@ class CacheDir {
     std::size_t entries = 0;
     std::uintmax_t bytes = 0;
   };
-  // Entries and bytes per kind ("kernels", "images", ...), sorted by kind.
+  // Entries (directories and files; not locks) and bytes per kind
+  // ("kernels", "images", "accel", ...), sorted by kind; files directly in
+  // the root, if any, last as "(files at the top)".
   std::vector<KindUsage> usage() const;
 
   struct GcResult {
@@ -36,9 +38,11 @@ class CacheDir {
     std::uintmax_t bytes = 0;
   };
   // Removes entries not used for `unused_for` (each ensure() marks its entry
-  // used) and temporaries of builds whose process is gone. Takes each
-  // entry's lock, so a concurrent run never loses an entry mid-build.
-  GcResult collect_garbage(std::chrono::hours unused_for, const std::function<bool(int pid)>& pid_alive);
+  // used; a file entry counts from its last write) and temporaries of
+  // builds whose process is gone. Takes each entry's lock, so a concurrent
+  // run never loses an entry mid-build. dry_run: says what it would remove.
+  GcResult collect_garbage(std::chrono::hours unused_for, const std::function<bool(int pid)>& pid_alive,
+                           bool dry_run = false);
 
   // The default root: $KMX_CACHE, else /var/cache/kmod-matrix for root (QEMU
   // running as libvirt-qemu must be able to reach the images), else

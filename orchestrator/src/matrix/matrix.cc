@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <set>
@@ -66,7 +67,7 @@ Spec read_source(const toml::table& table, const std::string& file, std::set<std
 }
 
 std::vector<int> read_int_axis(TableReader& r, const std::string& key, int min, int max, const std::string& unit,
-                               const std::string& example) {
+                               const std::string& example, std::vector<std::string>& where) {
   const toml::array* arr = r.array(key);
   if (!arr || arr->empty()) r.fail_missing(key, "the matrix has no " + key + " axis", "add " + key + " = " + example);
   std::vector<int> values;
@@ -75,9 +76,48 @@ std::vector<int> read_int_axis(TableReader& r, const std::string& key, int min, 
     if (std::find(values.begin(), values.end(), v) != values.end())
       r.fail(node, key + " lists " + std::to_string(v) + " twice", "remove the duplicate");
     values.push_back(v);
+    where.push_back(r.location_of(node));
   }
   return values;
 }
+
+// The problems found so far: each independent part of a matrix (a table,
+// an axis, a section) is read even when another failed, so one `check`
+// names every problem, in file order.
+class Problems {
+ public:
+  // Runs part; its MatrixError is kept. True when it succeeded.
+  template <class Part>
+  bool read(Part&& part) {
+    try {
+      part();
+      return true;
+    } catch (const MatrixError& e) {
+      messages_.push_back(e.what());
+      return false;
+    }
+  }
+  bool empty() const { return messages_.empty(); }
+  // Sorted by line and column (messages start "file:line:col: ").
+  void throw_if_any() {
+    if (messages_.empty()) return;
+    std::stable_sort(messages_.begin(), messages_.end(),
+                     [](const std::string& a, const std::string& b) { return position(a) < position(b); });
+    std::string all;
+    for (const auto& m : messages_) all += (all.empty() ? "" : "\n") + m;
+    throw MatrixError(all);
+  }
+
+ private:
+  static std::pair<long, long> position(const std::string& message) {
+    long line = 0, col = 0;
+    const auto first = message.find(':');
+    if (first != std::string::npos && std::sscanf(message.c_str() + first + 1, "%ld:%ld", &line, &col) == 2)
+      return {line, col};
+    return {0, 0};
+  }
+  std::vector<std::string> messages_;
+};
 
 std::vector<std::string> read_tests(TableReader& r) {
   const toml::array* arr = r.array("tests");
@@ -218,52 +258,79 @@ void check_ids_distinct(const Matrix& m) {
 
 Matrix build_matrix(const toml::table& root, const std::string& file, const SourceReaders& sources) {
   Matrix m;
+  Problems problems;
   TableReader r(root, file, "the matrix");
-  const std::optional<std::string> name = r.string("name");
-  m.name = name.value_or(std::filesystem::path(file).stem().string());
-  if (name) {
-    check_identifier(r, *r.find("name"), "matrix", m.name);
-  } else if (std::string problem = name_problem(m.name); !problem.empty()) {
-    r.fail_table("the matrix name defaults to the file name '" + m.name + "', which " + problem,
-                 "add name = \"smoke\" at the top (letters, digits, '-', '_' and '.')");
-  }
+  problems.read([&] {
+    const std::optional<std::string> name = r.string("name");
+    m.name = name.value_or(std::filesystem::path(file).stem().string());
+    if (name) {
+      check_identifier(r, *r.find("name"), "matrix", m.name);
+    } else if (std::string problem = name_problem(m.name); !problem.empty()) {
+      r.fail_table("the matrix name defaults to the file name '" + m.name + "', which " + problem,
+                   "add name = \"smoke\" at the top (letters, digits, '-', '_' and '.')");
+    }
+  });
   std::set<std::string> names;
+  // Each table of the array is read on its own: one bad [[kernel]] does not
+  // hide the next one's problem.
   auto each_table = [&](const std::string& key, auto&& fn) {
-    const toml::node* node = r.get(key);
-    if (!node) r.fail_missing(key, "the matrix has no [[" + key + "]]", "add at least one [[" + key + "]] table");
-    if (!node->is_array_of_tables()) r.fail(*node, key + " must be an array of tables", "write it as [[" + key + "]]");
-    for (const auto& entry : *node->as_array()) fn(*entry.as_table());
+    const toml::node* node = nullptr;
+    const bool found = problems.read([&] {
+      node = r.get(key);
+      if (!node) r.fail_missing(key, "the matrix has no [[" + key + "]]", "add at least one [[" + key + "]] table");
+      if (!node->is_array_of_tables())
+        r.fail(*node, key + " must be an array of tables", "write it as [[" + key + "]]");
+    });
+    if (!found) return false;
+    bool all = true;
+    for (const auto& entry : *node->as_array()) all = problems.read([&] { fn(*entry.as_table()); }) && all;
+    return all;
   };
-  each_table("kernel", [&](const toml::table& t) {
+  const bool kernels_read = each_table("kernel", [&](const toml::table& t) {
     m.kernels.push_back(read_source<KernelSpec>(t, file, names, "kernel", sources.kernel_default, sources.kernel));
   });
   names.clear();
-  each_table("kmod", [&](const toml::table& t) {
+  const bool kmods_read = each_table("kmod", [&](const toml::table& t) {
     m.kmods.push_back(read_source<KmodSpec>(t, file, names, "kmod", sources.kmod_default, sources.kmod));
   });
-  m.vcpus = read_int_axis(r, "vcpus", 1, kMaxVcpus, "vCPUs", "[1, 2]");
-  m.memory_mib = read_int_axis(r, "memory_mib", kMinMemoryMib, kMaxMemoryMib, "MiB", "[512, 1024]");
-  m.tests = read_tests(r);
-  m.reruns = r.integer("reruns", 0, 5, "reruns").value_or(0);
-  if (const toml::node* t = r.get("rounds")) {
-    if (!t->is_table()) r.fail(*t, "rounds must be a table", "write rounds = { \"kmod:0009\" = 20 }");
-    m.rounds = read_rounds(*t->as_table(), file);
-  }
-  if (const toml::node* l = r.get("limits")) {
-    if (!l->is_table()) r.fail(*l, "limits must be a table", "write [limits]");
-    m.limits = read_limits(*l->as_table(), file);
-  }
-  check_cell_count(r, m);
-  check_ids_distinct(m);
-  if (const toml::node* t = r.get("timeouts")) {
-    if (!t->is_table()) r.fail(*t, "timeouts must be a table", "write [timeouts]");
-    m.timeouts = read_timeouts(*t->as_table(), file);
-  }
-  if (const toml::node* ex = r.get("expect")) {
-    if (!ex->is_array_of_tables()) r.fail(*ex, "expect must be an array of tables", "write it as [[expect]]");
-    for (const auto& entry : *ex->as_array()) m.expectations.push_back(read_expectation(*entry.as_table(), file, m));
-  }
-  r.reject_unknown_keys();
+  bool axes_read =
+      problems.read([&] { m.vcpus = read_int_axis(r, "vcpus", 1, kMaxVcpus, "vCPUs", "[1, 2]", m.vcpus_where); });
+  axes_read = problems.read([&] {
+    m.memory_mib = read_int_axis(r, "memory_mib", kMinMemoryMib, kMaxMemoryMib, "MiB", "[512, 1024]", m.memory_where);
+  }) && axes_read;
+  problems.read([&] { m.tests = read_tests(r); });
+  problems.read([&] { m.reruns = r.integer("reruns", 0, 5, "reruns").value_or(0); });
+  problems.read([&] {
+    if (const toml::node* t = r.get("rounds")) {
+      if (!t->is_table()) r.fail(*t, "rounds must be a table", "write rounds = { \"kmod:0009\" = 20 }");
+      m.rounds = read_rounds(*t->as_table(), file);
+    }
+  });
+  const bool limits_read = problems.read([&] {
+    if (const toml::node* l = r.get("limits")) {
+      if (!l->is_table()) r.fail(*l, "limits must be a table", "write [limits]");
+      m.limits = read_limits(*l->as_table(), file);
+    }
+  });
+  // What depends on the parts above is checked only when they were read.
+  if (kernels_read && kmods_read && axes_read && limits_read) problems.read([&] { check_cell_count(r, m); });
+  if (kernels_read && kmods_read) problems.read([&] { check_ids_distinct(m); });
+  problems.read([&] {
+    if (const toml::node* t = r.get("timeouts")) {
+      if (!t->is_table()) r.fail(*t, "timeouts must be a table", "write [timeouts]");
+      m.timeouts = read_timeouts(*t->as_table(), file);
+    }
+  });
+  const toml::node* ex = nullptr;
+  if (problems.read([&] {
+        ex = r.get("expect");
+        if (ex && !ex->is_array_of_tables()) r.fail(*ex, "expect must be an array of tables", "write it as [[expect]]");
+      }) &&
+      ex && kernels_read && kmods_read)
+    for (const auto& entry : *ex->as_array())
+      problems.read([&] { m.expectations.push_back(read_expectation(*entry.as_table(), file, m)); });
+  problems.read([&] { r.reject_unknown_keys(); });
+  problems.throw_if_any();
   return m;
 }
 

@@ -87,6 +87,10 @@ struct Matrix {
   std::map<std::string, int> rounds;
   int rounds_for(const std::string& test) const;  // 0: the suite's own count
   Limits limits;
+  // "file:line:col" of each vcpus and memory_mib value, in the same order:
+  // checks against the host (cli/host_limits.h) point at the value.
+  std::vector<std::string> vcpus_where;
+  std::vector<std::string> memory_where;
 };
 
 struct Cell {
@@ -110,7 +114,9 @@ struct Cell {
 std::string name_problem(std::string_view name);
 
 // Thrown for any problem in a matrix file. what() is the full message:
-// "file:line:col: problem" followed by a line saying how to fix it.
+// "file:line:col: problem" followed by a line saying how to fix it; with
+// several problems (each table and axis is read even after another failed),
+// every one of them in file order.
 class MatrixError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;

@@ -28,6 +28,9 @@ class TableReader {
   TableReader(const toml::table& table, std::string file, std::string context)
       : table_(table), file_(std::move(file)), context_(std::move(context)) {}
 
+  // "file:line:col" of a node of this table.
+  std::string location_of(const toml::node& node) const { return where(file_, node.source()); }
+
   [[noreturn]] void fail(const toml::node& node, const std::string& problem, const std::string& fix) const {
     throw MatrixError(where(file_, node.source()) + ": " + problem + "\n  fix: " + fix);
   }

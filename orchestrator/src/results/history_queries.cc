@@ -68,7 +68,8 @@ json test_from_row(const Statement& s) {
                {"evidence", s.text(3)},
                {"expected", expected.is_array() ? expected : json::array()},
                {"as_expected", s.integer(5) != 0}};
-  for (const auto& [key, value] : object_column(s, 6).items()) test[key] = value;
+  const json details = object_column(s, 6);  // named: items() would outlive a temporary
+  for (const auto& [key, value] : details.items()) test[key] = value;
   return test;
 }
 
@@ -188,8 +189,9 @@ std::vector<RecordedCellBuild> HistoryStore::cell_builds(const std::string& run_
   s.bind(1, run_id);
   std::vector<RecordedCellBuild> out;
   while (s.step())
-    out.push_back({RecordedCellKey{s.text(0), s.text(1), static_cast<int>(s.integer(2)), static_cast<int>(s.integer(3))},
-                   s.text(4), s.text(5), s.text(6), s.text(7)});
+    out.push_back(
+        {RecordedCellKey{s.text(0), s.text(1), static_cast<int>(s.integer(2)), static_cast<int>(s.integer(3))},
+         s.text(4), s.text(5), s.text(6), s.text(7)});
   return out;
 }
 

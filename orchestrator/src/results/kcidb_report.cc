@@ -31,7 +31,7 @@ std::string test_path(const std::string& test) {
 }
 
 json test_json(const RunResult& run, const CellResult& cell, const std::string& build_id, const std::string& test,
-               const TestResult* result) {
+               const TestResult* result, const ReportContext& context) {
   json misc = {{"cell", cell.cell.id()}, {"verdict", result ? json(to_string(result->verdict)) : json("MISSING")}};
   json t = {{"id", id_of(run, cell.cell.id() + ":" + test)},
             {"origin", kKcidbOrigin},
@@ -57,7 +57,12 @@ json test_json(const RunResult& run, const CellResult& cell, const std::string& 
     json expected = json::array();
     for (Verdict v : result->expected) expected.push_back(to_string(v));
     misc["expected"] = expected;
-    if (!result->log.empty()) misc["log"] = result->log;  // relative to the run directory
+    // Where CI publishes the run (--log-base-url), KCIDB's log_url; else the
+    // path in the run directory, in misc since it is no URL.
+    if (const std::string url = log_url(context, result->log); !url.empty())
+      t["log_url"] = url;
+    else if (!result->log.empty())
+      misc["log"] = result->log;
     // KCIDB has no field for these; misc is for the origin's own data. No
     // nulls: a round that did not fail leaves failed_at out.
     if (const auto it = iterations_of(*result)) {
@@ -94,7 +99,7 @@ std::string kcidb_status(Verdict verdict) {
   return "ERROR";
 }
 
-json kcidb_json(const RunResult& run, const ReportContext& /*context*/) {
+json kcidb_json(const RunResult& run, const ReportContext& context) {
   json checkouts = json::array(), builds = json::array(), tests = json::array();
   std::set<std::string> kernels;
   for (const auto& cell : run.cells) {
@@ -127,7 +132,7 @@ json kcidb_json(const RunResult& run, const ReportContext& /*context*/) {
     for (const auto& test : planned) {
       const auto it =
           std::find_if(cell.tests.begin(), cell.tests.end(), [&](const TestResult& t) { return t.test == test; });
-      tests.push_back(test_json(run, cell, build_id, test, it == cell.tests.end() ? nullptr : &*it));
+      tests.push_back(test_json(run, cell, build_id, test, it == cell.tests.end() ? nullptr : &*it, context));
     }
   }
   return {{"version", {{"major", 5}, {"minor", 0}}}, {"checkouts", checkouts}, {"builds", builds}, {"tests", tests}};

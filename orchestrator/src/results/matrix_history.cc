@@ -131,8 +131,8 @@ std::string render_matrix_history_text(const MatrixHistory& h) {
                        padded(std::to_string(t.flips), 6) + letters;
     if (t.change_began) {
       const auto& run = h.runs[*t.change_began];
-      line += "  " + std::string(to_string(*t.verdicts[*t.change_began])) + " since " +
-              one_line_text(run.run_id, 64) + " (" + date_of(run.started_at) + ")";
+      line += "  " + std::string(to_string(*t.verdicts[*t.change_began])) + " since " + one_line_text(run.run_id, 64) +
+              " (" + date_of(run.started_at) + ")";
     }
     out << line << "\n";
   }
@@ -145,18 +145,18 @@ nlohmann::json matrix_history_to_json(const MatrixHistory& h) {
   for (const auto& t : h.tracks) {
     nlohmann::json verdicts = nlohmann::json::array();
     for (const auto& v : t.verdicts) verdicts.push_back(v ? nlohmann::json(to_string(*v)) : nlohmann::json(nullptr));
-    tracks.push_back({{"test", t.test},
-                      {"kernel", t.cell.kernel},
-                      {"kmod", t.cell.kmod},
-                      {"vcpus", t.cell.vcpus},
-                      {"memory_mib", t.cell.memory_mib},
-                      {"verdicts", verdicts},
-                      {"ran", t.ran},
-                      {"passed", t.passed},
-                      {"pass_rate", t.ran ? nlohmann::json(double(t.passed) / t.ran) : nlohmann::json(nullptr)},
-                      {"flips", t.flips},
-                      {"change_began", t.change_began ? nlohmann::json(h.runs[*t.change_began].run_id)
-                                                      : nlohmann::json(nullptr)}});
+    tracks.push_back(
+        {{"test", t.test},
+         {"kernel", t.cell.kernel},
+         {"kmod", t.cell.kmod},
+         {"vcpus", t.cell.vcpus},
+         {"memory_mib", t.cell.memory_mib},
+         {"verdicts", verdicts},
+         {"ran", t.ran},
+         {"passed", t.passed},
+         {"pass_rate", t.ran ? nlohmann::json(double(t.passed) / t.ran) : nlohmann::json(nullptr)},
+         {"flips", t.flips},
+         {"change_began", t.change_began ? nlohmann::json(h.runs[*t.change_began].run_id) : nlohmann::json(nullptr)}});
   }
   return {{"matrix", h.matrix}, {"runs", runs}, {"tracks", tracks}};
 }

@@ -23,9 +23,9 @@ struct TestTrack {
   RecordedCellKey cell;
   std::vector<std::optional<Verdict>> verdicts;  // one per run of the window; nullopt: not in that run
   std::vector<std::string> evidence;             // the same positions
-  int ran = 0;     // runs with a verdict
-  int passed = 0;  // of those, PASS
-  int flips = 0;   // times the verdict differed from the one before it (runs without one skipped)
+  int ran = 0;                                   // runs with a verdict
+  int passed = 0;                                // of those, PASS
+  int flips = 0;  // times the verdict differed from the one before it (runs without one skipped)
   // The run (index into the window) where the latest verdict began, when
   // the verdict changed within the window.
   std::optional<std::size_t> change_began;

@@ -1,6 +1,8 @@
 #include "results/report_context.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cstring>
 
 #include "os/contained_files.h"
 
@@ -14,6 +16,25 @@ std::string run_file_href(const ReportContext& context, const std::string& relat
 }
 
 std::string log_href(const ReportContext& context, const TestResult& test) { return run_file_href(context, test.log); }
+
+std::string log_url(const ReportContext& context, const std::string& relative_path) {
+  if (context.log_base_url.empty() || !relative_path_problem(relative_path).empty()) return "";
+  static const char* kHex = "0123456789ABCDEF";
+  std::string url = context.log_base_url;
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  url += '/';
+  for (const char c : std::filesystem::path(relative_path).lexically_normal().generic_string()) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte) || std::strchr("-._~/:@", c) != nullptr) {
+      url += c;
+    } else {
+      url += '%';
+      url += kHex[byte >> 4];
+      url += kHex[byte & 15];
+    }
+  }
+  return url;
+}
 
 std::string read_test_log(const ReportContext& context, const TestResult& test) {
   if (context.run_dir.empty() || test.log.empty()) return "";

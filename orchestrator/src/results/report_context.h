@@ -24,7 +24,15 @@ struct ReportContext {
   std::filesystem::path link_base;
   // False for a run read from history.db: no directory, so no log to link.
   bool logs_available = true;
+  // Where CI publishes the run's directory (--log-base-url): KCIDB's
+  // log_url is this joined to a test's log; "" for none.
+  std::string log_base_url;
 };
+
+// context.log_base_url joined to a path in the run, each segment
+// percent-encoded but for unreserved characters and ':' '@'; "" without a
+// base URL or with a path that is not a relative path inside the run.
+std::string log_url(const ReportContext& context, const std::string& relative_path);
 
 // The tail of a test's log ("" without run_dir, log or file), with a note
 // on the first line when it was cut. Only a regular file inside run_dir,

@@ -61,7 +61,7 @@ TEST_F(BoundaryCommand, BadVerdictsAreTheTestsOwn) {
   EXPECT_THAT(error_with({"--test", "kmod:0006", "--memory", "64:512", "--bad", "OOM,MAYBE"}),
               HasSubstr("--bad MAYBE: not a verdict\n  fix: e.g. --bad OOM or --bad OOM,FAIL"));
   EXPECT_THAT(error_with({"--test", "kmod:0006", "--memory", "64:512", "--bad", "ERROR"}),
-              HasSubstr("--bad ERROR: is the harness's or a rerun's verdict"));
+              HasSubstr("--bad ERROR: is the harness's, a rerun's or a merge's verdict"));
 }
 
 TEST_F(BoundaryCommand, AnUnknownTestOrKernelIsRefusedBeforeAnythingBoots) {

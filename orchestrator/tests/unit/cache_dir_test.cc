@@ -99,5 +99,43 @@ TEST(CacheDir, NextBuildOfAKeyRemovesTheTemporaryOfAKilledBuilder) {
   EXPECT_TRUE(fs::exists(dir.path() / "images/k1/blob"));
 }
 
+// Issue 29: kinds whose entries are files (accel probes, apt's answers)
+// were listed with 0 entries and never collected.
+TEST(CacheUsage, FileEntriesAndLooseFilesCountToo) {
+  ScratchDir dir;
+  CacheDir cache(dir.path());
+  make_entry(cache, "images", "a", 10);
+  write_file_atomically(dir.path() / "accel/c852.txt", "kvm: no\n");
+  write_file_atomically(dir.path() / "apt-show/linux-image-amd64.txt", std::string(90, 'x'));
+  write_file_atomically(dir.path() / "stray", "x");
+  const auto usage = cache.usage();
+  ASSERT_EQ(usage.size(), 4u);
+  EXPECT_EQ(usage[0].kind, "accel");
+  EXPECT_EQ(usage[0].entries, 1u);
+  EXPECT_EQ(usage[1].kind, "apt-show");
+  EXPECT_EQ(usage[1].bytes, 90u);
+  EXPECT_EQ(usage[3].kind, "(files at the top)");
+  EXPECT_EQ(usage[3].entries, 1u);
+}
+
+TEST(CacheGc, OldFileEntriesGoTooAndADryRunRemovesNothing) {
+  ScratchDir dir;
+  CacheDir cache(dir.path());
+  age(make_entry(cache, "images", "old", 100), std::chrono::hours(24 * 40));
+  write_file_atomically(dir.path() / "apt-show/old.txt", std::string(7, 'x'));
+  fs::last_write_time(dir.path() / "apt-show/old.txt", fs::file_time_type::clock::now() - std::chrono::hours(24 * 40));
+  write_file_atomically(dir.path() / "apt-show/fresh.txt", "y");
+  const auto dry = cache.collect_garbage(
+      std::chrono::hours(24 * 30), [](int) { return true; }, true);
+  EXPECT_THAT(dry.removed, ::testing::UnorderedElementsAre("images/old", "apt-show/old.txt"));
+  EXPECT_EQ(dry.bytes, 107u);
+  EXPECT_TRUE(fs::exists(dir.path() / "images/old"));
+  EXPECT_TRUE(fs::exists(dir.path() / "apt-show/old.txt"));
+  const auto real = cache.collect_garbage(std::chrono::hours(24 * 30), [](int) { return true; });
+  EXPECT_EQ(real.removed, dry.removed);
+  EXPECT_FALSE(fs::exists(dir.path() / "apt-show/old.txt"));
+  EXPECT_TRUE(fs::exists(dir.path() / "apt-show/fresh.txt"));
+}
+
 }  // namespace
 }  // namespace kmx

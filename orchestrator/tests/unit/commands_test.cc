@@ -101,7 +101,45 @@ TEST(Commands, CheckOfAMissingBuildDirectoryNamesItsTable) {
 }
 
 TEST(Commands, CheckOfABadMatrixThrowsItsError) {
-  EXPECT_THROW(run_command_line({"check", "/nonexistent/m.toml"}), MatrixError);
+  kmx::testing::ScratchDir dir;
+  write_file_atomically(dir.path() / "m.toml", "tests = [\"kmod:0001\"]\n");
+  EXPECT_THROW(run_command_line({"check", (dir.path() / "m.toml").string()}), MatrixError);
+}
+
+// Issue 29: `check smok` said the file could not be read.
+TEST(Commands, AMatrixThatIsNeitherAFileNorShippedListsTheShippedOnes) {
+  try {
+    run_command_line({"check", "smok"});
+    FAIL() << "no error";
+  } catch (const std::runtime_error& e) {  // main maps it to exit 2
+    EXPECT_THAT(e.what(), HasSubstr("no matrix 'smok': no such file, and no shipped matrix of that name"));
+    EXPECT_THAT(e.what(), HasSubstr("fix: a matrix file, or one of the shipped matrices"));
+    EXPECT_THAT(e.what(), HasSubstr("smoke, suites"));
+  }
+}
+
+// Issue 29: each command's --help ends with its own exit statuses.
+TEST(Commands, EveryCommandSaysItsExitStatuses) {
+  for (const auto& c : commands()) {
+    const std::string text = c.exit_codes;
+    EXPECT_TRUE(text.starts_with("Exit status")) << c.name;
+    EXPECT_THAT(text, HasSubstr("  0 ")) << c.name;
+  }
+}
+
+TEST(Commands, CacheGcDryRunListsAndRemovesNothing) {
+  kmx::testing::ScratchDir dir;
+  write_file_atomically(dir.path() / "apt-show/old.txt", "x");
+  std::filesystem::last_write_time(dir.path() / "apt-show/old.txt",
+                                   std::filesystem::file_time_type::clock::now() - std::chrono::hours(24 * 40));
+  ::testing::internal::CaptureStdout();
+  const int code = run_command_line({"cache", "--cache", dir.path().string(), "--gc", "30", "--dry-run"});
+  const std::string out = ::testing::internal::GetCapturedStdout();
+  EXPECT_EQ(code, kExitOk);
+  EXPECT_THAT(out, HasSubstr("would remove apt-show/old.txt\n"));
+  EXPECT_THAT(out, HasSubstr("1 entry, 0.0 MiB would be freed (dry run: nothing removed)"));
+  EXPECT_THAT(out, HasSubstr("apt-show               1 entry"));
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "apt-show/old.txt"));
 }
 
 // Issue 14: check accepted a kernel named "../x" and listed its cells.

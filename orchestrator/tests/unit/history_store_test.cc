@@ -12,6 +12,7 @@
 
 #include "fakes.h"
 #include "os/files.h"
+#include "results/results_json.h"
 #include "sample_runs.h"
 
 namespace kmx {
@@ -305,6 +306,82 @@ TEST(HistoryStore, ADamagedFileIsSaidToBeDamagedWithAFix) {
     EXPECT_THAT(e.what(), HasSubstr("mv " + (dir.path() / "history.db").string()));
     EXPECT_THAT(e.what(), HasSubstr("kmod-matrix import"));
   }
+}
+
+// Issue 29: a run reads back from history.db alone, as results.json has it,
+// when its directory is gone (a CI workspace carries only history.db).
+TEST(HistoryStore, ARunReadsBackAsResultsJsonHasIt) {
+  ScratchDir dir;
+  auto store = HistoryStore::open(dir.path() / "history.db");
+  RunResult run = sample_nightly("n1", "2026-11-21T23:00:00Z");
+  run.cells[1].tests[1].evidence = "agent: exit status 1";
+  run.cells[1].tests[1].rounds = 20;
+  store.record_run(run);
+  const auto doc = store.run_document("n1");
+  ASSERT_TRUE(doc);
+  const RunResult back = run_result_from_json(*doc);
+  EXPECT_EQ(to_json(back), to_json(run));  // details, logs, boots, header: all of it
+  EXPECT_FALSE(store.run_document("n2"));
+}
+
+// Rows an older kmod-matrix recorded (before schema 4) read back from their
+// columns: verdicts, evidence, details, the cells' configuration.
+TEST(HistoryStore, ARunRecordedBeforeSchemaFourReadsBackFromItsColumns) {
+  ScratchDir dir;
+  const auto path = dir.path() / "history.db";
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  const std::string v3 =
+      std::string(history_migration(0)) + history_migration(1) + history_migration(2) +
+      "INSERT INTO runs (run_id, started_at, matrix_name, matrix_sha256, accel) VALUES ('old',"
+      " '2026-11-01T01:00:00Z', 'nightly', 'ab', 'tcg');"
+      "INSERT INTO cells (run_id, cell_id, kernel_name, kernel_package, kmod_name, vcpus, memory_mib, kmod_build,"
+      " modprobe_config_sha256) VALUES ('old', 'debian-6.12.kmod-30.2cpu.1024M', 'debian-6.12',"
+      " 'linux-image-6.12.9-amd64', 'kmod-30', 2, 1024, '{\"prefix\": \"/usr\"}', 'cd');"
+      "INSERT INTO test_results (run_id, cell_id, test_id, verdict, evidence, expected, as_expected, details)"
+      " VALUES ('old', 'debian-6.12.kmod-30.2cpu.1024M', 'kmod:0009', 'FAIL', 'agent: exit status 1', '[\"PASS\"]',"
+      " 0, '{\"iterations\": {\"planned\": 150, \"passed\": 0, \"failed_at\": 1}}');"
+      "PRAGMA user_version=3;";
+  ASSERT_EQ(sqlite3_exec(db, v3.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  sqlite3_close(db);
+  const auto doc = HistoryStore::open(path).run_document("old");
+  ASSERT_TRUE(doc);
+  const RunResult back = run_result_from_json(*doc);
+  EXPECT_EQ(back.matrix_name, "nightly");
+  EXPECT_EQ(back.accel, "tcg");
+  ASSERT_EQ(back.cells.size(), 1u);
+  EXPECT_EQ(back.cells[0].cell.id(), "debian-6.12.kmod-30.2cpu.1024M");
+  EXPECT_EQ(back.cells[0].kernel_package, "linux-image-6.12.9-amd64");
+  EXPECT_EQ(back.cells[0].kmod_build["prefix"], "/usr");
+  EXPECT_EQ(back.cells[0].guest_modprobe_config["sha256"], "cd");
+  ASSERT_EQ(back.cells[0].tests.size(), 1u);
+  const TestResult& t = back.cells[0].tests[0];
+  EXPECT_EQ(t.verdict, Verdict::kFail);
+  EXPECT_EQ(t.evidence, "agent: exit status 1");
+  EXPECT_EQ(t.expected, std::vector<Verdict>{Verdict::kPass});
+  EXPECT_EQ(t.details["iterations"]["failed_at"], 1);
+}
+
+// What history.db holds is read as crafted: a run document naming a path
+// out of the run, or a kernel that is no name, is refused or dropped as a
+// results.json would be.
+TEST(HistoryStore, ACraftedDocumentIsReadWithResultsJsonsChecks) {
+  ScratchDir dir;
+  const auto path = dir.path() / "history.db";
+  RunResult run = sample_nightly("n1", "2026-11-21T23:00:00Z");
+  HistoryStore::open(path).record_run(run);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  const std::string sql =
+      "UPDATE cells SET document = json_set(document, '$.tests[0].log', '../../etc/passwd');"
+      "UPDATE test_results SET details = '" +
+      deep + "';";
+  ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  sqlite3_close(db);
+  const RunResult back = run_result_from_json(*HistoryStore::open(path).run_document("n1"));
+  EXPECT_EQ(back.cells[0].tests[0].log, "");
+  EXPECT_FALSE(back.cells[0].tests[1].details.contains("iterations"));  // the deep details were not parsed
 }
 
 }  // namespace

@@ -83,8 +83,17 @@ TEST(Installation, AnExistingOrAbsoluteMatrixIsTakenAsGiven) {
   write_file_atomically(in.matrices / "smoke.toml", "");
   write_file_atomically(dir.path() / "mine/smoke.toml", "");
   EXPECT_EQ(in.find_matrix(dir.path() / "mine/smoke.toml"), dir.path() / "mine/smoke.toml");
-  EXPECT_EQ(in.find_matrix("/nonexistent/smoke.toml"), fs::path("/nonexistent/smoke.toml"));
-  EXPECT_EQ(in.find_matrix("nightly"), fs::path("nightly"));
+  // Neither a file nor shipped (issue 29: `check smok`): said, with the
+  // shipped matrices to choose from.
+  for (const char* missing : {"/nonexistent/smoke.toml", "nightly", "smok"}) {
+    try {
+      in.find_matrix(missing);
+      ADD_FAILURE() << missing;
+    } catch (const std::runtime_error& e) {
+      EXPECT_THAT(e.what(), ::testing::HasSubstr("no matrix '" + std::string(missing) + "'"));
+      EXPECT_THAT(e.what(), ::testing::HasSubstr("): smoke"));
+    }
+  }
 }
 
 }  // namespace

@@ -45,5 +45,14 @@ TEST(IntegrationMain, ResumeOfAPathIsBadInputWithExit2) {
   EXPECT_THAT(r.output, HasSubstr("fix:"));
 }
 
+// Issue 29: --help of a command ends with that command's exit statuses.
+TEST(IntegrationMain, ACommandsHelpShowsItsOwnExitStatuses) {
+  const ProcessResult r = kmod_matrix({"compare", "--help"});
+  EXPECT_EQ(r.exit_code, kExitOk) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("1    regressions, missing (MISS) or vanished tests or cells"));
+  const ProcessResult merge = kmod_matrix({"merge", "--help"});
+  EXPECT_THAT(merge.output, HasSubstr("a cell in none of the runs (its tests MISS: a shard lost)"));
+}
+
 }  // namespace
 }  // namespace kmx

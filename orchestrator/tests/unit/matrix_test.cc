@@ -404,5 +404,32 @@ TEST(Verdicts, ParseIsCaseInsensitiveAndRoundTrips) {
   EXPECT_EQ(parse_verdict("CRASH"), std::nullopt);
 }
 
+// Issue 29: check named one problem at a time. Every independent part is
+// read: each problem, with its place and fix, in file order.
+TEST(MatrixErrors, EveryProblemIsNamedAtOnceInFileOrder) {
+  std::string text = with_line(3, "vcpus = [0, 2]");
+  text = with_line(5, "nope = 1", text);
+  text = with_line(8, "package = \"vmlinuz\"", text);
+  text += "[[kmod]]\nname = \"x/y\"\n";
+  const std::string error = error_of(text);
+  const auto at = [&](const std::string& place) { return error.find("unit.toml:" + place + ":"); };
+  ASSERT_NE(at("3:10"), std::string::npos) << error;  // the vCPU count
+  ASSERT_NE(at("5:8"), std::string::npos) << error;   // the unknown key
+  ASSERT_NE(at("8:11"), std::string::npos) << error;  // the package
+  ASSERT_NE(at("13:8"), std::string::npos) << error;  // the second kmod's name
+  EXPECT_LT(at("3:10"), at("5:8"));
+  EXPECT_LT(at("5:8"), at("8:11"));
+  EXPECT_LT(at("8:11"), at("13:8"));
+  std::size_t fixes = 0;
+  for (std::size_t p = error.find("fix:"); p != std::string::npos; p = error.find("fix:", p + 1)) ++fixes;
+  EXPECT_GE(fixes, 4u) << error;
+}
+
+TEST(Matrix, AxisValuesRememberWhereTheyAreWritten) {
+  const Matrix m = parse_matrix_text(std::string(kBase), "unit.toml");
+  EXPECT_EQ(m.vcpus_where, (std::vector<std::string>{"unit.toml:3:10", "unit.toml:3:13"}));
+  EXPECT_EQ(m.memory_where.at(1), "unit.toml:4:20");
+}
+
 }  // namespace
 }  // namespace kmx

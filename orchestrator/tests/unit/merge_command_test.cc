@@ -92,13 +92,22 @@ TEST_F(MergeCommand, ShardsBecomeOneRunWithHistoryReportsAndWorkingLinks) {
   EXPECT_THAT(out_, HasSubstr("results: " + (dir / "results.json").string()));
 }
 
-TEST_F(MergeCommand, AMissingShardIsAWarningAndRecorded) {
-  EXPECT_EQ(merge({shard("s1", 1, 3, {0}).string(), shard("s3", 3, 3, {2}).string()}), kExitOk) << error_;
-  EXPECT_THAT(err_, HasSubstr("warning: 1 of 3 cells of the matrix are in none of the runs"));
-  EXPECT_THAT(err_, HasSubstr("k2.kmod-30.1cpu.512M"));
+// Issue 29: merging 1 of 2 shards exited 0 ("14 PASS; 0 unexpected"). A
+// lost shard's cells are MISS, unexpected: exit 1, in every report.
+TEST_F(MergeCommand, AMissingShardsCellsAreMissAndTheMergeFails) {
+  EXPECT_EQ(merge({shard("s1", 1, 3, {0}).string(), shard("s3", 3, 3, {2}).string(), "--report", "junit,kcidb"}),
+            kExitUnexpected)
+      << error_;
+  EXPECT_THAT(err_, HasSubstr("1 of 3 cells of the matrix are in none of the runs (a shard lost?): their tests are "
+                              "MISS, unexpected: k2.kmod-30.1cpu.512M"));
+  EXPECT_THAT(out_, HasSubstr("k2  kmod-30  1cpu  512M  -       MISS!      MISS!\n"));
   const json doc = json::parse(read_file(merged_dir() / "results.json"));
   EXPECT_EQ(doc["absent_cells"], json({"k2.kmod-30.1cpu.512M"}));
-  EXPECT_EQ(doc["cells"].size(), 2u);
+  ASSERT_EQ(doc["cells"].size(), 3u);
+  EXPECT_EQ(doc["cells"][1]["tests"][0]["verdict"], "MISS");
+  EXPECT_EQ(doc["unexpected"], 2);
+  EXPECT_THAT(read_file(merged_dir() / "junit.xml"), HasSubstr("<error type=\"MISS\""));
+  EXPECT_THAT(read_file(merged_dir() / "kcidb.json"), HasSubstr("\"status\": \"MISS\""));
 }
 
 TEST_F(MergeCommand, RefusalsExitTwoNameTheRunsAndLeaveNothingBehind) {

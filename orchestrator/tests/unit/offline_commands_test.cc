@@ -169,6 +169,7 @@ TEST_F(OfflineCommands, ReportWritesEachFormatIntoTheRunDirectoryByDefault) {
 TEST_F(OfflineCommands, ReportToAFileWithChangesSincePreviousRun) {
   ASSERT_EQ(import_all(), kExitOk);
   const fs::path out = dir_.path() / "reports" / "nightly.html";
+  fs::create_directories(out.parent_path());
   EXPECT_EQ(run({"report", "n3", "--format", "html", "-o", out.string(), "--results", r()}), kExitOk);
   const std::string html = read_file(out);
   EXPECT_THAT(html, HasSubstr("n2"));  // the previous run the changes are against
@@ -179,6 +180,108 @@ TEST_F(OfflineCommands, ReportOfAnUnknownFormatListsTheFormats) {
   ::testing::internal::CaptureStderr();
   EXPECT_EQ(run({"report", "n3", "--format", "pdf", "--results", r()}), kExitBadInput);
   EXPECT_THAT(::testing::internal::GetCapturedStderr(), HasSubstr("junit, ktap, kcidb, html"));
+}
+
+// Issue 29: a CI workspace carries only history.db from one night to the
+// next, so compare --previous met no previous run directory and exited 2.
+TEST_F(OfflineCommands, RunsWhoseDirectoriesAreGoneAreReadFromHistory) {
+  ASSERT_EQ(import_all(), kExitOk);
+  fs::remove_all(results() / "n1");
+  fs::remove_all(results() / "n2");
+  EXPECT_EQ(run({"compare", "--previous", "n3", "--results", r(), "--json"}), kExitUnexpected);
+  const auto j = nlohmann::json::parse(out_);
+  EXPECT_EQ(j["old_run"], "n2");
+  ASSERT_EQ(j["regressions"].size(), 1u);
+  EXPECT_EQ(j["regressions"][0]["old"]["evidence"], "agent: exit status 0");
+  EXPECT_EQ(j["regressions"][0]["old"]["log"], "cells/kmod:0009.log");  // no directory to join it to
+  EXPECT_EQ(j["regressions"][0]["new"]["log"], (results() / "n3" / "cells/kmod:0009.log").string());
+  EXPECT_EQ(run({"compare", "n1", "n2", "--results", r()}), kExitOk);  // both from history.db
+  EXPECT_THAT(out_, HasSubstr("compare n1 -> n2\n"));
+  // The HTML report's changes come from history.db too.
+  EXPECT_EQ(run({"report", "n3", "--format", "html", "-o", "-", "--results", r()}), kExitOk);
+  EXPECT_THAT(out_, HasSubstr("Changes since n2"));
+  EXPECT_THAT(out_, HasSubstr("regression: kmod:0009"));
+}
+
+// Issue 29: after import, every command that takes a run id works with it,
+// wherever the run's directory was.
+TEST_F(OfflineCommands, AnImportedRunIsFoundByItsIdWhereverItsDirectoryIs) {
+  RunResult elsewhere = sample_nightly("n4", "2026-11-23T01:00:00Z");
+  write_results_json(elsewhere, dir_.path() / "elsewhere" / "n4");
+  ASSERT_EQ(import_all(), kExitOk);
+  ASSERT_EQ(run({"import", (dir_.path() / "elsewhere" / "n4").string(), "--results", r()}), kExitOk);
+  EXPECT_EQ(run({"compare", "n3", "n4", "--results", r()}), kExitOk);
+  EXPECT_EQ(run({"compare", "--previous", "n4", "--results", r()}), kExitOk);
+  EXPECT_THAT(out_, HasSubstr("compare n3 -> n4"));
+  const fs::path out = dir_.path() / "n4.xml";
+  EXPECT_EQ(run({"report", "n4", "--format", "junit", "-o", out.string(), "--results", r()}), kExitOk);
+  EXPECT_TRUE(fs::is_regular_file(out));
+  // Without -o a run read from history.db has no directory to write into.
+  EXPECT_EQ(run({"report", "n4", "--format", "junit", "--results", r()}), kExitBadInput);
+}
+
+TEST_F(OfflineCommands, ReportToStdoutAndNeverIntoADirectoryThatIsNotThere) {
+  EXPECT_EQ(run({"report", "n3", "--format", "ktap", "-o", "-", "--results", r()}), kExitOk);
+  EXPECT_TRUE(out_.starts_with("KTAP version 1\n")) << out_;
+  ::testing::internal::CaptureStderr();
+  const fs::path out = dir_.path() / "missing" / "report.xml";
+  EXPECT_EQ(run({"report", "n3", "--format", "junit", "-o", out.string(), "--results", r()}), kExitBadInput);
+  EXPECT_THAT(::testing::internal::GetCapturedStderr(), HasSubstr("fix: mkdir -p " + out.parent_path().string()));
+  EXPECT_FALSE(fs::exists(out.parent_path()));
+  // --format takes a list, as run --report and merge --report do.
+  EXPECT_EQ(run({"report", "n3", "--format", "junit,ktap", "--results", r()}), kExitOk);
+  EXPECT_TRUE(fs::is_regular_file(results() / "n3" / "junit.xml"));
+  EXPECT_TRUE(fs::is_regular_file(results() / "n3" / "results.ktap"));
+}
+
+TEST_F(OfflineCommands, CompareSaysInWordsWhatItTakes) {
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(run({"compare", "n1", "n2", "n3", "--results", r()}), kExitBadInput);
+  EXPECT_THAT(::testing::internal::GetCapturedStderr(),
+              HasSubstr("compare takes two runs, OLD then NEW, or --previous RUN; 3 were given"));
+}
+
+// Issue 29: a night that lost cells and a test, of another matrix, exited 0.
+TEST_F(OfflineCommands, CompareOfARunThatLostCellsAndTestsExitsOne) {
+  RunResult smaller = sample_nightly("n4", "2026-11-23T01:00:00Z");
+  smaller.matrix_name = "nightly-small";
+  smaller.cells.pop_back();
+  smaller.cells[0].tests.pop_back();
+  write_results_json(smaller, results() / "n4");
+  EXPECT_EQ(run({"compare", "n3", "n4", "--results", r()}), kExitUnexpected);
+  EXPECT_THAT(out_, HasSubstr("the runs ran different matrices (matrix nightly -> nightly-small)"));
+  EXPECT_THAT(out_, HasSubstr("  cell debian-6.12.kmod-30.2cpu.1024M (2 tests: kmod:0001, kmod:0009)\n"));
+  EXPECT_THAT(out_, HasSubstr("  kmod:0009 on debian-6.1.kmod-30.1cpu.512M: PASS -> -\n"));
+}
+
+// Issue 29: a view across nights, without naming a test.
+TEST_F(OfflineCommands, HistoryWithoutATestShowsTheWholeMatrixOverAWindow) {
+  ASSERT_EQ(import_all(), kExitOk);
+  EXPECT_EQ(run({"history", "--results", r()}), kExitOk);
+  EXPECT_THAT(out_, HasSubstr("matrix nightly: 3 runs, 2026-11-20 .. 2026-11-22 (runs n1 .. n3)\n"));
+  EXPECT_THAT(out_, HasSubstr("kmod:0009 debian-6.12/kmod-30 2cpu 1024M 2/3  67%     1     PPF  FAIL since n3 "
+                              "(2026-11-22)\n"));
+  EXPECT_THAT(out_, HasSubstr("kmod:0001 debian-6.1/kmod-30 1cpu 512M   3/3 100%     0     PPP\n"));
+  EXPECT_EQ(run({"history", "--last", "2", "--results", r(), "--json"}), kExitOk);
+  const auto j = nlohmann::json::parse(out_);
+  EXPECT_EQ(j["runs"].size(), 2u);
+  EXPECT_EQ(run({"history", "--since", "2026-11-22", "--results", r()}), kExitOk);
+  EXPECT_THAT(out_, HasSubstr("matrix nightly: 1 run,"));
+  EXPECT_EQ(run({"history", "kmod:0009", "--kernel", "debian-6.12", "--last", "2", "--results", r()}), kExitOk);
+  EXPECT_THAT(out_, HasSubstr("PASS until run n2 (2026-11-21), FAIL since run n3 (2026-11-22)\n"));
+  EXPECT_THAT(out_, HasSubstr("    pass rate 1/2 (50.0%), 1 flip\n"));
+}
+
+TEST_F(OfflineCommands, HistoryHintsFitTheMistake) {
+  ASSERT_EQ(import_all(), kExitOk);
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(run({"history", "kmod:0009", "--kernel", "nope", "--results", r()}), kExitBadInput);
+  EXPECT_EQ(run({"history", "kmod:9999", "--results", r()}), kExitBadInput);
+  EXPECT_EQ(run({"history", "--matrix", "nope", "--results", r()}), kExitBadInput);
+  const std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_THAT(err, HasSubstr("no kernel is named 'nope'\n  fix: --kernel one of debian-6.1, debian-6.12\n"));
+  EXPECT_THAT(err, HasSubstr("history.db has no test of that id\n  fix: one of kmod:0001, kmod:0009\n"));
+  EXPECT_THAT(err, HasSubstr("no run of matrix 'nope'"));
 }
 
 }  // namespace

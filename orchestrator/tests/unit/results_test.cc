@@ -425,7 +425,18 @@ TEST(MatrixReport, SummaryWithoutSurprises) {
 TEST(MatrixReport, TestMissingFromACellShowsADash) {
   RunResult run = sample_run();
   run.cells[1].tests.pop_back();
-  EXPECT_THAT(render_matrix(run), HasSubstr("2cpu  160M  -       PASS       -        \n"));
+  EXPECT_THAT(render_matrix(run), HasSubstr("2cpu  160M  -       PASS       -\n"));
+}
+
+// Issue 29: no row ends in spaces; test ids a crafted run holds are shown
+// escaped.
+TEST(MatrixReport, NoLineEndsInSpacesAndTestIdsAreEscaped) {
+  RunResult run = sample_run();
+  run.cells[0].tests[0].test = "kmod:0001\x1b[2J";
+  const std::string out = render_matrix(run);
+  EXPECT_EQ(out.find(" \n"), std::string::npos) << out;
+  EXPECT_EQ(out.find('\x1b'), std::string::npos) << out;
+  EXPECT_THAT(out, HasSubstr("kmod:0001\\x1b[2J"));
 }
 
 }  // namespace

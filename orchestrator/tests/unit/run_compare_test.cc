@@ -19,7 +19,9 @@ RunResult new_run() { return sample_nightly("n2", "2026-11-21T23:00:00Z"); }
 TEST(RunCompare, IdenticalRunsHaveNothingToSay) {
   const auto c = compare_runs(old_run(), new_run());
   EXPECT_FALSE(c.has_regressions());
-  EXPECT_TRUE(c.fixes.empty() && c.changes.empty() && c.only_old.empty() && c.only_new.empty());
+  EXPECT_TRUE(c.fixes.empty() && c.changes.empty() && c.vanished.empty() && c.missing.empty() && c.only_new.empty());
+  EXPECT_FALSE(c.is_unexpected());
+  EXPECT_EQ(c.matrix_change, "");
   EXPECT_TRUE(c.configuration_changes.empty());
 }
 
@@ -67,11 +69,13 @@ TEST(RunCompare, CellsMatchByKernelKmodVcpusAndMemory) {
   RunResult n = new_run();
   n.cells[1].cell.memory_mib = 2048;  // a different cell now
   const auto c = compare_runs(old_run(), n);
-  ASSERT_EQ(c.only_old.size(), 1u);
-  EXPECT_EQ(c.only_old[0].cell, "debian-6.12.kmod-30.2cpu.1024M");
-  EXPECT_TRUE(c.only_old[0].test.empty());
+  ASSERT_EQ(c.vanished.size(), 1u);
+  EXPECT_EQ(c.vanished[0].cell, "debian-6.12.kmod-30.2cpu.1024M");
+  EXPECT_TRUE(c.vanished[0].test.empty());
+  EXPECT_EQ(c.vanished[0].cell_tests, (std::vector<std::string>{"kmod:0001", "kmod:0009"}));
   ASSERT_EQ(c.only_new.size(), 1u);
   EXPECT_EQ(c.only_new[0].cell, "debian-6.12.kmod-30.2cpu.2048M");
+  EXPECT_TRUE(c.is_unexpected());
 }
 
 TEST(RunCompare, TestsOnOneSideOnly) {
@@ -79,9 +83,9 @@ TEST(RunCompare, TestsOnOneSideOnly) {
   n.cells[0].tests.pop_back();
   n.cells[0].tests.push_back(sample_test("kmod:0010", Verdict::kPanic, "console: Kernel panic"));
   const auto c = compare_runs(old_run(), n);
-  ASSERT_EQ(c.only_old.size(), 1u);
-  EXPECT_EQ(c.only_old[0].test, "kmod:0009");
-  EXPECT_EQ(c.only_old[0].old_verdict, Verdict::kPass);
+  ASSERT_EQ(c.vanished.size(), 1u);
+  EXPECT_EQ(c.vanished[0].test, "kmod:0009");
+  EXPECT_EQ(c.vanished[0].old_verdict, Verdict::kPass);
   ASSERT_EQ(c.only_new.size(), 1u);
   EXPECT_EQ(c.only_new[0].new_verdict, Verdict::kPanic);
 }
@@ -137,7 +141,7 @@ TEST(RunCompare, ChangedRoundsAndDuplicateLoadWasteAreInformationNotRegressions)
                               "  kmod:0009 on debian-6.1.kmod-30.1cpu.512M: 150/150 passed -> 20/150 passed, failed "
                               "at round 21\n"
                               "  kmod:0009 on debian-6.12.kmod-30.2cpu.1024M: Mods failed on load 7 -> 12\n"));
-  EXPECT_TRUE(text.ends_with("0 only new, 0 configuration changes, 3 information\n")) << text;
+  EXPECT_TRUE(text.ends_with("0 new, 0 configuration changes, 3 information\n")) << text;
   const auto j = comparison_to_json(c);
   EXPECT_EQ(j["information"][1]["field"], "module_stats.delta.Mods failed on load");
   EXPECT_EQ(j["information"][1]["new"], 12);
@@ -172,7 +176,7 @@ TEST(RunCompare, JsonHasTheFiveListsWithCellTestAndBothSides) {
   n.cells[1].tests[1] = sample_test("kmod:0009", Verdict::kHang, "console: INFO: task modprobe blocked");
   n.cells[0].tests.pop_back();
   const auto j = comparison_to_json(compare_runs(old_run(), n));
-  for (const char* key : {"regressions", "fixes", "changes", "only_old", "only_new"})
+  for (const char* key : {"regressions", "missing", "vanished", "fixes", "changes", "only_new"})
     EXPECT_TRUE(j[key].is_array()) << key;
   const auto& r = j["regressions"][0];
   EXPECT_EQ(r["cell"], "debian-6.12.kmod-30.2cpu.1024M");
@@ -180,7 +184,8 @@ TEST(RunCompare, JsonHasTheFiveListsWithCellTestAndBothSides) {
   EXPECT_EQ(r["old"]["verdict"], "PASS");
   EXPECT_EQ(r["new"]["verdict"], "HANG");
   EXPECT_EQ(r["new"]["evidence"], "console: INFO: task modprobe blocked");
-  EXPECT_TRUE(j["only_old"][0]["new"].is_null());
+  EXPECT_TRUE(j["vanished"][0]["new"].is_null());
+  EXPECT_EQ(r["old"]["log"], "cells/kmod:0009.log");  // relative: the caller gave no run directory
 }
 
 TEST(RunCompare, TextNamesEachSectionAndSummarizes) {
@@ -193,7 +198,7 @@ TEST(RunCompare, TextNamesEachSectionAndSummarizes) {
   EXPECT_THAT(text, HasSubstr("debian-6.1.kmod-30.1cpu.512M: guest_modprobe_config.sha256 \"" + kSampleModprobeSha256 +
                               "\" -> \"cd34\""));
   EXPECT_TRUE(
-      text.ends_with("1 regressions, 0 fixes, 0 other changes, 0 only old, 0 only new, 1 configuration changes\n"))
+      text.ends_with("1 regression, 0 missing, 0 vanished, 0 fixes, 0 other changes, 0 new, 1 configuration change\n"))
       << text;
 }
 
@@ -204,6 +209,51 @@ TEST(RunCompare, TextFromTheRunsCannotSteerTheTerminal) {
   const std::string text = render_comparison_text(compare_runs(old_run(), n));
   EXPECT_EQ(text.find('\x1b'), std::string::npos) << text;
   EXPECT_THAT(text, HasSubstr("      agent: \\x1b[2J\\x0aregressions (0):\\u2028\n"));
+}
+
+// Issue 29: work that stops running must not pass. A run that lost two
+// cells and a test, of another matrix, exited 0 with "(whole cell) ...: - -> -".
+TEST(RunCompare, VanishedCellsAndTestsAreNamedUnexpectedAndADifferentMatrixIsSaid) {
+  RunResult o = old_run();
+  o.cells.push_back(sample_cell("debian-6.12", "busybox", 1, 512, {sample_test("kmod:0001", Verdict::kPass)}));
+  RunResult n = new_run();
+  n.matrix_name = "nightly-small";
+  n.cells.erase(n.cells.begin() + 1);
+  n.cells[0].tests.pop_back();
+  const auto c = compare_runs(o, n);
+  EXPECT_TRUE(c.is_unexpected());
+  EXPECT_EQ(c.matrix_change, "matrix nightly -> nightly-small");
+  ASSERT_EQ(c.vanished.size(), 3u);
+  const std::string text = render_comparison_text(c);
+  EXPECT_THAT(text, HasSubstr("the runs ran different matrices (matrix nightly -> nightly-small)"));
+  EXPECT_THAT(text, HasSubstr("vanished: ran before, not now (3):\n"
+                              "  kmod:0009 on debian-6.1.kmod-30.1cpu.512M: PASS -> -\n"));
+  EXPECT_THAT(text, HasSubstr("  cell debian-6.12.kmod-30.2cpu.1024M (2 tests: kmod:0001, kmod:0009)\n"));
+  EXPECT_THAT(text, HasSubstr("  cell debian-6.12.busybox.1cpu.512M (1 test: kmod:0001)\n"));
+  EXPECT_THAT(text, HasSubstr("0 regressions, 0 missing, 3 vanished,"));
+  EXPECT_EQ(comparison_to_json(c)["vanished"][1]["tests"], nlohmann::json({"kmod:0001", "kmod:0009"}));
+}
+
+TEST(RunCompare, AMissTestIsMissingAndUnexpectedWhateverItWasBefore) {
+  RunResult n = new_run();
+  for (auto& t : n.cells[1].tests) t = sample_test(t.test, Verdict::kMiss, "not run: no merged shard run holds it");
+  const auto c = compare_runs(old_run(), n);
+  EXPECT_TRUE(c.is_unexpected());
+  ASSERT_EQ(c.missing.size(), 2u);
+  EXPECT_TRUE(c.regressions.empty());
+  EXPECT_THAT(render_comparison_text(c), HasSubstr("missing: planned and not run (a lost shard) (2):\n"
+                                                   "  kmod:0001 on debian-6.12.kmod-30.2cpu.1024M: PASS -> MISS\n"));
+}
+
+TEST(RunCompare, JsonJoinsEachLogToItsRunDirectory) {
+  RunResult n = new_run();
+  n.cells[1].tests[1] = sample_test("kmod:0009", Verdict::kFail, "agent: exit status 1");
+  RunComparison c = compare_runs(old_run(), n);
+  c.old_run_dir = "results/n1";
+  c.new_run_dir = "results/n2";
+  const auto j = comparison_to_json(c);
+  EXPECT_EQ(j["regressions"][0]["old"]["log"], "results/n1/cells/kmod:0009.log");
+  EXPECT_EQ(j["regressions"][0]["new"]["log"], "results/n2/cells/kmod:0009.log");
 }
 
 }  // namespace

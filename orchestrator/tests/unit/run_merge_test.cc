@@ -29,7 +29,7 @@ class RunMerge : public ::testing::Test {
   MergedRun merge(const std::vector<fs::path>& dirs) {
     std::vector<ShardRun> runs;
     for (const auto& d : dirs) runs.push_back(read_shard_run(d));
-    return merge_shard_runs(runs, kThreeCells, "20261130-030000-1");
+    return merge_shard_runs(runs, three_cells(), "20261130-030000-1");
   }
   std::string refusal(const std::vector<fs::path>& dirs) {
     try {
@@ -73,10 +73,22 @@ TEST_F(RunMerge, TheMergedRunHasTheUnshardedRunsCellsAndVerdicts) {
   EXPECT_EQ(merged.run.host.hostname, "ci-runner-3");
 }
 
-TEST_F(RunMerge, AMissingShardLeavesItsCellsAbsentAndRecorded) {
+// Issue 29: a lost shard passed (exit 0, the absent cells only on stderr).
+// Its cells are in the merged run, every test MISS and unexpected.
+TEST_F(RunMerge, AMissingShardsCellsAreThereWithEveryTestMissAndUnexpected) {
   const MergedRun merged = merge({shard("s1", 1, 3, {0}), shard("s3", 3, 3, {2})});
-  EXPECT_EQ(merged.run.cells.size(), 2u);
+  ASSERT_EQ(merged.run.cells.size(), 3u);
   EXPECT_THAT(merged.run.absent_cells, ElementsAre("k2.kmod-30.1cpu.512M"));
+  const CellResult& k2 = merged.run.cells[1];
+  EXPECT_EQ(k2.cell.id(), "k2.kmod-30.1cpu.512M");
+  ASSERT_EQ(k2.tests.size(), 2u);
+  for (const auto& t : k2.tests) {
+    EXPECT_EQ(t.verdict, Verdict::kMiss);
+    EXPECT_FALSE(t.as_expected);
+    EXPECT_THAT(t.evidence, HasSubstr("not run"));
+  }
+  EXPECT_EQ(merged.run.unexpected_count(), 2u);
+  EXPECT_EQ(merged.cell_dirs.size(), 2u);  // nothing to link for k2
 }
 
 TEST_F(RunMerge, ShardsOfDifferentMatricesAreRefusedNamingBoth) {
@@ -107,7 +119,7 @@ TEST_F(RunMerge, ACellTheMatrixDoesNotHaveIsRefused) {
   const auto a = shard("s1", 1, 1, {0});
   std::vector<ShardRun> runs = {read_shard_run(a)};
   try {
-    merge_shard_runs(runs, {kThreeCells[1]}, "r");
+    merge_shard_runs(runs, {three_cells()[1]}, "r");
     FAIL() << "merged";
   } catch (const MergeError& e) {
     EXPECT_THAT(e.what(), HasSubstr("cell k1.kmod-30.1cpu.512M of " + a.string() + " is not a cell of matrix"));

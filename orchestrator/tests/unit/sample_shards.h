@@ -20,6 +20,24 @@ inline constexpr std::string_view kThreeCellMatrix =
     "[[kernel]]\nname = \"k3\"\npackage = \"linux-image-6.1.0-56-amd64\"\n"
     "[[kmod]]\nname = \"kmod-30\"\n";
 
+// kThreeCellMatrix's cells, as expand_cells gives them.
+inline std::vector<Cell> three_cells() {
+  std::vector<Cell> cells;
+  for (const char* kernel : {"k1", "k2", "k3"}) {
+    Cell c;
+    c.index = static_cast<int>(cells.size());
+    c.kernel.name = kernel;
+    c.kernel.source = "debian";
+    c.kmod.name = "kmod-30";
+    c.kmod.source = "host";
+    c.vcpus = 1;
+    c.memory_mib = 512;
+    c.tests = {"kmod:0001", "kmod:0009"};
+    cells.push_back(c);
+  }
+  return cells;
+}
+
 inline const std::vector<std::string> kThreeCells = {"k1.kmod-30.1cpu.512M", "k2.kmod-30.1cpu.512M",
                                                      "k3.kmod-30.1cpu.512M"};
 
