@@ -15,6 +15,7 @@ CommandRun setup_bisect_command(CLI::App& command, ContextOptions& shared);
 CommandRun setup_bisect_step_command(CLI::App& command, ContextOptions& shared);
 CommandRun setup_boundary_command(CLI::App& command, ContextOptions& shared);
 CommandRun setup_merge_command(CLI::App& command, ContextOptions& shared);
+CommandRun setup_setup_host_command(CLI::App& command, ContextOptions& shared);
 
 namespace {
 
@@ -32,6 +33,10 @@ constexpr Command kCommands[] = {
     {"bisect-step", "build and test a checkout's HEAD for git bisect run (exit 0 old, 1 new, 125 skip)",
      setup_bisect_step_command, kExitAbortBisect},
     {"boundary", "find the memory size or vCPU count where one cell's test stops failing", setup_boundary_command},
+    {"setup-host",
+     "prepare this host as root: apt suites for other releases' kernels, the libvirt user, /dev/kvm, the libvirt "
+     "daemons (--undo reverses it)",
+     setup_setup_host_command},
 };
 
 }  // namespace
