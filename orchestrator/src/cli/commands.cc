@@ -16,6 +16,7 @@ CommandRun setup_bisect_step_command(CLI::App& command, ContextOptions& shared);
 CommandRun setup_boundary_command(CLI::App& command, ContextOptions& shared);
 CommandRun setup_merge_command(CLI::App& command, ContextOptions& shared);
 CommandRun setup_setup_host_command(CLI::App& command, ContextOptions& shared);
+CommandRun setup_generate_command(CLI::App& command, ContextOptions& shared);
 
 namespace {
 
@@ -37,6 +38,7 @@ constexpr Command kCommands[] = {
      "prepare this host as root: apt suites for other releases' kernels, the libvirt user, /dev/kvm, the libvirt "
      "daemons (--undo reverses it)",
      setup_setup_host_command},
+    {"generate", "write kmod-matrix(1) or the bash completion from this command table", setup_generate_command},
 };
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/exit_codes.h"
 
 namespace kmx::testing {
 
@@ -27,6 +28,26 @@ inline int run_command_line(std::vector<std::string> args, ContextOptions shared
     if (sub->parsed()) return run(ctx);
   return -1;
 }
+
+// The app as main.cc builds it: every command from the table, -h/--help,
+// --version and the exit statuses as its footer; for what walks the app
+// (the man page, the bash completion).
+class CommandTableApp {
+ public:
+  CommandTableApp() : app_("kmod-matrix: regression tests for the Linux module loader across a VM matrix") {
+    app_.set_help_flag();
+    app_.set_help_all_flag("-h,--help", "print this help (every command with its options) and exit");
+    app_.set_version_flag("--version", "kmod-matrix test");
+    app_.footer(kExitCodesHelp);
+    for (const auto& c : commands()) runs_.push_back(c.setup(*app_.add_subcommand(c.name, c.help), shared_));
+  }
+  const CLI::App& app() const { return app_; }
+
+ private:
+  CLI::App app_;
+  ContextOptions shared_;
+  std::vector<CommandRun> runs_;  // own the variables the options write to
+};
 
 // What a command line throws (CLI11's or the command's), "(no error)" if nothing.
 inline std::string error_of(const std::vector<std::string>& args) {
