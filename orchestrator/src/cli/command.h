@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <map>
 #include <span>
 
 #include "cli/context.h"
@@ -34,5 +35,10 @@ struct Command {
 int bad_input_status(int argc, char** argv);
 
 std::span<const Command> commands();
+
+// Every command of the table as a subcommand of app (its options, its help
+// ending with its own note, if any, and its exit statuses); what runs each.
+// main, the man page and the tests build the app this one way.
+std::map<CLI::App*, CommandRun> add_commands(CLI::App& app, ContextOptions& shared);
 
 }  // namespace kmx

@@ -15,6 +15,8 @@ CommandRun setup_bisect_command(CLI::App& command, ContextOptions& shared);
 CommandRun setup_bisect_step_command(CLI::App& command, ContextOptions& shared);
 CommandRun setup_boundary_command(CLI::App& command, ContextOptions& shared);
 CommandRun setup_merge_command(CLI::App& command, ContextOptions& shared);
+CommandRun setup_setup_host_command(CLI::App& command, ContextOptions& shared);
+CommandRun setup_generate_command(CLI::App& command, ContextOptions& shared);
 
 namespace {
 
@@ -51,6 +53,11 @@ constexpr const char* kToolExits =
     "Exit status:\n"
     "  0    done\n"
     "  2    bad input or an unusable host";
+constexpr const char* kSetupHostExits =
+    "Exit status:\n"
+    "  0    the host is ready (or, with --undo, back as it was)\n"
+    "  1    a step failed (the daemons did not answer, apt failed): its message says which\n"
+    "  2    not root, or bad arguments";
 constexpr const char* kBisectExits =
     "Exit status:\n"
     "  0    the first new commit was found\n"
@@ -92,11 +99,31 @@ constexpr Command kCommands[] = {
      setup_bisect_step_command, kBisectStepExits, kExitAbortBisect},
     {"boundary", "find the memory size or vCPU count where one cell's test stops failing", setup_boundary_command,
      kBoundaryExits},
+    {"setup-host",
+     "prepare this host as root: apt suites for other releases' kernels, the libvirt user, /dev/kvm, the libvirt "
+     "daemons (--undo reverses it)",
+     setup_setup_host_command, kSetupHostExits},
+    {"generate", "write kmod-matrix(1) or the bash completion from this command table", setup_generate_command,
+     kToolExits},
 };
 
 }  // namespace
 
 std::span<const Command> commands() { return kCommands; }
+
+std::map<CLI::App*, CommandRun> add_commands(CLI::App& app, ContextOptions& shared) {
+  std::map<CLI::App*, CommandRun> runs;
+  for (const auto& command : kCommands) {
+    CLI::App* sub = app.add_subcommand(command.name, command.help);
+    runs[sub] = command.setup(*sub, shared);
+    // A command's own note, if it has one (not the footer it inherited from
+    // the app), then its exit statuses.
+    std::string note = sub->get_footer();
+    if (note == app.get_footer()) note.clear();
+    sub->footer(note.empty() ? std::string(command.exit_codes) : note + "\n\n" + command.exit_codes);
+  }
+  return runs;
+}
 
 int bad_input_status(int argc, char** argv) {
   if (argc >= 2)

@@ -15,7 +15,7 @@ inline constexpr int kExitAbortBisect = 128;
 inline constexpr const char* kExitCodesHelp =
     "Exit status:\n"
     "  0    every verdict as expected\n"
-    "  1    some verdict not as expected (marked ! in the matrix); compare: regressions\n"
+    "  1    some verdict not as expected (marked ! in the matrix); compare: regressions, missing or vanished work\n"
     "  2    bad input (matrix errors, unknown kernel or run, impossible RAM size) or an unusable host\n"
     "  3    the only unexpected verdicts are ERROR (a VM would not start, an image could not be built), or\n"
     "       results could not be written (disk full): rerun, or run --resume RUN_ID\n"

@@ -29,12 +29,14 @@ Installation Installation::locate_from(const fs::path& self) {
     in.agent = prefix / KMX_INSTALL_LIBEXECDIR / "kmod-matrix/kmx-agent";
     in.data_dir = shared / "images";
     in.matrices = shared / "matrices";
+    in.setup_host = prefix / KMX_INSTALL_LIBEXECDIR / "kmod-matrix/setup-host.sh";
   } else {
     // A build tree: the agent beside the binary or in guest-agent/, data in the checkout.
     in.agent = present(bin / "kmx-agent") ? bin / "kmx-agent" : prefix / "guest-agent/kmx-agent";
     if (!present(in.agent)) in.agent = KMX_AGENT_BUILD_PATH;
     in.data_dir = fs::path(KMX_SOURCE_DIR) / "images";
     in.matrices = fs::path(KMX_SOURCE_DIR) / "matrices";
+    in.setup_host = fs::path(KMX_SOURCE_DIR) / "ci/setup-host.sh";
   }
   if (fs::path a = env_path("KMX_AGENT"); !a.empty()) in.agent = a;
   if (fs::path d = env_path("KMX_DATA_DIR"); !d.empty()) in.data_dir = d;

@@ -1,6 +1,7 @@
-// Where kmod-matrix's own files are: the guest agent and the data (suite
+// Where kmod-matrix's own files are: the guest agent, the data (suite
 // scripts, test-module sources, config fragments, build-kernel.sh, shipped
-// matrices). Found from the binary's own location, installed
+// matrices) and the host preparation script. Found from the binary's own
+// location, installed
 // (<prefix>/bin -> <prefix>/share/kmod-matrix, <prefix>/libexec/kmod-matrix)
 // or in a build tree (the source checkout it was built from);
 // $KMX_AGENT and $KMX_DATA_DIR override.
@@ -13,9 +14,10 @@
 namespace kmx {
 
 struct Installation {
-  std::filesystem::path agent;     // the static kmx-agent
-  std::filesystem::path data_dir;  // images/: modules/, suites/, config/, build-kernel.sh
-  std::filesystem::path matrices;  // shipped matrices
+  std::filesystem::path agent;       // the static kmx-agent
+  std::filesystem::path data_dir;    // images/: modules/, suites/, config/, build-kernel.sh
+  std::filesystem::path matrices;    // shipped matrices
+  std::filesystem::path setup_host;  // setup-host.sh (ci/setup-host.sh in a checkout)
 
   // A matrix argument as given when that file exists, else the shipped
   // matrix it names ("smoke", "smoke.toml" or "matrices/smoke.toml"); else

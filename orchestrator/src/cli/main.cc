@@ -46,12 +46,7 @@ int main(int argc, char** argv) {
   app.footer(kmx::kExitCodesHelp);
   app.require_subcommand(1);
   kmx::ContextOptions shared;
-  std::map<CLI::App*, kmx::CommandRun> runs;
-  for (const auto& command : kmx::commands()) {
-    CLI::App* sub = app.add_subcommand(command.name, command.help);
-    sub->footer(command.exit_codes);
-    runs[sub] = command.setup(*sub, shared);
-  }
+  const std::map<CLI::App*, kmx::CommandRun> runs = kmx::add_commands(app, shared);
 
   if (std::string problem = unknown_command(argc, argv); !problem.empty()) {
     std::cerr << "kmod-matrix: " << problem << "\n";

@@ -30,8 +30,8 @@ struct Template {
 class CiTemplatesEndToEnd : public testing::TestWithParam<Template> {
  protected:
   void SetUp() override {
-    state_ = fs::temp_directory_path() / ("kmx-e2e-templates-" + std::string(GetParam().system) + "-" +
-                                          std::to_string(::getpid()));
+    state_ = fs::temp_directory_path() /
+             ("kmx-e2e-templates-" + std::string(GetParam().system) + "-" + std::to_string(::getpid()));
     fs::remove_all(state_);
     fs::create_directories(state_);
   }
@@ -46,8 +46,8 @@ class CiTemplatesEndToEnd : public testing::TestWithParam<Template> {
     const Template& t = GetParam();
     const ProcessResult r = BoostProcessRunner().run(
         {"/usr/bin/python3", std::string(KMX_SOURCE_DIR) + "/orchestrator/tests/e2e/ci_emulator.py", t.system,
-         std::string(KMX_SOURCE_DIR) + "/" + t.file, "--source", KMX_SOURCE_DIR, "--build", KMX_BUILD_DIR,
-         "--state", state_.string(), "--night", name, "--set",
+         std::string(KMX_SOURCE_DIR) + "/" + t.file, "--source", KMX_SOURCE_DIR, "--build", KMX_BUILD_DIR, "--state",
+         state_.string(), "--night", name, "--set",
          std::string(t.matrix_setting) + "=orchestrator/tests/e2e/nightly-two-cells.toml"},
         {.timeout = std::chrono::seconds(1500)});
     EXPECT_EQ(r.exit_code, 0) << r.output;

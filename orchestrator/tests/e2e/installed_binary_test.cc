@@ -44,6 +44,9 @@ class InstalledBinary : public testing::Test {
 TEST_F(InstalledBinary, PutsBinaryAgentAndDataInStandardPlaces) {
   EXPECT_TRUE(fs::exists(installed(std::string(KMX_INSTALL_BINDIR) + "/kmod-matrix")));
   EXPECT_TRUE(fs::exists(installed(std::string(KMX_INSTALL_LIBEXECDIR) + "/kmod-matrix/kmx-agent")));
+  EXPECT_TRUE(fs::exists(installed(std::string(KMX_INSTALL_LIBEXECDIR) + "/kmod-matrix/setup-host.sh")));
+  EXPECT_TRUE(fs::exists(installed(std::string(KMX_INSTALL_DATADIR) + "/man/man1/kmod-matrix.1")));
+  EXPECT_TRUE(fs::exists(installed(std::string(KMX_INSTALL_DATADIR) + "/bash-completion/completions/kmod-matrix")));
   const fs::path data = installed(std::string(KMX_INSTALL_DATADIR) + "/kmod-matrix");
   for (const char* f : {"images/suites/common.sh", "images/modules/Kbuild", "images/config/module-debug.config",
                         "images/build-kernel.sh", "matrices/smoke.toml"})

@@ -31,7 +31,7 @@ TEST(Commands, TableListsEveryCommandOnceWithHelp) {
     EXPECT_NE(c.setup, nullptr) << c.name;
   }
   EXPECT_THAT(names, ElementsAre("run", "check", "cache", "cleanup", "compare", "history", "report", "import", "merge",
-                                 "bisect", "bisect-step", "boundary"));
+                                 "bisect", "bisect-step", "boundary", "setup-host", "generate"));
 }
 
 TEST(Commands, SharedOptionsBindToTheContextOptions) {

@@ -42,6 +42,7 @@ TEST(Installation, InstalledBinaryFindsShareAndLibexecBesideItsPrefix) {
   EXPECT_EQ(in.agent, prefix.path() / KMX_INSTALL_LIBEXECDIR / "kmod-matrix/kmx-agent");
   EXPECT_EQ(in.data_dir, prefix.path() / KMX_INSTALL_DATADIR / "kmod-matrix/images");
   EXPECT_EQ(in.matrices, prefix.path() / KMX_INSTALL_DATADIR / "kmod-matrix/matrices");
+  EXPECT_EQ(in.setup_host, prefix.path() / KMX_INSTALL_LIBEXECDIR / "kmod-matrix/setup-host.sh");
 }
 
 TEST(Installation, BuildTreeUsesTheCheckoutsData) {
@@ -52,6 +53,8 @@ TEST(Installation, BuildTreeUsesTheCheckoutsData) {
   EXPECT_EQ(in.agent, build.path() / "guest-agent/kmx-agent");
   EXPECT_TRUE(fs::exists(in.data_dir / "suites")) << in.data_dir;
   EXPECT_TRUE(fs::exists(in.matrices / "smoke.toml")) << in.matrices;
+  EXPECT_TRUE(fs::exists(in.setup_host)) << in.setup_host;
+  EXPECT_EQ(in.setup_host.filename(), "setup-host.sh");
 }
 
 TEST(Installation, EnvironmentOverridesAgentAndData) {

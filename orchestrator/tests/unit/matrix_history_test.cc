@@ -67,10 +67,10 @@ TEST(BuildMatrixHistory, VerdictsOfRunsOutsideTheWindowAreIgnored) {
 }
 
 TEST(RenderMatrixHistory, ALetterPerRunAndSinceWhenTheLatestHolds) {
-  const auto h = build_matrix_history("nightly", kRuns,
-                                      {verdict(kRuns[0], "kmod:0009", Verdict::kPass),
-                                       verdict(kRuns[1], "kmod:0009", Verdict::kPanic),
-                                       verdict(kRuns[3], "kmod:0009", Verdict::kMiss)});
+  const auto h = build_matrix_history(
+      "nightly", kRuns,
+      {verdict(kRuns[0], "kmod:0009", Verdict::kPass), verdict(kRuns[1], "kmod:0009", Verdict::kPanic),
+       verdict(kRuns[3], "kmod:0009", Verdict::kMiss)});
   const std::string text = render_matrix_history_text(h);
   EXPECT_THAT(text, HasSubstr("matrix nightly: 4 runs, 2026-12-01 .. 2026-12-04 (runs r1 .. r4)\n"));
   EXPECT_THAT(text, HasSubstr("kmod:0009 k/host 1cpu 512M 1/3  33%     2     PX.M  MISS since r4 (2026-12-04)\n"));
