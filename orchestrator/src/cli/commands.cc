@@ -15,6 +15,7 @@ CommandRun setup_bisect_command(CLI::App& command, ContextOptions& shared);
 CommandRun setup_bisect_step_command(CLI::App& command, ContextOptions& shared);
 CommandRun setup_boundary_command(CLI::App& command, ContextOptions& shared);
 CommandRun setup_merge_command(CLI::App& command, ContextOptions& shared);
+CommandRun setup_site_command(CLI::App& command, ContextOptions& shared);
 
 namespace {
 
@@ -27,6 +28,8 @@ constexpr Command kCommands[] = {
     {"history", "one test's verdicts per cell across the runs in history.db", setup_history_command},
     {"report", "write a run's JUnit, KTAP, KCIDB or HTML report", setup_report_command},
     {"import", "record runs made before into history.db", setup_import_command},
+    {"site", "write a static HTML site of a matrix's last nights from history.db, with each night's report and logs",
+     setup_site_command},
     {"merge", "join shard runs (run --shard K/N) into one run with its history and reports", setup_merge_command},
     {"bisect", "find the kmod or kernel commit where one cell's test changed behaviour", setup_bisect_command},
     {"bisect-step", "build and test a checkout's HEAD for git bisect run (exit 0 old, 1 new, 125 skip)",
