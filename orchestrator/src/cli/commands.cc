@@ -17,6 +17,7 @@ CommandRun setup_boundary_command(CLI::App& command, ContextOptions& shared);
 CommandRun setup_merge_command(CLI::App& command, ContextOptions& shared);
 CommandRun setup_setup_host_command(CLI::App& command, ContextOptions& shared);
 CommandRun setup_generate_command(CLI::App& command, ContextOptions& shared);
+CommandRun setup_site_command(CLI::App& command, ContextOptions& shared);
 
 namespace {
 
@@ -91,6 +92,8 @@ constexpr Command kCommands[] = {
      kOfflineExits},
     {"report", "write a run's JUnit, KTAP, KCIDB or HTML report", setup_report_command, kOfflineExits},
     {"import", "record runs made before into history.db", setup_import_command, kOfflineExits},
+    {"site", "write a static HTML site of a matrix's last nights from history.db, with each night's report and logs",
+     setup_site_command, kOfflineExits},
     {"merge", "join shard runs (run --shard K/N) into one run with its history and reports", setup_merge_command,
      kMergeExits},
     {"bisect", "find the kmod or kernel commit where one cell's test changed behaviour", setup_bisect_command,

@@ -353,6 +353,8 @@ std::string name_problem(std::string_view name) {
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.')
       return c == '/' ? "contains '/'" : "contains a character other than letters, digits, '-', '_' and '.'";
   if (name.find("..") != std::string_view::npos) return "contains \"..\"";
+  // results/<run-id>/ with run id "." would be results/ itself.
+  if (name == ".") return "is \".\" (the directory itself)";
   return "";
 }
 

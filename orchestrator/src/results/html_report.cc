@@ -6,8 +6,10 @@
 #include <optional>
 #include <sstream>
 
+#include "os/contained_files.h"
 #include "results/html_test_details.h"
 #include "results/run_compare.h"
+#include "results/verdict_style.h"
 
 namespace kmx {
 namespace {
@@ -21,10 +23,10 @@ th, td { border: 1px solid #d0d0d0; padding: 4px 8px; text-align: left; white-sp
 th { background: #f2f2f2; }
 #matrix td.verdict { text-align: center; font-weight: 600; cursor: pointer; min-width: 70px; }
 #matrix td.verdict a { color: inherit; text-decoration: none; }
-.v-PASS { background: #c8e6c9; } .v-FAIL { background: #ef9a9a; } .v-OOM { background: #ffcc80; }
-.v-PANIC { background: #e57373; color: #fff; } .v-TIMEOUT { background: #ce93d8; } .v-HANG { background: #ba68c8; color: #fff; }
-.v-SKIP { background: #e0e0e0; } .v-ERROR { background: #fff59d; } .v-FLAKY { background: #ffe0b2; }
-.v-MISS { background: #90a4ae; }
+/* A wide matrix scrolls in its box, its first column (the cell) fixed. */
+.matrix-scroll { overflow-x: auto; max-width: 100%; }
+#matrix tr > :first-child { position: sticky; left: 0; z-index: 1; background: #f2f2f2; box-shadow: 1px 0 0 #d0d0d0; }
+.boot-logs { font-size: 11px; display: block; }
 td.unexpected { outline: 3px solid #b71c1c; outline-offset: -3px; }
 td.regression { box-shadow: inset 0 0 0 3px #b71c1c; } td.fix { box-shadow: inset 0 0 0 3px #1b5e20; }
 td.change { box-shadow: inset 0 0 0 3px #0d47a1; } td.missing { box-shadow: inset 0 0 0 3px #263238; }
@@ -38,17 +40,30 @@ ul.changes li.missing, ul.changes li.vanished { color: #b71c1c; } p.matrix-chang
 a.detail-link { font-size: 11px; font-weight: 400; display: block; text-decoration: underline; }
 .test-detail { border-top: 1px solid #ddd; padding: 6px 0; } .test-detail h3 { font-size: 14px; margin: 4px 0; }
 .test-detail p { margin: 2px 0; } .test-detail code { white-space: pre-wrap; }
+.test-detail.unexpected h3 { color: #b71c1c; } details.passing summary { cursor: pointer; padding: 4px 0; }
+p.evidence code { display: block; margin: 2px 0 2px 16px; }
 .modstats-charts { display: flex; flex-wrap: wrap; gap: 16px; } figure.modstats { margin: 0; }
 ul.changes li.information { color: #555; }
 )css";
 
-// Click a verdict: its evidence goes to the detail box (hover shows it too).
+// Conveniences only; every fact is on the page without them. Click a
+// verdict: its evidence goes to the detail box (hover shows it too). A
+// link to a folded test opens it.
 constexpr const char* kScript = R"js(
+var detail = document.getElementById('detail');
+detail.hidden = false;
 document.getElementById('matrix').addEventListener('click', function (e) {
   var td = e.target.closest('td.verdict');
   if (!td || e.target.tagName === 'A') return;
-  document.getElementById('detail').textContent = td.dataset.cell + ' ' + td.dataset.test + ': ' + td.title;
+  detail.textContent = td.dataset.cell + ' ' + td.dataset.test + ': ' + td.title;
 });
+function openLinkedTest() {
+  var target = location.hash && document.getElementById(location.hash.slice(1));
+  var folded = target && target.closest('details');
+  if (folded) folded.open = true;
+}
+window.addEventListener('hashchange', openLinkedTest);
+openLinkedTest();
 document.documentElement.dataset.interactive = 'yes';  // a headless browser test sees the script ran
 )js";
 
@@ -157,6 +172,24 @@ void write_summary_bar(std::ostringstream& out, const std::map<Verdict, int>& to
 
 }  // namespace
 
+std::set<std::string> html_linked_files(const RunResult& run) {
+  std::set<std::string> files;
+  const auto add = [&](const std::string& path) {
+    if (relative_path_problem(path).empty()) files.insert(path);
+  };
+  for (const auto& cell : run.cells) {
+    for (const auto& test : cell.tests) {
+      add(test.log);
+      if (const auto hang = hang_of(test)) add(hang->dump);
+    }
+    for (const auto& boot : cell.boots) {
+      add(boot.console_log);
+      add(boot.agent_log);
+    }
+  }
+  return files;
+}
+
 std::string render_html(const RunResult& run, const ReportContext& context) {
   std::vector<std::string> columns;
   for (const auto& cell : run.cells)
@@ -184,7 +217,12 @@ std::string render_html(const RunResult& run, const ReportContext& context) {
             << "</span>";
     if (run.hosts.size() > 1 && !cell.host.empty())
       table << "<br><span class=\"host\">on " << escape_markup(cell.host) << "</span>";
-    table << "</td><td>" << (cell.first_boot_seconds() >= 0 ? seconds(cell.first_boot_seconds()) : "-") << "</td>";
+    table << "</td><td>" << (cell.first_boot_seconds() >= 0 ? seconds(cell.first_boot_seconds()) : "-");
+    for (const auto& boot : cell.boots)
+      if (const std::string links = boot_log_links(boot, context); !links.empty())
+        table << "<span class=\"boot-logs\">"
+              << (cell.boots.size() > 1 ? "boot " + std::to_string(boot.index) + ": " : "") << links << "</span>";
+    table << "</td>";
     for (const auto& column : columns) {
       const auto it =
           std::find_if(cell.tests.begin(), cell.tests.end(), [&](const TestResult& t) { return t.test == column; });
@@ -209,7 +247,7 @@ std::string render_html(const RunResult& run, const ReportContext& context) {
       if (change != changed.end()) table << "<span class=\"marker\">" << change->second << "</span>";
       if (const auto rounds = iterations_of(*it))
         table << "<span class=\"rounds\">" << iterations_text(*rounds) << "</span>";
-      if (has_test_details(*it))
+      if (has_detail_section(*it))
         table << "<a class=\"detail-link\" href=\"#"
               << test_detail_anchor(static_cast<std::size_t>(&cell - run.cells.data()),
                                     static_cast<std::size_t>(it - cell.tests.begin()))
@@ -223,17 +261,19 @@ std::string render_html(const RunResult& run, const ReportContext& context) {
   std::ostringstream out;
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>kmod-matrix "
       << escape_markup(run.matrix_name) << " " << escape_markup(run.run_id) << "</title>\n<style>" << kStyle
-      << "</style>\n</head>\n<body>\n";
+      << verdict_css_rules() << "</style>\n</head>\n<body>\n";
   out << "<h1>kmod-matrix: " << escape_markup(run.matrix_name) << " run " << escape_markup(run.run_id) << "</h1>\n";
   out << "<div class=\"summary\" id=\"summary\">" << run.cells.size() << " cells, " << all << " verdicts";
   for (const auto& [verdict, count] : totals) out << ", " << count << " " << to_string(verdict);
   out << "; " << run.unexpected_count() << " unexpected</div>\n";
   write_summary_bar(out, totals, all);
   if (comparison) write_changes(out, *comparison);
-  out << "<h2>Matrix</h2>\n" << table.str();
-  out << "<div id=\"detail\">Click a verdict for its evidence; the verdict links to the test's log.</div>\n";
-  write_module_stats_charts(out, run);
+  out << "<h2>Matrix</h2>\n<p class=\"note\">A verdict links to its test's log; \"details\" to its evidence under "
+         "Tests in detail, where failures and unexpected verdicts come first.</p>\n<div class=\"matrix-scroll\">"
+      << table.str() << "</div>\n";
+  out << "<div id=\"detail\" hidden>Click a verdict for its evidence here.</div>\n";
   write_test_details(out, run, context);
+  write_module_stats_charts(out, run);
   write_environment(out, run);
   out << "<script>" << kScript << "</script>\n</body>\n</html>\n";
   return out.str();

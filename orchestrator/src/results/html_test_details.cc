@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <tuple>
 #include <vector>
 
 #include "results/svg_chart.h"
@@ -47,9 +48,82 @@ void write_hang(std::ostringstream& out, const HangDump& hang, const ReportConte
   out << "</p>\n";
 }
 
+// Unexpected verdicts first, then expected failures, then the rest.
+enum class DetailGroup { kUnexpected = 0, kFailing = 1, kPassing = 2 };
+
+DetailGroup group_of(const TestResult& test) {
+  if (!test.as_expected) return DetailGroup::kUnexpected;
+  if (test.verdict != Verdict::kPass && test.verdict != Verdict::kSkip) return DetailGroup::kFailing;
+  return DetailGroup::kPassing;
+}
+
+std::string expected_text(const TestResult& test) {
+  std::string text;
+  for (const Verdict v : test.expected) text += (text.empty() ? "" : " or ") + std::string(to_string(v));
+  return text.empty() ? "nothing" : text;
+}
+
+// The verdict, what was expected, the evidence and the logs: what the
+// matrix shows on hover, here for every reader.
+void write_evidence(std::ostringstream& out, const CellResult& cell, const TestResult& test,
+                    const ReportContext& context) {
+  out << "<p class=\"evidence\">" << to_string(test.verdict) << " in " << fixed(test.duration_s, "%.1f") << " s";
+  if (!test.as_expected) out << ", expected " << expected_text(test);
+  if (!test.expected_reason.empty()) out << " (" << escape_markup(shorten(test.expected_reason, 500)) << ")";
+  if (!test.evidence.empty()) out << ": <code>" << escape_markup(shorten(test.evidence, 4000)) << "</code>";
+  out << "</p>\n";
+  std::string links;
+  if (const std::string href = log_href(context, test); !href.empty())
+    links = "<a class=\"test-log\" href=\"" + escape_markup(href) + "\">test log</a>";
+  for (const auto& boot : cell.boots)
+    if (boot.index == test.boot)
+      if (const std::string boot_links = boot_log_links(boot, context); !boot_links.empty())
+        links += (links.empty() ? "" : "; ") + std::string("boot ") + std::to_string(boot.index) + ": " + boot_links;
+  if (!links.empty()) out << "<p class=\"logs\">" << links << "</p>\n";
+}
+
+void write_section(std::ostringstream& out, const RunResult& run, std::size_t c, std::size_t t, DetailGroup group,
+                   const ReportContext& context) {
+  const auto& cell = run.cells[c];
+  const auto& test = cell.tests[t];
+  const std::string title = escape_markup(test.test) + " on " + escape_markup(cell.cell.id()) + ": " +
+                            std::string(to_string(test.verdict)) +
+                            (group == DetailGroup::kUnexpected ? " <span class=\"marker\">unexpected</span>" : "");
+  const bool folded = group == DetailGroup::kPassing;
+  if (folded) out << "<details class=\"passing\"><summary>" << title << "</summary>\n";
+  out << "<div class=\"test-detail"
+      << (group == DetailGroup::kUnexpected ? " unexpected"
+          : group == DetailGroup::kFailing  ? " failing"
+                                            : "")
+      << "\" id=\"" << test_detail_anchor(c, t) << "\" data-cell=\"" << escape_markup(cell.cell.id())
+      << "\" data-test=\"" << escape_markup(test.test) << "\">\n";
+  if (!folded) out << "<h3>" << title << "</h3>\n";
+  write_evidence(out, cell, test, context);
+  if (const auto it = iterations_of(test))
+    out << "<p class=\"iterations\">iterations: " << iterations_text(*it) << "</p>\n";
+  if (const auto memory = memory_of(test)) write_memory(out, test_detail_anchor(c, t), *memory);
+  if (const auto kill = oom_of(test)) write_oom(out, *kill);
+  if (const auto hang = hang_of(test)) write_hang(out, *hang, context);
+  out << "</div>\n" << (folded ? "</details>\n" : "");
+}
+
 }  // namespace
 
 bool has_test_details(const TestResult& test) { return memory_of(test) || oom_of(test) || hang_of(test); }
+
+bool has_detail_section(const TestResult& test) {
+  return group_of(test) != DetailGroup::kPassing || has_test_details(test);
+}
+
+std::string boot_log_links(const BootSummary& boot, const ReportContext& context) {
+  std::string links;
+  for (const auto& [css_class, path, text] : {std::tuple{"console-log", &boot.console_log, "console.log"},
+                                              std::tuple{"agent-log", &boot.agent_log, "agent.log"}})
+    if (const std::string href = run_file_href(context, *path); !href.empty())
+      links += (links.empty() ? "" : " ") + std::string("<a class=\"") + css_class + "\" href=\"" +
+               escape_markup(href) + "\">" + text + "</a>";
+  return links;
+}
 
 std::string test_detail_anchor(std::size_t cell_index, std::size_t test_index) {
   return "detail-c" + std::to_string(cell_index) + "-t" + std::to_string(test_index);
@@ -83,26 +157,32 @@ std::string memory_chart_svg(const std::string& id, const MemoryCurve& curve) {
 }
 
 void write_test_details(std::ostringstream& out, const RunResult& run, const ReportContext& context) {
-  bool heading = false;
-  for (std::size_t c = 0; c < run.cells.size(); ++c) {
-    const auto& cell = run.cells[c];
-    for (std::size_t t = 0; t < cell.tests.size(); ++t) {
-      const auto& test = cell.tests[t];
-      if (!has_test_details(test)) continue;
-      if (!heading) out << "<h2>Tests in detail</h2>\n";
-      heading = true;
-      const std::string anchor = test_detail_anchor(c, t);
-      out << "<div class=\"test-detail\" id=\"" << anchor << "\" data-cell=\"" << escape_markup(cell.cell.id())
-          << "\" data-test=\"" << escape_markup(test.test) << "\">\n<h3>" << escape_markup(test.test) << " on "
-          << escape_markup(cell.cell.id()) << ": " << to_string(test.verdict) << "</h3>\n";
-      if (const auto it = iterations_of(test))
-        out << "<p class=\"iterations\">iterations: " << iterations_text(*it) << "</p>\n";
-      if (const auto memory = memory_of(test)) write_memory(out, anchor, *memory);
-      if (const auto kill = oom_of(test)) write_oom(out, *kill);
-      if (const auto hang = hang_of(test)) write_hang(out, *hang, context);
-      out << "</div>\n";
-    }
-  }
+  struct Section {
+    std::size_t cell, test;
+    DetailGroup group;
+  };
+  std::vector<Section> sections;
+  int counts[3] = {0, 0, 0};
+  for (std::size_t c = 0; c < run.cells.size(); ++c)
+    for (std::size_t t = 0; t < run.cells[c].tests.size(); ++t)
+      if (has_detail_section(run.cells[c].tests[t])) {
+        const DetailGroup group = group_of(run.cells[c].tests[t]);
+        sections.push_back({c, t, group});
+        ++counts[static_cast<int>(group)];
+      }
+  if (sections.empty()) return;
+  // Failures first: a stable sort keeps the matrix order within a group.
+  std::stable_sort(sections.begin(), sections.end(),
+                   [](const Section& a, const Section& b) { return a.group < b.group; });
+  std::string summary;
+  if (counts[0] + counts[1] > 0)
+    summary = std::to_string(counts[0]) + " unexpected, " + std::to_string(counts[1]) + " other " +
+              (counts[1] == 1 ? "failure" : "failures") + " with their evidence first";
+  if (counts[2] > 0)
+    summary += (summary.empty() ? "" : "; ") + std::to_string(counts[2]) + " passing " +
+               (counts[2] == 1 ? "test" : "tests") + " with details folded below";
+  out << "<h2>Tests in detail</h2>\n<p class=\"summary\" id=\"details-summary\">" << summary << "</p>\n";
+  for (const auto& s : sections) write_section(out, run, s.cell, s.test, s.group, context);
 }
 
 void write_module_stats_charts(std::ostringstream& out, const RunResult& run) {

@@ -11,6 +11,7 @@ namespace kmx {
 std::string run_file_href(const ReportContext& context, const std::string& relative_path) {
   // A link is a path in the run or nothing.
   if (!context.logs_available || !relative_path_problem(relative_path).empty()) return "";
+  if (context.linkable && !context.linkable->contains(relative_path)) return "";
   const std::filesystem::path base = context.link_base.empty() ? std::filesystem::path(".") : context.link_base;
   return (base / relative_path).lexically_normal().generic_string();
 }

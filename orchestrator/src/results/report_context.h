@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -22,6 +23,9 @@ struct ReportContext {
   // The run directory as seen from the report file's directory, for links
   // to test logs ("" or "." when the report is written inside it).
   std::filesystem::path link_base;
+  // When set, only these files (paths relative to the run directory) are
+  // linked: the site's copy of a report links only what it copied. Not owned.
+  const std::set<std::string>* linkable = nullptr;
   // False for a run read from history.db: no directory, so no log to link.
   bool logs_available = true;
   // Where CI publishes the run's directory (--log-base-url): KCIDB's
@@ -44,7 +48,8 @@ std::string read_test_log(const ReportContext& context, const TestResult& test);
 // no directory (logs_available).
 std::string log_href(const ReportContext& context, const TestResult& test);
 
-// The same for any file given relative to the run directory.
+// The same for any file given relative to the run directory (and, when the
+// context has a `linkable` set, in it).
 std::string run_file_href(const ReportContext& context, const std::string& relative_path);
 
 // Text safe inside XML/HTML elements and quoted attributes: & < > " '

@@ -18,7 +18,8 @@ std::string not_found(const fs::path& results_root, const std::string& run) {
          ") or a run directory; kmod-matrix history --results " + results_root.string() + " lists the recorded runs";
 }
 
-// What history.db recorded of run_id, read back as results.json is read.
+}  // namespace
+
 std::optional<RunResult> recorded_run(const fs::path& results_root, const std::string& run_id) {
   const fs::path db = history_db_path(results_root);
   if (!name_problem(run_id).empty() || !fs::exists(db)) return std::nullopt;
@@ -30,8 +31,6 @@ std::optional<RunResult> recorded_run(const fs::path& results_root, const std::s
     throw std::runtime_error(db.string() + ": run " + run_id + ": " + e.what());
   }
 }
-
-}  // namespace
 
 fs::path find_run_dir(const fs::path& results_root, const std::string& run) {
   if (run.empty())

@@ -35,6 +35,12 @@ struct FoundRun {
 // checks). Throws std::runtime_error naming every place it looked.
 FoundRun load_run(const std::filesystem::path& results_root, const std::string& run);
 
+// What results_root/history.db recorded of run_id, read with
+// read_run_result's checks; nullopt when there is no history.db, it does
+// not record the run, or run_id is not a name. Throws std::runtime_error
+// naming the database when the record cannot be read.
+std::optional<RunResult> recorded_run(const std::filesystem::path& results_root, const std::string& run_id);
+
 // The latest earlier run of the same matrix recorded in history.db, read
 // from its directory under results_root or else from history.db itself;
 // nullopt when there is no history.db or no earlier run.

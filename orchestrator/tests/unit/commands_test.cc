@@ -30,8 +30,8 @@ TEST(Commands, TableListsEveryCommandOnceWithHelp) {
     EXPECT_STRNE(c.help, "") << c.name;
     EXPECT_NE(c.setup, nullptr) << c.name;
   }
-  EXPECT_THAT(names, ElementsAre("run", "check", "cache", "cleanup", "compare", "history", "report", "import", "merge",
-                                 "bisect", "bisect-step", "boundary", "setup-host", "generate"));
+  EXPECT_THAT(names, ElementsAre("run", "check", "cache", "cleanup", "compare", "history", "report", "import", "site",
+                                 "merge", "bisect", "bisect-step", "boundary", "setup-host", "generate"));
 }
 
 TEST(Commands, SharedOptionsBindToTheContextOptions) {

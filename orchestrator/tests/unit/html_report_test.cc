@@ -6,10 +6,13 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <set>
 
 #include "fakes.h"
+#include "headless_chromium.h"
 #include "os/files.h"
 #include "report_test_support.h"
+#include "results/verdict_style.h"
 #include "sample_runs.h"
 
 namespace kmx {
@@ -130,18 +133,6 @@ TEST(HtmlReport, GuestTextIsEscaped) {
   EXPECT_THAT(html, Not(HasSubstr("\x01")));
 }
 
-bool chromium_installed() { return std::system("command -v chromium >/dev/null 2>&1") == 0; }
-
-ProcessResult run_chromium(const ScratchDir& dir, std::vector<std::string> args) {
-  std::vector<std::string> argv = {"chromium", "--headless", "--no-sandbox", "--disable-gpu",
-                                   "--user-data-dir=" + (dir.path() / "chromium-profile").string()};
-  argv.insert(argv.end(), args.begin(), args.end());
-  BoostProcessRunner runner;
-  ProcessOptions options;
-  options.timeout = std::chrono::seconds(180);
-  return runner.run(argv, options);
-}
-
 TEST(IntegrationHtml, ChromiumBuildsTheMatrixDomAndRunsTheScript) {
   if (!chromium_installed())
     GTEST_SKIP() << "chromium is not installed (apt-get install chromium; ci/setup-host.sh does)";
@@ -173,6 +164,178 @@ TEST(IntegrationHtml, ChromiumBuildsTheMatrixDomAndRunsTheScript) {
   // KMX_HTML_SCREENSHOT=docs/html-report.png refreshes the committed picture.
   if (const char* keep = std::getenv("KMX_HTML_SCREENSHOT"))
     std::filesystem::copy_file(png, keep, std::filesystem::copy_options::overwrite_existing);
+}
+
+// Every href="..." of a page that is not an anchor in it.
+std::vector<std::string> file_links(const std::string& html) {
+  std::vector<std::string> links;
+  const std::string attr = "href=\"";
+  for (auto at = html.find(attr); at != std::string::npos; at = html.find(attr, at + 1)) {
+    const auto start = at + attr.size();
+    const std::string href = html.substr(start, html.find('"', start) - start);
+    if (!href.starts_with("#")) links.push_back(href);
+  }
+  return links;
+}
+
+// Issue 29: the evidence was in a title attribute and a box the script
+// filled, so a reader without JavaScript (a mail client, a CI artifact
+// viewer) never saw why a test failed.
+TEST(HtmlReport, TheEvidenceOfEveryFailureIsOnThePageWithoutTheScript) {
+  NightPair n;
+  const std::string html = render_html(n.current, {});
+  EXPECT_THAT(html, HasSubstr("<p class=\"evidence\">PANIC in 1.5 s, expected PASS: <code>console: [   61.2] Kernel "
+                              "panic - not syncing: softlockup: hung tasks</code></p>"));
+  EXPECT_THAT(html, HasSubstr("<p class=\"evidence\">ERROR in 1.5 s, expected PASS: <code>host: VM did not start "
+                              "after 3 tries</code></p>"));
+  // The matrix links the verdict to it; the script's box stays hidden without the script.
+  EXPECT_THAT(html, HasSubstr("<span class=\"marker\">unexpected</span><a class=\"detail-link\" "
+                              "href=\"#detail-c3-t4\">details</a>"));
+  EXPECT_THAT(html, HasSubstr("<div id=\"detail\" hidden>"));
+}
+
+TEST(HtmlReport, TestsInDetailListUnexpectedVerdictsThenFailuresThenPassingTestsFolded) {
+  NightPair n;
+  const std::string html = render_html(n.current, {});
+  const auto at = [&](const std::string& what) {
+    const auto p = html.find(what);
+    EXPECT_NE(p, std::string::npos) << what;
+    return p;
+  };
+  const auto panic = at("<div class=\"test-detail unexpected\" id=\"detail-c3-t4\"");
+  const auto error = at("<div class=\"test-detail unexpected\" id=\"detail-c5-t5\"");
+  const auto expected_oom = at("<div class=\"test-detail failing\" id=\"detail-c0-t6\"");
+  const auto folded =
+      at("<details class=\"passing\"><summary>kmod:0009 on debian-6.1.kmod-30.2cpu.1024M: "
+         "PASS</summary>\n<div class=\"test-detail\" id=\"detail-c1-t4\"");
+  EXPECT_LT(at("<h2>Tests in detail</h2>"), panic);
+  EXPECT_LT(panic, error);
+  EXPECT_LT(error, expected_oom);
+  EXPECT_LT(expected_oom, folded);
+  EXPECT_THAT(html, HasSubstr("2 unexpected, 6 other failures with their evidence first; 1 passing test with details "
+                              "folded below"));
+  // A passing test without details gets no section.
+  EXPECT_THAT(html, Not(HasSubstr("id=\"detail-c0-t0\"")));
+}
+
+TEST(HtmlReport, EachCellLinksItsBootsConsoleAndAgentLogs) {
+  NightPair n;
+  BootSummary second = n.current.cells[0].boots[0];
+  second.index = 2;
+  second.console_log = "cells/debian-6.1.kmod-30.1cpu.512M/boot-2/console.log";
+  second.agent_log = "javascript:alert(1)";  // not a path in the run: not linked
+  n.current.cells[0].boots.push_back(second);
+  const std::string html = render_html(n.current, {});
+  EXPECT_THAT(html, HasSubstr("<td>4.2 s<span class=\"boot-logs\">boot 1: <a class=\"console-log\" "
+                              "href=\"cells/debian-6.1.kmod-30.1cpu.512M/boot-1/console.log\">console.log</a> "
+                              "<a class=\"agent-log\" href=\"cells/debian-6.1.kmod-30.1cpu.512M/boot-1/agent.log\">"
+                              "agent.log</a></span><span class=\"boot-logs\">boot 2: <a class=\"console-log\" "
+                              "href=\"cells/debian-6.1.kmod-30.1cpu.512M/boot-2/console.log\">console.log</a></span>"
+                              "</td>"));
+  // One boot: no number.
+  EXPECT_THAT(html, HasSubstr("<span class=\"boot-logs\"><a class=\"console-log\" "
+                              "href=\"cells/debian-6.1.kmod-30.2cpu.1024M/boot-1/console.log\">"));
+  // The failed test's section links its log and its boot's logs too.
+  EXPECT_THAT(html, HasSubstr("<p class=\"logs\"><a class=\"test-log\" href=\"cells/kmod:0009.log\">test log</a>; "
+                              "boot 1: <a class=\"console-log\" "
+                              "href=\"cells/debian-6.12.kmod-30.2cpu.1024M/boot-1/console.log\">"));
+  EXPECT_THAT(html, Not(HasSubstr("javascript:")));
+  // A run read from history.db has no logs to link.
+  ReportContext no_dir;
+  no_dir.logs_available = false;
+  EXPECT_THAT(render_html(n.current, no_dir), Not(HasSubstr("class=\"console-log\"")));
+}
+
+TEST(HtmlReport, AWideMatrixScrollsInItsBoxWithTheFirstColumnFixed) {
+  NightPair n;
+  const std::string html = render_html(n.current, {});
+  EXPECT_THAT(html, HasSubstr("<div class=\"matrix-scroll\"><table id=\"matrix\">"));
+  EXPECT_THAT(html, HasSubstr(".matrix-scroll { overflow-x: auto;"));
+  EXPECT_THAT(html, HasSubstr("#matrix tr > :first-child { position: sticky; left: 0;"));
+}
+
+TEST(HtmlReport, VerdictColoursComeFromTheOneTable) {
+  const std::string html = render_html(NightPair().current, {});
+  EXPECT_THAT(html, HasSubstr(verdict_css_rules()));
+  EXPECT_THAT(verdict_css_rules(), HasSubstr(".v-PANIC { background: #e57373; color: #fff; }"));
+  EXPECT_THAT(verdict_css_rules(), HasSubstr(".v-MISS { background: #90a4ae; }"));
+}
+
+// What the site copies beside a night's report is what the report links.
+TEST(HtmlReport, LinkedFilesAreEveryFileThePageLinks) {
+  NightPair n;
+  n.current.cells[0].tests[0].log = "../outside.log";  // never linked, never listed
+  const auto linked = html_linked_files(n.current);
+  EXPECT_FALSE(linked.contains("../outside.log"));
+  EXPECT_TRUE(linked.contains("cells/debian-6.1.kmod-30.2cpu.1024M/tests/kmod-0009.hang.txt"));
+  const std::string html = render_html(n.current, {});
+  const auto links = file_links(html);
+  EXPECT_GT(links.size(), 20u);
+  for (const auto& href : links) EXPECT_TRUE(linked.contains(href)) << href;
+}
+
+TEST(HtmlReport, OnlyLinkableFilesAreLinkedWhenTheContextNamesThem) {
+  NightPair n;
+  const std::set<std::string> copied = {"cells/debian-6.1.kmod-30.1cpu.512M/boot-1/console.log"};
+  ReportContext context;
+  context.linkable = &copied;
+  const auto links = file_links(render_html(n.current, context));
+  EXPECT_EQ(std::set<std::string>(links.begin(), links.end()), copied);
+}
+
+// Issue 29: what a reader without JavaScript sees: the evidence, the logs
+// of each boot, the folded passing tests; not the script's box.
+TEST(IntegrationHtml, WithoutJavaScriptTheEvidenceAndLogsAreOnThePage) {
+  if (!chromium_installed())
+    GTEST_SKIP() << "chromium is not installed (apt-get install chromium; ci/setup-host.sh does)";
+  ScratchDir dir;
+  NightPair n;
+  const auto page = dir.path() / "report.html";
+  write_file_atomically(page, without_scripts(render_html(n.current, {dir.path(), &n.previous})));
+  const ProcessResult dom = run_chromium(dir, {"--dump-dom", "file://" + page.string()});
+  ASSERT_TRUE(dom.ok()) << dom.describe({"chromium", "--dump-dom"});
+  EXPECT_THAT(dom.output, HasSubstr("script-src 'none'"));
+  EXPECT_THAT(dom.output, Not(HasSubstr("data-interactive=\"yes\"")));  // the script did not run
+  EXPECT_THAT(dom.output, HasSubstr("<div id=\"detail\" hidden=\"\">"));
+  EXPECT_THAT(dom.output, HasSubstr("<p class=\"evidence\">PANIC in 1.5 s, expected PASS: <code>console: [   61.2] "
+                                    "Kernel panic - not syncing: softlockup: hung tasks</code></p>"));
+  EXPECT_THAT(dom.output, HasSubstr("<a class=\"console-log\" href=\"cells/debian-6.12.kmod-30.2cpu.1024M/boot-1/"
+                                    "console.log\">console.log</a>"));
+  EXPECT_THAT(dom.output, HasSubstr("<details class=\"passing\"><summary>"));
+  // A link into a folded test opens it, script or not.
+  const ProcessResult linked = run_chromium(dir, {"--dump-dom", "file://" + page.string() + "#detail-c1-t4"});
+  ASSERT_TRUE(linked.ok()) << linked.describe({"chromium", "--dump-dom"});
+  EXPECT_THAT(linked.output, HasSubstr("<details class=\"passing\" open=\"\"><summary>"));
+}
+
+// The matrix wider than the window: its box scrolls, the page does not, and
+// the cell column stays in view. A probe added to the page measures it.
+TEST(IntegrationHtml, AWideMatrixScrollsWithItsFirstColumnFixed) {
+  if (!chromium_installed())
+    GTEST_SKIP() << "chromium is not installed (apt-get install chromium; ci/setup-host.sh does)";
+  ScratchDir dir;
+  NightPair n;
+  std::string html = render_html(n.current, {});
+  // Measured a frame after the scroll, when the browser has placed the
+  // sticky column (half a pixel off: a collapsed border stays behind).
+  const std::string probe = R"(<script>
+var box = document.querySelector('.matrix-scroll'), first = document.querySelector('#matrix tr th');
+var before = first.getBoundingClientRect().left;
+box.scrollLeft = 400;
+requestAnimationFrame(function () { setTimeout(function () {
+  document.body.dataset.probe = [box.scrollWidth > box.clientWidth, box.scrollLeft > 0,
+    Math.abs(first.getBoundingClientRect().left - before) <= 1.5,
+    document.documentElement.scrollWidth <= window.innerWidth].join(',');
+}, 0); });
+</script></body>)";
+  html.replace(html.rfind("</body>"), 7, probe);
+  const auto page = dir.path() / "probe.html";
+  write_file_atomically(page, html);
+  const ProcessResult dom = run_chromium(
+      dir, {"--window-size=700,600", "--virtual-time-budget=5000", "--dump-dom", "file://" + page.string()});
+  ASSERT_TRUE(dom.ok()) << dom.describe({"chromium", "--dump-dom"});
+  // Wider than its box, scrolled, first column in place, the page itself not wider than the window.
+  EXPECT_THAT(dom.output, HasSubstr("data-probe=\"true,true,true,true\""));
 }
 
 // Issue 25: a crafted results.json's `log` became a live link.

@@ -93,6 +93,63 @@ TEST(HtmlTestDetails, HostileGuestTextIsEscapedAndBadPathsAreNotLinked) {
   EXPECT_THAT(html, Not(HasSubstr("class=\"iterations\"")));
 }
 
+TEST(HtmlTestDetails, FailuresAndUnexpectedVerdictsGetASectionPassesOnlyWithDetails) {
+  TestResult t = sample_test("kmod:0001", Verdict::kPass);
+  EXPECT_FALSE(has_detail_section(t));
+  t.verdict = Verdict::kSkip;
+  t.expected = {Verdict::kSkip};
+  t.as_expected = true;
+  EXPECT_FALSE(has_detail_section(t));  // an expected SKIP
+  t.as_expected = false;
+  EXPECT_TRUE(has_detail_section(t));  // an unexpected one
+  t = sample_test("fault:oom", Verdict::kOom);
+  t.expected = {Verdict::kOom};
+  t.as_expected = true;
+  EXPECT_TRUE(has_detail_section(t));  // an expected failure: its evidence
+}
+
+TEST(HtmlTestDetails, UnexpectedFirstThenFailuresThenPassingFolded) {
+  RunResult run = sample_nightly("n1", "2026-11-20T23:00:00Z");
+  run.cells[1].tests[0] = sample_test("kmod:0001", Verdict::kFail, "agent: exit status 1");
+  run.cells[0].tests[0] = sample_test("kmod:0001", Verdict::kOom, "console: Out of memory");
+  run.cells[0].tests[0].expected = {Verdict::kOom};
+  run.cells[0].tests[0].as_expected = true;
+  const std::string html = details_of(run);
+  const auto unexpected = html.find("<div class=\"test-detail unexpected\" id=\"detail-c1-t0\"");
+  const auto failing = html.find("<div class=\"test-detail failing\" id=\"detail-c0-t0\"");
+  const auto folded = html.find(
+      "<details class=\"passing\"><summary>kmod:0009 on debian-6.1.kmod-30.1cpu.512M: "
+      "PASS</summary>\n<div class=\"test-detail\" id=\"detail-c0-t1\"");
+  ASSERT_NE(unexpected, std::string::npos);
+  ASSERT_NE(failing, std::string::npos);
+  ASSERT_NE(folded, std::string::npos);
+  EXPECT_LT(unexpected, failing);
+  EXPECT_LT(failing, folded);
+  EXPECT_THAT(html, HasSubstr("<h3>kmod:0001 on debian-6.12.kmod-30.2cpu.1024M: FAIL <span class=\"marker\">"
+                              "unexpected</span></h3>\n<p class=\"evidence\">FAIL in 1.5 s, expected PASS: <code>"
+                              "agent: exit status 1</code></p>"));
+  EXPECT_THAT(html, HasSubstr("<p class=\"evidence\">OOM in 1.5 s: <code>console: Out of memory</code></p>"));
+  EXPECT_THAT(html, HasSubstr("1 unexpected, 1 other failure with their evidence first; 1 passing test with details "
+                              "folded below"));
+}
+
+TEST(HtmlTestDetails, TheSummaryNamesOnlyWhatThereIs) {
+  const std::string html = details_of(sample_nightly("n1", "2026-11-20T23:00:00Z"));
+  EXPECT_THAT(html, HasSubstr("<p class=\"summary\" id=\"details-summary\">1 passing test with details folded "
+                              "below</p>"));
+}
+
+TEST(HtmlTestDetails, BootLogLinksAreRunPathsOrNothing) {
+  BootSummary boot = sample_cell("debian-6.1", "kmod-30", 1, 512, {}).boots[0];
+  EXPECT_EQ(boot_log_links(boot, {"", nullptr, 65536, "../runs/n1"}),
+            "<a class=\"console-log\" href=\"../runs/n1/cells/debian-6.1.kmod-30.1cpu.512M/boot-1/console.log\">"
+            "console.log</a> <a class=\"agent-log\" "
+            "href=\"../runs/n1/cells/debian-6.1.kmod-30.1cpu.512M/boot-1/agent.log\">agent.log</a>");
+  boot.console_log = "/var/log/syslog";
+  boot.agent_log = "";
+  EXPECT_EQ(boot_log_links(boot, {}), "");
+}
+
 TEST(HtmlTestDetails, ModuleStatsChartPerTestWithASeriesPerKernelAndAPointPerCell) {
   RunResult run = sample_nightly("n1", "2026-11-20T23:00:00Z");
   run.cells.push_back(sample_cell("debian-6.12", "kmod-30", 4, 1024, {sample_test("kmod:0009", Verdict::kPass)}));

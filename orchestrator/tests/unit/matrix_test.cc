@@ -191,6 +191,7 @@ TEST(MatrixErrors, NamesArePlainIdentifiers) {
   expect_error_at(with_line(7, "name = \"../x\""), "7:8", "kernel name '../x' contains '/'");
   expect_error_at(with_line(11, "name = \"a..b\""), "11:8", "kmod name 'a..b' contains \"..\"");
   expect_error_at(with_line(11, "name = \"kmod 30\""), "11:8", "contains a character other than");
+  expect_error_at(with_line(11, "name = \".\""), "11:8", "kmod name '.' is \".\"");
   expect_error_at(with_line(1, "name = \"../x\""), "1:8", "matrix name '../x' contains '/'");
   expect_error_at(with_line(7, "name = \"" + std::string(65, 'k') + "\""), "7:8", "longer than 64 characters");
   EXPECT_NO_THROW(parse_matrix_text(with_line(7, "name = \"" + std::string(64, 'k') + "\""), "unit.toml"));

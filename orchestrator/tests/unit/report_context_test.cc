@@ -5,6 +5,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "fakes.h"
 #include "os/files.h"
 #include "sample_runs.h"
@@ -99,6 +101,17 @@ TEST(OneLineText, EscapesEveryLineBreakAndControlAndKeepsValidText) {
   EXPECT_EQ(one_line_text("x\xE2\x80\xA8y\xE2\x80\xA9"), "x\\u2028y\\u2029");  // line, paragraph separator
   EXPECT_EQ(one_line_text("a\xFF\xC0\xAF"), "a\\xff\\xc0\\xaf");               // not UTF-8
   EXPECT_EQ(one_line_text(std::string(10, 'x'), 4), "xxxx...");
+}
+
+// The site's copy of a report links only the files it copied.
+TEST(RunFileHref, WithALinkableSetOnlyThoseFilesAreLinked) {
+  const std::set<std::string> copied = {"cells/a/console.log"};
+  ReportContext context;
+  context.linkable = &copied;
+  EXPECT_EQ(run_file_href(context, "cells/a/console.log"), "cells/a/console.log");
+  EXPECT_EQ(run_file_href(context, "cells/a/agent.log"), "");
+  context.linkable = nullptr;
+  EXPECT_EQ(run_file_href(context, "cells/a/agent.log"), "cells/a/agent.log");
 }
 
 }  // namespace
