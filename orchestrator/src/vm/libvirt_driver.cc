@@ -86,6 +86,16 @@ LibvirtDriver::LibvirtDriver(const std::string& uri, PhaseTimings* timings)
                   "(virsh -c " +
                       uri + " list)"));
   virConnectSetKeepAlive(conn_, kKeepAliveIntervalS, kKeepAliveCount);
+  // A remote host gets no second connection (a second ssh login, perhaps
+  // a second password prompt); nothing is made ahead there.
+  if (local_) background_ = virConnectOpen(uri.c_str());
+  if (background_) {
+    virConnectSetKeepAlive(background_, kKeepAliveIntervalS, kKeepAliveCount);
+  } else {
+    if (local_) spdlog::debug("a second connection to {} failed: {}", uri, libvirt_last_error());
+    virConnectRef(conn_);
+    background_ = conn_;
+  }
   if (!local_) uploads_ = std::make_unique<VolumeUploader>(conn_);
   if (local_)
     spares_ = std::make_unique<SpareDomains>([this](const VmSpec& spec) { return make_paused(spec); },
@@ -116,6 +126,7 @@ LibvirtDriver::~LibvirtDriver() {
   streams_.clear();
   retired_.clear();
   uploads_.reset();
+  virConnectClose(background_);
   if (conn_) virConnectClose(conn_);
 }
 
@@ -165,7 +176,7 @@ std::string LibvirtDriver::make_paused(const VmSpec& spec) {
   PhaseSpan span(timings_->sink, "VM made ahead, paused (libvirt, off path)");
   std::vector<std::filesystem::path> made = directories_made_for(spec.console_log);
   for (const auto& dir : directories_made_for(spec.agent_log)) made.push_back(dir);
-  DomainHandle dom{virDomainCreateXML(conn_, domain_xml(spec, local_placement(spec, owner_)).c_str(),
+  DomainHandle dom{virDomainCreateXML(background_, domain_xml(spec, local_placement(spec, owner_)).c_str(),
                                       VIR_DOMAIN_START_PAUSED | VIR_DOMAIN_START_AUTODESTROY)};
   std::lock_guard lock(mutex_);
   if (!dom.ptr) {
@@ -181,7 +192,7 @@ std::string LibvirtDriver::make_paused(const VmSpec& spec) {
 // domain is gone.
 void LibvirtDriver::discard_spare(const VmSpec& spec) {
   {
-    DomainHandle dom{virDomainLookupByName(conn_, spec.name.c_str())};
+    DomainHandle dom{virDomainLookupByName(background_, spec.name.c_str())};
     if (dom.ptr) virDomainDestroy(dom.ptr);
   }
   std::vector<std::filesystem::path> made;
@@ -267,8 +278,8 @@ void LibvirtDriver::destroy(const std::string& name) {
   // itself off, so all of it happens off the caller's thread.
   std::lock_guard lock(mutex_);
   const bool own = started_here_.erase(name) > 0;
-  virConnectRef(conn_);  // the thread may outlive the driver (see the destructor)
-  in_background(own, [conn = conn_, timings = timings_, name] {
+  virConnectRef(background_);  // the thread may outlive the driver (see the destructor)
+  in_background(own, [conn = background_, timings = timings_, name] {
     const auto start = std::chrono::steady_clock::now();
     {
       DomainHandle dom{virDomainLookupByName(conn, name.c_str())};
@@ -358,7 +369,7 @@ void LibvirtDriver::forget(const std::string& name) {
   // daemon rotated is put back into one file, and a flooding guest's logs
   // are cut to their caps, first and last part kept.
   in_background(false, [this, spec, console_read, agent_read] {
-    DomainHandle dom{virDomainLookupByName(conn_, spec.name.c_str())};
+    DomainHandle dom{virDomainLookupByName(background_, spec.name.c_str())};
     if (dom.ptr && virDomainIsActive(dom.ptr) == 1) virDomainDestroy(dom.ptr);
     join_rotated_log(spec.console_log, console_read);
     join_rotated_log(spec.agent_log, agent_read);

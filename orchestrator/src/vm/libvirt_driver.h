@@ -75,7 +75,15 @@ class LibvirtDriver : public VmDriver {
   std::string uri_;
   bool local_ = true;
   DomainOwner owner_;
+  // The cells' path: starts, resumes, liveness, keys.
   virConnectPtr conn_ = nullptr;
+  // Calls that take seconds: destroys (libvirtd waits for QEMU's exit) and
+  // VMs made ahead. libvirt 9.0's client can lose the wake-up of a call
+  // queued on a connection while another thread's call there is about to
+  // wait (g_main_loop_quit() before g_main_loop_run()): the queued call then
+  // waits for the other one's reply. On one connection a resume waited for
+  // the previous cell's destroy (1-2 s on a busy host, BENCHMARKS.md).
+  virConnectPtr background_ = nullptr;
   std::unique_ptr<VolumeUploader> uploads_;
   std::mutex mutex_;
   // Shared with destroy threads, which may outlive the driver.
