@@ -55,7 +55,12 @@ import json,sys; d=json.load(open('$json')); c=d['cells'][0]
 print(d['host']['accel'], c['image'], c['guest_uname'])")
 cache=${KMX_CACHE:-/var/cache/kmod-matrix}
 initrd="$cache/images/$image/initrd.cpio"
-vmlinuz=$(ls "$cache"/kernels/*/root/boot/vmlinuz-"$release" | head -1)
+# The kernel file kmod-matrix gave QEMU (under TCG the uncompressed kernel
+# it boots at its PVH entry), as libvirt's log of the warm-up domain names it.
+run_id=$(basename "$(dirname "$json")")
+vmlinuz=$(grep -h -o -- '-kernel [^ ]*' "/var/log/libvirt/qemu/kmx-${run_id##*-}-$run_id-c0-b1.log" 2>/dev/null |
+  tail -1 | cut -d' ' -f2)
+[[ -n $vmlinuz ]] || vmlinuz=$(ls "$cache"/kernels/*/root/boot/vmlinuz-"$release" | head -1)
 # The command line kmod-matrix gave the guest, as the guest kernel printed it.
 cmdline=$(grep -m1 -h 'Command line: ' "$work"/results/*/cells/*/boot-1/console.log | sed 's/.*Command line: //' | tr -d '\r')
 [[ -n $cmdline ]] || { echo "no kernel command line in the warm-up run's console log" >&2; exit 1; }
