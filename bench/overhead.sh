@@ -9,7 +9,8 @@
 #   fixed_s  (kmod-matrix wall - its guest's run) - (bare wall - its guest's
 #            run): the same difference with the guest's run taken out on each
 #            side, as each side saw it. kmod-matrix's guest run is VM start to
-#            the agent's done less libvirt's domain start or resume (run --timings);
+#            the agent's done less libvirt's domain start, or the wait for
+#            the VM made ahead and its resume (run --timings);
 #            bare QEMU's is its launch to done, QEMU's own start-up included,
 #            so fixed_s leans against kmod-matrix;
 #   guest_d  kmod-matrix's guest run - bare's: ~0 unless libvirt's guest boots
@@ -28,7 +29,7 @@ cd "$(dirname "$0")/.."
 rounds=${1:-9}
 test_id=${2:-kmod:0001}
 cells=${3:-1}
-bin=./build/orchestrator/kmod-matrix
+bin=${KMX_BIN:-./build/orchestrator/kmod-matrix}
 work=$(mktemp -d /tmp/kmx-bench.XXXXXX)
 trap 'pkill -f "kmx-bench-bare-$$" 2>/dev/null || true; rm -rf "$work"' EXIT
 
@@ -98,8 +99,8 @@ for r in $(seq 1 "$rounds"); do
   km=$(echo "$t1 - $t0" | bc -l); bq=$(echo "$t2 - $t1b" | bc -l)
   diffs+=("$(echo "($km - $bq) / $cells" | bc -l)"); ratios+=("$(echo "$km / $bq" | bc -l)")
   # The guest's run: VM start to done, less libvirt's part of the start
-  # (define-and-start, or the resume of a VM made ahead).
-  km_guest=$(echo "$(phase_total "$work/last.log" 'boot: VM start to agent boot event') + $(phase_total "$work/last.log" 'boot: agent boot event to done') - $(phase_total_or_0 "$work/last.log" 'boot: domain define and start') - $(phase_total_or_0 "$work/last.log" 'boot: resume of the VM made ahead')" | bc -l)
+  # (define-and-start, or the wait for a VM being made ahead and its resume).
+  km_guest=$(echo "$(phase_total "$work/last.log" 'boot: VM start to agent boot event') + $(phase_total "$work/last.log" 'boot: agent boot event to done') - $(phase_total_or_0 "$work/last.log" 'boot: domain define and start') - $(phase_total_or_0 "$work/last.log" 'boot: wait for the VM being made ahead') - $(phase_total_or_0 "$work/last.log" 'boot: resume of the VM made ahead')" | bc -l)
   fixed+=("$(echo "(($km - $km_guest) - ($bq - $bare_guest)) / $cells" | bc -l)")
   guest_d+=("$(echo "($km_guest - $bare_guest) / $cells" | bc -l)")
   printf '%-6s %14.2f %12.2f %8.2f %7.2f %8.2f %8.2f\n' "$r" "$km" "$bq" "${diffs[-1]}" "${ratios[-1]}" "${fixed[-1]}" "${guest_d[-1]}"
