@@ -87,10 +87,13 @@ diffs=(); ratios=(); fixed=(); guest_d=()
 printf '%-6s %14s %12s %8s %7s %8s %8s\n' round kmod-matrix_s bare-qemu_s diff_s ratio fixed_s guest_d
 for r in $(seq 1 "$rounds"); do
   t0=$(now)
-  "$bin" run "$work/matrix.toml" --results "$work/results" --timings >/dev/null 2>"$work/last.log"
+  "$bin" run "$work/matrix.toml" --results "$work/results" --timings >/dev/null 2>"$work/last.log" &
+  pid=$!
+  wait "$pid"
   t1=$(now)
-  # libvirtd may still be tearing the domain down: not on the bare side's clock.
-  while virsh -q list --name 2>/dev/null | grep -q '^kmx-'; do sleep 0.1; done
+  # libvirtd may still be tearing the domains down: not on the bare side's
+  # clock. Only this run's (kmx-<pid>-...): a second VM job may run beside.
+  while virsh -q list --name 2>/dev/null | grep -q "^kmx-$pid-"; do sleep 0.1; done
   t1b=$(now)
   bare_guest_sum=0
   for _ in $(seq 1 "$cells"); do bare_qemu; bare_guest_sum=$(echo "$bare_guest_sum + $bare_guest" | bc -l); done
@@ -100,7 +103,7 @@ for r in $(seq 1 "$rounds"); do
   diffs+=("$(echo "($km - $bq) / $cells" | bc -l)"); ratios+=("$(echo "$km / $bq" | bc -l)")
   # The guest's run: VM start to done, less libvirt's part of the start
   # (define-and-start, or the wait for a VM being made ahead and its resume).
-  km_guest=$(echo "$(phase_total "$work/last.log" 'boot: VM start to agent boot event') + $(phase_total "$work/last.log" 'boot: agent boot event to done') - $(phase_total_or_0 "$work/last.log" 'boot: domain define and start') - $(phase_total_or_0 "$work/last.log" 'boot: wait for the VM being made ahead') - $(phase_total_or_0 "$work/last.log" 'boot: resume of the VM made ahead')" | bc -l)
+  km_guest=$(echo "$(phase_total "$work/last.log" 'boot: VM start to agent boot event') + $(phase_total "$work/last.log" 'boot: agent boot event to done') - $(phase_total_or_0 "$work/last.log" 'boot: domain define and start') - $(phase_total_or_0 "$work/last.log" 'boot: wait for the VM made ahead') - $(phase_total_or_0 "$work/last.log" 'boot: resume of the VM made ahead')" | bc -l)
   fixed+=("$(echo "(($km - $km_guest) - ($bq - $bare_guest)) / $cells" | bc -l)")
   guest_d+=("$(echo "($km_guest - $bare_guest) / $cells" | bc -l)")
   printf '%-6s %14.2f %12.2f %8.2f %7.2f %8.2f %8.2f\n' "$r" "$km" "$bq" "${diffs[-1]}" "${ratios[-1]}" "${fixed[-1]}" "${guest_d[-1]}"

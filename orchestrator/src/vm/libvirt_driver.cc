@@ -139,7 +139,7 @@ std::string LibvirtDriver::start(const VmSpec& spec) {
       std::lock_guard lock(mutex_);
       spare_dirs_.erase(spec.name);
     }
-    std::optional<PhaseSpan> waiting(std::in_place, timings_->sink, "boot: wait for the VM being made ahead (libvirt)");
+    std::optional<PhaseSpan> waiting(std::in_place, timings_->sink, "boot: wait for the VM made ahead (libvirt)");
     const bool made = spares_->take(spec);
     waiting.reset();
     if (made) {
