@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <future>
 
 #include "cli/host_facts.h"
 #include "cli/version.h"
@@ -116,7 +117,10 @@ void RunSetup::apply_to(RunSettings& s) {
   s.owner_pid = static_cast<int>(::getpid());
   s.stop = &ctx_.stop();
   s.tool_version = kVersion;
-  s.host = collect_host_facts(ctx_.runner(), host_);
+  // Beside the run's setup and its first VM's making (run_matrix waits for it).
+  s.host_later = std::async(std::launch::async, [&runner = ctx_.runner(), limits = host_] {
+                   return collect_host_facts(runner, limits);
+                 }).share();
 }
 
 }  // namespace kmx

@@ -10,6 +10,7 @@
 #include "images/initramfs_writer.h"
 #include "images/kmod_script.h"
 #include "images/module_index.h"
+#include "images/pvh_kernel.h"
 #include "images/shared_libs.h"
 #include "kmx/protocol.h"
 #include "os/files.h"
@@ -20,6 +21,8 @@ namespace {
 
 // Bumped whenever what goes into an image changes.
 constexpr const char* kRecipeVersion = "image-recipe-v5";
+// Bumped whenever how the PVH kernel is taken out of a bzImage changes.
+constexpr const char* kPvhVersion = "pvh-kernel-v1";
 constexpr const char* kBusybox = "/bin/busybox";
 constexpr const char* kBash = "/bin/bash";
 constexpr const char* kCapsh = "/usr/sbin/capsh";
@@ -166,7 +169,23 @@ Image ImageBuilder::build(const ImageInputs& in) {
     image.kmod_build["system"] = in.kmod.build_system;
     image.kmod_build["options"] = in.kmod.build_options;
   }
+  image.pvh_kernel = pvh_kernel(in.kernel);
   return image;
+}
+
+// Once per kernel, as its own cache entry: every image of the kernel shares
+// it. A kernel without a PVH entry gets an entry that says why, so it is
+// not decompressed again at every run.
+fs::path ImageBuilder::pvh_kernel(const KernelArtifacts& kernel) {
+  if (!fs::is_regular_file(kernel.vmlinuz)) return {};
+  const fs::path entry =
+      cache_.ensure("pvh-kernels", cache_key_name(kernel.release, kPvhVersion + kernel.id), [&](const fs::path& out) {
+        if (auto why = write_pvh_kernel(kernel.vmlinuz, out / "vmlinux"))
+          write_file_atomically(out / "no-pvh-entry.txt", *why + "\n");
+      });
+  if (fs::exists(entry / "vmlinux")) return entry / "vmlinux";
+  spdlog::debug("{} boots as a bzImage: {}", kernel.vmlinuz.string(), read_if_exists(entry / "no-pvh-entry.txt"));
+  return {};
 }
 
 }  // namespace kmx

@@ -28,6 +28,9 @@ struct Image {
   nlohmann::json kmod_build = nlohmann::json::object();
   // kmod.sh's own round count per test ("kmod:0009" -> 150), from its ALL_TESTS.
   std::map<std::string, int> kmod_rounds;
+  // The same kernel uncompressed, started at its PVH entry under TCG
+  // (pvh_kernel.h); empty when it has none.
+  std::filesystem::path pvh_kernel;
 };
 
 struct ImageInputs {
@@ -49,6 +52,7 @@ class ImageBuilder {
 
  private:
   std::string image_key(const ImageInputs& inputs);
+  std::filesystem::path pvh_kernel(const KernelArtifacts& kernel);
   void assemble(const ImageInputs& inputs, const std::filesystem::path& out);
   std::vector<std::string> shared_libraries(const std::vector<std::string>& binaries,
                                             const std::filesystem::path& library_dir);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <ctime>
+#include <future>
 #include <map>
 #include <mutex>
 
@@ -37,14 +38,6 @@ RunResult run_matrix(const Matrix& matrix, ImageSource& images, Clock& clock, co
   run.matrix_sha256 = settings.matrix_sha256;
   run.host = settings.host;
   run.started_at = utc_timestamp();
-
-  const DomainOwner me = this_process_owner();
-  {
-    PhaseSpan span(settings.timings, "stale-domain scan");
-    for (const auto& host : settings.hosts)
-      for (const auto& name : destroy_stale_domains(*host.driver, me))
-        spdlog::warn("destroyed stale domain {} of a dead run on {}", name, host.uri);
-  }
 
   run.shard = settings.shard;
   std::vector<Cell> cells = expand_cells(matrix);
@@ -156,8 +149,28 @@ RunResult run_matrix(const Matrix& matrix, ImageSource& images, Clock& clock, co
   std::vector<HostBudget> budgets;
   for (const auto& host : settings.hosts) budgets.push_back(host.budget);
   CellScheduler scheduler(budgets, demands, settings.max_jobs, prepared.ready());
+  // The first cell's VM is made while the rest is set up, and the pool
+  // names the next ones ahead as cells run.
+  if (auto first = scheduler.peek_next()) {
+    try {
+      make_ahead(*first);
+    } catch (const std::exception& e) {
+      spdlog::warn("could not make {}'s VM ahead: {}", ids[first->cell], e.what());
+    }
+  }
+  if (settings.host_later.valid()) run.host = settings.host_later.get();
+  // Off the cells' path: listing the domains waits while libvirtd ends any
+  // of them, another run's too (1-2 s on a busy host).
+  auto stale_scan = std::async(std::launch::async, [&settings] {
+    PhaseSpan span(settings.timings, "stale-domain scan (off the path)");
+    const DomainOwner me = this_process_owner();
+    for (const auto& host : settings.hosts)
+      for (const auto& name : destroy_stale_domains(*host.driver, me))
+        spdlog::warn("destroyed stale domain {} of a dead run on {}", name, host.uri);
+  });
   prepared.build_rest(built_later);
   run_cell_pool(scheduler, ids, run_guarded, clock, &stop, &built_later, make_ahead);
+  stale_scan.get();
 
   // Every host lost: what no host could run is ERROR, never silently absent.
   // Cells that finished are not written again.

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <filesystem>
 #include <functional>
+#include <future>
 #include <map>
 #include <optional>
 #include <string>
@@ -41,6 +42,10 @@ struct RunSettings {
   std::string tool_version;
   std::string matrix_sha256;
   HostFacts host;
+  // When valid, the host's facts as they are being collected (QEMU's and
+  // libvirt's versions cost two processes, 0.05-0.12 s on a busy host):
+  // they replace `host` once the first VM is being made.
+  std::shared_future<HostFacts> host_later;
   // --shard K/N: only these cells run, and the run records which shard it is.
   std::optional<ShardRecord> shard;
   // run --timings: where the run's time goes, phase by phase.

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 
 #include "vm/domain_name.h"
@@ -116,6 +117,9 @@ LibvirtDriver::~LibvirtDriver() {
   streams_.clear();
   retired_.clear();
   uploads_.reset();
+  // A domain still here (a run cut short) ends with its connection.
+  for (auto& [name, owner] : owners_) virConnectClose(owner);
+  if (queries_) virConnectClose(queries_);
   if (conn_) virConnectClose(conn_);
 }
 
@@ -135,7 +139,10 @@ std::string LibvirtDriver::start(const VmSpec& spec) {
       std::lock_guard lock(mutex_);
       spare_dirs_.erase(spec.name);
     }
-    if (spares_->take(spec)) {
+    std::optional<PhaseSpan> waiting(std::in_place, timings_->sink, "boot: wait for the VM made ahead (libvirt)");
+    const bool made = spares_->take(spec);
+    waiting.reset();
+    if (made) {
       PhaseSpan span(timings_->sink, "boot: resume of the VM made ahead (libvirt)");
       DomainHandle dom{virDomainLookupByName(conn_, spec.name.c_str())};
       if (dom.ptr && virDomainResume(dom.ptr) == 0) return "";
@@ -149,12 +156,37 @@ std::string LibvirtDriver::start(const VmSpec& spec) {
   }
   PhaseSpan span(timings_->sink, "boot: domain define and start (libvirt)");
   if (!local_) return start_remote(spec, *s);
-  DomainHandle dom{
-      virDomainCreateXML(conn_, domain_xml(spec, local_placement(spec, owner_)).c_str(), VIR_DOMAIN_START_AUTODESTROY)};
-  if (!dom.ptr) return "libvirt could not start " + spec.name + ": " + libvirt_last_error();
+  if (std::string why = make_local(spec, VIR_DOMAIN_START_AUTODESTROY); !why.empty())
+    return "libvirt could not start " + spec.name + ": " + why;
+  return "";
+}
+
+std::string LibvirtDriver::make_local(const VmSpec& spec, unsigned int flags) {
+  virConnectPtr owner = virConnectOpen(uri_.c_str());
+  if (!owner) return libvirt_last_error();
+  DomainHandle dom{virDomainCreateXML(owner, domain_xml(spec, local_placement(spec, owner_)).c_str(), flags)};
+  if (!dom.ptr) {
+    const std::string why = libvirt_last_error();
+    virConnectClose(owner);
+    return why;
+  }
   std::lock_guard lock(mutex_);
   started_here_.insert(spec.name);
+  if (auto [it, added] = owners_.emplace(spec.name, owner); !added) {
+    virConnectClose(it->second);  // a domain of the same name, gone before this one was made
+    it->second = owner;
+  }
   return "";
+}
+
+virConnectPtr LibvirtDriver::take_owner(const std::string& name) {
+  if (auto it = owners_.find(name); it != owners_.end()) {
+    virConnectPtr owner = it->second;
+    owners_.erase(it);
+    return owner;
+  }
+  virConnectRef(conn_);
+  return conn_;
 }
 
 void LibvirtDriver::prepare(const VmSpec& spec) {
@@ -165,14 +197,12 @@ std::string LibvirtDriver::make_paused(const VmSpec& spec) {
   PhaseSpan span(timings_->sink, "VM made ahead, paused (libvirt, off path)");
   std::vector<std::filesystem::path> made = directories_made_for(spec.console_log);
   for (const auto& dir : directories_made_for(spec.agent_log)) made.push_back(dir);
-  DomainHandle dom{virDomainCreateXML(conn_, domain_xml(spec, local_placement(spec, owner_)).c_str(),
-                                      VIR_DOMAIN_START_PAUSED | VIR_DOMAIN_START_AUTODESTROY)};
+  const std::string why = make_local(spec, VIR_DOMAIN_START_PAUSED | VIR_DOMAIN_START_AUTODESTROY);
   std::lock_guard lock(mutex_);
-  if (!dom.ptr) {
+  if (!why.empty()) {
     for (const auto& dir : made) remove_if_empty(dir);
-    return "libvirt could not make " + spec.name + " paused: " + libvirt_last_error();
+    return "libvirt could not make " + spec.name + " paused: " + why;
   }
-  started_here_.insert(spec.name);
   spare_dirs_[spec.name] = made;
   return "";
 }
@@ -180,10 +210,16 @@ std::string LibvirtDriver::make_paused(const VmSpec& spec) {
 // Synchronous: the same name may be started next, and only once this
 // domain is gone.
 void LibvirtDriver::discard_spare(const VmSpec& spec) {
+  virConnectPtr owner = nullptr;
   {
-    DomainHandle dom{virDomainLookupByName(conn_, spec.name.c_str())};
+    std::lock_guard lock(mutex_);
+    owner = take_owner(spec.name);
+  }
+  {
+    DomainHandle dom{virDomainLookupByName(owner, spec.name.c_str())};
     if (dom.ptr) virDomainDestroy(dom.ptr);
   }
+  virConnectClose(owner);
   std::vector<std::filesystem::path> made;
   {
     std::lock_guard lock(mutex_);
@@ -243,8 +279,19 @@ std::optional<HostResources> LibvirtDriver::resources() {
 
 bool LibvirtDriver::connection_alive() { return virConnectIsAlive(conn_) == 1; }
 
+virConnectPtr LibvirtDriver::queries() {
+  std::call_once(queries_opened_, [this] {
+    if (local_) queries_ = virConnectOpen(uri_.c_str());
+    if (!queries_) {
+      virConnectRef(conn_);
+      queries_ = conn_;
+    }
+  });
+  return queries_;
+}
+
 std::optional<DomainOwner> LibvirtDriver::owner_of(const std::string& name) {
-  DomainHandle dom{virDomainLookupByName(conn_, name.c_str())};
+  DomainHandle dom{virDomainLookupByName(queries(), name.c_str())};
   if (!dom.ptr) return std::nullopt;
   char* xml = virDomainGetMetadata(dom.ptr, VIR_DOMAIN_METADATA_ELEMENT, std::string(kOwnerNamespace).c_str(), 0);
   if (!xml) return std::nullopt;
@@ -267,8 +314,9 @@ void LibvirtDriver::destroy(const std::string& name) {
   // itself off, so all of it happens off the caller's thread.
   std::lock_guard lock(mutex_);
   const bool own = started_here_.erase(name) > 0;
-  virConnectRef(conn_);  // the thread may outlive the driver (see the destructor)
-  in_background(own, [conn = conn_, timings = timings_, name] {
+  // The thread closes the connection it destroys through; it may outlive
+  // the driver (see the destructor).
+  in_background(own, [conn = take_owner(name), timings = timings_, name] {
     const auto start = std::chrono::steady_clock::now();
     {
       DomainHandle dom{virDomainLookupByName(conn, name.c_str())};
@@ -301,7 +349,7 @@ void LibvirtDriver::in_background(bool own_domain, std::function<void()> work) {
 std::vector<std::string> LibvirtDriver::list_own_domains() {
   std::vector<std::string> names;
   virDomainPtr* domains = nullptr;
-  int n = virConnectListAllDomains(conn_, &domains, VIR_CONNECT_LIST_DOMAINS_ACTIVE);
+  int n = virConnectListAllDomains(queries(), &domains, VIR_CONNECT_LIST_DOMAINS_ACTIVE);
   for (int i = 0; i < n; ++i) {
     const char* name = virDomainGetName(domains[i]);
     if (name && std::string_view(name).starts_with(kDomainPrefix)) names.emplace_back(name);
@@ -358,8 +406,18 @@ void LibvirtDriver::forget(const std::string& name) {
   // daemon rotated is put back into one file, and a flooding guest's logs
   // are cut to their caps, first and last part kept.
   in_background(false, [this, spec, console_read, agent_read] {
-    DomainHandle dom{virDomainLookupByName(conn_, spec.name.c_str())};
-    if (dom.ptr && virDomainIsActive(dom.ptr) == 1) virDomainDestroy(dom.ptr);
+    // The lookup waits while the destroy runs: on the local host over a
+    // connection of its own, or the cells' calls on conn_ could wait too.
+    virConnectPtr conn = local_ ? virConnectOpen(uri_.c_str()) : nullptr;
+    if (!conn) {
+      virConnectRef(conn_);
+      conn = conn_;
+    }
+    {
+      DomainHandle dom{virDomainLookupByName(conn, spec.name.c_str())};
+      if (dom.ptr && virDomainIsActive(dom.ptr) == 1) virDomainDestroy(dom.ptr);
+    }
+    virConnectClose(conn);
     join_rotated_log(spec.console_log, console_read);
     join_rotated_log(spec.agent_log, agent_read);
     cap_log_file(spec.console_log, spec.console_max_bytes);

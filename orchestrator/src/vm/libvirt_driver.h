@@ -65,6 +65,11 @@ class LibvirtDriver : public VmDriver {
   std::string start_remote(const VmSpec& spec, Streams& streams);
   // A spare's making and its end when never started (SpareDomains).
   std::string make_paused(const VmSpec& spec);
+  // Makes a local domain on a connection of its own (see owners_); "" or why not.
+  std::string make_local(const VmSpec& spec, unsigned int flags);
+  // The connection a destroy of `name` goes through, the caller's to close:
+  // the domain's own one, else a new reference to conn_.
+  virConnectPtr take_owner(const std::string& name);
   void discard_spare(const VmSpec& spec);
   void reap_finished_copies();
   // Runs `work` on a thread of its own; joins the ones that have ended.
@@ -75,7 +80,15 @@ class LibvirtDriver : public VmDriver {
   std::string uri_;
   bool local_ = true;
   DomainOwner owner_;
+  // Lookups, resumes, liveness, keys: short calls on the cells' path. On the
+  // local host it makes no domain.
   virConnectPtr conn_ = nullptr;
+  // Listing domains and reading their owners waits while libvirtd ends any
+  // of them (1-2 s here): on the local host over a connection of its own,
+  // opened at the first such call (see owners_ for why).
+  virConnectPtr queries();
+  std::once_flag queries_opened_;
+  virConnectPtr queries_ = nullptr;
   std::unique_ptr<VolumeUploader> uploads_;
   std::mutex mutex_;
   // Shared with destroy threads, which may outlive the driver.
@@ -95,6 +108,17 @@ class LibvirtDriver : public VmDriver {
   // Domains started by this driver, all with VIR_DOMAIN_START_AUTODESTROY:
   // libvirtd ends them when the connection closes, however the process ends.
   std::set<std::string> started_here_;
+  // On the local host each domain is made on a connection of its own, which
+  // its destroy goes through and which is closed once it is gone. Sharing
+  // one connection, a resume waited for another cell's destroy: libvirt
+  // 9.0's client can lose the wake-up of a call queued while another
+  // thread's call there is about to wait (g_main_loop_quit() before
+  // g_main_loop_run()), and a destroy takes 1-2 s on a busy host. Destroying
+  // through a connection other than the domain's own made the next process's
+  // connect wait 1.3-1.9 s instead: when the owning connection closes first,
+  // libvirtd's main loop runs its autodestroy and waits for the destroy in
+  // flight; a connection with a call in flight is closed after that call.
+  std::map<std::string, virConnectPtr> owners_;
   std::map<std::string, Streams> streams_;
   // Copies of forgotten domains, until their stream ends.
   std::vector<std::unique_ptr<SerialStreamCopy>> retired_;

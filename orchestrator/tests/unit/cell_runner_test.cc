@@ -153,6 +153,19 @@ TEST_F(RunCell, TheFirstBootSpecIsTheVmRunCellStarts) {
   EXPECT_EQ(ahead->console_log.parent_path(), dir_.path() / "cells" / cell_.id() / "boot-1");
 }
 
+// The uncompressed kernel spares TCG the bzImage's decompression; KVM, and a
+// kernel without a PVH entry, boot the bzImage.
+TEST_F(RunCell, TcgBootsThePvhKernelWhenTheImageHasOne) {
+  Image image = image_;
+  CellContext tcg{driver_, clock_, matrix_, "20261122-233800-100", 100, dir_.path(), Accel::kTcg};
+  CellContext kvm{driver_, clock_, matrix_, "20261122-233800-100", 100, dir_.path(), Accel::kKvm};
+  EXPECT_EQ(boot_spec(tcg, cell_, image, cell_.tests, 1).kernel, "/cache/vmlinuz");
+  image.pvh_kernel = "/cache/pvh-kernels/k/vmlinux";
+  EXPECT_EQ(boot_spec(tcg, cell_, image, cell_.tests, 1).kernel, "/cache/pvh-kernels/k/vmlinux");
+  EXPECT_EQ(boot_spec(kvm, cell_, image, cell_.tests, 1).kernel, "/cache/vmlinuz");
+  EXPECT_EQ(first_boot_spec(tcg, cell_, image, CellResult{})->kernel, "/cache/pvh-kernels/k/vmlinux");
+}
+
 // On --resume the first boot runs only the undecided tests, numbered after
 // the earlier boots; a cell with every verdict starts nothing.
 TEST_F(RunCell, TheFirstBootSpecOfAResumedCellRunsWhatIsLeft) {

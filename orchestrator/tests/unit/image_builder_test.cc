@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "fake_bzimage.h"
 #include "fakes.h"
 #include "os/files.h"
 
@@ -80,6 +81,28 @@ TEST_F(ImageBuilderTest, SameInputsReuseTheCachedImage) {
   const Image second = ImageBuilder(runner_, cache_).build(in_);
   EXPECT_EQ(second.id, first.id);
   EXPECT_EQ(runner_.calls.size(), calls);
+}
+
+// Taken out once per kernel and shared by its images; a kernel without the
+// PVH note keeps its bzImage, and is not decompressed again.
+TEST_F(ImageBuilderTest, AKernelWithAPvhEntryIsTakenOutOnceForEveryImage) {
+  const std::string kernel = elf_with_note("Xen", 18);
+  write_file_atomically(in_.kernel.vmlinuz, bzimage(compress(kernel, ARCHIVE_FILTER_XZ), kernel.size()));
+  const Image first = ImageBuilder(runner_, cache_).build(in_);
+  ASSERT_FALSE(first.pvh_kernel.empty());
+  EXPECT_EQ(read_file(first.pvh_kernel), kernel);
+  EXPECT_EQ(first.vmlinuz, in_.kernel.vmlinuz);
+  write_file_atomically(in_.suites / "common.sh", "# another image of the same kernel\n");
+  const Image second = ImageBuilder(runner_, cache_).build(in_);
+  EXPECT_NE(second.id, first.id);
+  EXPECT_EQ(second.pvh_kernel, first.pvh_kernel);
+
+  in_.kernel.id = "kernel-2";
+  const std::string plain = elf_with_note("GNU", 3);
+  write_file_atomically(in_.kernel.vmlinuz, bzimage(compress(plain, ARCHIVE_FILTER_GZIP), plain.size()));
+  EXPECT_TRUE(ImageBuilder(runner_, cache_).build(in_).pvh_kernel.empty());
+  write_file_atomically(in_.kernel.vmlinuz, "no longer read: the cache says this kernel has no PVH entry");
+  EXPECT_TRUE(ImageBuilder(runner_, cache_).build(in_).pvh_kernel.empty());
 }
 
 TEST_F(ImageBuilderTest, AChangedSuiteScriptIsANewImage) {

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <future>
 #include <mutex>
 #include <thread>
 
@@ -105,9 +106,9 @@ TEST_F(RunMatrix, EveryCellRunsAndEveryBootReachesTheWriters) {
               ElementsAre("k1.host.1cpu.512M 1", "k1.host.1cpu.512M 1", "k2.host.1cpu.512M 2", "k2.host.1cpu.512M 2"));
 }
 
-// While a cell runs, the next cell's first VM is handed to the driver to make
-// ahead, exactly as it is then started; the first cell has none made ahead.
-TEST_F(RunMatrix, TheNextCellsVmIsPreparedWhileACellRunsAndThenStartedAsIs) {
+// The first cell's VM is named ahead as soon as its image and accelerator
+// are known, the next ones while a cell runs; each is then started as is.
+TEST_F(RunMatrix, EveryCellsVmIsPreparedAheadAndThenStartedAsIs) {
   matrix_ = parse_matrix_text(
       "tests = [\"kmod:0001\"]\nvcpus = [1]\nmemory_mib = [256, 512, 768]\n"
       "[[kernel]]\nname = \"k1\"\npackage = \"linux-image-6.1.0-56-amd64\"\n[[kmod]]\nname = \"host\"\n",
@@ -115,9 +116,39 @@ TEST_F(RunMatrix, TheNextCellsVmIsPreparedWhileACellRunsAndThenStartedAsIs) {
   for (int i = 0; i < 3; ++i) driver_.add_boot(passing_boot("kmod:0001"));
   run();
   ASSERT_EQ(driver_.started.size(), 3u);
-  ASSERT_EQ(driver_.prepared.size(), 2u);
-  EXPECT_EQ(driver_.prepared[0], driver_.started[1]);
-  EXPECT_EQ(driver_.prepared[1], driver_.started[2]);
+  ASSERT_EQ(driver_.prepared.size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) EXPECT_EQ(driver_.prepared[i], driver_.started[i]) << i;
+}
+
+// QEMU's and libvirt's versions are asked for beside the first VM's making,
+// and are in the run's header all the same.
+TEST_F(RunMatrix, HostFactsCollectedLaterAreWaitedForOnceTheFirstVmIsNamed) {
+  driver_.add_boot(passing_boot("kmod:0001"));
+  driver_.add_boot(passing_boot("kmod:0001"));
+  std::size_t prepared_when_asked = 99;
+  settings_.host.qemu_version = "not yet";
+  settings_.host_later = std::async(std::launch::deferred, [&] {
+                           prepared_when_asked = driver_.prepared.size();
+                           HostFacts facts;
+                           facts.qemu_version = "QEMU emulator version 7.2.22";
+                           return facts;
+                         }).share();
+  const RunResult r = run();
+  EXPECT_EQ(prepared_when_asked, 1u);
+  EXPECT_EQ(driver_.started.size(), 2u);
+  EXPECT_EQ(r.host.qemu_version, "QEMU emulator version 7.2.22");
+}
+
+TEST_F(RunMatrix, AOneCellRunsVmIsPreparedAheadToo) {
+  matrix_ = parse_matrix_text(
+      "tests = [\"kmod:0001\"]\nvcpus = [1]\nmemory_mib = [256]\n"
+      "[[kernel]]\nname = \"k1\"\npackage = \"linux-image-6.1.0-56-amd64\"\n[[kmod]]\nname = \"host\"\n",
+      "run.toml");
+  driver_.add_boot(passing_boot("kmod:0001"));
+  run();
+  ASSERT_EQ(driver_.started.size(), 1u);
+  ASSERT_EQ(driver_.prepared.size(), 1u);
+  EXPECT_EQ(driver_.prepared[0], driver_.started[0]);
 }
 
 TEST_F(RunMatrix, WritesNoResultsFileItself) {
