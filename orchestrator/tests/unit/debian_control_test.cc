@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "os/files.h"
+#include "test_paths.h"
 
 namespace kmx {
 namespace {

@@ -10,6 +10,7 @@
 #include "fakes.h"
 #include "os/files.h"
 #include "os/process_runner.h"
+#include "test_paths.h"
 
 namespace kmx {
 namespace {
