@@ -32,9 +32,25 @@ const TestResult* find_test(const CellResult& cell, const std::string& id) {
 
 // Only when both runs recorded the field: a results.json from before it
 // existed says nothing about the configuration, so it is not a change.
+// The kernel a cell really booted: a name like "debian-6.1" stays while
+// Debian rolls the package under it (6.1.0-56 -> 6.1.0-57) or a series
+// resolves to a newer one; empty when the run recorded neither its Debian
+// version nor the guest's uname -r.
+std::string booted_kernel(const CellResult& c) {
+  if (c.kernel_debian_version.empty() && c.guest_uname.empty()) return "";
+  std::string out = c.kernel_package_or_declared();
+  if (!c.kernel_debian_version.empty()) out += " " + c.kernel_debian_version;
+  if (!c.guest_uname.empty()) out += " (uname -r " + c.guest_uname + ")";
+  return out;
+}
+
 void compare_configuration(const CellResult& old_cell, const CellResult& new_cell, RunComparison& out) {
   const std::string cell = new_cell.cell.id();
   const auto recorded = [](const json& value) { return !value.is_null() && !value.empty(); };
+  const std::string old_kernel = booted_kernel(old_cell);
+  const std::string new_kernel = booted_kernel(new_cell);
+  if (!old_kernel.empty() && !new_kernel.empty() && old_kernel != new_kernel)
+    out.configuration_changes.push_back({cell, "kernel", old_kernel, new_kernel});
   if (recorded(old_cell.kmod_build) && recorded(new_cell.kmod_build) && old_cell.kmod_build != new_cell.kmod_build)
     out.configuration_changes.push_back({cell, "kmod_build", old_cell.kmod_build, new_cell.kmod_build});
   const json old_sha = old_cell.guest_modprobe_config.value("sha256", json());

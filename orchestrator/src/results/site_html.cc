@@ -137,6 +137,15 @@ void write_build_row(std::ostringstream& out, const SitePage& page, const std::s
   out << "</tr>\n";
 }
 
+// What a grid cell has room for of a tool's --version line: "kmod version
+// 34.2" is "34.2", "BusyBox v1.35.0 (Debian 1:1.35.0-4) multi-call binary."
+// is "BusyBox v1.35.0"; the whole line is the cell's title.
+std::string short_tool_version(std::string text) {
+  if (text.starts_with("kmod version ")) text.erase(0, 13);
+  if (const auto paren = text.find(" ("); paren != std::string::npos) text.erase(paren);
+  return shorten(text, 24);
+}
+
 void write_build_rows(std::ostringstream& out, const SitePage& page) {
   std::set<std::string> kernels, kmods;
   for (const auto& night : page.nights)
@@ -153,9 +162,7 @@ void write_build_rows(std::ostringstream& out, const SitePage& page) {
   for (const auto& k : kmods)
     write_build_row(out, page, "kmod " + k, [&](const RecordedCellBuild& b) -> std::optional<BuildText> {
       if (b.cell.kmod != k) return std::nullopt;
-      std::string shown = b.guest_kmod_version;
-      if (shown.starts_with("kmod version ")) shown.erase(0, 13);
-      return BuildText{shown, b.guest_kmod_version};
+      return BuildText{short_tool_version(b.guest_kmod_version), b.guest_kmod_version};
     });
 }
 

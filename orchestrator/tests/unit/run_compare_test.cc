@@ -102,6 +102,30 @@ TEST(RunCompare, ChangedKmodBuildIsAConfigurationChangeAndFlagsItsVerdicts) {
   EXPECT_TRUE(c.regressions[0].configuration_changed);
 }
 
+// Debian rolled the package under the same kernel name between two nights.
+TEST(RunCompare, AKernelPackageRolledUnderTheSameNameIsAConfigurationChange) {
+  RunResult n = new_run();
+  n.cells[1].kernel_package = "linux-image-6.1.0-57-amd64";
+  n.cells[1].kernel_debian_version = "6.1.192-3";
+  n.cells[1].guest_uname = "6.1.0-57-amd64";
+  n.cells[1].tests[1].verdict = Verdict::kFail;
+  const auto c = compare_runs(old_run(), n);
+  ASSERT_EQ(c.configuration_changes.size(), 1u);
+  EXPECT_EQ(c.configuration_changes[0].field, "kernel");
+  EXPECT_EQ(c.configuration_changes[0].old_value, "linux-image-debian-6.12-amd64 6.1.158-1 (uname -r 6.1.0-56-amd64)");
+  EXPECT_EQ(c.configuration_changes[0].new_value, "linux-image-6.1.0-57-amd64 6.1.192-3 (uname -r 6.1.0-57-amd64)");
+  ASSERT_EQ(c.regressions.size(), 1u);
+  EXPECT_TRUE(c.regressions[0].configuration_changed);
+}
+
+TEST(RunCompare, AKernelNotRecordedByTheOldRunIsNoChange) {
+  RunResult o = old_run();
+  for (auto& cell : o.cells) cell.kernel_debian_version.clear(), cell.guest_uname.clear();
+  RunResult n = new_run();
+  n.cells[0].kernel_debian_version = "6.1.192-3";
+  EXPECT_TRUE(compare_runs(o, n).configuration_changes.empty());
+}
+
 TEST(RunCompare, ChangedModprobeConfigDigestIsAConfigurationChange) {
   RunResult n = new_run();
   n.cells[1].guest_modprobe_config["sha256"] = "cd34";

@@ -135,6 +135,17 @@ TEST(SiteHtml, BuildRowsNameWhatEachNightTestedAndMarkChanges) {
   EXPECT_THAT(html, HasSubstr("<tr class=\"build\"><th class=\"track\" title=\"kernel debian-6.1\">"));
 }
 
+// A week of real nights: busybox's --version line wrapped into a tall cell.
+TEST(SiteHtml, AToolsLongVersionLineIsShortInItsCellAndWholeInItsTitle) {
+  SitePage page = four_nights();
+  for (auto& b : page.nights[2].builds)
+    b.guest_kmod_version = "BusyBox v1.35.0 (Debian 1:1.35.0-4+deb12u1+b1) multi-call binary.";
+  const std::string html = render_site_index(page);
+  EXPECT_THAT(html,
+              HasSubstr("<td class=\"changed\" title=\"changed from 30: BusyBox v1.35.0 (Debian 1:1.35.0-4+deb12u1+b1) "
+                        "multi-call binary.\">BusyBox v1.35.0</td>"));
+}
+
 // Issue 29: a grid wider than the window scrolls under its first columns.
 TEST(SiteHtml, TheFirstColumnsStayInPlaceWhileTheNightsScroll) {
   const std::string html = render_site_index(four_nights());
