@@ -300,6 +300,7 @@ Matrix build_matrix(const toml::table& root, const std::string& file, const Sour
   }) && axes_read;
   problems.read([&] { m.tests = read_tests(r); });
   problems.read([&] { m.reruns = r.integer("reruns", 0, 5, "reruns").value_or(0); });
+  problems.read([&] { m.pvh_boot = r.boolean("pvh_boot").value_or(true); });
   problems.read([&] {
     if (const toml::node* t = r.get("rounds")) {
       if (!t->is_table()) r.fail(*t, "rounds must be a table", "write rounds = { \"kmod:0009\" = 20 }");

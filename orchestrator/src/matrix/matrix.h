@@ -87,6 +87,11 @@ struct Matrix {
   std::map<std::string, int> rounds;
   int rounds_for(const std::string& test) const;  // 0: the suite's own count
   Limits limits;
+  // Under TCG, boot the kernel a bzImage carries at its PVH entry, past the
+  // bzImage's decompressor (5-6 s of every boot here) and so without KASLR;
+  // false: the bzImage's own boot path, KASLR included. KVM always boots the
+  // bzImage.
+  bool pvh_boot = true;
   // "file:line:col" of each vcpus and memory_mib value, in the same order:
   // checks against the host (cli/host_limits.h) point at the value.
   std::vector<std::string> vcpus_where;

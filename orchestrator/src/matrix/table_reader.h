@@ -70,6 +70,13 @@ class TableReader {
     return checked_int(*node, context_ + "." + key, min, max, unit);
   }
 
+  std::optional<bool> boolean(const std::string& key) {
+    const toml::node* node = get(key);
+    if (!node) return std::nullopt;
+    if (!node->is_boolean()) fail(*node, context_ + "." + key + " must be true or false", "write " + key + " = false");
+    return *node->value<bool>();
+  }
+
   int checked_int(const toml::node& node, const std::string& what, int min, int max, const std::string& unit) const {
     if (!node.is_integer()) fail(node, what + " must be an integer", "write a whole number of " + unit);
     int64_t v = *node.value<int64_t>();

@@ -112,9 +112,9 @@ std::vector<std::string> undecided_tests(const Cell& cell, const CellResult& so_
 // Under TCG the bzImage's decompressor took 5-6 s of every boot; the kernel
 // it carries, started at its PVH entry, is the same kernel. Under KVM the
 // decompression costs a fraction of a second, and the bzImage keeps its own
-// boot path (KASLR among it).
-std::filesystem::path kernel_to_boot(const Image& image, Accel accel) {
-  return accel == Accel::kTcg && !image.pvh_kernel.empty() ? image.pvh_kernel : image.vmlinuz;
+// boot path (KASLR among it), as it does under TCG with pvh_boot = false.
+std::filesystem::path kernel_to_boot(const Image& image, Accel accel, bool pvh_boot) {
+  return pvh_boot && accel == Accel::kTcg && !image.pvh_kernel.empty() ? image.pvh_kernel : image.vmlinuz;
 }
 
 VmSpec boot_spec(const CellContext& ctx, const Cell& cell, const Image& image, const std::vector<std::string>& tests,
@@ -126,7 +126,7 @@ VmSpec boot_spec(const CellContext& ctx, const Cell& cell, const Image& image, c
                 ctx.accel,
                 cell.vcpus,
                 cell.memory_mib,
-                kernel_to_boot(image, ctx.accel),
+                kernel_to_boot(image, ctx.accel, ctx.matrix.pvh_boot),
                 image.initrd,
                 guest_cmdline(tests, timeout_for, rounds_for),
                 boot_dir / "console.log",

@@ -43,8 +43,9 @@ struct CellContext {
 CellResult run_cell(const CellContext& ctx, const Cell& cell, const Image& image, const CellResult& previous = {},
                     const std::function<void(const CellResult&)>& on_progress = {});
 
-// The kernel file a VM boots: the PVH kernel under TCG when the image has one.
-std::filesystem::path kernel_to_boot(const Image& image, Accel accel);
+// The kernel file a VM boots: the PVH kernel under TCG when the image has one
+// and the matrix allows it (pvh_boot).
+std::filesystem::path kernel_to_boot(const Image& image, Accel accel, bool pvh_boot = true);
 
 // The VM of one boot of the cell that runs these tests.
 VmSpec boot_spec(const CellContext& ctx, const Cell& cell, const Image& image, const std::vector<std::string>& tests,

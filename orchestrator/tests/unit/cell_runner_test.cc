@@ -166,6 +166,17 @@ TEST_F(RunCell, TcgBootsThePvhKernelWhenTheImageHasOne) {
   EXPECT_EQ(first_boot_spec(tcg, cell_, image, CellResult{})->kernel, "/cache/pvh-kernels/k/vmlinux");
 }
 
+// pvh_boot = false: the bzImage's own boot path (its KASLR) under TCG too.
+TEST_F(RunCell, AMatrixWithoutPvhBootBootsTheBzImageUnderTcg) {
+  Image image = image_;
+  image.pvh_kernel = "/cache/pvh-kernels/k/vmlinux";
+  Matrix matrix = matrix_;
+  matrix.pvh_boot = false;
+  CellContext tcg{driver_, clock_, matrix, "20261122-233800-100", 100, dir_.path(), Accel::kTcg};
+  EXPECT_EQ(boot_spec(tcg, cell_, image, cell_.tests, 1).kernel, "/cache/vmlinuz");
+  EXPECT_EQ(first_boot_spec(tcg, cell_, image, CellResult{})->kernel, "/cache/vmlinuz");
+}
+
 // On --resume the first boot runs only the undecided tests, numbered after
 // the earlier boots; a cell with every verdict starts nothing.
 TEST_F(RunCell, TheFirstBootSpecOfAResumedCellRunsWhatIsLeft) {

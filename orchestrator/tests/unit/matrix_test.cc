@@ -78,6 +78,12 @@ TEST(Matrix, ParsesNameAxesAndKernel) {
   EXPECT_EQ(m.kmods[0].source, "host");
 }
 
+TEST(Matrix, PvhBootIsOnUnlessTheMatrixAsksForTheBzImagesOwnBoot) {
+  EXPECT_TRUE(parse_matrix_text(kBase, "unit.toml").pvh_boot);
+  EXPECT_FALSE(parse_matrix_text(with_line(5, "pvh_boot = false"), "unit.toml").pvh_boot);
+  expect_error_at(with_line(5, "pvh_boot = \"no\""), "5:12", "pvh_boot must be true or false");
+}
+
 TEST(Matrix, NameDefaultsToFileStem) {
   EXPECT_EQ(parse_matrix_text(with_line(1, ""), "matrices/nightly.toml").name, "nightly");
 }
