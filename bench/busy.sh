@@ -10,6 +10,7 @@
 #   e.g. bash bench/busy.sh vm bash bench/overhead.sh 5 kmod:0001 1
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/matrix.sh
 mode=$1
 shift
 # The second VM job's binary: this build's unless KMX_LOAD_BIN names another
@@ -27,17 +28,7 @@ trap stop_load EXIT
 
 case $mode in
   vm)
-    cat >"$work/matrix.toml" <<TOML
-name = "busy"
-tests = ["kmod:0001"]
-vcpus = [1]
-memory_mib = [400]
-[[kernel]]
-name = "debian-6.1"
-package = "linux-image-6.1.0-56-amd64"
-[[kmod]]
-name = "host"
-TOML
+    bench_matrix busy kmod:0001 400 >"$work/matrix.toml"
     (while [[ ! -e $work/stop ]]; do
       "$bin" run "$work/matrix.toml" --results "$work/results" >/dev/null 2>&1 || true
       rm -rf "$work/results"

@@ -8,6 +8,7 @@
 #   (defaults: 3, linux-image-6.1.0-56-amd64 linux-image-6.12.95+deb12-amd64 linux-image-7.2.13+deb14-amd64)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/matrix.sh
 . bench/timings.sh  # one boot per run: a phase's total is that boot's
 rounds=${1:-3}
 shift || true
@@ -21,17 +22,7 @@ trap 'rm -rf "$work"' EXIT
 
 printf '%-34s %-7s %9s %11s %11s %11s %11s\n' kernel agent initrd_MiB vm_to_boot_s kernel_s agent_s first_byte_s
 for package in "${packages[@]}"; do
-  cat >"$work/matrix.toml" <<TOML
-name = "bench-guest-boot"
-tests = ["kmod:0001"]
-vcpus = [1]
-memory_mib = [512]
-[[kernel]]
-name = "k"
-package = "$package"
-[[kmod]]
-name = "host"
-TOML
+  bench_matrix bench-guest-boot kmod:0001 512 "$package" >"$work/matrix.toml"
   declare -A vm=() kern=() agent=() first=() size=()
   for side in 0 1; do  # warm-up: builds each side's image
     "$bin" run "$work/matrix.toml" --results "$work/r" --agent "${agents[$side]}" >/dev/null 2>"$work/warm.log" ||

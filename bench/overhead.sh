@@ -25,6 +25,7 @@
 #   bash bench/overhead.sh [ROUNDS] [TEST] [CELLS]   (defaults: 9 kmod:0001 1)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/matrix.sh
 . bench/timings.sh
 rounds=${1:-9}
 test_id=${2:-kmod:0001}
@@ -33,17 +34,7 @@ bin=${KMX_BIN:-./build/orchestrator/kmod-matrix}
 work=$(mktemp -d /tmp/kmx-bench.XXXXXX)
 trap 'pkill -f "kmx-bench-bare-$$" 2>/dev/null || true; rm -rf "$work"' EXIT
 
-cat >"$work/matrix.toml" <<TOML
-name = "bench"
-tests = ["$test_id"]
-vcpus = [1]
-memory_mib = [$(seq -s, 512 $((511 + cells)))]
-[[kernel]]
-name = "debian-6.1"
-package = "linux-image-6.1.0-56-amd64"
-[[kmod]]
-name = "host"
-TOML
+bench_matrix bench "$test_id" "$(seq -s, 512 $((511 + cells)))" >"$work/matrix.toml"
 
 now() { date +%s.%N; }
 accel_flag() { [[ $1 == kvm ]] && echo "-accel kvm -cpu host" || echo "-accel tcg"; }

@@ -14,6 +14,7 @@
 #   bash bench/virtme_ng.sh [ROUNDS]   (default 5)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/matrix.sh
 . bench/timings.sh
 rounds=${1:-5}
 bin=${KMX_BIN:-./build/orchestrator/kmod-matrix}
@@ -21,17 +22,7 @@ command -v vng >/dev/null || { echo "virtme_ng.sh: vng is not installed (Debian 
 work=$(mktemp -d /tmp/kmx-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
-cat >"$work/matrix.toml" <<TOML
-name = "bench-vng"
-tests = ["kmod:0001"]
-vcpus = [1]
-memory_mib = [512]
-[[kernel]]
-name = "debian-6.1"
-package = "linux-image-6.1.0-56-amd64"
-[[kmod]]
-name = "host"
-TOML
+bench_matrix bench-vng kmod:0001 512 >"$work/matrix.toml"
 
 now() { date +%s.%N; }
 # Warm-up run: builds or finds the image and learns the accelerator.

@@ -82,6 +82,19 @@ std::vector<std::string> column_values(sqlite3* db, const std::filesystem::path&
 
 constexpr const char* kRunColumns = "run_id, started_at, finished_at, matrix_name, matrix_sha256, tool_version, accel";
 
+// The first nine columns every verdict query selects: run_id, started_at,
+// kernel_name, kmod_name, vcpus, memory_mib, verdict, evidence, duration_s.
+RecordedVerdict verdict_row(Statement& s) {
+  RecordedVerdict v;
+  v.run_id = s.text(0);
+  v.started_at = s.text(1);
+  v.cell = RecordedCellKey{s.text(2), s.text(3), static_cast<int>(s.integer(4)), static_cast<int>(s.integer(5))};
+  v.verdict = parse_verdict(s.text(6)).value_or(Verdict::kError);
+  v.evidence = s.text(7);
+  v.duration_s = s.real(8);
+  return v;
+}
+
 }  // namespace
 
 std::vector<RecordedRun> HistoryStore::runs_of_matrix(const std::string& matrix_name) const {
@@ -121,13 +134,7 @@ std::vector<RecordedVerdict> HistoryStore::verdict_timeline(const TimelineFilter
   s.bind(1, filter.test).bind(2, filter.kernel).bind(3, filter.kmod);
   std::vector<RecordedVerdict> out;
   while (s.step()) {
-    RecordedVerdict v;
-    v.run_id = s.text(0);
-    v.started_at = s.text(1);
-    v.cell = RecordedCellKey{s.text(2), s.text(3), static_cast<int>(s.integer(4)), static_cast<int>(s.integer(5))};
-    v.verdict = parse_verdict(s.text(6)).value_or(Verdict::kError);
-    v.evidence = s.text(7);
-    v.duration_s = s.real(8);
+    RecordedVerdict v = verdict_row(s);
     v.iterations_planned = s.optional_integer(9);
     v.iterations_passed = s.optional_integer(10);
     v.iterations_failed_at = s.optional_integer(11);
@@ -167,13 +174,7 @@ std::vector<RecordedVerdict> HistoryStore::matrix_verdicts(const std::string& ma
   s.bind(1, matrix_name).bind(2, since);
   std::vector<RecordedVerdict> out;
   while (s.step()) {
-    RecordedVerdict v;
-    v.run_id = s.text(0);
-    v.started_at = s.text(1);
-    v.cell = RecordedCellKey{s.text(2), s.text(3), static_cast<int>(s.integer(4)), static_cast<int>(s.integer(5))};
-    v.verdict = parse_verdict(s.text(6)).value_or(Verdict::kError);
-    v.evidence = s.text(7);
-    v.duration_s = s.real(8);
+    RecordedVerdict v = verdict_row(s);
     v.test = s.text(9);
     out.push_back(std::move(v));
   }
