@@ -26,6 +26,8 @@ struct Template {
   const char* matrix_setting;  // how a scheduled run names the matrix
   const char* merge_job;
 };
+// ctest lists each instance by its CI system, not by the struct's bytes.
+void PrintTo(const Template& t, std::ostream* out) { *out << t.system; }
 
 class CiTemplatesEndToEnd : public testing::TestWithParam<Template> {
  protected:
@@ -105,7 +107,7 @@ INSTANTIATE_TEST_SUITE_P(Templates, CiTemplatesEndToEnd,
                          testing::Values(Template{"github", "ci/github-nightly.yml", "matrix", "merge"},
                                          Template{"gitlab", "ci/gitlab-ci.yml", "KMX_NIGHTLY_MATRIX",
                                                   "kmod-matrix-merge"}),
-                         [](const auto& info) { return std::string(info.param.system); });
+                         [](const auto& instance) { return std::string(instance.param.system); });
 
 }  // namespace
 }  // namespace kmx

@@ -233,10 +233,13 @@ TEST_F(EndToEnd, GuestOutputPastTheLogDaemonsRotationIsReadAndKeptWhole) {
     for (const char* log : {"console_log", "agent_log"}) {
       const fs::path path = run_dir / boot[log].get<std::string>();
       const std::string text = read_file(path);
-      for (const auto& entry : fs::directory_iterator(path.parent_path()))
+      for (const auto& entry : fs::directory_iterator(path.parent_path())) {
         EXPECT_FALSE(entry.path().filename().string().starts_with(path.filename().string() + "."))
             << "rotated piece left: " << entry.path();
-      if (std::string(log) == "console_log") EXPECT_TRUE(text.starts_with("[    0.000000] Linux version")) << path;
+      }
+      if (std::string(log) == "console_log") {
+        EXPECT_TRUE(text.starts_with("[    0.000000] Linux version")) << path;
+      }
     }
   }
   // 10 MiB of console: the daemon kept the last 8 MiB (3 backups and the
@@ -502,9 +505,10 @@ TEST_F(EndToEnd, SigintStopsCleanlyAndKeepsWhatFinished) {
   EXPECT_EQ(doc["cells"][0]["tests"][0]["verdict"], "PASS");
 }
 
-// The second cell's VM is made paused while the first runs, and its boot is
-// then only a resume: the run says so in --timings, and every verdict and
-// domain is as without it.
+// Every cell's VM is made paused ahead of its boot (the first while the run
+// is set up, the second while the first runs), and each boot is then only a
+// resume: the run says so in --timings, and every verdict and domain is as
+// without it.
 TEST_F(EndToEnd, TheNextCellsVmIsMadeAheadAndOnlyResumed) {
   const fs::path file = dir_ / "matrix.toml";
   std::string text = matrix("\"kmod:0001\"", 1, 256);
@@ -522,8 +526,9 @@ TEST_F(EndToEnd, TheNextCellsVmIsMadeAheadAndOnlyResumed) {
     line >> count;
     return count;
   };
-  EXPECT_EQ(count_of("boot: resume of the VM made ahead (libvirt)"), 1) << r.output;
-  EXPECT_EQ(count_of("VM made ahead, paused (libvirt, off path)"), 1) << r.output;
+  EXPECT_EQ(count_of("boot: resume of the VM made ahead (libvirt)"), 2) << r.output;
+  EXPECT_EQ(count_of("VM made ahead, paused (libvirt, off path)"), 2) << r.output;
+  EXPECT_EQ(count_of("boot: domain define and start (libvirt)"), -1) << r.output;  // no boot on the path
   nlohmann::json doc;
   for (const auto& d : fs::directory_iterator(dir_ / "results"))
     if (d.is_directory()) doc = nlohmann::json::parse(read_file(d.path() / "results.json"));

@@ -1,5 +1,5 @@
-// CI shards with real VMs: matrices/smoke.toml as `--shard 1/2` and
-// `--shard 2/2`, which must be disjoint and together the matrix, merged
+// CI shards with real VMs: smoke's four cells (shard-four-cells.toml) as
+// `--shard 1/2` and `--shard 2/2`, which must be disjoint and together the matrix, merged
 // into one run that has the cells and verdicts of an unsharded run.
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -60,8 +60,8 @@ class ShardEndToEnd : public testing::Test {
   fs::path dir_;
 };
 
-TEST_F(ShardEndToEnd, TwoShardsOfSmokeMergeIntoTheUnshardedRun) {
-  const std::string matrix = (fs::path(KMX_SOURCE_DIR) / "matrices/smoke.toml").string();
+TEST_F(ShardEndToEnd, TwoShardsOfFourCellsMergeIntoTheUnshardedRun) {
+  const std::string matrix = (fs::path(KMX_SOURCE_DIR) / "orchestrator/tests/e2e/shard-four-cells.toml").string();
   const fs::path shards = dir_ / "shards";
   for (const char* shard : {"1/2", "2/2"}) {
     const ProcessResult r = kmx({"run", matrix, "--shard", shard, "-j", "2", "--results", shards.string()});

@@ -34,10 +34,10 @@ std::string charts_of(const RunResult& run) {
 
 TEST(HtmlTestDetails, MemoryCurveMarksEachOomKill) {
   const TestResult t = [] {
-    TestResult t = sample_test("kmod:0009", Verdict::kPass);
-    t.details = sample_observations("c");
-    t.details["memory"]["samples"][4]["oom_kills"] = 3;  // two more kills by the last sample
-    return t;
+    TestResult made = sample_test("kmod:0009", Verdict::kPass);
+    made.details = sample_observations("c");
+    made.details["memory"]["samples"][4]["oom_kills"] = 3;  // two more kills by the last sample
+    return made;
   }();
   const std::string svg = memory_chart_svg("memory-x", *memory_of(t));
   EXPECT_THAT(svg, HasSubstr("id=\"memory-x\""));
