@@ -40,11 +40,11 @@ phase package env DEB_BUILD_OPTIONS=noautodbgsym bash ci/package.sh
 # Fuzz every parser of guest and user bytes and every reader of run files
 # briefly when clang is there: a fixed total shared by all targets.
 if command -v clang++-14 >/dev/null || command -v clang++ >/dev/null; then
-  phase fuzz bash ci/fuzz.sh "${FUZZ_TOTAL_SECONDS:-210}"
+  phase fuzz bash ci/fuzz.sh "${FUZZ_TOTAL_SECONDS:-150}"
 fi
 # Each tier runs even when the one before failed; the command fails at the end.
 failed=()
-phase unit ctest --test-dir build --output-on-failure -L unit || failed+=(unit)
+phase unit ctest --test-dir build --output-on-failure -j "$(nproc)" -L unit || failed+=(unit)
 phase integration ctest --test-dir build --output-on-failure -L integration || failed+=(integration)
 # E2E tests boot VMs and must not run in parallel on a 2-core host. Tests
 # labelled `slow` (an hour or more of VM time) are run by hand before an

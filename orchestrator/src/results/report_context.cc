@@ -89,7 +89,11 @@ std::string escape_markup(std::string_view text) {
     }
     const std::string_view sequence = text.substr(i, length);
     i += length;
-    if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0xFFFE || cp == 0xFFFF) continue;
+    // C0 controls but tab, newline and return; DEL and the C1 controls,
+    // which XML 1.0 discourages and HTML calls parse errors; the non-characters.
+    if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || (cp >= 0x7F && cp <= 0x9F) || cp == 0xFFFE ||
+        cp == 0xFFFF)
+      continue;
     switch (cp) {
       case '&':
         out += "&amp;";

@@ -54,7 +54,8 @@ std::string run_file_href(const ReportContext& context, const std::string& relat
 
 // Text safe inside XML/HTML elements and quoted attributes: & < > " '
 // escaped, invalid UTF-8 replaced by U+FFFD, and the characters XML 1.0
-// forbids (controls other than tab/newline/return, U+FFFE, U+FFFF) dropped.
+// forbids or discourages (controls other than tab/newline/return, DEL, the
+// C1 controls U+0080-U+009F, U+FFFE, U+FFFF) dropped.
 std::string escape_markup(std::string_view text);
 
 // Text that must stay on one line, whatever bytes it holds: KTAP lines,

@@ -26,6 +26,21 @@ TEST(EscapeMarkup, DropsCharactersXmlForbidsAndKeepsWhitespace) {
   EXPECT_EQ(escape_markup("x\xEF\xBF\xBEy\xEF\xBF\xBFz"), "xyz");  // U+FFFE, U+FFFF
 }
 
+// Found by fuzz_reports: a matrix named "sm\x7fke" put a raw DEL into JUnit and HTML.
+TEST(EscapeMarkup, DropsDelAndTheC1Controls) {
+  EXPECT_EQ(escape_markup("sm\x7F"
+                          "ke"),
+            "smke");
+  // U+0080, U+0085 and U+009F go; U+00A0 (no-break space) stays.
+  EXPECT_EQ(escape_markup("a\xC2\x80"
+                          "b\xC2\x85"
+                          "c\xC2\x9F"
+                          "d\xC2\xA0"
+                          "e"),
+            "abcd\xC2\xA0"
+            "e");
+}
+
 TEST(EscapeMarkup, ReplacesInvalidUtf8AndKeepsValid) {
   EXPECT_EQ(escape_markup("caf\xC3\xA9"), "caf\xC3\xA9");
   EXPECT_EQ(escape_markup("a\xFF"
