@@ -76,7 +76,7 @@ StepRecord step_from(const json& j) {
   s.confidence = j.value("confidence", 1.0);
   s.seconds = j.value("seconds", 0.0);
   for (const auto& r : j.value("runs", json::array()))
-    s.runs.push_back({verdict_of(r), r.value("evidence", ""), r.value("run_dir", ""), r.value("rounds", 0),
+    s.runs.push_back({verdict_of(r), r.value("evidence", ""), r.value("run_dir", ""), json_int(r, "rounds", 0),
                       r.value("duration_s", 0.0)});
   return s;
 }
@@ -202,9 +202,9 @@ void check_read_back(const BisectState& st) {
 
 BisectState bisect_state_from_json(const json& j) {
   if (!j.is_object()) throw std::runtime_error("bisect.json is not a JSON object");
-  if (j.value("format", 0) != kBisectFormatVersion)
-    throw std::runtime_error("bisect.json has format " + std::to_string(j.value("format", 0)) + ", this kmod-matrix " +
-                             "reads " + std::to_string(kBisectFormatVersion));
+  if (json_int(j, "format", 0) != kBisectFormatVersion)
+    throw std::runtime_error("bisect.json has format " + std::to_string(json_int(j, "format", 0)) +
+                             ", this kmod-matrix " + "reads " + std::to_string(kBisectFormatVersion));
   BisectState st;
   st.bisect_id = required(j, "bisect_id").get<std::string>();
   st.tool_version = j.value("tool_version", "");
@@ -220,8 +220,8 @@ BisectState bisect_state_from_json(const json& j) {
   st.new_ref = required(j, "new").value("ref", "");
   st.new_commit = required(j, "new").value("commit", "");
   st.kernel_config = j.value("kernel_config", std::vector<std::string>{});
-  st.end_runs = j.value("end_runs", 2);
-  st.runs = j.value("runs", 0);
+  st.end_runs = json_int(j, "end_runs", 2);
+  st.runs = json_int(j, "runs", 0);
   st.runs_given = j.value("runs_given", false);
   st.workdir = j.value("workdir", "");
   for (BisectStatus s : {BisectStatus::kRunning, BisectStatus::kFound, BisectStatus::kRange, BisectStatus::kFailed})

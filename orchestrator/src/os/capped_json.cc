@@ -1,5 +1,9 @@
 #include "os/capped_json.h"
 
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+
 namespace kmx {
 
 int json_nesting_depth(std::string_view text, int limit) {
@@ -41,6 +45,17 @@ nlohmann::json parse_capped_json(std::string_view text, const std::string& what,
 nlohmann::json parse_capped_json_or_discard(std::string_view text, int max_depth) {
   if (json_nesting_depth(text, max_depth) > max_depth) return nlohmann::json(nlohmann::json::value_t::discarded);
   return nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+}
+
+int json_int(const nlohmann::json& object, const char* key, int fallback) {
+  if (!object.is_object()) return fallback;
+  const auto it = object.find(key);
+  if (it == object.end()) return fallback;
+  if (it->is_number_unsigned())
+    return static_cast<int>(std::min<std::uint64_t>(it->get<std::uint64_t>(), std::numeric_limits<int>::max()));
+  if (!it->is_number_integer()) return fallback;
+  return static_cast<int>(std::clamp<std::int64_t>(it->get<std::int64_t>(), std::numeric_limits<int>::min(),
+                                                   std::numeric_limits<int>::max()));
 }
 
 }  // namespace kmx

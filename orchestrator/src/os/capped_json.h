@@ -36,4 +36,9 @@ nlohmann::json parse_capped_json(std::string_view text, const std::string& what,
 // for line formats where one bad line is skipped.
 nlohmann::json parse_capped_json_or_discard(std::string_view text, int max_depth = kMaxJsonDepth);
 
+// object[key] as an int: `fallback` when object is not an object, or the key
+// is absent or not an integer (a float such as 2e52 would be undefined
+// behaviour through json::value<int>), clamped to int's range.
+int json_int(const nlohmann::json& object, const char* key, int fallback);
+
 }  // namespace kmx

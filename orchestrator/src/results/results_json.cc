@@ -201,8 +201,8 @@ Cell cell_from(const json& c, int index) {
   cell.index = index;
   cell.kernel = source_from<KernelSpec>(c.value("kernel", json::object()));
   cell.kmod = source_from<KmodSpec>(c.value("kmod", json::object()));
-  cell.vcpus = c.value("vcpus", 0);
-  cell.memory_mib = c.value("memory_mib", 0);
+  cell.vcpus = json_int(c, "vcpus", 0);
+  cell.memory_mib = json_int(c, "memory_mib", 0);
   for (const auto& t : c.value("tests", json::array())) cell.tests.push_back(t.value("id", ""));
   return cell;
 }
@@ -331,7 +331,7 @@ RunResult run_from_document(const json& doc) {
     if (!h.is_object()) continue;
     HostRecord record;
     record.uri = h.value("uri", "");
-    record.cpus = h.value("cpus", 0);
+    record.cpus = json_int(h, "cpus", 0);
     record.memory_mib = h.value("memory_mib", 0LL);
     record.accel = h.value("accel", "");
     record.accel_reason = h.value("accel_reason", "");
@@ -365,11 +365,11 @@ RunResult run_from_document(const json& doc) {
       r.verdict = *verdict;
       r.evidence = t.value("evidence", "");
       r.duration_s = t.value("duration_s", 0.0);
-      r.rounds = t.value("rounds", 0);
+      r.rounds = json_int(t, "rounds", 0);
       r.expected = verdicts_from(t.value("expected", json::array()));
       r.expected_reason = t.value("expected_reason", "");
       r.as_expected = t.value("as_expected", false);
-      r.boot = t.value("boot", 0);
+      r.boot = json_int(t, "boot", 0);
       r.log = contained_path(t.value("log", ""));
       if (auto m = t.find("metrics"); m != t.end() && !m->empty()) r.details["metrics"] = *m;
       if (auto s = t.find("module_stats"); s != t.end() && !s->empty()) r.details["module_stats"] = *s;
@@ -380,7 +380,7 @@ RunResult run_from_document(const json& doc) {
     }
     for (const auto& b : c.value("boots", json::array())) {
       BootSummary s;
-      s.index = b.value("index", 0);
+      s.index = json_int(b, "index", 0);
       s.domain = b.value("domain", "");
       s.boot_seconds = b.value("boot_s", -1.0);
       s.wall_seconds = b.value("wall_s", 0.0);

@@ -52,3 +52,24 @@ TEST(ParseCappedJson, BadJsonIsACappedJsonErrorNotALibraryException) {
 
 }  // namespace
 }  // namespace kmx
+
+namespace kmx {
+namespace {
+
+// Found by fuzz_bisect_state: "runs": 2.07778e+52 read through
+// json::value<int> is a float-to-int conversion out of range (undefined).
+TEST(JsonInt, OnlyIntegersCountAndTheyAreClampedToInt) {
+  const auto j = nlohmann::json::parse(R"({"a": 7, "f": 2.07778e+52, "s": "3", "big": 99999999999, "neg": -99999999999,
+                                           "u": 18446744073709551615})");
+  EXPECT_EQ(json_int(j, "a", 0), 7);
+  EXPECT_EQ(json_int(j, "f", 2), 2);
+  EXPECT_EQ(json_int(j, "s", 2), 2);
+  EXPECT_EQ(json_int(j, "missing", -1), -1);
+  EXPECT_EQ(json_int(j, "big", 0), std::numeric_limits<int>::max());
+  EXPECT_EQ(json_int(j, "neg", 0), std::numeric_limits<int>::min());
+  EXPECT_EQ(json_int(j, "u", 0), std::numeric_limits<int>::max());
+  EXPECT_EQ(json_int(nlohmann::json::array(), "a", 5), 5);
+}
+
+}  // namespace
+}  // namespace kmx
