@@ -138,8 +138,11 @@ json kcidb_json(const RunResult& run, const ReportContext& context) {
   return {{"version", {{"major", 5}, {"minor", 0}}}, {"checkouts", checkouts}, {"builds", builds}, {"tests", tests}};
 }
 
+// ASCII only: DEL and everything past it as \u escapes (JSON lets DEL and
+// the C1 controls through raw, and a terminal or log viewer would act on
+// them); invalid UTF-8 from a run becomes U+FFFD.
 std::string render_kcidb(const RunResult& run, const ReportContext& context) {
-  return kcidb_json(run, context).dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+  return kcidb_json(run, context).dump(2, ' ', true, json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace kmx

@@ -131,3 +131,23 @@ TEST(IntegrationKcidb, SchemaRejectsWhatKcidbWouldReject) {
 
 }  // namespace
 }  // namespace kmx
+
+namespace kmx {
+namespace {
+
+// Found by fuzz_reports: a package name with a DEL byte went raw into kcidb.json.
+TEST(KcidbReport, ControlsAndNonAsciiAreEscapedAndTheTextSurvives) {
+  RunResult run = sample_nightly("n1", "2026-11-20T23:00:00Z");
+  run.cells[0].kernel_package =
+      "linux-image-6.1-a\x7F"
+      "d64";
+  run.cells[0].tests[0].evidence = "caf\xC3\xA9 \xC2\x85";
+  const std::string out = render_kcidb(run, ReportContext{});
+  for (const char c : out) EXPECT_TRUE(c >= 0x20 ? c < 0x7F : c == '\n') << static_cast<int>(c);
+  const auto doc = nlohmann::json::parse(out);
+  EXPECT_NE(out.find("linux-image-6.1-a\\u007fd64"), std::string::npos);
+  EXPECT_NE(doc.dump().find("caf\xC3\xA9 \xC2\x85"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace kmx
