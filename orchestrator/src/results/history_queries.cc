@@ -82,13 +82,20 @@ std::vector<std::string> column_values(sqlite3* db, const std::filesystem::path&
 
 constexpr const char* kRunColumns = "run_id, started_at, finished_at, matrix_name, matrix_sha256, tool_version, accel";
 
+// A cell's key from four columns, starting at `first`: kernel_name,
+// kmod_name, vcpus, memory_mib.
+RecordedCellKey cell_key(Statement& s, int first) {
+  return RecordedCellKey{s.text(first), s.text(first + 1), static_cast<int>(s.integer(first + 2)),
+                         static_cast<int>(s.integer(first + 3))};
+}
+
 // The first nine columns every verdict query selects: run_id, started_at,
 // kernel_name, kmod_name, vcpus, memory_mib, verdict, evidence, duration_s.
 RecordedVerdict verdict_row(Statement& s) {
   RecordedVerdict v;
   v.run_id = s.text(0);
   v.started_at = s.text(1);
-  v.cell = RecordedCellKey{s.text(2), s.text(3), static_cast<int>(s.integer(4)), static_cast<int>(s.integer(5))};
+  v.cell = cell_key(s, 2);
   v.verdict = parse_verdict(s.text(6)).value_or(Verdict::kError);
   v.evidence = s.text(7);
   v.duration_s = s.real(8);
@@ -189,10 +196,7 @@ std::vector<RecordedCellBuild> HistoryStore::cell_builds(const std::string& run_
               path_);
   s.bind(1, run_id);
   std::vector<RecordedCellBuild> out;
-  while (s.step())
-    out.push_back(
-        {RecordedCellKey{s.text(0), s.text(1), static_cast<int>(s.integer(2)), static_cast<int>(s.integer(3))},
-         s.text(4), s.text(5), s.text(6), s.text(7)});
+  while (s.step()) out.push_back({cell_key(s, 0), s.text(4), s.text(5), s.text(6), s.text(7)});
   return out;
 }
 
