@@ -23,12 +23,12 @@
 #include "builtin_matrix.h"
 #include "fake_host.h"
 #include "fakes.h"
-#include "results/history_writer.h"
-#include "results/matrix_text_writer.h"
-#include "results/results_json.h"
-#include "results/results_json_writer.h"
-#include "results/run_lookup.h"
+#include "reports/matrix_text_writer.h"
 #include "run/run_matrix.h"
+#include "store/history_writer.h"
+#include "store/results_json.h"
+#include "store/results_json_writer.h"
+#include "store/run_lookup.h"
 
 namespace {
 

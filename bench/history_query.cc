@@ -10,8 +10,8 @@
 #include <filesystem>
 #include <string>
 
-#include "results/history_store.h"
-#include "results/test_history.h"
+#include "analysis/test_history.h"
+#include "store/history_store.h"
 
 namespace {
 

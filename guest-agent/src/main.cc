@@ -25,7 +25,7 @@ namespace {
 
 // CONFIG_MODULE_STATS (6.4+, with MODULE_DEBUG): nullopt where absent.
 std::optional<std::string> read_module_stats() {
-  std::ifstream in(std::string(protocol::kModuleStatsPath));
+  std::ifstream in{std::string(protocol::kModuleStatsPath)};
   if (!in) return std::nullopt;
   std::string text(protocol::kMaxModuleStatsBytes, '\0');
   in.read(text.data(), static_cast<std::streamsize>(text.size()));

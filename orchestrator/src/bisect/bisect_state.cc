@@ -10,7 +10,7 @@
 #include "os/clock.h"
 #include "os/contained_files.h"
 #include "os/files.h"
-#include "results/report_context.h"
+#include "text/text_escape.h"
 
 namespace kmx {
 namespace {
@@ -82,7 +82,7 @@ StepRecord step_from(const json& j) {
 }
 
 // What bisect.json holds may be crafted: shown on one line, escaped
-// (results/report_context.h).
+// (reports/report_context.h).
 std::string one_line(const std::string& text) { return one_line_text(text, 1000); }
 
 std::string short_line(const StepRecord& s) { return "[" + s.commit + "] " + one_line(s.subject); }

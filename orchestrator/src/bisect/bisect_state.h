@@ -13,26 +13,18 @@
 #include <vector>
 
 #include "bisect/bisection.h"
+#include "run/one_test_run.h"
 #include "verdict/verdict.h"
 
 namespace kmx {
 
 inline constexpr int kBisectFormatVersion = 1;
 
-// One run of the test at one commit: one fresh boot.
-struct RunRecord {
-  Verdict verdict = Verdict::kError;
-  std::string evidence;
-  std::string run_dir;  // relative to the bisect directory
-  int rounds = 0;       // kmod.sh rounds the matrix set; 0: kmod.sh's own
-  double duration_s = 0;
-};
-
 struct StepRecord {
   std::string commit;  // full sha
   std::string subject;
-  std::string role;  // "old" or "new" (the ends, run first), "step"
-  std::vector<RunRecord> runs;
+  std::string role;                    // "old" or "new" (the ends, run first), "step"
+  std::vector<RunRecord> runs;         // each run's run_dir relative to the bisect directory
   std::optional<StepOutcome> outcome;  // unset: the step is unfinished
   std::string reason;                  // what the runs showed; for a skip, why
   double confidence = 1.0;

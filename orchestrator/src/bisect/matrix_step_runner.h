@@ -14,6 +14,7 @@
 #include "bisect/step_runner.h"
 #include "matrix/matrix.h"
 #include "run/image_source.h"
+#include "run/one_test_run.h"
 #include "run/run_matrix.h"
 
 namespace kmx {
@@ -41,23 +42,6 @@ struct StepRunnerSetup {
 // Throws std::runtime_error with a fix unless the matrix has exactly one
 // kernel, kmod, vCPU count and memory size, and `test` is one known test id.
 void check_single_cell(const Matrix& matrix, const std::string& test);
-
-// Throws std::runtime_error with a fix unless `test` is one known test id
-// (not a pattern such as kmod:*).
-void check_test_id(const std::string& test);
-
-// The matrix with `test` its only test and no reruns or expectations: a
-// bisect step's or boundary probe's runs are read by their caller.
-Matrix only_test(Matrix matrix, const std::string& test);
-
-// Runs matrix (one cell, `test` its only test) once, in a fresh boot, into
-// settings.run_dir (emptied first: a run cut short before starts again),
-// with writers_for(run_dir) told of it. RunRecord::run_dir is relative to
-// results_dir. nullopt: stopped, whatever the interrupted boot showed.
-std::optional<RunRecord> run_test_once(
-    const Matrix& matrix, const std::string& test, RunSettings settings, const std::filesystem::path& results_dir,
-    const std::function<std::vector<RunWriter*>(const std::filesystem::path& run_dir)>& writers_for,
-    ImageSource& images, Clock& clock);
 
 // The one-cell matrix at `commit`: the bisected axis replaced by a `source`
 // spec of `tree`, `test` the only test, no reruns or expectations (a step's

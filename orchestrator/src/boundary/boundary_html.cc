@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "boundary/boundary_report.h"
-#include "results/report_context.h"
+#include "text/text_escape.h"
 
 namespace kmx {
 namespace {

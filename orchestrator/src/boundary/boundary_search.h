@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "bisect/bisect_state.h"
 #include "boundary/axis_range.h"
+#include "run/one_test_run.h"
 #include "verdict/verdict.h"
 
 namespace kmx {

@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "bisect/matrix_step_runner.h"
+#include "run/one_test_run.h"
 
 namespace kmx {
 namespace {

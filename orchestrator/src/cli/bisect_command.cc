@@ -5,7 +5,6 @@
 // provider and runs the test N times; results/<bisect-id>/bisect.json is
 // written after every run, so --resume continues where it stopped. The
 // last line printed names the commit.
-#include <unistd.h>
 
 #include <spdlog/spdlog.h>
 #include <iostream>
@@ -42,7 +41,6 @@ struct BisectArgs {
   std::string accel = "auto";
 };
 
-constexpr const char* kMatrixCopy = "matrix.toml";
 constexpr int kDefaultEndRuns = 2;
 constexpr std::size_t kMaxMatrixCopyBytes = std::size_t{16} << 20;
 
@@ -88,7 +86,8 @@ BisectState start_bisection(Context& ctx, const BisectArgs& args, const fs::path
   state.old_ref = args.old_rev;
   state.new_ref = args.new_rev;
   state.test = args.test;
-  state.bisect_id = "bisect-" + new_run_id(static_cast<int>(::getpid()));
+  const BootDirectory where = new_boot_directory(results, "bisect-");
+  state.bisect_id = where.id;
   state.tool_version = kVersion;
   state.created_at = utc_timestamp();
   state.matrix_file = kMatrixCopy;
@@ -96,10 +95,8 @@ BisectState start_bisection(Context& ctx, const BisectArgs& args, const fs::path
   state.runs_given = args.runs > 0;
   state.runs = args.runs;
   state.end_runs = args.runs > 0 ? args.runs : kDefaultEndRuns;
-  const fs::path dir = results / state.bisect_id;
-  fs::create_directories(dir);
-  write_file_atomically(dir / kMatrixCopy, read_file(matrix_file));
-  save_bisect_state(state, dir);
+  create_boot_directory(ctx, where, matrix_file);
+  save_bisect_state(state, where.dir);
   return state;
 }
 
@@ -137,14 +134,15 @@ int bisect_command(Context& ctx, const BisectArgs& args) {
   } else {
     state = start_bisection(ctx, args, results);
   }
-  const fs::path dir = results / state.bisect_id;
+  const BootDirectory where = boot_directory_at(results, state.bisect_id);
+  const fs::path& dir = where.dir;
   const Matrix matrix = bisect_matrix(ctx, dir, state);
   check_single_cell(matrix, state.test);
   // A found culprit not yet verified (stopped during verification, or found
   // by an older kmod-matrix) goes on too.
   const bool unverified = state.status == BisectStatus::kFound && state.verification.empty();
   if (state.status == BisectStatus::kRunning || unverified) {
-    RunSetup setup(ctx, args.accel, 1, dir / "accel-probe", state.bisect_id);
+    RunSetup setup(ctx, args.accel, 1, where);
     if (std::string problem = setup.host_problem(matrix); !problem.empty()) {
       std::cerr << "kmod-matrix: " << problem << "\n";
       return kExitBadInput;
@@ -153,7 +151,7 @@ int bisect_command(Context& ctx, const BisectArgs& args) {
                  state.bisect_id, state.test, state.axis, state.git_dir, state.old_ref, state.new_ref, dir.string(),
                  state.bisect_id);
     const GitRepo repo(ctx.runner(), state.git_dir);
-    fs::create_directories(ctx.cache().root());
+    create_boot_directory(ctx, where, {});
     const fs::path work = ctx.cache().ensure("bisect", state.bisect_id, [](const fs::path&) {});
     state.workdir = work.string();
     const GitRepo checkout = repo.shared_clone(work / "src");

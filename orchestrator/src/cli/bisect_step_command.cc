@@ -4,7 +4,6 @@
 // does not build, the harness failed, or a verdict neither side has). Any
 // other problem exits 128, which stops git bisect run instead of being
 // read as "new".
-#include <unistd.h>
 
 #include <spdlog/spdlog.h>
 #include <iostream>
@@ -89,7 +88,8 @@ int bisect_step(Context& ctx, const BisectStepArgs& args) {
   if (args.test.empty()) throw std::runtime_error("no --test given\n  fix: e.g. --test kmod:0009");
   if (!args.config.empty() && args.kernel_git.empty())
     throw std::runtime_error("--config fragments apply to kernel builds\n  fix: use them with --kernel-git");
-  const Matrix matrix = parse_matrix_file(ctx.installation().find_matrix(args.matrix), ctx.sources().readers());
+  const fs::path matrix_file = fs::absolute(ctx.installation().find_matrix(args.matrix));
+  const Matrix matrix = parse_matrix_file(matrix_file, ctx.sources().readers());
   check_single_cell(matrix, args.test);
   const Behaviour behaviour = step_behaviour(matrix, args.test, args);
   const fs::path tree = fs::absolute(args.kmod_git.empty() ? args.kernel_git : args.kmod_git).lexically_normal();
@@ -97,12 +97,12 @@ int bisect_step(Context& ctx, const BisectStepArgs& args) {
   StepRecord record{repo.resolve("HEAD"), "", "step", {}, std::nullopt, "", 1.0, 0};
   record.subject = repo.subject(record.commit);
 
-  const std::string id = "bisect-step-" + new_run_id(static_cast<int>(::getpid()));
-  const fs::path dir = fs::absolute(args.results) / id;
-  RunSetup setup(ctx, args.accel, 1, dir / "accel-probe", id);
+  const BootDirectory where = new_boot_directory(args.results, "bisect-step-");
+  const std::string& id = where.id;
+  const fs::path& dir = where.dir;
+  RunSetup setup(ctx, args.accel, 1, where);
   if (std::string problem = setup.host_problem(matrix); !problem.empty()) throw std::runtime_error(problem);
-  fs::create_directories(dir);
-  fs::create_directories(ctx.cache().root());
+  const std::string matrix_sha256 = create_boot_directory(ctx, where, matrix_file);
 
   StepRunnerSetup step;
   step.matrix = matrix;
@@ -120,6 +120,7 @@ int bisect_step(Context& ctx, const BisectStepArgs& args) {
   step.results_dir = dir;
   setup.apply_to(step.settings);
   step.settings.run_id = id;
+  step.settings.matrix_sha256 = matrix_sha256;
   step.writers_for = [&ctx](const fs::path& run_dir) { return ctx.writers_for(run_dir); };
   MatrixStepRunner runner(std::move(step), ctx.images(), ctx.clock());
 

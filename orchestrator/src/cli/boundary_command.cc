@@ -3,7 +3,6 @@
 // at that value, in results/<boundary-id>/probes/<axis>-<value>-<repeat>/;
 // boundary.json and boundary.html beside them are rewritten after every
 // probe. The last line printed is the answer.
-#include <unistd.h>
 
 #include <spdlog/spdlog.h>
 #include <algorithm>
@@ -35,8 +34,6 @@ struct BoundaryArgs {
   std::string results = "results";
   std::string accel = "auto";
 };
-
-constexpr const char* kMatrixCopy = "matrix.toml";
 
 std::vector<Verdict> parse_bad_verdicts(const std::vector<std::string>& given) {
   std::vector<Verdict> bad;
@@ -96,21 +93,21 @@ int boundary_command(Context& ctx, const BoundaryArgs& args) {
   probes.test = args.test;
   probes.axis = plan.axis;
 
-  const std::string id = "boundary-" + new_run_id(static_cast<int>(::getpid()));
-  const fs::path dir = fs::absolute(args.results) / id;
-  RunSetup setup(ctx, args.accel, 1, dir / "accel-probe", id);
+  const BootDirectory where = new_boot_directory(args.results, "boundary-");
+  const std::string& id = where.id;
+  const fs::path& dir = where.dir;
+  RunSetup setup(ctx, args.accel, 1, where);
   // The largest probe is the one the host may not fit.
   if (std::string problem = setup.host_problem(matrix_for_probe(probes, plan.range.high)); !problem.empty()) {
     std::cerr << "kmod-matrix: " << problem << "\n";
     return kExitBadInput;
   }
-  fs::create_directories(dir);
-  write_file_atomically(dir / kMatrixCopy, read_file(matrix_file));
+  const std::string matrix_sha256 = create_boot_directory(ctx, where, matrix_file);
 
   probes.results_dir = dir;
   setup.apply_to(probes.settings);
   probes.settings.run_id = id;
-  probes.settings.matrix_sha256 = sha256_file(dir / kMatrixCopy);
+  probes.settings.matrix_sha256 = matrix_sha256;
   probes.writers_for = [&ctx](const fs::path& run_dir) { return ctx.writers_for(run_dir); };
 
   BoundaryReport report;

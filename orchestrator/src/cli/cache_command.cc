@@ -3,6 +3,7 @@
 #include <iostream>
 #include <memory>
 
+#include "cli/boot_directory.h"
 #include "cli/command.h"
 #include "cli/exit_codes.h"
 #include "run/stale_domains.h"
@@ -43,7 +44,7 @@ int show_cache(CacheDir& cache, int gc_days, bool dry_run) {
 CommandRun setup_cache_command(CLI::App& command, ContextOptions& shared) {
   auto gc_days = std::make_shared<int>(-1);
   auto dry_run = std::make_shared<bool>(false);
-  command.add_option("--cache", shared.cache, "cache directory (default: $KMX_CACHE or /var/cache/kmod-matrix)");
+  add_cache_option(command, shared);
   command.add_option("--gc", *gc_days, "remove entries unused for this many days (0: everything not in use)")
       ->check(CLI::Range(0, 36500));
   command.add_flag("--dry-run", *dry_run, "with --gc: list what would be removed, remove nothing");

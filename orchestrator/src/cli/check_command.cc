@@ -4,6 +4,7 @@
 #include <iostream>
 #include <memory>
 
+#include "cli/boot_directory.h"
 #include "cli/command.h"
 #include "cli/exit_codes.h"
 #include "cli/matrix_preflight.h"
@@ -39,7 +40,7 @@ int check_command(Context& ctx, const CheckArgs& args) {
 CommandRun setup_check_command(CLI::App& command, ContextOptions& shared) {
   auto args = std::make_shared<CheckArgs>();
   command.add_option("matrix", args->matrix, "matrix file, or the name of a shipped one (smoke)")->required();
-  command.add_option("--cache", shared.cache, "cache directory (default: $KMX_CACHE or /var/cache/kmod-matrix)");
+  add_cache_option(command, shared);
   command.add_option("--shard", args->shard, "list only the cells `run --shard K/N` would run");
   command.add_option("--results", args->results, "directory holding history.db, for --shard")->capture_default_str();
   return [args](Context& ctx) { return check_command(ctx, *args); };

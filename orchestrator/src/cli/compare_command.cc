@@ -6,13 +6,13 @@
 #include <memory>
 #include <optional>
 
+#include "analysis/run_compare.h"
 #include "cli/command.h"
 #include "cli/exit_codes.h"
-#include "results/history_store.h"
-#include "results/report_context.h"
-#include "results/results_json.h"
-#include "results/run_compare.h"
-#include "results/run_lookup.h"
+#include "reports/report_context.h"
+#include "store/history_store.h"
+#include "store/results_json.h"
+#include "store/run_lookup.h"
 
 namespace kmx {
 namespace {

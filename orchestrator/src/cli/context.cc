@@ -1,10 +1,10 @@
 #include "cli/context.h"
 
 #include "images/builtin_sources.h"
-#include "results/history_writer.h"
-#include "results/matrix_text_writer.h"
-#include "results/results_json_writer.h"
-#include "results/run_lookup.h"
+#include "reports/matrix_text_writer.h"
+#include "store/history_writer.h"
+#include "store/results_json_writer.h"
+#include "store/run_lookup.h"
 #include "vm/libvirt_driver.h"
 
 namespace kmx {

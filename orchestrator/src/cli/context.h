@@ -19,9 +19,9 @@
 #include "os/clock.h"
 #include "os/phase_timings.h"
 #include "os/process_runner.h"
-#include "results/report_writer.h"
-#include "results/run_writer.h"
+#include "reports/report_writer.h"
 #include "run/image_source.h"
+#include "store/run_writer.h"
 #include "vm/vm_driver.h"
 
 namespace kmx {

@@ -2,7 +2,7 @@
 // the infrastructure failed) and fails on 1 (a kernel or kmod did).
 #pragma once
 
-#include "results/run_result.h"
+#include "store/run_result.h"
 
 namespace kmx {
 

@@ -5,12 +5,12 @@
 #include <iostream>
 #include <memory>
 
+#include "analysis/matrix_history.h"
+#include "analysis/test_history.h"
 #include "cli/command.h"
 #include "cli/exit_codes.h"
-#include "results/matrix_history.h"
-#include "results/report_context.h"
-#include "results/run_lookup.h"
-#include "results/test_history.h"
+#include "reports/report_context.h"
+#include "store/run_lookup.h"
 
 namespace kmx {
 namespace {

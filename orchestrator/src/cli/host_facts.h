@@ -6,7 +6,7 @@
 
 #include "cli/host_limits.h"
 #include "os/process_runner.h"
-#include "results/run_result.h"
+#include "store/run_result.h"
 
 namespace kmx {
 

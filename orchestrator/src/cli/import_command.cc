@@ -6,9 +6,9 @@
 
 #include "cli/command.h"
 #include "cli/exit_codes.h"
-#include "results/history_store.h"
-#include "results/results_json.h"
-#include "results/run_lookup.h"
+#include "store/history_store.h"
+#include "store/results_json.h"
+#include "store/run_lookup.h"
 
 namespace kmx {
 namespace {

@@ -14,7 +14,6 @@
 #include "cli/command.h"
 #include "cli/exit_codes.h"
 #include "cli/version.h"
-#include "matrix/matrix.h"
 
 namespace {
 

@@ -8,12 +8,12 @@
 #include <iostream>
 #include <memory>
 
+#include "analysis/run_merge.h"
 #include "cli/command.h"
 #include "cli/exit_codes.h"
 #include "cli/exit_status.h"
-#include "results/matrix_report.h"
-#include "results/report_context.h"
-#include "results/run_merge.h"
+#include "reports/matrix_report.h"
+#include "reports/report_context.h"
 #include "run/run_matrix.h"
 
 namespace kmx {

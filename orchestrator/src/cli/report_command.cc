@@ -8,9 +8,9 @@
 #include "cli/command.h"
 #include "cli/exit_codes.h"
 #include "os/files.h"
-#include "results/report_writer.h"
-#include "results/results_json.h"
-#include "results/run_lookup.h"
+#include "reports/report_writer.h"
+#include "store/results_json.h"
+#include "store/run_lookup.h"
 
 namespace kmx {
 namespace {

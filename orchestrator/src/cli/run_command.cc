@@ -1,7 +1,6 @@
 // run: every cell of a matrix (or the rest of an interrupted run) to a
 // verdict. stdout carries only the matrix and the results path; logs go to
 // stderr.
-#include <unistd.h>
 
 #include <spdlog/spdlog.h>
 #include <iostream>
@@ -16,9 +15,9 @@
 #include "cli/shard_option.h"
 #include "os/contained_files.h"
 #include "os/files.h"
-#include "results/matrix_report.h"
-#include "results/results_json.h"
+#include "reports/matrix_report.h"
 #include "run/run_matrix.h"
+#include "store/results_json.h"
 
 namespace kmx {
 namespace {
@@ -34,8 +33,6 @@ struct RunArgs {
   std::string shard;  // K/N, empty: every cell
   bool timings = false;
 };
-
-constexpr const char* kMatrixCopy = "matrix.toml";
 
 // --resume names a directory directly under --results: one plain path
 // component, and no symlink out of --results.
@@ -56,7 +53,6 @@ std::filesystem::path resume_dir(const std::string& results, const std::string& 
 }
 
 int run_command(Context& ctx, const RunArgs& args) {
-  const int pid = static_cast<int>(::getpid());
   RunSettings settings;
   parse_report_specs(args.reports, ".");  // a mistyped --report is said before anything else
   const std::string log_base_url = checked_log_base_url(args.log_base_url);
@@ -77,8 +73,9 @@ int run_command(Context& ctx, const RunArgs& args) {
   } else if (args.matrix.empty()) {
     throw std::runtime_error("no matrix given\n  fix: kmod-matrix run matrices/smoke.toml, or --resume RUN_ID");
   } else {
-    settings.run_id = new_run_id(pid);
-    settings.run_dir = std::filesystem::absolute(args.results) / settings.run_id;
+    const BootDirectory where = new_boot_directory(args.results, "");
+    settings.run_id = where.id;
+    settings.run_dir = where.dir;
   }
   const std::vector<ReportRequest> reports = parse_report_specs(args.reports, settings.run_dir);
   std::optional<ShardSpec> shard_spec;
@@ -104,17 +101,15 @@ int run_command(Context& ctx, const RunArgs& args) {
     settings.shard = std::move(selected.record);
   }
   std::optional<PhaseSpan> setup_span(std::in_place, &ctx.timings(), "host setup (connect, budgets)");
-  RunSetup setup(ctx, args.accel, args.jobs, settings.run_dir / "accel-probe", settings.run_id);
+  const BootDirectory where{settings.run_id, settings.run_dir};
+  RunSetup setup(ctx, args.accel, args.jobs, where);
   setup.apply_to(settings);  // unreachable hosts are found before there is a run directory
   setup_span.reset();
-  std::filesystem::create_directories(settings.run_dir);
-  if (args.resume.empty()) write_file_atomically(settings.run_dir / kMatrixCopy, read_file(matrix_file));
+  settings.matrix_sha256 = create_boot_directory(ctx, where, args.resume.empty() ? matrix_file : "");
   if (args.resume.empty() && settings.shard) write_shard_file(settings.run_dir, *settings.shard);
 
-  std::filesystem::create_directories(ctx.cache().root());
   spdlog::info("run {}: {} cells; results go to {}", settings.run_id,
                settings.shard ? settings.shard->cells.size() : expand_cells(matrix).size(), settings.run_dir.string());
-  settings.matrix_sha256 = sha256_file(settings.run_dir / kMatrixCopy);
   // A shard is not a night: merge records the joined run. Kept out of
   // history.db, shards also leave the durations the other shards plan from,
   // and `compare --previous`, untouched.

@@ -36,7 +36,7 @@ void add_host_options(CLI::App& command, ContextOptions& shared) {
 }
 
 void add_boot_options(CLI::App& command, ContextOptions& shared, std::string& accel) {
-  command.add_option("--cache", shared.cache, "cache directory (default: $KMX_CACHE or /var/cache/kmod-matrix)");
+  add_cache_option(command, shared);
   add_host_options(command, shared);
   command.add_option("--accel", accel, "auto probes KVM with a real guest, else TCG")
       ->check(CLI::IsMember({"auto", "kvm", "tcg"}))
@@ -44,14 +44,13 @@ void add_boot_options(CLI::App& command, ContextOptions& shared, std::string& ac
   command.add_option("--agent", shared.agent, "static guest agent binary (default: the one installed with this tool)");
 }
 
-RunSetup::RunSetup(Context& ctx, std::string accel_mode, int jobs, const std::filesystem::path& probe_dir,
-                   const std::string& run_id)
+RunSetup::RunSetup(Context& ctx, std::string accel_mode, int jobs, const BootDirectory& where)
     : ctx_(ctx),
       accel_mode_(std::move(accel_mode)),
       jobs_(jobs),
       host_(HostLimits::detect()),
-      probe_dir_(probe_dir),
-      probe_domain_(domain_name(static_cast<int>(::getpid()), run_id, 999, 0)) {}
+      probe_dir_(where.accel_probe_dir()),
+      probe_domain_(domain_name(static_cast<int>(::getpid()), where.id, 999, 0)) {}
 
 HostBudget host_budget(const HostEntry& entry, bool local, HostResources have,
                        const std::optional<HostResources>& reported, int jobs) {

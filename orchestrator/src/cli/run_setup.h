@@ -1,4 +1,4 @@
-// What run, bisect and bisect-step set up alike around run_matrix: the
+// What run, bisect, bisect-step and boundary set up alike around run_matrix: the
 // host's limits checked against the matrix, the budget the cells share, the
 // host facts, and the accelerator (probed with the first image, then
 // remembered for every later run_matrix of the process).
@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "cli/boot_directory.h"
 #include "cli/context.h"
 #include "cli/host_limits.h"
 #include "matrix/matrix.h"
@@ -28,10 +29,9 @@ HostBudget host_budget(const HostEntry& entry, bool local, HostResources have,
 
 class RunSetup {
  public:
-  // accel_mode: "auto", "kvm" or "tcg"; probe logs go to probe_dir, and the
-  // probe's domain is named after run_id.
-  RunSetup(Context& ctx, std::string accel_mode, int jobs, const std::filesystem::path& probe_dir,
-           const std::string& run_id);
+  // accel_mode: "auto", "kvm" or "tcg"; probe logs go to the directory's
+  // accel-probe/, and the probe's domain is named after its id.
+  RunSetup(Context& ctx, std::string accel_mode, int jobs, const BootDirectory& where);
   RunSetup(const RunSetup&) = delete;
   RunSetup& operator=(const RunSetup&) = delete;
 

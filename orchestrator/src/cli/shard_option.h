@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "matrix/matrix.h"
-#include "results/run_result.h"
 #include "run/cell_shards.h"
+#include "store/run_result.h"
 
 namespace kmx {
 

@@ -1,5 +1,5 @@
 // site --results DIR -o DIR [--matrix NAME] [--last N]: a static site over
-// history.db for one matrix's last nights (results/site_writer.h): the grid
+// history.db for one matrix's last nights (reports/site_writer.h): the grid
 // of every test in every cell night by night, each night's report and logs.
 // Carry the -o directory from night to night and run it again.
 #include <iostream>
@@ -7,9 +7,9 @@
 
 #include "cli/command.h"
 #include "cli/exit_codes.h"
-#include "results/history_store.h"
-#include "results/report_context.h"
-#include "results/site_writer.h"
+#include "reports/report_context.h"
+#include "reports/site_writer.h"
+#include "store/history_store.h"
 
 namespace kmx {
 namespace {

@@ -32,6 +32,8 @@ class BootWatch {
   BootRun run(const TestEndObserver& on_test_end) {
     run_.record.requested_tests = plan_.tests;
     run_.record.planned_rounds = plan_.planned_rounds;
+    if (plan_.test_timeout_s)
+      for (const auto& test : plan_.tests) run_.record.limit_s[test] = plan_.test_timeout_s(test);
     if (std::string error = driver_.start(plan_.spec); !error.empty()) {
       run_.record.end = driver_.connection_alive() ? BootEnd::kStartFailed : BootEnd::kHostLost;
       run_.record.end_detail = error;

@@ -313,7 +313,8 @@ class CellRun {
   void keep_hang_dump(TestResult& r, const std::string& dump, const std::string& suffix) {
     const fs::path path = path_under(cell_dir_, fs::path("tests") / (test_file_name(r.test) + suffix + ".hang.txt"));
     write_file_atomically(path, dump);
-    r.details["hang"]["dump"] = fs::relative(path, ctx_.run_dir).string();
+    if (!r.details.hang) r.details.hang.emplace();
+    r.details.hang->dump = fs::relative(path, ctx_.run_dir).string();
   }
 
   // The matrix's rounds where it sets them, else kmod.sh's own count.

@@ -15,7 +15,7 @@
 #include "matrix/matrix.h"
 #include "os/clock.h"
 #include "os/phase_timings.h"
-#include "results/run_result.h"
+#include "store/run_result.h"
 #include "vm/vm_driver.h"
 
 namespace kmx {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <set>
 
-#include "results/run_lookup.h"
+#include "store/run_lookup.h"
 
 namespace kmx {
 

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "matrix/matrix.h"
-#include "results/history_store.h"
 #include "run/cell_shards.h"
+#include "store/history_store.h"
 
 namespace kmx {
 

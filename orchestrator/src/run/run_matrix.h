@@ -15,11 +15,11 @@
 #include "matrix/matrix.h"
 #include "os/clock.h"
 #include "os/phase_timings.h"
-#include "results/run_result.h"
-#include "results/run_writer.h"
 #include "run/cell_scheduler.h"
 #include "run/image_source.h"
 #include "run/run_host.h"
+#include "store/run_result.h"
+#include "store/run_writer.h"
 
 namespace kmx {
 

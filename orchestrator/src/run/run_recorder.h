@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "results/run_result.h"
-#include "results/run_writer.h"
+#include "store/run_result.h"
+#include "store/run_writer.h"
 
 namespace kmx {
 

@@ -66,57 +66,47 @@ std::string with_bug_report(std::string evidence, const ConsoleFindings& finding
   return evidence;
 }
 
-// Figures the guest did not have (-1) are left out, or null for the extremes.
-nlohmann::json memory_json(const MemoryTrace& trace) {
-  auto known = [](long long v) { return v >= 0 ? nlohmann::json(v) : nlohmann::json(nullptr); };
-  nlohmann::json samples = nlohmann::json::array();
+// Figures the guest did not have (-1) are left unset.
+MemoryCurve memory_curve(const MemoryTrace& trace) {
+  auto known = [](long long v) { return v >= 0 ? std::optional(v) : std::nullopt; };
+  MemoryCurve curve;
+  curve.interval_ms = protocol::kSampleMs * static_cast<long long>(trace.stride);
   for (const auto& s : trace.samples) {
     if (s.available_kib < 0) continue;
-    nlohmann::json sample = {{"t", std::round(s.t * 100) / 100}, {"avail", s.available_kib}};
-    for (const auto& [key, value] : {std::pair{"slab", s.slab_kib},
-                                     {"vmalloc", s.vmalloc_kib},
-                                     {"committed", s.committed_kib},
-                                     {"oom_kills", s.oom_kills},
-                                     {"procs", s.processes}})
-      if (value >= 0) sample[key] = value;
-    samples.push_back(std::move(sample));
+    curve.samples.push_back({std::round(s.t * 100) / 100, s.available_kib, known(s.slab_kib), known(s.vmalloc_kib),
+                             known(s.committed_kib), known(s.oom_kills), known(s.processes)});
   }
-  nlohmann::json memory = {{"interval_ms", protocol::kSampleMs * static_cast<int>(trace.stride)},
-                           {"samples", samples},
-                           {"min_available_kib", known(trace.min_available_kib)},
-                           {"peak_processes", known(trace.peak_processes)}};
-  if (trace.oom_killed()) memory["first_oom_kill_s"] = std::round(trace.first_oom_kill_t * 100) / 100;
-  return memory;
+  curve.min_available_kib = known(trace.min_available_kib);
+  curve.peak_processes = known(trace.peak_processes);
+  if (trace.oom_killed()) curve.first_oom_kill_s = std::round(trace.first_oom_kill_t * 100) / 100;
+  return curve;
 }
 
 // Figures the agent streamed while the test ran, whatever its end.
-nlohmann::json streamed_details(const std::string& test, const AgentLog& agent, const ConsoleFindings& findings) {
-  nlohmann::json details = nlohmann::json::object();
+void add_streamed_details(TestDetails& details, const std::string& test, const AgentLog& agent,
+                          const ConsoleFindings& findings) {
   if (auto it = agent.memory.find(test); it != agent.memory.end() && !it->second.samples.empty())
-    details["memory"] = memory_json(it->second);
-  if (auto victim = find_kind(findings, ConsoleEventKind::kOomVictim)) {
-    nlohmann::json oom = parse_oom_victim(victim->line);
-    if (!oom.empty()) details["oom"] = oom;
-  }
-  return details;
+    details.memory = memory_curve(it->second);
+  if (auto victim = find_kind(findings, ConsoleEventKind::kOomVictim))
+    if (auto kill = parse_oom_victim(victim->line)) details.oom = *kill;
 }
 
-// {planned, passed, failed_at} of a kmod.sh test; null when it has no rounds.
-nlohmann::json iterations_of(const TestVerdict& v, const BootRecord& record) {
-  if (!v.test.starts_with("kmod:") || v.verdict == Verdict::kSkip) return nullptr;
+// {planned, passed, failed_at} of a kmod.sh test; none when it has no rounds
+// or an unknown plan.
+std::optional<Iterations> iterations_of(const TestVerdict& v, const BootRecord& record) {
+  if (!v.test.starts_with("kmod:") || v.verdict == Verdict::kSkip) return std::nullopt;
   const auto planned_it = record.planned_rounds.find(v.test);
   const int planned = planned_it == record.planned_rounds.end() ? 0 : planned_it->second;
   const auto started_it = record.agent.rounds_started.find(v.test);
   const int started = started_it == record.agent.rounds_started.end() ? 0 : started_it->second;
-  if (planned <= 0 && started == 0) return nullptr;
-  nlohmann::json it = {{"planned", planned}};
+  if (planned <= 0) return std::nullopt;
+  Iterations it{planned, 0, std::nullopt};
   if (v.verdict == Verdict::kPass) {
-    it["passed"] = planned > 0 ? planned : started;
-    it["failed_at"] = nullptr;
+    it.passed = planned;
   } else {
     // The round that was running when the test failed, counted from 1.
-    it["passed"] = started > 0 ? started - 1 : 0;
-    it["failed_at"] = started > 0 ? nlohmann::json(started) : nlohmann::json(nullptr);
+    it.passed = started > 0 ? std::min(started - 1, planned) : 0;
+    if (started > 0) it.failed_at = std::min(started, planned);
   }
   return it;
 }
@@ -143,30 +133,20 @@ void attach_hang_dump(TestVerdict& v, const BootRecord& record) {
     v.hang_dump +=
         (v.hang_dump.empty() ? "" : "\n") + std::string("kmod-matrix: the console from the sysrq dump on\n") + sysrq;
   const std::string first = first_blocked_stack(agent_dump, sysrq);
-  v.details["hang"] = {{"first_blocked", first}};
+  v.details.hang = HangDump{"", first};
   if (!first.empty()) v.evidence += "; first blocked: " + first;
 }
 
-nlohmann::json details_of(const std::string& test, const TestEndInfo& end, const AgentLog& agent) {
-  nlohmann::json details = nlohmann::json::object();
-  if (agent.output.count(test)) {
-    nlohmann::json metrics = nlohmann::json::object();
-    for (const auto& [name, value] : parse_metrics(agent.output_lines(test))) {
-      // Counts stay integers in results.json.
-      if (value == static_cast<double>(static_cast<long long>(value)))
-        metrics[name] = static_cast<long long>(value);
-      else
-        metrics[name] = value;
-    }
-    if (!metrics.empty()) details["metrics"] = metrics;
-  }
+TestDetails details_of(const std::string& test, const TestEndInfo& end, const AgentLog& agent) {
+  TestDetails details;
+  if (agent.output.count(test)) details.metrics = parse_metrics(agent.output_lines(test));
   if (end.modstats_absent || !end.modstats_before.empty())
-    details["module_stats"] = module_stats_json(end.modstats_absent, end.modstats_before, end.modstats_after);
+    details.module_stats = module_stats_record(end.modstats_absent, end.modstats_before, end.modstats_after);
   return details;
 }
 
 TestVerdict finished_test(const std::string& test, const TestEndInfo& end, const AgentLog& agent,
-                          const ConsoleFindings& findings) {
+                          const ConsoleFindings& findings, const std::map<std::string, int>& limit_s) {
   TestVerdict v{test, Verdict::kError, "", end.duration_s, details_of(test, end, agent)};
   if (auto c = from_console(test, findings)) {
     v.verdict = c->verdict;
@@ -176,7 +156,10 @@ TestVerdict finished_test(const std::string& test, const TestEndInfo& end, const
     v.evidence = "agent: " + end.error;
   } else if (end.timed_out) {
     // duration_s is clamped by the parser, so the conversion is defined.
-    std::string what = "agent: killed after its " + std::to_string(std::llround(end.duration_s)) + " s limit";
+    const auto limit = limit_s.find(test);
+    std::string what = limit != limit_s.end()
+                           ? "agent: killed after its " + std::to_string(limit->second) + " s limit"
+                           : "agent: killed at its limit after " + std::to_string(std::llround(end.duration_s)) + " s";
     if (end.unkillable)
       what += "; still alive after SIGKILL (stuck in the kernel), remaining tests run in a fresh boot";
     TestVerdict t = timed_out(test, findings, what);
@@ -294,7 +277,7 @@ BootVerdicts classify_boot(const BootRecord& record) {
     const ConsoleFindings& findings = findings_of(console, test);
     std::optional<TestVerdict> v;
     if (auto end = record.agent.ended.find(test); end != record.agent.ended.end())
-      v = finished_test(test, end->second, record.agent, findings);
+      v = finished_test(test, end->second, record.agent, findings, record.limit_s);
     else if (running && *running == test && (record.end == BootEnd::kInterrupted || record.end == BootEnd::kHostLost))
       result.not_run.push_back(test);  // the user stopped it, or its host went: no verdict, it runs again
     else if (running && *running == test) {
@@ -304,8 +287,8 @@ BootVerdicts classify_boot(const BootRecord& record) {
       result.not_run.push_back(test);
     if (!v) continue;
     if (test == flooded) charge_flood(*v, record, findings);
-    v->details.update(streamed_details(test, record.agent, findings));
-    if (auto iterations = iterations_of(*v, record); !iterations.is_null()) v->details["iterations"] = iterations;
+    add_streamed_details(v->details, test, record.agent, findings);
+    v->details.iterations = iterations_of(*v, record);
     if (v->verdict == Verdict::kTimeout || v->verdict == Verdict::kHang) attach_hang_dump(*v, record);
     result.verdicts.push_back(std::move(*v));
   }

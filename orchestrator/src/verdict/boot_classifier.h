@@ -6,9 +6,8 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "verdict/agent_stream.h"
+#include "verdict/test_details.h"
 #include "verdict/verdict.h"
 
 namespace kmx {
@@ -34,6 +33,9 @@ struct BootRecord {
   // kmod.sh rounds each test was to run (the matrix's, else kmod.sh's own
   // count); absent: not a repeating test, or unknown.
   std::map<std::string, int> planned_rounds;
+  // The limit the host gave each test (kmx.timeout=), in seconds: what a
+  // TIMEOUT's evidence names; absent: unknown, the evidence says how long it ran.
+  std::map<std::string, int> limit_s;
   // The test running when the boot ended: seconds from when the host saw
   // it start to the end of the boot (its duration, the agent having none).
   std::map<std::string, double> running_seconds;
@@ -44,9 +46,8 @@ struct TestVerdict {
   Verdict verdict = Verdict::kError;
   std::string evidence;
   double duration_s = 0;
-  // Figures besides the verdict: "metrics", "module_stats", "iterations",
-  // "memory", "oom", "hang" (docs/results-format.md).
-  nlohmann::json details = nlohmann::json::object();
+  // What the test showed besides its verdict (verdict/test_details.h).
+  TestDetails details;
   // For a test stopped at its limit: the agent's process dump and the
   // kernel's sysrq output, for tests/<id>.hang.txt; "" otherwise.
   std::string hang_dump;

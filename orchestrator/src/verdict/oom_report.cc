@@ -15,30 +15,31 @@ std::optional<long long> leading_number(std::string_view text) {
   return value;
 }
 
-void add_kib(nlohmann::json& out, std::string_view line, std::string_view label, const char* key) {
+std::optional<long long> kib_after(std::string_view line, std::string_view label) {
   const auto at = line.find(label);
-  if (at == std::string_view::npos) return;
-  if (auto kib = leading_number(line.substr(at + label.size()))) out[key] = *kib;
+  if (at == std::string_view::npos) return std::nullopt;
+  return leading_number(line.substr(at + label.size()));
 }
 
 }  // namespace
 
-nlohmann::json parse_oom_victim(std::string_view line) {
+std::optional<OomKill> parse_oom_victim(std::string_view line) {
   constexpr std::string_view kKilled = "Killed process ";
   const auto at = line.find(kKilled);
-  if (at == std::string_view::npos) return nlohmann::json::object();
+  if (at == std::string_view::npos) return std::nullopt;
   std::string_view rest = line.substr(at + kKilled.size());
-  nlohmann::json out = nlohmann::json::object();
-  if (auto pid = leading_number(rest)) out["pid"] = *pid;
+  OomKill out;
+  out.pid = leading_number(rest);
   const auto open = rest.find('(');
   const auto close = rest.find(") ", open == std::string_view::npos ? 0 : open);
   // A comm is at most 15 characters; a guest may make it anything.
   if (open != std::string_view::npos && close != std::string_view::npos)
-    out["victim"] = sanitize_guest_text(rest.substr(open + 1, close - open - 1), 32);
-  add_kib(out, rest, "total-vm:", "total_vm_kib");
-  add_kib(out, rest, "anon-rss:", "anon_rss_kib");
-  add_kib(out, rest, "file-rss:", "file_rss_kib");
-  add_kib(out, rest, "shmem-rss:", "shmem_rss_kib");
+    out.victim = sanitize_guest_text(rest.substr(open + 1, close - open - 1), 32);
+  out.total_vm_kib = kib_after(rest, "total-vm:");
+  out.anon_rss_kib = kib_after(rest, "anon-rss:");
+  out.file_rss_kib = kib_after(rest, "file-rss:");
+  out.shmem_rss_kib = kib_after(rest, "shmem-rss:");
+  if (out.victim.empty() && !out.pid) return std::nullopt;
   return out;
 }
 

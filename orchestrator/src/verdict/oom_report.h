@@ -3,14 +3,15 @@
 // anon-rss:800kB, file-rss:100kB, shmem-rss:0kB, UID:0 ...".
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include <optional>
 #include <string_view>
+
+#include "verdict/test_details.h"
 
 namespace kmx {
 
-// {"victim", "pid", "total_vm_kib", "anon_rss_kib", "file_rss_kib",
-// "shmem_rss_kib"}: each field only when the line has it; {} when the line
-// names no victim.
-nlohmann::json parse_oom_victim(std::string_view line);
+// The victim and its sizes, each figure only when the line has it; nothing
+// when the line names no victim.
+std::optional<OomKill> parse_oom_victim(std::string_view line);
 
 }  // namespace kmx

@@ -5,7 +5,7 @@
 #include <charconv>
 #include <fstream>
 
-#include "vm/domain_xml.h"
+#include "text/text_escape.h"
 
 namespace kmx {
 namespace {
@@ -55,8 +55,8 @@ DomainOwner this_process_owner() {
 }
 
 std::string owner_metadata_xml(const DomainOwner& owner) {
-  return "<kmx:owner xmlns:kmx='" + std::string(kOwnerNamespace) + "' host='" + xml_escape(owner.host_id) + "' boot='" +
-         xml_escape(owner.boot_id) + "' pid='" + std::to_string(owner.pid) + "'/>";
+  return "<kmx:owner xmlns:kmx='" + std::string(kOwnerNamespace) + "' host='" + escape_markup(owner.host_id) +
+         "' boot='" + escape_markup(owner.boot_id) + "' pid='" + std::to_string(owner.pid) + "'/>";
 }
 
 std::optional<DomainOwner> parse_owner_metadata(std::string_view xml) {

@@ -2,42 +2,18 @@
 
 #include <sstream>
 
+#include "text/text_escape.h"
+
 namespace kmx {
 
 std::string_view to_string(Accel accel) { return accel == Accel::kKvm ? "kvm" : "tcg"; }
-
-std::string xml_escape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 namespace {
 
 std::string serial(const DomainPlacement& where, const std::filesystem::path& log, int port) {
   const std::string target = "<target port='" + std::to_string(port) + "'/>";
   if (!where.serial_to_files) return "    <serial type='pty'>" + target + "</serial>\n";
-  return "    <serial type='file'><source path='" + xml_escape(log.string()) + "'/>" + target + "</serial>\n";
+  return "    <serial type='file'><source path='" + escape_markup(log.string()) + "'/>" + target + "</serial>\n";
 }
 
 }  // namespace
@@ -50,15 +26,15 @@ std::string domain_xml(const VmSpec& spec, const DomainPlacement& where) {
   const bool kvm = spec.accel == Accel::kKvm;
   std::ostringstream x;
   x << "<domain type='" << (kvm ? "kvm" : "qemu") << "'>\n"
-    << "  <name>" << xml_escape(spec.name) << "</name>\n"
+    << "  <name>" << escape_markup(spec.name) << "</name>\n"
     << "  <metadata>" << owner_metadata_xml(where.owner) << "</metadata>\n"
     << "  <memory unit='MiB'>" << spec.memory_mib << "</memory>\n"
     << "  <vcpu>" << spec.vcpus << "</vcpu>\n"
     << "  <os>\n"
     << "    <type arch='x86_64' machine='pc'>hvm</type>\n"
-    << "    <kernel>" << xml_escape(where.kernel) << "</kernel>\n"
-    << "    <initrd>" << xml_escape(where.initrd) << "</initrd>\n"
-    << "    <cmdline>" << xml_escape(spec.cmdline) << "</cmdline>\n"
+    << "    <kernel>" << escape_markup(where.kernel) << "</kernel>\n"
+    << "    <initrd>" << escape_markup(where.initrd) << "</initrd>\n"
+    << "    <cmdline>" << escape_markup(spec.cmdline) << "</cmdline>\n"
     << "  </os>\n"
     << "  <features><acpi/></features>\n";
   if (kvm) x << "  <cpu mode='host-passthrough'/>\n";

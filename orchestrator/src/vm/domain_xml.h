@@ -24,6 +24,5 @@ struct DomainPlacement {
 DomainPlacement local_placement(const VmSpec& spec, const DomainOwner& owner);
 
 std::string domain_xml(const VmSpec& spec, const DomainPlacement& where);
-std::string xml_escape(std::string_view text);
 
 }  // namespace kmx

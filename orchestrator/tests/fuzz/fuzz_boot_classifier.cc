@@ -38,7 +38,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     require(decided + again == 1);
   }
   for (const auto& v : result.verdicts) {
-    (void)v.details.dump();
+    (void)kmx::test_details_json(v.details).dump();
     require(v.hang_dump.size() <= 2 * kmx::kMaxSysrqExcerptBytes);
   }
   return 0;

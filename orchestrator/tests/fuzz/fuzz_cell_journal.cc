@@ -6,9 +6,9 @@
 #include <stdexcept>
 #include <string_view>
 
-#include "results/cell_journal.h"
-#include "results/results_json.h"
 #include "run_invariants.h"
+#include "store/cell_journal.h"
+#include "store/results_json.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);

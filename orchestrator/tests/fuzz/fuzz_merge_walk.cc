@@ -12,9 +12,9 @@
 #include <filesystem>
 #include <string>
 
+#include "analysis/run_merge.h"
 #include "fuzz_check.h"
 #include "os/files.h"
-#include "results/run_merge.h"
 
 using kmx::fuzz::require;
 namespace fs = std::filesystem;

@@ -13,9 +13,9 @@
 #include <string_view>
 
 #include "os/capped_json.h"
-#include "results/report_formats.h"
-#include "results/results_json.h"
+#include "reports/report_formats.h"
 #include "run_invariants.h"
+#include "store/results_json.h"
 
 using kmx::fuzz::require;
 

@@ -8,8 +8,8 @@
 #include <string_view>
 
 #include "os/capped_json.h"
-#include "results/results_json.h"
 #include "run_invariants.h"
+#include "store/results_json.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);

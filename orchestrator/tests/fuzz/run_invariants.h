@@ -6,7 +6,7 @@
 #include "fuzz_check.h"
 #include "matrix/matrix.h"
 #include "os/contained_files.h"
-#include "results/run_result.h"
+#include "store/run_result.h"
 
 namespace kmx::fuzz {
 

@@ -74,6 +74,12 @@ Sample load(const fs::path& dir) {
         s.end = BootEnd::kTestTimeout;
       else if (s.end_name == "boot-timeout")
         s.end = BootEnd::kBootTimeout;
+      else if (s.end_name == "oom-grace")
+        s.end = BootEnd::kOomGrace;
+      else if (s.end_name == "output-flood")
+        s.end = BootEnd::kOutputFlood;
+      else if (s.end_name == "lifetime-cap")
+        s.end = BootEnd::kLifetimeCap;
       else if (s.end_name != "powered-off")
         throw std::runtime_error(dir.string() + ": unknown END: " + s.end_name);
     } else {
@@ -91,16 +97,25 @@ Sample load(const fs::path& dir) {
   return s;
 }
 
-// The tests the host asked for, from the kernel command line the console
-// recorded (kmx.tests=<id>@<seconds>,...).
-std::vector<std::string> requested_tests(const Sample& s) {
+// The tests the host asked for and each one's limit, from the kernel
+// command line the console recorded (kmx.tests=<id>@<seconds>,...).
+std::vector<std::pair<std::string, int>> requested_tests_with_limits(const Sample& s) {
   const std::string key = "kmx.tests=";
   const auto pos = s.console.find(key);
   if (pos == std::string::npos) throw std::runtime_error(s.dir.string() + ": no kmx.tests= on the console");
   const std::string list = s.console.substr(pos + key.size(), s.console.find_first_of(" \r\n", pos) - pos - key.size());
-  std::vector<std::string> tests;
+  std::vector<std::pair<std::string, int>> tests;
   std::istringstream in(list);
-  for (std::string item; std::getline(in, item, ',');) tests.push_back(item.substr(0, item.find('@')));
+  for (std::string item; std::getline(in, item, ',');) {
+    const auto at = item.find('@');
+    tests.emplace_back(item.substr(0, at), at == std::string::npos ? 0 : std::atoi(item.c_str() + at + 1));
+  }
+  return tests;
+}
+
+std::vector<std::string> requested_tests(const Sample& s) {
+  std::vector<std::string> tests;
+  for (const auto& [test, limit] : requested_tests_with_limits(s)) tests.push_back(test);
   return tests;
 }
 
@@ -146,7 +161,10 @@ AgentLog parse_agent(const Sample& s, const std::vector<std::string>& requested,
 
 BootRecord record_of(const Sample& s, std::size_t seed = 0) {
   BootRecord r;
-  r.requested_tests = requested_tests(s);
+  for (const auto& [test, limit] : requested_tests_with_limits(s)) {
+    r.requested_tests.push_back(test);
+    if (limit > 0) r.limit_s[test] = limit;
+  }
   r.agent = parse_agent(s, r.requested_tests, seed);
   r.console = s.console;
   r.end = s.end;

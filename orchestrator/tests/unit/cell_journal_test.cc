@@ -1,6 +1,6 @@
 // results/cell_journal: cells.jsonl appended one synced line at a time; a
 // torn last line is neither read nor joined by the next append.
-#include "results/cell_journal.h"
+#include "store/cell_journal.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

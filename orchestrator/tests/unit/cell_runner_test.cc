@@ -417,7 +417,8 @@ TEST_F(RunCell, RoundsComeFromKmodShWhereTheMatrixSetsNone) {
   driver_.add_boot(boot);
   matrix_.reruns = 0;
   const CellResult r = run();
-  EXPECT_EQ(r.tests.at(0).details["iterations"], nlohmann::json({{"planned", 3}, {"passed", 1}, {"failed_at", 2}}));
+  EXPECT_EQ(test_details_json(r.tests.at(0).details)["iterations"],
+            nlohmann::json({{"planned", 3}, {"passed", 1}, {"failed_at", 2}}));
 }
 
 TEST_F(RunCell, ATestKilledAtItsLimitLeavesItsHangDumpInTheRunDirectory) {
@@ -441,7 +442,7 @@ TEST_F(RunCell, ATestKilledAtItsLimitLeavesItsHangDumpInTheRunDirectory) {
   const TestResult& t = r.tests.at(0);
   EXPECT_EQ(t.verdict, Verdict::kTimeout);
   EXPECT_THAT(t.evidence, HasSubstr("first blocked: pid 311 (modprobe) state D"));
-  const std::string dump = t.details["hang"]["dump"];
+  const std::string dump = test_details_json(t.details)["hang"]["dump"];
   EXPECT_EQ(dump, "cells/" + cell_.id() + "/tests/kmod-0001.hang.txt");
   EXPECT_THAT(read_file(dir_.path() / dump), HasSubstr("load_module+0x1/0x2"));
 }

@@ -6,7 +6,7 @@
 
 #include "fakes.h"
 #include "os/files.h"
-#include "results/run_result.h"
+#include "store/run_result.h"
 
 namespace kmx {
 namespace {

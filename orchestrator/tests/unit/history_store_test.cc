@@ -1,6 +1,6 @@
 // results/history_store: runs, cells and verdicts in SQLite, idempotent
 // per-cell upserts, migrations, and concurrent writers losing nothing.
-#include "results/history_store.h"
+#include "store/history_store.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -12,8 +12,8 @@
 
 #include "fakes.h"
 #include "os/files.h"
-#include "results/results_json.h"
 #include "sample_runs.h"
+#include "store/results_json.h"
 
 namespace kmx {
 namespace {
@@ -162,7 +162,7 @@ TEST(HistoryStore, RoundsAndMemoryLowPointAreColumnsNullWhereNotReported) {
   const auto path = dir.path() / "history.db";
   auto store = HistoryStore::open(path);
   RunResult run = sample_nightly("n1", "2026-11-20T23:00:00Z");
-  run.cells[1].tests[1].details["iterations"] = {{"planned", 150}, {"passed", 0}, {"failed_at", 1}};
+  set_detail(run.cells[1].tests[1].details, "iterations", {{"planned", 150}, {"passed", 0}, {"failed_at", 1}});
   store.record_run(run);
   EXPECT_EQ(count_rows(path,
                        "SELECT count(*) FROM test_results WHERE iterations_planned=150 AND iterations_passed=150"
@@ -186,8 +186,8 @@ TEST(HistoryStore, MistypedRoundsAreStoredAsNull) {
   ScratchDir dir;
   const auto path = dir.path() / "history.db";
   RunResult run = sample_nightly("n1", "2026-11-20T23:00:00Z");
-  run.cells[0].tests[1].details["iterations"] = "x";
-  run.cells[0].tests[1].details["memory"] = {{"samples", {"a"}}};
+  set_detail(run.cells[0].tests[1].details, "iterations", "x");
+  set_detail(run.cells[0].tests[1].details, "memory", {{"samples", {"a"}}});
   HistoryStore::open(path).record_run(run);
   EXPECT_EQ(count_rows(path,
                        "SELECT count(*) FROM test_results WHERE iterations_planned IS NULL"
@@ -214,7 +214,7 @@ TEST(HistoryStore, ADatabaseOfSchemaOneUpgradesAndKeepsItsRows) {
   auto store = HistoryStore::open(path);
   EXPECT_EQ(store.schema_version(), kHistorySchemaVersion);
   RunResult run = sample_nightly("new", "2026-11-21T23:00:00Z");
-  run.cells[1].tests[1].details["iterations"] = {{"planned", 150}, {"passed", 20}, {"failed_at", 21}};
+  set_detail(run.cells[1].tests[1].details, "iterations", {{"planned", 150}, {"passed", 20}, {"failed_at", 21}});
   store.record_run(run);
   const auto timeline = store.verdict_timeline({"kmod:0009", "debian-6.12", ""});
   ASSERT_EQ(timeline.size(), 2u);
@@ -359,7 +359,7 @@ TEST(HistoryStore, ARunRecordedBeforeSchemaFourReadsBackFromItsColumns) {
   EXPECT_EQ(t.verdict, Verdict::kFail);
   EXPECT_EQ(t.evidence, "agent: exit status 1");
   EXPECT_EQ(t.expected, std::vector<Verdict>{Verdict::kPass});
-  EXPECT_EQ(t.details["iterations"]["failed_at"], 1);
+  EXPECT_EQ(details_json(t.details)["iterations"]["failed_at"], 1);
 }
 
 // What history.db holds is read as crafted: a run document naming a path
@@ -381,7 +381,8 @@ TEST(HistoryStore, ACraftedDocumentIsReadWithResultsJsonsChecks) {
   sqlite3_close(db);
   const RunResult back = run_result_from_json(*HistoryStore::open(path).run_document("n1"));
   EXPECT_EQ(back.cells[0].tests[0].log, "");
-  EXPECT_FALSE(back.cells[0].tests[1].details.contains("iterations"));  // the deep details were not parsed
+  EXPECT_FALSE(
+      details_json(back.cells[0].tests[1].details).contains("iterations"));  // the deep details were not parsed
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 // results/html_report: one self-contained page; as an Integration test,
 // its DOM as headless Chromium builds it, and a screenshot.
-#include "results/html_report.h"
+#include "reports/html_report.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -12,7 +12,7 @@
 #include "headless_chromium.h"
 #include "os/files.h"
 #include "report_test_support.h"
-#include "results/verdict_style.h"
+#include "reports/verdict_style.h"
 #include "sample_runs.h"
 
 namespace kmx {
@@ -36,11 +36,11 @@ RunResult nightly(const std::string& run_id, const std::string& started_at) {
       results.back().expected = {Verdict::kOom};
       results.back().as_expected = true;
       // More vCPUs, more racing duplicate loads of one module thrown away.
-      results[4].details["module_stats"] = sample_module_stats(vcpus * 3);
+      set_detail(results[4].details, "module_stats", sample_module_stats(vcpus * 3));
       run.cells.push_back(sample_cell(kernel, "kmod-30", vcpus, vcpus * 512, results));
     }
   // debian-6.1 on 2 vCPUs: kmod:0009 with rounds, a memory curve, an OOM kill and a hang dump.
-  run.cells[1].tests[4].details.update(sample_observations(run.cells[1].cell.id()));
+  merge_details(run.cells[1].tests[4].details, sample_observations(run.cells[1].cell.id()));
   return run;
 }
 
@@ -119,7 +119,7 @@ TEST(HtmlReport, VerdictCellsShowRoundsAndLinkToTheTestsDetails) {
 
 TEST(HtmlReport, ChangedRoundsAndWasteAreListedAsInformation) {
   NightPair n;
-  n.current.cells[0].tests[4].details["module_stats"] = sample_module_stats(9);
+  set_detail(n.current.cells[0].tests[4].details, "module_stats", sample_module_stats(9));
   const std::string html = render_html(n.current, {"", &n.previous});
   EXPECT_THAT(html, HasSubstr("<li class=\"information\">information: kmod:0009 on debian-6.1.kmod-30.1cpu.512M: "
                               "Mods failed on load 3 -&gt; 9</li>"));

@@ -1,6 +1,6 @@
 // results/html_test_details: the per-test sections (rounds, memory curve,
 // OOM victim, hang dump) and the module-stats charts of the HTML report.
-#include "results/html_test_details.h"
+#include "reports/html_test_details.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -35,11 +35,12 @@ std::string charts_of(const RunResult& run) {
 TEST(HtmlTestDetails, MemoryCurveMarksEachOomKill) {
   const TestResult t = [] {
     TestResult made = sample_test("kmod:0009", Verdict::kPass);
-    made.details = sample_observations("c");
-    made.details["memory"]["samples"][4]["oom_kills"] = 3;  // two more kills by the last sample
+    nlohmann::json observed = sample_observations("c");
+    observed["memory"]["samples"][4]["oom_kills"] = 3;  // two more kills by the last sample
+    made.details = read_test_details(observed);
     return made;
   }();
-  const std::string svg = memory_chart_svg("memory-x", *memory_of(t));
+  const std::string svg = memory_chart_svg("memory-x", *t.details.memory);
   EXPECT_THAT(svg, HasSubstr("id=\"memory-x\""));
   EXPECT_EQ(count(svg, "<line class=\"marker\""), 2u);
   EXPECT_THAT(svg, HasSubstr("OOM kill by t=3.25 s (oom_kill 0 -&gt; 1)"));
@@ -66,7 +67,7 @@ TEST(HtmlTestDetails, SectionPerTestWithRoundsMemoryOomAndHangLink) {
 
 TEST(HtmlTestDetails, RoundsAloneMakeNoSection) {
   RunResult run = sample_nightly("n1", "2026-11-20T23:00:00Z");
-  for (const char* key : {"memory", "oom", "hang"}) run.cells[0].tests[1].details.erase(key);
+  for (const char* key : {"memory", "oom", "hang"}) erase_detail(run.cells[0].tests[1].details, key);
   EXPECT_FALSE(has_test_details(run.cells[0].tests[1]));
   EXPECT_EQ(details_of(run), "");
 }
@@ -74,7 +75,7 @@ TEST(HtmlTestDetails, RoundsAloneMakeNoSection) {
 TEST(HtmlTestDetails, NothingToShowWritesNothing) {
   RunResult run = sample_nightly("n1", "2026-11-20T23:00:00Z");
   for (auto& cell : run.cells)
-    for (auto& t : cell.tests) t.details = nlohmann::json::object();
+    for (auto& t : cell.tests) t.details = {};
   EXPECT_EQ(details_of(run), "");
   EXPECT_EQ(charts_of(run), "");
 }
@@ -82,9 +83,9 @@ TEST(HtmlTestDetails, NothingToShowWritesNothing) {
 TEST(HtmlTestDetails, HostileGuestTextIsEscapedAndBadPathsAreNotLinked) {
   RunResult run = sample_nightly("n1", "2026-11-20T23:00:00Z");
   auto& d = run.cells[0].tests[1].details;
-  d["hang"] = {{"dump", "javascript:alert(1)"}, {"first_blocked", "<img src=x onerror=alert(1)>"}};
-  d["oom"]["victim"] = "</p><script>";
-  d["iterations"] = "x";
+  set_detail(d, "hang", {{"dump", "javascript:alert(1)"}, {"first_blocked", "<img src=x onerror=alert(1)>"}});
+  d.oom->victim = "</p><script>";
+  set_detail(d, "iterations", "x");
   const std::string html = details_of(run);
   EXPECT_THAT(html, Not(HasSubstr("javascript:")));
   EXPECT_THAT(html, Not(HasSubstr("hang-dump")));
@@ -153,7 +154,7 @@ TEST(HtmlTestDetails, BootLogLinksAreRunPathsOrNothing) {
 TEST(HtmlTestDetails, ModuleStatsChartPerTestWithASeriesPerKernelAndAPointPerCell) {
   RunResult run = sample_nightly("n1", "2026-11-20T23:00:00Z");
   run.cells.push_back(sample_cell("debian-6.12", "kmod-30", 4, 1024, {sample_test("kmod:0009", Verdict::kPass)}));
-  run.cells.back().tests[0].details["module_stats"] = sample_module_stats(15);
+  set_detail(run.cells.back().tests[0].details, "module_stats", sample_module_stats(15));
   const std::string html = charts_of(run);
   EXPECT_THAT(html, HasSubstr("<h2>Duplicate-load waste by vCPUs</h2>"));
   EXPECT_EQ(count(html, "<figure class=\"modstats\""), 1u);  // only kmod:0009 has module stats

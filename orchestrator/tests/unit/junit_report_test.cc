@@ -1,6 +1,6 @@
 // results/junit_report: JUnit XML per cell and test, checked as text and,
 // as an Integration test, by a real consumer (Debian's python3-junitparser).
-#include "results/junit_report.h"
+#include "reports/junit_report.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -21,7 +21,7 @@ RunResult run_with_every_outcome() {
   RunResult run = sample_nightly("n2", "2026-11-21T23:00:00Z");
   auto& tests = run.cells[1].tests;
   tests[1] = sample_test("kmod:0009", Verdict::kPanic, "console: Kernel panic - not syncing: <oops> & \x01 \xff");
-  tests[1].details["iterations"] = {{"planned", 150}, {"passed", 0}, {"failed_at", 1}};
+  set_detail(tests[1].details, "iterations", {{"planned", 150}, {"passed", 0}, {"failed_at", 1}});
   tests.push_back(sample_test("kmod:0010", Verdict::kError, "host: agent stopped answering"));
   tests.push_back(sample_test("kmod:0011", Verdict::kSkip, "agent: test_kmod not built"));
   TestResult expected_oom = sample_test("kmod:0012", Verdict::kOom, "console: Out of memory: Killed process 81");
@@ -82,8 +82,8 @@ TEST(JunitReport, RoundsAndTheMemoryLowPointAreTestcaseProperties) {
 
 TEST(JunitReport, MistypedRoundsGiveNoProperties) {
   RunResult run = run_with_every_outcome();
-  run.cells[0].tests[1].details["iterations"] = {{"planned", "<x>"}};
-  run.cells[0].tests[1].details["memory"] = "x";
+  set_detail(run.cells[0].tests[1].details, "iterations", {{"planned", "<x>"}});
+  set_detail(run.cells[0].tests[1].details, "memory", "x");
   EXPECT_THAT(render_junit(run, {}),
               HasSubstr("<testcase name=\"kmod:0009\" classname=\"debian-6.1.kmod-30.1cpu.512M\" time=\"1.500\"/>"));
 }

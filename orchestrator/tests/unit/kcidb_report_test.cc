@@ -1,7 +1,7 @@
 // results/kcidb_report: KCIDB v5 checkouts, builds and tests; statuses and
 // the verdicts kept in misc; validated as an Integration test against
 // docs/kcidb-v5-subset.schema.json with Debian's python3-jsonschema.
-#include "results/kcidb_report.h"
+#include "reports/kcidb_report.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -21,7 +21,7 @@ using ::testing::HasSubstr;
 RunResult sample() {
   RunResult run = sample_nightly("20261121-230000-77", "2026-11-21T23:00:00Z");
   run.cells[1].tests[1] = sample_test("kmod:0009", Verdict::kHang, "console: INFO: task modprobe:81 blocked");
-  run.cells[1].tests[1].details["iterations"] = {{"planned", 150}, {"passed", 0}, {"failed_at", 1}};
+  set_detail(run.cells[1].tests[1].details, "iterations", {{"planned", 150}, {"passed", 0}, {"failed_at", 1}});
   run.cells[1].cell.tests.push_back("kmod:0010");  // planned, never decided
   return run;
 }

@@ -1,6 +1,6 @@
 // results/ktap_report: KTAP version 1 header, plan, one nested subtest per
 // cell, ok / not ok / # SKIP.
-#include "results/ktap_report.h"
+#include "reports/ktap_report.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -26,7 +26,7 @@ std::vector<std::string> lines_of(const std::string& text) {
 RunResult sample() {
   RunResult run = sample_nightly("n2", "2026-11-21T23:00:00Z");
   run.cells[1].tests[1] = sample_test("kmod:0009", Verdict::kPanic, "console: Kernel panic # not syncing\nsecond line");
-  run.cells[1].tests[1].details["iterations"] = {{"planned", 150}, {"passed", 0}, {"failed_at", 1}};
+  set_detail(run.cells[1].tests[1].details, "iterations", {{"planned", 150}, {"passed", 0}, {"failed_at", 1}});
   run.cells[1].tests.push_back(sample_test("kmod:0011", Verdict::kSkip, "agent: test_kmod not built"));
   return run;
 }
@@ -61,7 +61,7 @@ TEST(KtapReport, RoundsAreADiagnosticBeforeTheirResult) {
                               "    # kmod:0009: PANIC: console: Kernel panic # not syncing second line\n"
                               "    not ok 2 kmod:0009\n"));
   RunResult run = sample();
-  run.cells[0].tests[1].details["iterations"] = {{"planned", "#1\nnot ok"}};
+  set_detail(run.cells[0].tests[1].details, "iterations", {{"planned", "#1\nnot ok"}});
   EXPECT_THAT(render_ktap(run, {}), Not(HasSubstr("not ok\n    ok 2")));
   EXPECT_EQ(render_ktap(run, {}).find("# iterations: 150"), std::string::npos);
 }

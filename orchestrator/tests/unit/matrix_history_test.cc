@@ -1,6 +1,6 @@
 // results/matrix_history: every test of a matrix in every cell across a
 // window of runs, with pass rates, flips and when the latest verdict began.
-#include "results/matrix_history.h"
+#include "analysis/matrix_history.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

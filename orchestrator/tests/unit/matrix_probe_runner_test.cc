@@ -12,8 +12,8 @@
 #include "fake_host.h"
 #include "fakes.h"
 #include "os/files.h"
-#include "results/results_json.h"
-#include "results/results_json_writer.h"
+#include "store/results_json.h"
+#include "store/results_json_writer.h"
 
 namespace kmx {
 namespace {

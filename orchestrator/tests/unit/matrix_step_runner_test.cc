@@ -11,7 +11,7 @@
 #include "fakes.h"
 #include "images/source_kernel_provider.h"
 #include "images/source_kmod_provider.h"
-#include "results/results_json_writer.h"
+#include "store/results_json_writer.h"
 
 namespace kmx {
 namespace {

@@ -9,8 +9,8 @@
 #include "command_line.h"
 #include "fakes.h"
 #include "report_test_support.h"
-#include "results/history_store.h"
 #include "sample_shards.h"
+#include "store/history_store.h"
 
 namespace kmx {
 namespace {

@@ -9,9 +9,9 @@
 #include "command_line.h"
 #include "fakes.h"
 #include "os/files.h"
-#include "results/history_store.h"
-#include "results/results_json.h"
 #include "sample_runs.h"
+#include "store/history_store.h"
+#include "store/results_json.h"
 
 namespace kmx {
 namespace {

@@ -1,5 +1,5 @@
 // results/report_formats: one lookup from a format name to its renderer.
-#include "results/report_formats.h"
+#include "reports/report_formats.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

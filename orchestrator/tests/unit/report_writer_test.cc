@@ -1,6 +1,6 @@
 // results/report_writer: FORMAT:FILE requests, and reports written anywhere
 // whose links still reach the run's test logs.
-#include "results/report_writer.h"
+#include "reports/report_writer.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

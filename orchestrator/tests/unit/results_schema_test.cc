@@ -8,8 +8,8 @@
 #include "fakes.h"
 #include "os/files.h"
 #include "report_test_support.h"
-#include "results/results_json.h"
 #include "sample_runs.h"
+#include "store/results_json.h"
 
 namespace kmx {
 namespace {
@@ -23,11 +23,12 @@ const std::filesystem::path kSchema = kSourceDir / "docs/results.schema.json";
 RunResult realistic_run() {
   RunResult run = sample_nightly("20261121-230000-4821", "2026-11-21T23:00:00Z");
   auto& t = run.cells[0].tests[0];
-  t.details["metrics"] = {{"load_ms", 12.5}, {"modules_loaded", 4}};
-  t.details["module_stats"] = {{"present", true},
-                               {"before", {{"fields", {{"Mods ever loaded", 66}}}, {"duplicates", json::array()}}},
-                               {"after", {{"fields", {{"Mods ever loaded", 70}}}, {"duplicates", json::array()}}},
-                               {"delta", {{"Mods ever loaded", 4}}}};
+  set_detail(t.details, "metrics", {{"load_ms", 12.5}, {"modules_loaded", 4}});
+  set_detail(t.details, "module_stats",
+             {{"present", true},
+              {"before", {{"fields", {{"Mods ever loaded", 66}}}, {"duplicates", json::array()}}},
+              {"after", {{"fields", {{"Mods ever loaded", 70}}}, {"duplicates", json::array()}}},
+              {"delta", {{"Mods ever loaded", 4}}}});
   t.rounds = 20;  // [rounds] in the matrix
   run.cells[1].tests[1] = sample_test("kmod:0009", Verdict::kPanic, "console: Kernel panic - not syncing");
   // A bisect step's kmod: a source tree at a commit.

@@ -6,13 +6,13 @@
 
 #include "fakes.h"
 #include "os/files.h"
-#include "results/cell_journal.h"
-#include "results/matrix_report.h"
-#include "results/matrix_text_writer.h"
-#include "results/results_json.h"
-#include "results/results_json_writer.h"
-#include "results/test_details_view.h"
+#include "reports/matrix_report.h"
+#include "reports/matrix_text_writer.h"
 #include "sample_runs.h"
+#include "store/cell_journal.h"
+#include "store/results_json.h"
+#include "store/results_json_writer.h"
+#include "verdict/test_details.h"
 
 namespace kmx {
 namespace {
@@ -147,7 +147,7 @@ TEST(ResultsJson, AWholeRunReadsBackAsItWasWritten) {
   run.finished_at = "2026-11-22T23:40:00Z";
   run.cells[0].boots[0].garbage_samples = {"\x01junk"};
   run.cells[0].boots[0].agent_problems = {"no /dev/kmsg"};
-  run.cells[0].tests[0].details["metrics"] = {{"rounds", 150}};
+  set_detail(run.cells[0].tests[0].details, "metrics", {{"rounds", 150}});
   run.cells[0].tests[0].rounds = 20;
   run.cells[0].boots[0].truncated["agent"] = {64 << 20, 5};
   write_results_json(run, dir.path());
@@ -163,17 +163,17 @@ TEST(ResultsJson, AWholeRunReadsBackAsItWasWritten) {
 TEST(ResultsJson, IterationsMemoryOomAndHangAreWrittenAndReadBackOnlyWherePresent) {
   ScratchDir dir;
   RunResult run = sample_run();
-  run.cells[0].tests[1].details = sample_observations(run.cells[0].cell.id());
+  run.cells[0].tests[1].details = read_test_details(sample_observations(run.cells[0].cell.id()));
   const nlohmann::json tests = to_json(run)["cells"][0]["tests"];
   for (const char* key : {"iterations", "memory", "oom", "hang"}) {
-    EXPECT_EQ(tests[1][key], run.cells[0].tests[1].details[key]) << key;
+    EXPECT_EQ(tests[1][key], details_json(run.cells[0].tests[1].details)[key]) << key;
     EXPECT_FALSE(tests[0].contains(key)) << key;
   }
   EXPECT_TRUE(tests[1]["iterations"]["failed_at"].is_null());
   write_results_json(run, dir.path());
   const RunResult back = read_run_result(dir.path());
-  EXPECT_EQ(back.cells[0].tests[1].details, run.cells[0].tests[1].details);
-  EXPECT_FALSE(back.cells[0].tests[0].details.contains("iterations"));
+  EXPECT_EQ(details_json(back.cells[0].tests[1].details), details_json(run.cells[0].tests[1].details));
+  EXPECT_FALSE(details_json(back.cells[0].tests[0].details).contains("iterations"));
   EXPECT_EQ(to_json(back), to_json(run));
 }
 
@@ -185,16 +185,31 @@ TEST(ResultsJson, ObservationsOfTheWrongTypeAreDroppedAndOversizedOnesCut) {
   t["oom"] = nlohmann::json::array({1, 2});
   t["hang"] = 17;
   t["memory"] = {{"samples", nlohmann::json::array()}};
-  for (int i = 0; i < 3000; ++i) t["memory"]["samples"].push_back("sample " + std::to_string(i));
+  for (int i = 0; i < 3000; ++i) t["memory"]["samples"].push_back({{"t", i}, {"avail", 1000 + i}});
+  t["memory"]["samples"].push_back("sample 3000");
   write_file_atomically(dir.path() / "results.json", doc.dump());
   RunResult back;
   ASSERT_NO_THROW(back = read_run_result(dir.path()));
-  const auto& details = back.cells[0].tests[0].details;
+  const nlohmann::json details = details_json(back.cells[0].tests[0].details);
   EXPECT_FALSE(details.contains("iterations"));
   EXPECT_FALSE(details.contains("oom"));
   EXPECT_FALSE(details.contains("hang"));
   ASSERT_TRUE(details.contains("memory"));
   EXPECT_EQ(details["memory"]["samples"].size(), kMaxMemorySamples);
+}
+
+// A hang dump is linked from reports: read back, it is a path inside the run or nothing.
+TEST(ResultsJson, AHangDumpOutsideTheRunIsDropped) {
+  ScratchDir dir;
+  nlohmann::json doc = to_json(sample_run());
+  doc["cells"][0]["tests"][0]["hang"] = {{"dump", "../../etc/passwd"}, {"first_blocked", "modprobe"}};
+  doc["cells"][0]["tests"][1]["hang"] = {{"dump", "/etc/shadow"}};
+  write_file_atomically(dir.path() / "results.json", doc.dump());
+  const RunResult back = read_run_result(dir.path());
+  ASSERT_TRUE(back.cells[0].tests[0].details.hang);
+  EXPECT_EQ(back.cells[0].tests[0].details.hang->dump, "");
+  EXPECT_EQ(back.cells[0].tests[0].details.hang->first_blocked, "modprobe");
+  EXPECT_FALSE(back.cells[0].tests[1].details.hang);
 }
 
 // Issue 14: a boot cut at its cap said so only in end_detail's prose.

@@ -1,6 +1,6 @@
 // results/run_compare: regressions, fixes, changes, one-sided cells and
 // tests, and cells whose build or modprobe configuration changed.
-#include "results/run_compare.h"
+#include "analysis/run_compare.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -145,8 +145,8 @@ TEST(RunCompare, ConfigurationNotRecordedByTheOldRunIsNoChange) {
 
 TEST(RunCompare, ChangedRoundsAndDuplicateLoadWasteAreInformationNotRegressions) {
   RunResult n = new_run();
-  n.cells[0].tests[1].details["iterations"] = {{"planned", 150}, {"passed", 20}, {"failed_at", 21}};
-  n.cells[1].tests[1].details["module_stats"] = sample_module_stats(12);
+  set_detail(n.cells[0].tests[1].details, "iterations", {{"planned", 150}, {"passed", 20}, {"failed_at", 21}});
+  set_detail(n.cells[1].tests[1].details, "module_stats", sample_module_stats(12));
   const auto c = compare_runs(old_run(), n);
   EXPECT_FALSE(c.has_regressions());
   EXPECT_TRUE(c.changes.empty());
@@ -175,7 +175,7 @@ TEST(RunCompare, ChangedRoundsAndDuplicateLoadWasteAreInformationNotRegressions)
 TEST(RunCompare, AVerdictChangeWithRoundsIsARegressionAndInformation) {
   RunResult n = new_run();
   n.cells[0].tests[1].verdict = Verdict::kFail;
-  n.cells[0].tests[1].details["iterations"] = {{"planned", 150}, {"passed", 0}, {"failed_at", 1}};
+  set_detail(n.cells[0].tests[1].details, "iterations", {{"planned", 150}, {"passed", 0}, {"failed_at", 1}});
   const auto c = compare_runs(old_run(), n);
   ASSERT_EQ(c.regressions.size(), 1u);
   ASSERT_EQ(c.information.size(), 1u);
@@ -184,12 +184,12 @@ TEST(RunCompare, AVerdictChangeWithRoundsIsARegressionAndInformation) {
 
 TEST(RunCompare, RoundsOrStatsRecordedOnOneSideOnlyAreNoInformation) {
   RunResult o = old_run();
-  o.cells[0].tests[1].details.erase("iterations");  // a results.json from before rounds were recorded
-  o.cells[1].tests[1].details["module_stats"] = {{"present", false}, {"why", "no debugfs"}};
+  erase_detail(o.cells[0].tests[1].details, "iterations");  // a results.json from before rounds were recorded
+  set_detail(o.cells[1].tests[1].details, "module_stats", {{"present", false}, {"why", "no debugfs"}});
   RunResult n = new_run();
-  n.cells[0].tests[1].details["iterations"] = {{"planned", 150}, {"passed", 0}, {"failed_at", 1}};
-  n.cells[1].tests[1].details["module_stats"] = sample_module_stats(12);
-  n.cells[0].tests[0].details["iterations"] = "x";
+  set_detail(n.cells[0].tests[1].details, "iterations", {{"planned", 150}, {"passed", 0}, {"failed_at", 1}});
+  set_detail(n.cells[1].tests[1].details, "module_stats", sample_module_stats(12));
+  set_detail(n.cells[0].tests[0].details, "iterations", "x");
   const auto c = compare_runs(o, n);
   EXPECT_TRUE(c.information.empty());
   EXPECT_TRUE(render_comparison_text(c).ends_with("configuration changes\n"));

@@ -15,9 +15,9 @@
 #include "builtin_matrix.h"
 #include "fake_host.h"
 #include "fakes.h"
-#include "results/results_json.h"
-#include "results/results_json_writer.h"
 #include "run/cell_pool.h"
+#include "store/results_json.h"
+#include "store/results_json_writer.h"
 
 namespace kmx {
 namespace {

@@ -1,6 +1,6 @@
 // results/run_merge: shard runs joined in matrix order with their cell
 // directories, and what merge refuses.
-#include "results/run_merge.h"
+#include "analysis/run_merge.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

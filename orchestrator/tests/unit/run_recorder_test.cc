@@ -6,9 +6,9 @@
 #include <gtest/gtest.h>
 
 #include "fakes.h"
-#include "results/cell_journal.h"
-#include "results/results_json.h"
-#include "results/results_json_writer.h"
+#include "store/cell_journal.h"
+#include "store/results_json.h"
+#include "store/results_json_writer.h"
 
 namespace kmx {
 namespace {

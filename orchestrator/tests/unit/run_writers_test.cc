@@ -9,9 +9,9 @@
 #include "cli/host_facts.h"
 #include "fakes.h"
 #include "os/files.h"
-#include "results/history_writer.h"
-#include "results/report_writer.h"
+#include "reports/report_writer.h"
 #include "sample_runs.h"
+#include "store/history_writer.h"
 
 namespace kmx {
 namespace {

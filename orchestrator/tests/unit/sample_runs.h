@@ -7,9 +7,28 @@
 #include <utility>
 #include <vector>
 
-#include "results/run_result.h"
+#include "store/run_result.h"
 
 namespace kmx::testing {
+
+// TestDetails as a test writes them: through the one JSON reader, so a test
+// can set a key to anything a hand-edited results.json could hold.
+inline nlohmann::json details_json(const TestDetails& details) { return test_details_json(details); }
+inline void set_detail(TestDetails& details, const std::string& key, nlohmann::json value) {
+  nlohmann::json j = test_details_json(details);
+  j[key] = std::move(value);
+  details = read_test_details(j);
+}
+inline void merge_details(TestDetails& details, const nlohmann::json& more) {
+  nlohmann::json j = test_details_json(details);
+  for (const auto& [key, value] : more.items()) j[key] = value;
+  details = read_test_details(j);
+}
+inline void erase_detail(TestDetails& details, const std::string& key) {
+  nlohmann::json j = test_details_json(details);
+  j.erase(key);
+  details = read_test_details(j);
+}
 
 inline const std::string kSampleModprobeSha256(64, 'a');
 
@@ -133,9 +152,9 @@ inline RunResult sample_nightly(const std::string& run_id, const std::string& st
   // kmod:0009 on debian-6.1 carries every observation key; both cells'
   // kmod:0009 have module stats, more duplicate loads wasted with more vCPUs.
   TestResult& observed = run.cells[0].tests[1];
-  observed.details = sample_observations(run.cells[0].cell.id());
-  observed.details["module_stats"] = sample_module_stats(3);
-  run.cells[1].tests[1].details["module_stats"] = sample_module_stats(7);
+  observed.details = read_test_details(sample_observations(run.cells[0].cell.id()));
+  set_detail(observed.details, "module_stats", sample_module_stats(3));
+  set_detail(run.cells[1].tests[1].details, "module_stats", sample_module_stats(7));
   return run;
 }
 

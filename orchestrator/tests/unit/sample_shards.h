@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "os/files.h"
-#include "results/results_json.h"
 #include "sample_runs.h"
+#include "store/results_json.h"
 
 namespace kmx::testing {
 
@@ -46,7 +46,7 @@ inline std::vector<std::string> files_named_by(const CellResult& cell) {
   std::vector<std::string> out;
   for (const auto& t : cell.tests) {
     if (!t.log.empty()) out.push_back(t.log);
-    if (t.details.contains("hang")) out.push_back(t.details["hang"]["dump"].get<std::string>());
+    if (t.details.hang) out.push_back(t.details.hang->dump);
   }
   for (const auto& b : cell.boots) out.insert(out.end(), {b.console_log, b.agent_log});
   if (cell.guest_modprobe_config.contains("dump")) out.push_back(cell.guest_modprobe_config["dump"].get<std::string>());
@@ -66,7 +66,7 @@ inline RunResult whole_night(const std::string& run_id) {
   }
   run.cells[1].tests[1].verdict = Verdict::kFail;
   run.cells[1].tests[1].as_expected = false;
-  run.cells[0].tests[1].details = sample_observations(run.cells[0].cell.id());
+  run.cells[0].tests[1].details = read_test_details(sample_observations(run.cells[0].cell.id()));
   return run;
 }
 

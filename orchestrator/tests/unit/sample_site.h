@@ -7,10 +7,10 @@
 #include <string>
 
 #include "os/files.h"
-#include "results/history_store.h"
-#include "results/html_report.h"
-#include "results/results_json.h"
+#include "reports/html_report.h"
 #include "sample_runs.h"
+#include "store/history_store.h"
+#include "store/results_json.h"
 
 namespace kmx::testing {
 

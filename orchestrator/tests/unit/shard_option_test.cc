@@ -8,8 +8,8 @@
 #include "builtin_matrix.h"
 #include "fakes.h"
 #include "os/files.h"
-#include "results/history_store.h"
 #include "sample_shards.h"
+#include "store/history_store.h"
 
 namespace kmx {
 namespace {

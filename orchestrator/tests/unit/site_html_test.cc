@@ -1,11 +1,11 @@
 // results/site_html: the site's index page from a matrix history, the
 // nights' links and builds (no files: the page is a pure function).
-#include "results/site_html.h"
+#include "reports/site_html.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "results/verdict_style.h"
+#include "reports/verdict_style.h"
 
 namespace kmx {
 namespace {

@@ -1,6 +1,6 @@
 // results/site_night: one night's directory of the site, its report and the
 // logs copied out of a run directory read as crafted input.
-#include "results/site_night.h"
+#include "reports/site_night.h"
 
 #include <fcntl.h>
 #include <unistd.h>

@@ -2,7 +2,7 @@
 // HistoryStore in a scratch directory: nights written, carried, removed;
 // hostile history; bad input. As an Integration test, the site as headless
 // Chromium builds it, every link followed to a file.
-#include "results/site_writer.h"
+#include "reports/site_writer.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,5 +1,5 @@
 // results/svg_chart: the inline SVG line chart, its scaling and escaping.
-#include "results/svg_chart.h"
+#include "reports/svg_chart.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,5 +1,5 @@
 // results/test_history: a test's verdicts folded into spans per cell.
-#include "results/test_history.h"
+#include "analysis/test_history.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

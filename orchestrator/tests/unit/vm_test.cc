@@ -65,7 +65,7 @@ TEST(DomainXml, EscapesPathsAndCmdline) {
   s.cmdline = "kmx.tests=a<b&c";
   const std::string xml = xml_of(s);
   EXPECT_THAT(xml, HasSubstr("<kernel>/tmp/a&amp;b/&lt;vmlinuz&gt;</kernel>"));
-  EXPECT_THAT(xml, HasSubstr("<source path='/tmp/it&apos;s &quot;here&quot;/console.log'/>"));
+  EXPECT_THAT(xml, HasSubstr("<source path='/tmp/it&#39;s &quot;here&quot;/console.log'/>"));
   EXPECT_THAT(xml, HasSubstr("<cmdline>kmx.tests=a&lt;b&amp;c</cmdline>"));
 }
 
