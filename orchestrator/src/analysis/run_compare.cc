@@ -1,12 +1,11 @@
 #include "analysis/run_compare.h"
 
-#include "text/text_escape.h"
-
 #include <filesystem>
 #include <map>
 #include <sstream>
 #include <tuple>
 
+#include "text/text_escape.h"
 #include "verdict/test_details.h"
 
 namespace kmx {
@@ -44,8 +43,23 @@ std::string booted_kernel(const CellResult& c) {
   return out;
 }
 
+// The commit a git source (or a bisect step) tested, with its subject; null
+// when the cell recorded none.
+json revision_of(const SourceSpec& spec) {
+  const std::string commit = spec.recorded("commit");
+  if (commit.empty()) return nullptr;
+  return {{"commit", commit}, {"subject", spec.recorded("subject")}};
+}
+
 void compare_configuration(const CellResult& old_cell, const CellResult& new_cell, RunComparison& out) {
   const std::string cell = new_cell.cell.id();
+  for (const auto& [field, o, n] : {std::tuple<const char*, const SourceSpec*, const SourceSpec*>{
+                                        "kernel.revision", &old_cell.cell.kernel, &new_cell.cell.kernel},
+                                    {"kmod.revision", &old_cell.cell.kmod, &new_cell.cell.kmod}}) {
+    const json old_revision = revision_of(*o), new_revision = revision_of(*n);
+    if (!old_revision.is_null() && !new_revision.is_null() && old_revision["commit"] != new_revision["commit"])
+      out.configuration_changes.push_back({cell, field, old_revision, new_revision});
+  }
   const auto recorded = [](const json& value) { return !value.is_null() && !value.empty(); };
   const std::string old_kernel = booted_kernel(old_cell);
   const std::string new_kernel = booted_kernel(new_cell);
@@ -92,10 +106,11 @@ void compare_cell(const CellResult& old_cell, const CellResult& new_cell, RunCom
     compare_observations(cell, *o, n, out);
     if (o->verdict == n.verdict) continue;
     VerdictChange change{cell, n.test, o->verdict, n.verdict, o->evidence, n.evidence, reconfigured, o->log, n.log};
+    change.known_issue = n.known_issue;
     if (n.verdict == Verdict::kMiss)
       out.missing.push_back(change);
     else if (is_regression(o->verdict, n.verdict))
-      out.regressions.push_back(change);
+      (n.known_issue ? out.known_issues : out.regressions).push_back(change);
     else if (is_fix(o->verdict, n.verdict))
       out.fixes.push_back(change);
     else
@@ -138,6 +153,16 @@ json changes_json(const RunComparison& c, const std::vector<VerdictChange>& chan
                   {"new", side_json(change.new_verdict, change.new_evidence, c.new_run_dir, change.new_log)},
                   {"configuration_changed", change.configuration_changed}};
     if (change.test.empty()) entry["tests"] = change.cell_tests;
+    if (change.rate) {
+      entry["rate"] = failure_rate_json(change.rate->before);
+      entry["rate"]["streak"] = change.rate->streak;
+      entry["rate"]["chance"] = change.rate->chance;
+      entry["rate"]["within"] = change.rate->within;
+    }
+    if (change.known_issue)
+      entry["known_issue"] = {{"link", change.known_issue->link},
+                              {"title", change.known_issue->title},
+                              {"intermittent", change.known_issue->intermittent}};
     list.push_back(std::move(entry));
   }
   return list;
@@ -165,6 +190,11 @@ void render_section(std::ostringstream& out, const std::string& title, const std
         << "\n";
     const std::string& evidence = c.new_verdict ? c.new_evidence : c.old_evidence;
     if (!evidence.empty()) out << "      " << one_line_text(evidence) << "\n";
+    if (c.rate) out << "      " << judgement_text(*c.rate) << "\n";
+    if (c.known_issue)
+      out << "      known issue" << (c.known_issue->intermittent ? " (intermittent)" : "") << ": "
+          << one_line_text(c.known_issue->link, 500)
+          << (c.known_issue->title.empty() ? "" : " " + one_line_text(c.known_issue->title)) << "\n";
   }
 }
 
@@ -223,6 +253,8 @@ json comparison_to_json(const RunComparison& c) {
           {"missing", changes_json(c, c.missing)},
           {"vanished", changes_json(c, c.vanished)},
           {"fixes", changes_json(c, c.fixes)},
+          {"within_known_rate", changes_json(c, c.within_known_rate)},
+          {"known_issues", changes_json(c, c.known_issues)},
           {"changes", changes_json(c, c.changes)},
           {"only_new", changes_json(c, c.only_new)},
           {"configuration_changes", config},
@@ -247,6 +279,9 @@ std::string render_comparison_text(const RunComparison& c) {
   render_section(out, "missing: planned and not run (a lost shard)", c.missing);
   render_section(out, "vanished: ran before, not now", c.vanished);
   render_section(out, "fixes", c.fixes);
+  render_section(out, "within the known rate: flips the test's recorded rate explains, not regressions or fixes",
+                 c.within_known_rate);
+  render_section(out, "known issues: regressions a [[known_issue]] of the matrix covers", c.known_issues);
   render_section(out, "other changes", c.changes);
   render_section(out, "new: not in the old run", c.only_new);
   if (!c.information.empty()) {
@@ -259,6 +294,8 @@ std::string render_comparison_text(const RunComparison& c) {
       << plural(c.changes.size(), "other change", "other changes") << ", " << c.only_new.size() << " new, "
       << plural(c.configuration_changes.size(), "configuration change", "configuration changes");
   if (!c.information.empty()) out << ", " << c.information.size() << " information";
+  if (!c.within_known_rate.empty()) out << ", " << c.within_known_rate.size() << " within the known rate";
+  if (!c.known_issues.empty()) out << ", " << plural(c.known_issues.size(), "known issue", "known issues");
   out << "\n";
   return out.str();
 }

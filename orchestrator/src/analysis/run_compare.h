@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/failure_rate.h"
 #include "store/run_result.h"
 
 namespace kmx {
@@ -30,6 +31,11 @@ struct VerdictChange {
   std::string new_log;
   // A whole cell on one side only: its tests, by id.
   std::vector<std::string> cell_tests;
+  // A regression or fix held against history.db (analysis/known_rates.h):
+  // the test's rate in this cell before, and whether it explains the flip.
+  std::optional<RateJudgement> rate;
+  // The matrix's [[known_issue]] that covers the new result, if any.
+  std::optional<KnownIssue> known_issue;
 };
 
 // A matched cell whose kmod build options or guest modprobe configuration
@@ -37,7 +43,10 @@ struct VerdictChange {
 // and this says why.
 struct ConfigurationChange {
   std::string cell;
-  std::string field;  // "kmod_build" or "guest_modprobe_config.sha256"
+  // "kernel" (the package booted), "kernel.revision" or "kmod.revision" (a
+  // git source's commit: {"commit", "subject"}), "kmod_build" or
+  // "guest_modprobe_config.sha256"
+  std::string field;
   nlohmann::json old_value;
   nlohmann::json new_value;
 };
@@ -71,7 +80,15 @@ struct RunComparison {
   // (test empty, cell_tests its tests). Unexpected, whatever the cause:
   // work that silently stops running must not pass.
   std::vector<VerdictChange> vanished;
-  std::vector<VerdictChange> fixes;    // a failure of the kernel or kmod to PASS
+  std::vector<VerdictChange> fixes;  // a failure of the kernel or kmod to PASS
+  // Flips the test's recorded rate in that cell explains (it failed, or
+  // passed, before at a rate that makes this not unlikely): neither a
+  // regression nor a fix, listed apart as KernelCI lists unstable tests.
+  std::vector<VerdictChange> within_known_rate;
+  // Regressions a [[known_issue]] of the new run's matrix covers (the test
+  // carries it in results.json): filed already, so listed with their link
+  // and not counted.
+  std::vector<VerdictChange> known_issues;
   std::vector<VerdictChange> changes;  // every other difference (SKIP, ERROR, ...)
   std::vector<VerdictChange> only_new;
   std::vector<ConfigurationChange> configuration_changes;

@@ -136,6 +136,12 @@ int CellHistory::passed() const {
   return n;
 }
 
+FailureRate CellHistory::failure_rate() const {
+  std::vector<Verdict> verdicts;
+  for (const auto& s : spans) verdicts.insert(verdicts.end(), static_cast<std::size_t>(std::max(0, s.runs)), s.verdict);
+  return failure_rate_of(verdicts);
+}
+
 std::string render_test_history_text(const TestHistory& history) {
   std::ostringstream out;
   if (history.cells.empty()) {
@@ -169,7 +175,8 @@ std::string render_test_history_text(const TestHistory& history) {
     if (!spans.back().last_evidence.empty())
       out << "    latest evidence: " << one_line_text(spans.back().last_evidence) << "\n";
     out << "    pass rate " << cell.passed() << "/" << cell.runs() << " (" << percent(cell.passed(), cell.runs())
-        << "), " << cell.flips() << (cell.flips() == 1 ? " flip" : " flips") << "\n";
+        << "), " << cell.flips() << (cell.flips() == 1 ? " flip" : " flips") << "; failure rate "
+        << rate_text(cell.failure_rate()) << "\n";
     render_observations(out, cell);
   }
   return out.str();
@@ -194,7 +201,8 @@ nlohmann::json test_history_to_json(const TestHistory& history) {
                      {"spans", spans},
                      {"runs", cell.runs()},
                      {"passed", cell.passed()},
-                     {"flips", cell.flips()}});
+                     {"flips", cell.flips()},
+                     {"failure_rate", failure_rate_json(cell.failure_rate())}});
     if (const auto r = cell.rounds())
       cells.back()["rounds"] = {{"runs", r->runs},
                                 {"runs_failed", r->runs_failed},

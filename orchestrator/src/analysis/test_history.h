@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/failure_rate.h"
 #include "store/history_store.h"
 
 namespace kmx {
@@ -51,6 +52,9 @@ struct CellHistory {
   int runs() const;    // runs with a verdict
   int passed() const;  // of those, PASS
   int flips() const { return spans.empty() ? 0 : static_cast<int>(spans.size()) - 1; }
+  // Over the runs recorded (SKIP, ERROR and MISS do not count), with its
+  // 95% Wilson interval (analysis/failure_rate.h).
+  FailureRate failure_rate() const;
 };
 
 struct TestHistory {

@@ -10,8 +10,8 @@
 
 #include "bisect/bisect_state.h"
 #include "bisect/bisection.h"
-#include "bisect/git_repo.h"
 #include "bisect/step_runner.h"
+#include "images/git_repo.h"
 
 namespace kmx {
 

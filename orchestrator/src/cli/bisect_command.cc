@@ -12,12 +12,12 @@
 
 #include "bisect/bisect_session.h"
 #include "bisect/bisect_state.h"
-#include "bisect/git_repo.h"
 #include "bisect/matrix_step_runner.h"
 #include "cli/command.h"
 #include "cli/exit_codes.h"
 #include "cli/run_setup.h"
 #include "cli/version.h"
+#include "images/git_repo.h"
 #include "os/clock.h"
 #include "os/contained_files.h"
 #include "os/files.h"
@@ -46,9 +46,13 @@ constexpr std::size_t kMaxMatrixCopyBytes = std::size_t{16} << 20;
 
 // The matrix as the bisection runs it: its own copy, read as if it were the
 // original file, so paths in it stay relative to where it came from.
+// The matrix copy, its git sources pinned (the bisected axis is replaced
+// at each step; the other one tests what its ref names now).
 Matrix bisect_matrix(Context& ctx, const fs::path& dir, const BisectState& state) {
-  return parse_matrix_text(read_contained_file(dir, state.matrix_file, kMaxMatrixCopyBytes), state.matrix_source,
-                           ctx.sources().readers());
+  Matrix m = parse_matrix_text(read_contained_file(dir, state.matrix_file, kMaxMatrixCopyBytes), state.matrix_source,
+                               ctx.sources().readers());
+  ctx.images().pin_inputs(m, {});
+  return m;
 }
 
 BisectState start_bisection(Context& ctx, const BisectArgs& args, const fs::path& results) {

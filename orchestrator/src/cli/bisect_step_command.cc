@@ -9,12 +9,12 @@
 #include <iostream>
 #include <memory>
 
-#include "bisect/git_repo.h"
 #include "bisect/matrix_step_runner.h"
 #include "cli/command.h"
 #include "cli/exit_codes.h"
 #include "cli/run_setup.h"
 #include "images/cache_dir.h"
+#include "images/git_repo.h"
 #include "os/files.h"
 
 namespace kmx {
@@ -89,7 +89,8 @@ int bisect_step(Context& ctx, const BisectStepArgs& args) {
   if (!args.config.empty() && args.kernel_git.empty())
     throw std::runtime_error("--config fragments apply to kernel builds\n  fix: use them with --kernel-git");
   const fs::path matrix_file = fs::absolute(ctx.installation().find_matrix(args.matrix));
-  const Matrix matrix = parse_matrix_file(matrix_file, ctx.sources().readers());
+  Matrix matrix = parse_matrix_file(matrix_file, ctx.sources().readers());
+  ctx.images().pin_inputs(matrix, {});
   check_single_cell(matrix, args.test);
   const Behaviour behaviour = step_behaviour(matrix, args.test, args);
   const fs::path tree = fs::absolute(args.kmod_git.empty() ? args.kernel_git : args.kmod_git).lexically_normal();

@@ -88,8 +88,9 @@ int boundary_command(Context& ctx, const BoundaryArgs& args) {
   const BoundaryPlan plan = plan_of(args);
   const fs::path matrix_file = fs::absolute(ctx.installation().find_matrix(args.matrix));
   ProbeRunnerSetup probes;
-  probes.matrix = reduce_to_one_cell(parse_matrix_file(matrix_file, ctx.sources().readers()), args.kernel, args.kmod,
-                                     args.test, plan.axis);
+  Matrix parsed = parse_matrix_file(matrix_file, ctx.sources().readers());
+  ctx.images().pin_inputs(parsed, {});
+  probes.matrix = reduce_to_one_cell(std::move(parsed), args.kernel, args.kmod, args.test, plan.axis);
   probes.test = args.test;
   probes.axis = plan.axis;
 

@@ -1,11 +1,14 @@
 // compare OLD NEW | compare --previous RUN: what changed between two runs,
 // each read from its directory or, when that is gone, from history.db.
+// With a history.db, a flip the test's recorded rate explains is listed
+// "within the known rate" instead (analysis/known_rates.h).
 // Exit 0 when nothing regressed, 1 on regressions, missing or vanished
 // tests and cells, 2 when a run cannot be found.
 #include <iostream>
 #include <memory>
 #include <optional>
 
+#include "analysis/known_rates.h"
 #include "analysis/run_compare.h"
 #include "cli/command.h"
 #include "cli/exit_codes.h"
@@ -73,6 +76,10 @@ int compare_command(const CompareArgs& args) {
   RunComparison comparison = compare_runs(old_run->run, new_run->run);
   comparison.old_run_dir = old_run->dir.string();
   comparison.new_run_dir = new_run->dir.string();
+  // Flips the recorded rates explain are not regressions (docs/reports.md).
+  if (const fs::path db = history_db_path(root); fs::exists(db))
+    judge_against_history(comparison, new_run->run,
+                          HistoryStore::open(db).matrix_verdicts(new_run->run.matrix_name, ""));
   if (args.json)
     std::cout << comparison_to_json(comparison).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   else

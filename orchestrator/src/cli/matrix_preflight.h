@@ -6,11 +6,13 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "cli/context.h"
 #include "matrix/matrix.h"
+#include "store/run_result.h"
 
 namespace kmx {
 
@@ -20,6 +22,13 @@ struct CheckedMatrix {
 };
 
 // Throws (std::runtime_error, UnknownInputError) with every problem found.
-CheckedMatrix check_matrix(Context& ctx, const std::filesystem::path& matrix_file);
+// Sources that track a moving input (git) are pinned first (ImageSource::
+// pin_inputs), to `pinned` where a resumed run recorded their commits.
+CheckedMatrix check_matrix(Context& ctx, const std::filesystem::path& matrix_file,
+                           const std::map<std::string, std::string>& pinned = {});
+
+// What a run's cells recorded of each pinned source ("kernel NAME" or "kmod
+// NAME" -> commit), for --resume.
+std::map<std::string, std::string> recorded_pins(const std::map<std::string, CellResult>& cells);
 
 }  // namespace kmx

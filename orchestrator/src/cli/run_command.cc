@@ -81,7 +81,8 @@ int run_command(Context& ctx, const RunArgs& args) {
   std::optional<ShardSpec> shard_spec;
   if (!args.shard.empty()) shard_spec = parse_shard_option(args.shard);
   std::optional<PhaseSpan> check_span(std::in_place, &ctx.timings(), "matrix check (parse, resolve kernels)");
-  const CheckedMatrix checked = check_matrix(ctx, matrix_file);
+  // A resumed run keeps the commits its cells recorded for git sources.
+  const CheckedMatrix checked = check_matrix(ctx, matrix_file, recorded_pins(settings.previous));
   check_span.reset();
   const Matrix& matrix = checked.matrix;
   for (const auto& line : checked.resolved) spdlog::info("{}", line);

@@ -207,6 +207,45 @@ Expectation read_expectation(const toml::table& table, const std::string& file, 
   return e;
 }
 
+// A link or title from the matrix: one line of printable text, bounded.
+std::string known_issue_text(TableReader& r, const std::string& key, std::size_t max, bool spaces) {
+  const auto value = r.string(key);
+  if (!value) return "";
+  const bool printable = std::all_of(value->begin(), value->end(), [&](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return byte >= 0x20 && byte != 0x7f && (spaces || byte != ' ');
+  });
+  if (value->empty() || value->size() > max || !printable)
+    r.fail(
+        *r.find(key),
+        key + " must be " + (spaces ? "one line" : "one word (no spaces)") + " of at most " + std::to_string(max) +
+            " printable characters",
+        spaces ? "shorten it" : "give the issue's URL, e.g. link = \"https://bugzilla.kernel.org/show_bug.cgi?id=1\"");
+  return *value;
+}
+
+KnownIssue read_known_issue(const toml::table& table, const std::string& file, const Matrix& m) {
+  TableReader r(table, file, "[[known_issue]]");
+  KnownIssue k;
+  k.test = r.required_string("test", "\"kmod:0009\"");
+  if (std::find(m.tests.begin(), m.tests.end(), k.test) == m.tests.end())
+    r.fail(*table.get("test"), "known issue of " + k.test + ", which the matrix does not run",
+           "add it to tests or remove this [[known_issue]]");
+  k.kernel = r.string("kernel");
+  if (k.kernel && std::none_of(m.kernels.begin(), m.kernels.end(), [&](auto& x) { return x.name == *k.kernel; }))
+    r.fail(*table.get("kernel"), "no [[kernel]] is named '" + *k.kernel + "'", "use the name of a declared kernel");
+  k.kmod = r.string("kmod");
+  if (k.kmod && std::none_of(m.kmods.begin(), m.kmods.end(), [&](auto& x) { return x.name == *k.kmod; }))
+    r.fail(*table.get("kmod"), "no [[kmod]] is named '" + *k.kmod + "'", "use the name of a declared kmod");
+  k.intermittent = r.boolean("intermittent").value_or(true);
+  if (!r.find("link"))
+    r.fail_missing("link", "[[known_issue]] has no link", "add link = \"https://...\" (where the issue is filed)");
+  k.link = known_issue_text(r, "link", 500, false);
+  k.title = known_issue_text(r, "title", 200, true);
+  r.reject_unknown_keys();
+  return k;
+}
+
 Limits read_limits(const toml::table& table, const std::string& file) {
   TableReader r(table, file, "[limits]");
   Limits l;
@@ -330,6 +369,15 @@ Matrix build_matrix(const toml::table& root, const std::string& file, const Sour
       ex && kernels_read && kmods_read)
     for (const auto& entry : *ex->as_array())
       problems.read([&] { m.expectations.push_back(read_expectation(*entry.as_table(), file, m)); });
+  const toml::node* known = nullptr;
+  if (problems.read([&] {
+        known = r.get("known_issue");
+        if (known && !known->is_array_of_tables())
+          r.fail(*known, "known_issue must be an array of tables", "write it as [[known_issue]]");
+      }) &&
+      known && kernels_read && kmods_read)
+    for (const auto& entry : *known->as_array())
+      problems.read([&] { m.known_issues.push_back(read_known_issue(*entry.as_table(), file, m)); });
   problems.read([&] { r.reject_unknown_keys(); });
   problems.throw_if_any();
   return m;
@@ -399,6 +447,14 @@ std::vector<Cell> expand_cells(const Matrix& m) {
 }
 
 bool Expected::matches(Verdict v) const { return std::find(verdicts.begin(), verdicts.end(), v) != verdicts.end(); }
+
+std::optional<KnownIssue> known_issue_for(const Matrix& m, const Cell& cell, const std::string& test) {
+  std::optional<KnownIssue> found;
+  for (const auto& k : m.known_issues)
+    if (k.test == test && (!k.kernel || *k.kernel == cell.kernel.name) && (!k.kmod || *k.kmod == cell.kmod.name))
+      found = k;
+  return found;
+}
 
 Expected expected_for(const Matrix& m, const Cell& cell, const std::string& test) {
   // The last matching [[expect]] wins, so a specific entry can follow a general one.

@@ -7,6 +7,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "matrix/source_readers.h"
@@ -39,6 +40,10 @@ struct SourceSpec {
     if (const auto* s = std::any_cast<Settings>(&settings)) return *s;
     throw std::logic_error("'" + name + "' (source " + source + ") carries no settings of the type its provider reads");
   }
+  template <class Settings>
+  Settings& settings_as() {
+    return const_cast<Settings&>(std::as_const(*this).settings_as<Settings>());
+  }
 };
 
 struct KernelSpec : SourceSpec {};
@@ -50,6 +55,19 @@ struct Expectation {
   std::optional<std::string> kmod;
   std::vector<Verdict> verdicts;  // any of these is expected
   std::string reason;
+};
+
+// [[known_issue]]: a failure someone has already filed, as SQUAD's "known
+// issues": compare lists a flip it covers apart from regressions, and the
+// reports name it with its link.
+struct KnownIssue {
+  std::string test;
+  std::optional<std::string> kernel;  // unset: every kernel
+  std::optional<std::string> kmod;
+  bool intermittent = true;  // it fails at a rate; false: every time
+  std::string link;          // where it is filed: a URL or a tracker's id
+  std::string title;
+  bool operator==(const KnownIssue&) const = default;
 };
 
 struct Timeouts {
@@ -79,6 +97,7 @@ struct Matrix {
   std::vector<std::string> tests;  // expanded ids, in declaration order
   Timeouts timeouts;
   std::vector<Expectation> expectations;
+  std::vector<KnownIssue> known_issues;
   // An unexpected verdict is rerun this often in a fresh boot; meeting the
   // expectation on a rerun makes the test FLAKY.
   int reruns = 0;
@@ -146,5 +165,7 @@ struct Expected {
   bool matches(Verdict v) const;
 };
 Expected expected_for(const Matrix& matrix, const Cell& cell, const std::string& test);
+// The last [[known_issue]] that covers the test in that cell, if any.
+std::optional<KnownIssue> known_issue_for(const Matrix& matrix, const Cell& cell, const std::string& test);
 
 }  // namespace kmx

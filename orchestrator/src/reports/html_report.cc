@@ -245,6 +245,16 @@ std::string render_html(const RunResult& run, const ReportContext& context) {
         table << verdict;
       if (!it->as_expected) table << "<span class=\"marker\">unexpected</span>";
       if (change != changed.end()) table << "<span class=\"marker\">" << change->second << "</span>";
+      if (it->known_issue && it->verdict != Verdict::kPass) {
+        // A link only to a web page: the matrix says where the issue is filed.
+        const std::string& link = it->known_issue->link;
+        const bool web = link.starts_with("https://") || link.starts_with("http://");
+        table << (web ? "<a class=\"marker known-issue\" href=\"" + escape_markup(link) + "\""
+                      : std::string("<span class=\"marker known-issue\""))
+              << " title=\"" << escape_markup(it->known_issue->title.empty() ? link : it->known_issue->title)
+              << "\">known issue" << (it->known_issue->intermittent ? " (intermittent)" : "")
+              << (web ? "</a>" : "</span>");
+      }
       if (const auto rounds = it->details.iterations)
         table << "<span class=\"rounds\">" << iterations_text(*rounds) << "</span>";
       if (has_detail_section(*it))

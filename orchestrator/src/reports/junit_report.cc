@@ -32,17 +32,23 @@ std::string expected_text(const TestResult& t) {
   return text;
 }
 
-// kmod.sh rounds and the memory low point, as testcase properties (the
-// form pytest writes and Jenkins and GitLab show); numbers only.
-std::vector<std::pair<const char*, long long>> testcase_properties(const TestResult& t) {
-  std::vector<std::pair<const char*, long long>> properties;
+// kmod.sh rounds, the memory low point, the git revisions the cell tested
+// and a [[known_issue]]'s link, as testcase properties (the form pytest
+// writes and Jenkins and GitLab show).
+std::vector<std::pair<const char*, std::string>> testcase_properties(const CellResult& cell, const TestResult& t) {
+  std::vector<std::pair<const char*, std::string>> properties;
   if (const auto& it = t.details.iterations) {
-    properties.emplace_back("iterations_planned", it->planned);
-    properties.emplace_back("iterations_passed", it->passed);
-    if (it->failed_at) properties.emplace_back("iterations_failed_at", *it->failed_at);
+    properties.emplace_back("iterations_planned", std::to_string(it->planned));
+    properties.emplace_back("iterations_passed", std::to_string(it->passed));
+    if (it->failed_at) properties.emplace_back("iterations_failed_at", std::to_string(*it->failed_at));
   }
   if (const auto& memory = t.details.memory; memory && memory->min_available_kib)
-    properties.emplace_back("min_available_kib", *memory->min_available_kib);
+    properties.emplace_back("min_available_kib", std::to_string(*memory->min_available_kib));
+  if (const std::string c = cell.cell.kernel.recorded("commit"); !c.empty())
+    properties.emplace_back("kernel_revision", c + " " + cell.cell.kernel.recorded("subject"));
+  if (const std::string c = cell.cell.kmod.recorded("commit"); !c.empty())
+    properties.emplace_back("kmod_revision", c + " " + cell.cell.kmod.recorded("subject"));
+  if (t.known_issue) properties.emplace_back("known_issue", t.known_issue->link);
   return properties;
 }
 
@@ -52,7 +58,7 @@ void write_testcase(std::ostringstream& out, const CellResult& cell, const TestR
   out << "    <testcase name=\"" << escape_markup(t.test) << "\" classname=\"" << escape_markup(cell_id) << "\" time=\""
       << seconds(t.duration_s) << "\"";
   const Outcome outcome = outcome_of(t);
-  const auto properties = testcase_properties(t);
+  const auto properties = testcase_properties(cell, t);
   if (outcome == Outcome::kPassed && properties.empty()) {
     out << "/>\n";
     return;
@@ -61,7 +67,7 @@ void write_testcase(std::ostringstream& out, const CellResult& cell, const TestR
   if (!properties.empty()) {
     out << "      <properties>\n";
     for (const auto& [name, value] : properties)
-      out << "        <property name=\"" << name << "\" value=\"" << value << "\"/>\n";
+      out << "        <property name=\"" << name << "\" value=\"" << escape_markup(shorten(value, 1024)) << "\"/>\n";
     out << "      </properties>\n";
   }
   if (outcome == Outcome::kPassed) {

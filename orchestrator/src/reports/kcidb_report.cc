@@ -49,6 +49,9 @@ json test_json(const RunResult& run, const CellResult& cell, const std::string& 
                 {"accel", run.accel_of(cell)},
                 {"host", cell.host}}}}}};
   if (!run.started_at.empty()) t["start_time"] = run.started_at;
+  // A git kmod's revision (a git kernel's is its checkout's git_commit_hash).
+  if (const std::string c = cell.cell.kmod.recorded("commit"); !c.empty())
+    t["environment"]["misc"]["kmod_revision"] = {{"commit", c}, {"subject", cell.cell.kmod.recorded("subject")}};
   if (result) {
     t["duration"] = std::max(0.0, result->duration_s);
     t["comment"] = test + " on " + cell.cell.id();
@@ -71,6 +74,10 @@ json test_json(const RunResult& run, const CellResult& cell, const std::string& 
     }
     if (const auto memory = result->details.memory; memory && memory->min_available_kib)
       misc["min_available_kib"] = *memory->min_available_kib;
+    if (result->known_issue)
+      misc["known_issue"] = {{"link", result->known_issue->link},
+                             {"title", result->known_issue->title},
+                             {"intermittent", result->known_issue->intermittent}};
   }
   t["misc"] = misc;
   return t;
@@ -117,6 +124,13 @@ json kcidb_json(const RunResult& run, const ReportContext& context) {
                              {"declared_package", kernel.recorded("package")},
                              {"resolved_package", cell.kernel_package},
                              {"debian_version", cell.kernel_debian_version}}}});
+      // A git kernel: the commit its ref named when the run started.
+      if (const std::string c = kernel.recorded("commit"); c.size() == 40) {
+        checkouts.back()["git_commit_hash"] = c;
+        if (const std::string ref = kernel.recorded("ref"); !ref.empty())
+          checkouts.back()["git_repository_branch"] = ref;
+        checkouts.back()["misc"]["subject"] = kernel.recorded("subject");
+      }
       builds.push_back({{"id", build_id},
                         {"origin", kKcidbOrigin},
                         {"checkout_id", id_of(run, kernel.name)},

@@ -62,6 +62,7 @@ TestResult make_result(const Matrix& matrix, const Cell& cell, const TestVerdict
   r.boot = boot;
   r.rounds = matrix.rounds_for(v.test);
   r.details = v.details;
+  r.known_issue = known_issue_for(matrix, cell, v.test);
   return r;
 }
 

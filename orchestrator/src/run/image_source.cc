@@ -46,6 +46,23 @@ std::vector<std::string> BuiltImageSource::resolve_inputs(const Matrix& matrix) 
   return lines;
 }
 
+void BuiltImageSource::pin_inputs(Matrix& matrix, const std::map<std::string, std::string>& pinned) {
+  std::lock_guard lock(mutex_);
+  std::string problems;
+  auto each = [&](const std::string& key, const std::function<void(const std::string&)>& pin) {
+    try {
+      const auto it = pinned.find(key);
+      pin(it == pinned.end() ? std::string() : it->second);
+    } catch (const UnknownInputError& e) {
+      problems += (problems.empty() ? "" : "\n") + std::string(e.what());
+    }
+  };
+  for (auto& k : matrix.kernels)
+    each("kernel " + k.name, [&](const std::string& p) { kernel_provider(k.source).pin(k, p); });
+  for (auto& k : matrix.kmods) each("kmod " + k.name, [&](const std::string& p) { kmod_provider(k.source).pin(k, p); });
+  if (!problems.empty()) throw UnknownInputError(problems);
+}
+
 KernelProvider& BuiltImageSource::kernel_provider(const std::string& source) {
   auto& provider = kernel_providers_[source];
   if (!provider) provider = sources_.make_kernel_provider(source, ctx_);

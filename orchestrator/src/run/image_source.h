@@ -26,6 +26,15 @@ class ImageSource {
   // anything (KernelProvider::resolve): one line each, "kernel NAME: ...".
   // Throws one UnknownInputError listing every problem, each at its table.
   virtual std::vector<std::string> resolve_inputs(const Matrix& matrix) = 0;
+  // Before resolve_inputs, when a run starts: every source whose input
+  // moves (a git ref) pinned to what it names now (KernelProvider::pin), in
+  // the matrix itself, so every cell tests the same revision. `pinned`: what
+  // a resumed run recorded, by "kernel NAME" or "kmod NAME". Throws one
+  // UnknownInputError listing every problem, each at its table.
+  virtual void pin_inputs(Matrix& matrix, const std::map<std::string, std::string>& pinned) {
+    (void)matrix;
+    (void)pinned;
+  }
 };
 
 // Providers come from the registry by source name, one of each per run,
@@ -36,6 +45,7 @@ class BuiltImageSource : public ImageSource {
   BuiltImageSource(const SourceRegistry& sources, ProviderContext ctx, std::filesystem::path agent_binary);
   Image image_for(const Cell& cell) override;
   std::vector<std::string> resolve_inputs(const Matrix& matrix) override;
+  void pin_inputs(Matrix& matrix, const std::map<std::string, std::string>& pinned) override;
 
  private:
   Image build(const Cell& cell);

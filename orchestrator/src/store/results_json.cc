@@ -69,6 +69,10 @@ json cell_json(const CellResult& c) {
                      {"log", t.log}});
     if (t.rounds > 0) tests.back()["rounds"] = t.rounds;
     write_test_details(t.details, tests.back());
+    if (t.known_issue)
+      tests.back()["known_issue"] = {{"link", t.known_issue->link},
+                                     {"title", t.known_issue->title},
+                                     {"intermittent", t.known_issue->intermittent}};
   }
   json boots = json::array();
   for (const auto& b : c.boots) boots.push_back(boot_json(b));
@@ -368,6 +372,18 @@ RunResult run_from_document(const json& doc) {
       r.boot = json_int(t, "boot", 0);
       r.log = contained_path(t.value("log", ""));
       r.details = read_test_details(t);
+      if (const auto k = t.find("known_issue"); k != t.end() && k->is_object()) {
+        const auto text = [&](const char* key) {
+          const auto v = k->find(key);
+          return v != k->end() && v->is_string() ? shorten(v->get<std::string>(), 500) : std::string();
+        };
+        const auto intermittent = k->find("intermittent");
+        KnownIssue issue{
+            r.test,       std::nullopt,
+            std::nullopt, intermittent == k->end() || !intermittent->is_boolean() || intermittent->get<bool>(),
+            text("link"), text("title")};
+        if (!issue.link.empty()) r.known_issue = issue;
+      }
       // A hang dump is linked from reports: a path inside the run or none.
       if (r.details.hang) {
         r.details.hang->dump = contained_path(r.details.hang->dump);

@@ -48,9 +48,10 @@ struct TestResult {
   std::string expected_reason;
   bool as_expected = false;
   int boot = 0;
-  int rounds = 0;       // kmod.sh rounds set by the matrix ([rounds]); 0: the suite's own count
-  std::string log;      // relative path of the test's output
-  TestDetails details;  // what the test showed besides its verdict
+  int rounds = 0;                         // kmod.sh rounds set by the matrix ([rounds]); 0: the suite's own count
+  std::string log;                        // relative path of the test's output
+  TestDetails details;                    // what the test showed besides its verdict
+  std::optional<KnownIssue> known_issue;  // the matrix's [[known_issue]] that covers it
 };
 
 struct CellResult {

@@ -1,5 +1,5 @@
 // A fake git repository behind the ProcessRunner seam: a commit graph in
-// memory that answers the git commands bisect/git_repo.cc runs (rev-parse,
+// memory that answers the git commands images/git_repo.cc runs (rev-parse,
 // merge-base --is-ancestor, rev-list, log, clone, checkout, clean), so
 // bisection is tested without a repository or a VM.
 #pragma once

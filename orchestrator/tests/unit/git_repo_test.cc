@@ -1,8 +1,8 @@
-// bisect/git_repo: git through the ProcessRunner seam, against a fake
+// images/git_repo: git through the ProcessRunner seam, against a fake
 // repository; Integration* tests read the real kmod history from
 // ../shared/data/kmod.bundle beside the checkout (or $KMX_KMOD_BUNDLE) when it
 // is there.
-#include "bisect/git_repo.h"
+#include "images/git_repo.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

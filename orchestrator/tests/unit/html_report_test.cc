@@ -349,5 +349,19 @@ TEST(HtmlReport, ALogThatIsNoPathInTheRunIsNoLink) {
   EXPECT_THAT(html, Not(HasSubstr("href=\"\"")));
 }
 
+// Issue 27: a failure a [[known_issue]] covers says so, linking only a web page.
+TEST(HtmlReport, AKnownIssueIsMarkedOnItsVerdict) {
+  NightPair n;
+  auto& failing = n.current.cells[3].tests[4];  // PANIC
+  failing.known_issue = KnownIssue{failing.test, {}, {}, true, "https://bugs.example/1", "throttle <b>"};
+  std::string html = render_html(n.current, {});
+  EXPECT_THAT(html, HasSubstr("<a class=\"marker known-issue\" href=\"https://bugs.example/1\" title=\"throttle "
+                              "&lt;b&gt;\">known issue (intermittent)</a>"));
+  failing.known_issue->link = "javascript:alert(1)";
+  html = render_html(n.current, {});
+  EXPECT_THAT(html, Not(HasSubstr("href=\"javascript:")));
+  EXPECT_THAT(html, HasSubstr("<span class=\"marker known-issue\""));
+}
+
 }  // namespace
 }  // namespace kmx

@@ -131,7 +131,7 @@ TEST_F(ImageSourceTest, ResolveInputsReportsEveryProblemAtItsTable) {
 
 TEST_F(ImageSourceTest, AnUnregisteredSourceIsBadInput) {
   Cell c = cell("failing");
-  c.kernel.source = "git";
+  c.kernel.source = "svn";
   BuiltImageSource images(registry_, ProviderContext{runner_, cache_, dir_.path()}, dir_.path() / "kmx-agent");
   EXPECT_THROW(images.image_for(c), UnknownInputError);
 }

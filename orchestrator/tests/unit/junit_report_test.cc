@@ -135,5 +135,17 @@ TEST(IntegrationJunit, JunitparserReadsEverySuiteAndCase) {
   EXPECT_THAT(r.output, HasSubstr("property debian-6.12.kmod-30.2cpu.1024M kmod:0009 iterations_failed_at 1\n"));
 }
 
+// Issue 27: the revision a git source tested and a [[known_issue]]'s link.
+TEST(JunitReport, GitRevisionsAndAKnownIssueAreTestcaseProperties) {
+  RunResult run = run_with_every_outcome();
+  run.cells[1].cell.kmod.record = {{"commit", std::string(40, 'b')}, {"subject", "libkmod: <new> & \"x\""}};
+  run.cells[1].tests[1].known_issue = KnownIssue{"kmod:0009", {}, {}, true, "https://bugs.example/1?a=1&b=2", ""};
+  const std::string xml = render_junit(run, {});
+  EXPECT_THAT(xml, HasSubstr("<property name=\"kmod_revision\" value=\"" + std::string(40, 'b') +
+                             " libkmod: &lt;new&gt; &amp; &quot;x&quot;\"/>"));
+  EXPECT_THAT(xml, HasSubstr("<property name=\"known_issue\" value=\"https://bugs.example/1?a=1&amp;b=2\"/>"));
+  EXPECT_THAT(render_junit(run_with_every_outcome(), {}), Not(HasSubstr("kmod_revision")));
+}
+
 }  // namespace
 }  // namespace kmx

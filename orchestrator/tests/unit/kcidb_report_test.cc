@@ -149,5 +149,26 @@ TEST(KcidbReport, ControlsAndNonAsciiAreEscapedAndTheTextSurvives) {
   EXPECT_NE(doc.dump().find("caf\xC3\xA9 \xC2\x85"), std::string::npos);
 }
 
+// Issue 27: a git kernel's checkout carries its commit; a git kmod's and a
+// known issue go into misc; the output still validates.
+TEST(IntegrationKcidb, GitRevisionsAndKnownIssuesValidate) {
+  ScratchDir dir;
+  RunResult run = sample();
+  run.cells[0].cell.kernel.record = {
+      {"repo", "/srv/linux.git"}, {"ref", "master"}, {"commit", std::string(40, 'a')}, {"subject", "module: a change"}};
+  run.cells[0].cell.kmod.record = {{"commit", std::string(40, 'b')}, {"subject", "libkmod: x"}};
+  run.cells[0].tests[0].known_issue = KnownIssue{run.cells[0].tests[0].test, {}, {}, false, "KMX-7", "filed"};
+  const json doc = kcidb_json(run, {});
+  EXPECT_EQ(doc["checkouts"][0]["git_commit_hash"], std::string(40, 'a'));
+  EXPECT_EQ(doc["checkouts"][0]["git_repository_branch"], "master");
+  EXPECT_EQ(doc["tests"][0]["environment"]["misc"]["kmod_revision"]["subject"], "libkmod: x");
+  EXPECT_EQ(doc["tests"][0]["misc"]["known_issue"]["link"], "KMX-7");
+  const auto file = dir.path() / "kcidb.json";
+  write_file_atomically(file, render_kcidb(run, {}));
+  const ProcessResult r =
+      run_debian_python(kValidate, {(kSourceDir / "docs/kcidb-v5-subset.schema.json").string(), file.string()});
+  EXPECT_TRUE(r.ok()) << r.output;
+}
+
 }  // namespace
 }  // namespace kmx

@@ -188,7 +188,7 @@ TEST(MatrixErrors, PackageMustBeLinuxImage) {
 }
 
 TEST(MatrixErrors, UnsupportedKernelSource) {
-  expect_error_at(with_line(8, "source = \"git\""), "8:10", "kernel source 'git' is not supported");
+  expect_error_at(with_line(8, "source = \"svn\""), "8:10", "kernel source 'svn' is not supported");
 }
 
 // Issue 14: names became directory names unchecked, so kernel "../x" put
@@ -436,6 +436,46 @@ TEST(Matrix, AxisValuesRememberWhereTheyAreWritten) {
   const Matrix m = parse_matrix_text(std::string(kBase), "unit.toml");
   EXPECT_EQ(m.vcpus_where, (std::vector<std::string>{"unit.toml:3:10", "unit.toml:3:13"}));
   EXPECT_EQ(m.memory_where.at(1), "unit.toml:4:20");
+}
+
+// [[known_issue]]: a filed failure, matched per cell as [[expect]] is.
+TEST(KnownIssues, AreReadAndMatchedPerCell) {
+  const Matrix m = parse_matrix_text(
+      "tests = [\"kmod:0009\", \"kmod:0001\"]\nvcpus = [1]\nmemory_mib = [512]\n"
+      "[[kernel]]\nname = \"debian-6.1\"\npackage = \"linux-image-6.1.0-56-amd64\"\n"
+      "[[kernel]]\nname = \"debian-6.12\"\npackage = \"linux-image-6.12-amd64\"\n"
+      "[[kmod]]\nname = \"host\"\n"
+      "[[known_issue]]\ntest = \"kmod:0009\"\nkernel = \"debian-6.12\"\n"
+      "link = \"https://bugzilla.kernel.org/show_bug.cgi?id=1\"\ntitle = \"request_module throttle\"\n"
+      "[[known_issue]]\ntest = \"kmod:0001\"\nintermittent = false\nlink = \"KMX-7\"\n",
+      "unit.toml");
+  ASSERT_EQ(m.known_issues.size(), 2u);
+  const auto cells = expand_cells(m);
+  const auto on_612 = known_issue_for(m, cells[1], "kmod:0009");
+  ASSERT_TRUE(on_612);
+  EXPECT_EQ(on_612->link, "https://bugzilla.kernel.org/show_bug.cgi?id=1");
+  EXPECT_EQ(on_612->title, "request_module throttle");
+  EXPECT_TRUE(on_612->intermittent);
+  EXPECT_FALSE(known_issue_for(m, cells[0], "kmod:0009"));
+  const auto everywhere = known_issue_for(m, cells[0], "kmod:0001");
+  ASSERT_TRUE(everywhere);
+  EXPECT_FALSE(everywhere->intermittent);
+}
+
+TEST(KnownIssues, BadEntriesAreNamedWithTheirFix) {
+  const std::string head =
+      "tests = [\"kmod:0009\"]\nvcpus = [1]\nmemory_mib = [512]\n"
+      "[[kernel]]\nname = \"debian-6.1\"\npackage = \"linux-image-6.1.0-56-amd64\"\n[[kmod]]\nname = \"host\"\n";
+  EXPECT_THAT(error_of(head + "[[known_issue]]\ntest = \"kmod:0009\"\n"), HasSubstr("has no link"));
+  EXPECT_THAT(error_of(head + "[[known_issue]]\ntest = \"kmod:0001\"\nlink = \"x\"\n"),
+              HasSubstr("known issue of kmod:0001, which the matrix does not run"));
+  EXPECT_THAT(error_of(head + "[[known_issue]]\ntest = \"kmod:0009\"\nlink = \"a b\"\n"), HasSubstr("one word"));
+  EXPECT_THAT(error_of(head + "[[known_issue]]\ntest = \"kmod:0009\"\nlink = \"x\"\nkernel = \"k\"\n"),
+              HasSubstr("no [[kernel]] is named 'k'"));
+  EXPECT_THAT(error_of(head + "[[known_issue]]\ntest = \"kmod:0009\"\nlink = \"x\"\nintermittent = \"yes\"\n"),
+              HasSubstr("must be true or false"));
+  EXPECT_THAT(error_of(head + "[[known_issue]]\ntest = \"kmod:0009\"\nlink = \"x\"\nurl = \"y\"\n"), HasSubstr("url"));
+  EXPECT_THAT(error_of("known_issue = 3\n" + head), HasSubstr("write it as [[known_issue]]"));
 }
 
 }  // namespace

@@ -269,7 +269,8 @@ TEST_F(OfflineCommands, HistoryWithoutATestShowsTheWholeMatrixOverAWindow) {
   EXPECT_THAT(out_, HasSubstr("matrix nightly: 1 run,"));
   EXPECT_EQ(run({"history", "kmod:0009", "--kernel", "debian-6.12", "--last", "2", "--results", r()}), kExitOk);
   EXPECT_THAT(out_, HasSubstr("PASS until run n2 (2026-11-21), FAIL since run n3 (2026-11-22)\n"));
-  EXPECT_THAT(out_, HasSubstr("    pass rate 1/2 (50.0%), 1 flip\n"));
+  EXPECT_THAT(out_,
+              HasSubstr("    pass rate 1/2 (50.0%), 1 flip; failure rate 1/2 failed (50.0%, 95% CI 9.5-90.5%)\n"));
 }
 
 TEST_F(OfflineCommands, HistoryHintsFitTheMistake) {

@@ -454,5 +454,27 @@ TEST(MatrixReport, NoLineEndsInSpacesAndTestIdsAreEscaped) {
   EXPECT_THAT(out, HasSubstr("kmod:0001\\x1b[2J"));
 }
 
+// Issue 27: a test's [[known_issue]] goes into results.json and back, bounded.
+TEST(ResultsJson, AKnownIssueReadsBackAsWritten) {
+  ScratchDir dir;
+  RunResult run = sample_run();
+  run.cells[0].tests[0].known_issue = KnownIssue{run.cells[0].tests[0].test, {}, {}, false, "KMX-7", "filed"};
+  write_results_json(run, dir.path());
+  const RunResult back = read_run_result(dir.path());
+  ASSERT_TRUE(back.cells[0].tests[0].known_issue);
+  EXPECT_EQ(back.cells[0].tests[0].known_issue->link, "KMX-7");
+  EXPECT_EQ(back.cells[0].tests[0].known_issue->title, "filed");
+  EXPECT_FALSE(back.cells[0].tests[0].known_issue->intermittent);
+  EXPECT_FALSE(back.cells[0].tests[1].known_issue);
+  nlohmann::json doc = to_json(run);
+  doc["cells"][0]["tests"][0]["known_issue"] = {{"link", std::string(100000, 'x')}, {"intermittent", "maybe"}};
+  doc["cells"][0]["tests"][1]["known_issue"] = {{"link", 5}};
+  write_file_atomically(dir.path() / "results.json", doc.dump());
+  const RunResult hostile = read_run_result(dir.path());
+  ASSERT_TRUE(hostile.cells[0].tests[0].known_issue);
+  EXPECT_LE(hostile.cells[0].tests[0].known_issue->link.size(), 503u);
+  EXPECT_FALSE(hostile.cells[0].tests[1].known_issue);
+}
+
 }  // namespace
 }  // namespace kmx

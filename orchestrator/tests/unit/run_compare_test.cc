@@ -280,5 +280,39 @@ TEST(RunCompare, JsonJoinsEachLogToItsRunDirectory) {
   EXPECT_EQ(j["regressions"][0]["new"]["log"], "results/n2/cells/kmod:0009.log");
 }
 
+// A regression the new run's [[known_issue]] covers is listed with its link, not counted.
+TEST(RunCompare, ARegressionAKnownIssueCoversIsListedApartWithItsLink) {
+  RunResult n = new_run();
+  n.cells[1].tests[1] = sample_test("kmod:0009", Verdict::kFail, "agent: exit status 1");
+  n.cells[1].tests[1].known_issue =
+      KnownIssue{"kmod:0009", std::nullopt, std::nullopt, true, "https://bugs.example/1", "request_module throttle"};
+  const auto c = compare_runs(old_run(), n);
+  EXPECT_TRUE(c.regressions.empty());
+  ASSERT_EQ(c.known_issues.size(), 1u);
+  EXPECT_FALSE(c.is_unexpected());
+  const auto j = comparison_to_json(c);
+  EXPECT_EQ(j["known_issues"][0]["known_issue"]["link"], "https://bugs.example/1");
+  EXPECT_EQ(j["known_issues"][0]["known_issue"]["intermittent"], true);
+  const std::string text = render_comparison_text(c);
+  EXPECT_THAT(text, HasSubstr("known issue (intermittent): https://bugs.example/1 request_module throttle"));
+  EXPECT_THAT(text, HasSubstr(", 1 known issue\n"));
+}
+
+// A git source's new commit is a configuration change naming both revisions.
+TEST(RunCompare, ANewCommitOfAGitSourceIsARevisionChange) {
+  RunResult o = old_run(), n = new_run();
+  o.cells[1].cell.kmod.record = {
+      {"repo", "/srv/kmod.git"}, {"ref", "master"}, {"commit", std::string(40, 'a')}, {"subject", "old"}};
+  n.cells[1].cell.kmod.record = {
+      {"repo", "/srv/kmod.git"}, {"ref", "master"}, {"commit", std::string(40, 'b')}, {"subject", "libkmod: new"}};
+  n.cells[1].tests[1] = sample_test("kmod:0009", Verdict::kFail, "agent: exit status 1");
+  const auto c = compare_runs(o, n);
+  ASSERT_EQ(c.configuration_changes.size(), 1u);
+  EXPECT_EQ(c.configuration_changes[0].field, "kmod.revision");
+  EXPECT_EQ(c.configuration_changes[0].new_value["subject"], "libkmod: new");
+  ASSERT_EQ(c.regressions.size(), 1u);
+  EXPECT_TRUE(c.regressions[0].configuration_changed);
+}
+
 }  // namespace
 }  // namespace kmx

@@ -1,4 +1,4 @@
-#include "bisect/git_repo.h"
+#include "images/git_repo.h"
 
 #include <sstream>
 

@@ -1,5 +1,5 @@
-// The git a bisection needs, through the ProcessRunner seam (argv, never a
-// shell): resolve revisions, walk first-parent lines, read subjects and
+// The git that "git" sources and bisections need, through the ProcessRunner
+// seam (argv, never a shell): resolve revisions, walk first-parent lines, read subjects and
 // parents, and materialise revisions in a clone of its own. The user's
 // repository is only read: no `git bisect` state, no worktree entry, no
 // checkout there.
