@@ -105,6 +105,13 @@ std::string date_of(const std::string& started_at) { return one_line_text(starte
 
 }  // namespace
 
+FailureRate TestTrack::failure_rate() const {
+  std::vector<Verdict> known;
+  for (const auto& v : verdicts)
+    if (v) known.push_back(*v);
+  return failure_rate_of(known);
+}
+
 std::string render_matrix_history_text(const MatrixHistory& h) {
   std::ostringstream out;
   if (h.runs.empty()) {
@@ -156,6 +163,7 @@ nlohmann::json matrix_history_to_json(const MatrixHistory& h) {
          {"passed", t.passed},
          {"pass_rate", t.ran ? nlohmann::json(double(t.passed) / t.ran) : nlohmann::json(nullptr)},
          {"flips", t.flips},
+         {"failure_rate", failure_rate_json(t.failure_rate())},
          {"change_began", t.change_began ? nlohmann::json(h.runs[*t.change_began].run_id) : nlohmann::json(nullptr)}});
   }
   return {{"matrix", h.matrix}, {"runs", runs}, {"tracks", tracks}};

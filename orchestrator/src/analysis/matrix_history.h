@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/failure_rate.h"
 #include "store/history_store.h"
 
 namespace kmx {
@@ -29,6 +30,8 @@ struct TestTrack {
   // The run (index into the window) where the latest verdict began, when
   // the verdict changed within the window.
   std::optional<std::size_t> change_began;
+  // Over the window's verdicts (analysis/failure_rate.h).
+  FailureRate failure_rate() const;
 };
 
 struct MatrixHistory {

@@ -191,7 +191,8 @@ void write_track(std::ostringstream& out, const SitePage& page, const TestTrack&
       << "\" data-flips=\"" << t.flips << "\" data-steady=\"" << (steady_pass(t) ? "yes" : "no")
       << "\"><th class=\"track\" scope=\"row\" title=\"" << escape_markup(label) << "\"><span class=\"test\">"
       << escape_markup(t.test) << "</span> <span class=\"cell\">" << escape_markup(t.cell.label())
-      << "</span></th><td class=\"rate\">" << rate_text(t) << "</td>";
+      << "</span></th><td class=\"rate\" title=\"failure rate " << escape_markup(kmx::rate_text(t.failure_rate()))
+      << "\">" << rate_text(t) << "</td>";
   for (std::size_t i = 0; i < t.verdicts.size() && i < page.nights.size(); ++i) {
     if (!t.verdicts[i]) {
       out << "<td class=\"none\">&middot;</td>";

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "kmod_repo.h"
 #include "os/files.h"
 #include "os/process_runner.h"
 #include "spawn.h"
@@ -33,57 +34,14 @@ constexpr const char* kMatrix =
     "[[kernel]]\nname = \"debian-6.1\"\npackage = \"linux-image-6.1.0-56-amd64\"\n"
     "[[kmod]]\nname = \"host\"\n";
 
-fs::path kmod_bundle() {
-  if (const char* env = std::getenv("KMX_KMOD_BUNDLE"); env && *env) return env;
-  return fs::path(KMX_SOURCE_DIR) / "../shared/data/kmod.bundle";
-}
-
 ProcessResult run(const std::vector<std::string>& argv, const fs::path& cwd = {},
                   std::chrono::seconds limit = std::chrono::seconds(120)) {
   return BoostProcessRunner().run(argv, {.cwd = cwd, .timeout = limit});
 }
 
+using e2e::kmod_bundle;
+using e2e::Repo;
 using e2e::spawn;
-
-// A git repository the tests write commits into.
-class Repo {
- public:
-  explicit Repo(fs::path dir) : dir_(std::move(dir)) {}
-  const fs::path& dir() const { return dir_; }
-
-  std::string git(const std::vector<std::string>& args, std::chrono::seconds limit = std::chrono::seconds(600)) const {
-    std::vector<std::string> argv = {"git", "-c", "user.name=kmx e2e", "-c", "user.email=e2e@localhost"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    const ProcessResult r = run(argv, dir_, limit);
-    EXPECT_TRUE(r.ok()) << "git " << args.front() << ": " << r.output;
-    return r.output;
-  }
-
-  // Replaces `from` with `to` in the file (appends `to` when `from` is
-  // empty).
-  void edit(const std::string& file, const std::string& from, const std::string& to) const {
-    std::string text = read_file(dir_ / file);
-    if (from.empty()) {
-      text += to;
-    } else {
-      const auto at = text.find(from);
-      ASSERT_NE(at, std::string::npos) << from << " not in " << file;
-      text.replace(at, from.size(), to);
-    }
-    write_file_atomically(dir_ / file, text);
-  }
-
-  void commit(const std::string& subject) const { git({"commit", "-q", "-a", "-m", "synthetic: " + subject}); }
-
-  void edit_and_commit(const std::string& file, const std::string& from, const std::string& to,
-                       const std::string& subject) const {
-    edit(file, from, to);
-    commit(subject);
-  }
-
- private:
-  fs::path dir_;
-};
 
 std::vector<std::string> lines(const std::string& text) {
   std::vector<std::string> out;
@@ -134,7 +92,7 @@ class BisectEndToEnd : public testing::Test {
     repo_ = dir_ / "kmod";
     ASSERT_TRUE(
         run({"git", "clone", "-q", kmod_bundle().string(), repo_.string()}, {}, std::chrono::seconds(300)).ok());
-    const Repo repo(repo_);
+    const Repo repo(repo_, "synthetic: ");
     repo.git({"checkout", "-q", "-b", "synthetic", "v34.2"});
     repo.edit_and_commit("tools/modprobe.c", "", "/* synthetic: a comment */\n", "comment in modprobe");
     repo.edit_and_commit("NEWS", "", "synthetic: a NEWS line\n", "NEWS line");
@@ -276,7 +234,7 @@ TEST(BisectKernelEndToEnd, SlowFindsTheCulpritPastABuildBreakAndABootBreak) {
                   dir, std::chrono::seconds(900))
                   .ok());
   fs::remove(deb);
-  const Repo repo(linux_dir);
+  const Repo repo(linux_dir, "synthetic: ");
   repo.git({"init", "-q", "-b", "main"});
   // -f: Debian's top-level .gitignore ignores everything but debian/.
   repo.git({"add", "-f", "-A"}, std::chrono::seconds(1800));

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "kmod_repo.h"
 #include "os/files.h"
 #include "os/process_runner.h"
 
@@ -23,10 +24,8 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-fs::path kmod_bundle() {
-  if (const char* env = std::getenv("KMX_KMOD_BUNDLE"); env && *env) return env;
-  return fs::path(KMX_SOURCE_DIR) / "../shared/data/kmod.bundle";
-}
+using e2e::kmod_bundle;
+using e2e::Repo;
 
 ProcessResult run(const std::vector<std::string>& argv, const fs::path& cwd = {},
                   std::chrono::seconds limit = std::chrono::seconds(1800)) {
@@ -66,24 +65,9 @@ class GitSourceEndToEnd : public testing::Test {
   }
 
   fs::path repo() const { return dir_ / "kmod"; }
-  std::string git(const std::vector<std::string>& args) const {
-    std::vector<std::string> argv = {"git", "-c", "user.name=kmx e2e", "-c", "user.email=e2e@localhost"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    const ProcessResult r = run(argv, repo(), std::chrono::seconds(300));
-    EXPECT_TRUE(r.ok()) << "git " << args.front() << ": " << r.output;
-    return r.output;
-  }
+  std::string git(const std::vector<std::string>& args) const { return Repo(repo()).git(args); }
   void commit(const std::string& file, const std::string& from, const std::string& to, const std::string& subject) {
-    std::string text = read_file(repo() / file);
-    if (from.empty()) {
-      text += to;
-    } else {
-      const auto at = text.find(from);
-      ASSERT_NE(at, std::string::npos) << from << " not in " << file;
-      text.replace(at, from.size(), to);
-    }
-    write_file_atomically(repo() / file, text);
-    git({"commit", "-q", "-a", "-m", subject});
+    Repo(repo()).edit_and_commit(file, from, to, subject);
   }
   // One night: run, then the run's id (the newest directory under results/).
   std::string night(int expected_exit) {

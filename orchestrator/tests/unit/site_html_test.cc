@@ -100,10 +100,12 @@ TEST(SiteHtml, TheNightAChangeBeganIsMarked) {
 
 TEST(SiteHtml, PassRateAndFlipsPerTestAndCell) {
   const std::string html = render_site_index(four_nights());
-  EXPECT_THAT(row_of(html, "kmod:0009", "debian-6.12/kmod-30 2cpu 1024M"),
-              HasSubstr("data-flips=\"1\" data-steady=\"no\"><th class=\"track\" scope=\"row\" title=\"kmod:0009 on "
-                        "debian-6.12/kmod-30 2cpu 1024M\"><span class=\"test\">kmod:0009</span> <span class=\"cell\">"
-                        "debian-6.12/kmod-30 2cpu 1024M</span></th><td class=\"rate\">2/4 50%<br>1 flip</td>"));
+  EXPECT_THAT(
+      row_of(html, "kmod:0009", "debian-6.12/kmod-30 2cpu 1024M"),
+      HasSubstr("data-flips=\"1\" data-steady=\"no\"><th class=\"track\" scope=\"row\" title=\"kmod:0009 on "
+                "debian-6.12/kmod-30 2cpu 1024M\"><span class=\"test\">kmod:0009</span> <span class=\"cell\">"
+                "debian-6.12/kmod-30 2cpu 1024M</span></th><td class=\"rate\" title=\"failure rate 2/4 failed (50.0%, "
+                "95% CI 15.0-85.0%)\">2/4 50%<br>1 flip</td>"));
   EXPECT_THAT(row_of(html, "kmod:0001", "debian-6.1/kmod-30 1cpu 512M"),
               HasSubstr("data-steady=\"yes\"><th class=\"track\""));
   EXPECT_THAT(html, HasSubstr("4 nights, 2026-11-20 (run n1) .. 2026-11-23 (run n4); 2 tests in 2 cells; 1 of 4 "
