@@ -5,6 +5,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "store/results_json.h"
 #include "text/text_escape.h"
 #include "verdict/test_details.h"
 
@@ -43,20 +44,12 @@ std::string booted_kernel(const CellResult& c) {
   return out;
 }
 
-// The commit a git source (or a bisect step) tested, with its subject; null
-// when the cell recorded none.
-json revision_of(const SourceSpec& spec) {
-  const std::string commit = spec.recorded("commit");
-  if (commit.empty()) return nullptr;
-  return {{"commit", commit}, {"subject", spec.recorded("subject")}};
-}
-
 void compare_configuration(const CellResult& old_cell, const CellResult& new_cell, RunComparison& out) {
   const std::string cell = new_cell.cell.id();
   for (const auto& [field, o, n] : {std::tuple<const char*, const SourceSpec*, const SourceSpec*>{
                                         "kernel.revision", &old_cell.cell.kernel, &new_cell.cell.kernel},
                                     {"kmod.revision", &old_cell.cell.kmod, &new_cell.cell.kmod}}) {
-    const json old_revision = revision_of(*o), new_revision = revision_of(*n);
+    const json old_revision = revision_json(*o), new_revision = revision_json(*n);
     if (!old_revision.is_null() && !new_revision.is_null() && old_revision["commit"] != new_revision["commit"])
       out.configuration_changes.push_back({cell, field, old_revision, new_revision});
   }
@@ -159,10 +152,7 @@ json changes_json(const RunComparison& c, const std::vector<VerdictChange>& chan
       entry["rate"]["chance"] = change.rate->chance;
       entry["rate"]["within"] = change.rate->within;
     }
-    if (change.known_issue)
-      entry["known_issue"] = {{"link", change.known_issue->link},
-                              {"title", change.known_issue->title},
-                              {"intermittent", change.known_issue->intermittent}};
+    if (change.known_issue) entry["known_issue"] = known_issue_json(*change.known_issue);
     list.push_back(std::move(entry));
   }
   return list;

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <set>
 
+#include "store/results_json.h"
 #include "verdict/test_details.h"
 
 namespace kmx {
@@ -50,8 +51,8 @@ json test_json(const RunResult& run, const CellResult& cell, const std::string& 
                 {"host", cell.host}}}}}};
   if (!run.started_at.empty()) t["start_time"] = run.started_at;
   // A git kmod's revision (a git kernel's is its checkout's git_commit_hash).
-  if (const std::string c = cell.cell.kmod.recorded("commit"); !c.empty())
-    t["environment"]["misc"]["kmod_revision"] = {{"commit", c}, {"subject", cell.cell.kmod.recorded("subject")}};
+  if (const json revision = revision_json(cell.cell.kmod); !revision.is_null())
+    t["environment"]["misc"]["kmod_revision"] = revision;
   if (result) {
     t["duration"] = std::max(0.0, result->duration_s);
     t["comment"] = test + " on " + cell.cell.id();
@@ -74,10 +75,7 @@ json test_json(const RunResult& run, const CellResult& cell, const std::string& 
     }
     if (const auto memory = result->details.memory; memory && memory->min_available_kib)
       misc["min_available_kib"] = *memory->min_available_kib;
-    if (result->known_issue)
-      misc["known_issue"] = {{"link", result->known_issue->link},
-                             {"title", result->known_issue->title},
-                             {"intermittent", result->known_issue->intermittent}};
+    if (result->known_issue) misc["known_issue"] = known_issue_json(*result->known_issue);
   }
   t["misc"] = misc;
   return t;

@@ -69,10 +69,7 @@ json cell_json(const CellResult& c) {
                      {"log", t.log}});
     if (t.rounds > 0) tests.back()["rounds"] = t.rounds;
     write_test_details(t.details, tests.back());
-    if (t.known_issue)
-      tests.back()["known_issue"] = {{"link", t.known_issue->link},
-                                     {"title", t.known_issue->title},
-                                     {"intermittent", t.known_issue->intermittent}};
+    if (t.known_issue) tests.back()["known_issue"] = known_issue_json(*t.known_issue);
   }
   json boots = json::array();
   for (const auto& b : c.boots) boots.push_back(boot_json(b));
@@ -264,6 +261,31 @@ std::string contained_path(const std::string& path) {
 
 }  // namespace
 
+json known_issue_json(const KnownIssue& issue) {
+  return {{"link", issue.link}, {"title", issue.title}, {"intermittent", issue.intermittent}};
+}
+
+std::optional<KnownIssue> known_issue_from_json(const json& value, const std::string& test) {
+  if (!value.is_object()) return std::nullopt;
+  const auto text = [&](const char* key) {
+    const auto v = value.find(key);
+    return v != value.end() && v->is_string() ? shorten(v->get<std::string>(), 500) : std::string();
+  };
+  const auto intermittent = value.find("intermittent");
+  KnownIssue issue{
+      test,         std::nullopt,
+      std::nullopt, intermittent == value.end() || !intermittent->is_boolean() || intermittent->get<bool>(),
+      text("link"), text("title")};
+  if (issue.link.empty()) return std::nullopt;
+  return issue;
+}
+
+json revision_json(const SourceSpec& spec) {
+  const std::string commit = spec.recorded("commit");
+  if (commit.empty()) return nullptr;
+  return {{"commit", commit}, {"subject", spec.recorded("subject")}};
+}
+
 RunResult read_run_result(const std::filesystem::path& run_dir) {
   const auto path = run_dir / "results.json";
   if (!has_run_results(run_dir))
@@ -372,18 +394,7 @@ RunResult run_from_document(const json& doc) {
       r.boot = json_int(t, "boot", 0);
       r.log = contained_path(t.value("log", ""));
       r.details = read_test_details(t);
-      if (const auto k = t.find("known_issue"); k != t.end() && k->is_object()) {
-        const auto text = [&](const char* key) {
-          const auto v = k->find(key);
-          return v != k->end() && v->is_string() ? shorten(v->get<std::string>(), 500) : std::string();
-        };
-        const auto intermittent = k->find("intermittent");
-        KnownIssue issue{
-            r.test,       std::nullopt,
-            std::nullopt, intermittent == k->end() || !intermittent->is_boolean() || intermittent->get<bool>(),
-            text("link"), text("title")};
-        if (!issue.link.empty()) r.known_issue = issue;
-      }
+      if (const auto k = t.find("known_issue"); k != t.end()) r.known_issue = known_issue_from_json(*k, r.test);
       // A hang dump is linked from reports: a path inside the run or none.
       if (r.details.hang) {
         r.details.hang->dump = contained_path(r.details.hang->dump);

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,15 @@ nlohmann::json to_json(const RunResult& run);
 nlohmann::json run_header_json(const RunResult& run);
 nlohmann::json cell_json(const CellResult& cell);
 void write_results_json(const RunResult& run, const std::filesystem::path& run_dir);
+
+// A test's [[known_issue]] as results.json, compare and KCIDB write it:
+// {"link", "title", "intermittent"}; read back bounded, nothing without a link.
+nlohmann::json known_issue_json(const KnownIssue& issue);
+std::optional<KnownIssue> known_issue_from_json(const nlohmann::json& value, const std::string& test);
+
+// The commit a git source (or a bisect step) tested: {"commit", "subject"},
+// null when the spec recorded none.
+nlohmann::json revision_json(const SourceSpec& spec);
 
 // Whether run_dir holds results.json or the journal of a run killed before
 // it rendered one.

@@ -85,9 +85,7 @@ fs::path bisect_dir_in(const fs::path& results) {
 class BisectEndToEnd : public testing::Test {
  protected:
   void SetUp() override {
-    if (!fs::exists(kmod_bundle()))
-      GTEST_SKIP() << "no kmod history at " << kmod_bundle()
-                   << " (set KMX_KMOD_BUNDLE to a clone or bundle of kmod's git)";
+    if (const std::string why = e2e::missing_kmod_bundle(); !why.empty()) GTEST_SKIP() << why;
     dir_ = scratch_dir();
     repo_ = dir_ / "kmod";
     ASSERT_TRUE(

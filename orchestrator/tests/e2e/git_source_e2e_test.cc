@@ -40,9 +40,7 @@ std::string trimmed(std::string s) {
 class GitSourceEndToEnd : public testing::Test {
  protected:
   void SetUp() override {
-    if (!fs::exists(kmod_bundle()))
-      GTEST_SKIP() << "no kmod history at " << kmod_bundle()
-                   << " (set KMX_KMOD_BUNDLE to a clone or bundle of kmod's git)";
+    if (const std::string why = e2e::missing_kmod_bundle(); !why.empty()) GTEST_SKIP() << why;
     dir_ = fs::temp_directory_path() / ("kmx-git-source-e2e-" + std::to_string(::getpid()));
     fs::remove_all(dir_);
     fs::create_directories(dir_ / "results");

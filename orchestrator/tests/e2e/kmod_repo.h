@@ -20,6 +20,12 @@ inline std::filesystem::path kmod_bundle() {
   return std::filesystem::path(KMX_SOURCE_DIR) / "../shared/data/kmod.bundle";
 }
 
+// Why a test that needs the kmod history must skip; "" when it is there.
+inline std::string missing_kmod_bundle() {
+  if (std::filesystem::exists(kmod_bundle())) return "";
+  return "no kmod history at " + kmod_bundle().string() + " (set KMX_KMOD_BUNDLE to a clone or bundle of kmod's git)";
+}
+
 // A git repository the tests write commits into; every subject starts with
 // subject_prefix (e.g. "synthetic: ", to tell our commits from kmod's).
 class Repo {
