@@ -363,5 +363,21 @@ TEST(HtmlReport, AKnownIssueIsMarkedOnItsVerdict) {
   EXPECT_THAT(html, HasSubstr("<span class=\"marker known-issue\""));
 }
 
+// Issue 27: Chromium parses the known-issue marker as a link in its verdict cell.
+TEST(IntegrationHtml, ChromiumShowsTheKnownIssueMarkerAsALink) {
+  if (!chromium_installed())
+    GTEST_SKIP() << "chromium is not installed (apt-get install chromium; ci/setup-host.sh does)";
+  ScratchDir dir;
+  NightPair n;
+  auto& failing = n.current.cells[3].tests[4];  // PANIC
+  failing.known_issue = KnownIssue{failing.test, {}, {}, false, "https://bugs.example/1", "throttle"};
+  const auto page = dir.path() / "report.html";
+  write_file_atomically(page, render_html(n.current, {dir.path(), nullptr}));
+  const ProcessResult dom = run_chromium(dir, {"--dump-dom", "file://" + page.string()});
+  ASSERT_TRUE(dom.ok()) << dom.describe({"chromium", "--dump-dom"});
+  EXPECT_THAT(dom.output, HasSubstr("<a class=\"marker known-issue\" href=\"https://bugs.example/1\" "
+                                    "title=\"throttle\">known issue</a>"));
+}
+
 }  // namespace
 }  // namespace kmx

@@ -147,5 +147,21 @@ TEST(JunitReport, GitRevisionsAndAKnownIssueAreTestcaseProperties) {
   EXPECT_THAT(render_junit(run_with_every_outcome(), {}), Not(HasSubstr("kmod_revision")));
 }
 
+// Issue 27: junitparser reads the git revision and known-issue properties back.
+TEST(IntegrationJunit, JunitparserReadsTheRevisionAndKnownIssueProperties) {
+  ScratchDir dir;
+  RunResult run = run_with_every_outcome();
+  run.cells[1].cell.kmod.record = {{"commit", std::string(40, 'b')}, {"subject", "libkmod: <new> & x"}};
+  run.cells[1].tests[1].known_issue = KnownIssue{"kmod:0009", {}, {}, true, "https://bugs.example/1?a=1&b=2", ""};
+  const auto file = dir.path() / "junit.xml";
+  write_file_atomically(file, render_junit(run, {}));
+  const ProcessResult r = run_debian_python(kReadWithJunitparser, {file.string()});
+  ASSERT_TRUE(r.ok()) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("property debian-6.12.kmod-30.2cpu.1024M kmod:0009 kmod_revision " +
+                                  std::string(40, 'b') + " libkmod: <new> & x\n"));
+  EXPECT_THAT(r.output, HasSubstr("property debian-6.12.kmod-30.2cpu.1024M kmod:0009 known_issue "
+                                  "https://bugs.example/1?a=1&b=2\n"));
+}
+
 }  // namespace
 }  // namespace kmx
